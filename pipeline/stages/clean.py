@@ -1,0 +1,211 @@
+"""Cleaning: records -> documents.
+
+The cleaned ``text`` is what every later offset refers to: the title as its first
+paragraph, then the body, paragraphs separated by one blank line. Typographic
+characters (’ « » “ ” no-break spaces) are kept so that quotes stay recognisable.
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+import tomllib
+import unicodedata
+from dataclasses import dataclass
+from typing import Iterable
+
+import pandas as pd
+
+from pipeline.config import Settings
+from pipeline.engine import Stage
+from pipeline.readers import Record, Reject
+from pipeline.tables import DOCUMENTS, REJECTS
+from pipeline.temporal.atoms import MONTHS
+
+# A title longer than this is more likely the first paragraph of an untitled article.
+MAX_TITLE_CHARS = 200
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b\u200e\u200f\ufeff]")
+_SPACE_RUN = re.compile(r"[ \t\f\v]+")
+_HEADER = re.compile(r"^\s*date\s+(?P<date>\d{4}(?:-\d{1,2}(?:-\d{1,2})?)?)\b\s*(?P<rest>.*)$", re.IGNORECASE)
+_DAY_FIRST = re.compile(r"(?P<day>\d{1,2})[./-](?P<month>\d{1,2})[./-](?P<year>\d{4})")
+_ISO = re.compile(r"(?P<year>\d{4})-(?P<month>\d{1,2})(?:-(?P<day>\d{1,2}))?")
+_WORDS = re.compile(
+    r"(?P<day>\d{1,2})(?:er)?\s+(?P<month>" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?\s+(?P<year>\d{4})",
+    re.IGNORECASE,
+)
+_PUBLISHED_LINE = re.compile(r"^(Publié|Mis à jour|Date de publication)\s*(le|:)?\s*(?P<when>.+)$", re.IGNORECASE)
+
+
+class CleanError(Exception):
+    """The record cannot become a document; the message is the one-line reason."""
+
+
+@dataclass(frozen=True)
+class Boilerplate:
+    anywhere: tuple[re.Pattern[str], ...]
+    trailing: tuple[re.Pattern[str], ...]
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> "Boilerplate":
+        data = tomllib.loads(settings.lexicon_path("clean", "boilerplate").read_text(encoding="utf-8"))
+        trailing_names = set(data.get("trailing", {}).get("patterns", []))
+        compiled = {name: re.compile(rf"(?:{pattern})", re.IGNORECASE) for name, pattern in data["patterns"].items()}
+        return cls(
+            anywhere=tuple(p for name, p in compiled.items() if name not in trailing_names),
+            trailing=tuple(p for name, p in compiled.items() if name in trailing_names),
+        )
+
+    def matches(self, line: str, at_end: bool) -> bool:
+        patterns = self.anywhere + (self.trailing if at_end else ())
+        return any(p.fullmatch(line) for p in patterns)
+
+
+def normalise_line(line: str) -> str:
+    line = unicodedata.normalize("NFC", line)
+    line = _CONTROL.sub("", line)
+    return _SPACE_RUN.sub(" ", line).strip()
+
+
+def _iso(year: int, month: int | None = None, day: int | None = None) -> str | None:
+    if not 1 <= year <= 9999 or (month is not None and not 1 <= month <= 12) or (day is not None and not 1 <= day <= 31):
+        return None
+    parts = [f"{year:04d}"] + ([f"{month:02d}"] if month else []) + ([f"{day:02d}"] if day and month else [])
+    return "-".join(parts)
+
+
+def parse_date(text: str) -> str | None:
+    """An ISO date (possibly partial) from the ways news sites write a publication date."""
+    text = text.strip()
+    if match := _DAY_FIRST.search(text):
+        return _iso(int(match["year"]), int(match["month"]), int(match["day"]))
+    if match := _WORDS.search(text):
+        return _iso(int(match["year"]), MONTHS[match["month"].lower()], int(match["day"]))
+    if match := _ISO.search(text):
+        return _iso(int(match["year"]), int(match["month"]), int(match["day"]) if match["day"] else None)
+    if re.fullmatch(r"\d{4}", text):
+        return _iso(int(text))
+    return None
+
+
+def precision(iso: str | None) -> str | None:
+    if iso is None:
+        return None
+    return {1: "year", 2: "month", 3: "day"}[len(iso.split("-"))]
+
+
+def _paragraph_lines(text: str) -> list[str]:
+    """One entry per paragraph: blank-line separated blocks, or lines when no blank line exists."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    raw_lines = text.split("\n")
+    if any(not line.strip() for line in raw_lines[1:-1]) or "\n\n" in text:
+        blocks = re.split(r"\n\s*\n", text)
+        return [" ".join(line for line in block.split("\n")) for block in blocks]
+    return raw_lines
+
+
+def _repeats(title: str, line: str) -> bool:
+    """A line repeating the headline, possibly without a rubric prefix (`OTAN : ...`)."""
+    if line == title:
+        return True
+    shorter, longer = sorted((title, line), key=len)
+    return len(shorter) >= 0.6 * len(longer) and (longer.endswith(shorter) or longer.startswith(shorter))
+
+
+def clean_record(record: Record, boilerplate: Boilerplate) -> dict:
+    """One record -> one documents row (a dict); raises CleanError with the reason."""
+    lines = [normalise_line(line) for line in _paragraph_lines(record.text)]
+    lines = [line for line in lines if line]
+    if not lines:
+        raise CleanError("no text (empty or whitespace only)")
+
+    removed: list[str] = []
+    published = parse_date(record.date) if record.date else None
+    if record.date and published is None:
+        raise CleanError(f"malformed date {record.date!r}")
+    title = normalise_line(record.title) if record.title else None
+
+    header = _HEADER.match(lines[0])
+    if header:
+        header_date = parse_date(header["date"])
+        if header_date is None:
+            raise CleanError(f"malformed date header {lines[0][:40]!r}")
+        published = published or header_date
+        removed.append(lines[0][: header.start("rest")].strip())
+        lines[0] = header["rest"].strip()
+        if not lines[0]:
+            lines.pop(0)
+
+    body: list[str] = []
+    for index, line in enumerate(lines):
+        published_line = _PUBLISHED_LINE.match(line)
+        if published_line and (when := parse_date(published_line["when"])):
+            published = published or when
+            removed.append(line)
+            continue
+        at_end = index == len(lines) - 1
+        if boilerplate.matches(line, at_end):
+            removed.append(line)
+            continue
+        body.append(line)
+
+    if title is None and len(body) > 1 and (len(body[0]) <= MAX_TITLE_CHARS or _repeats(body[0], body[1])):
+        title = body[0]
+    if title is not None:
+        if body and body[0] == title:
+            body.pop(0)
+        while body and _repeats(title, body[0]):
+            removed.append(body.pop(0))
+        body.insert(0, title)
+    if not body:
+        raise CleanError("nothing left after removing boilerplate")
+
+    text = "\n\n".join(body)
+    return {
+        "doc_id": record.doc_id,
+        "source": record.source,
+        "url": record.url,
+        "title": title,
+        "published": published,
+        "published_precision": precision(published),
+        "text": text,
+        "n_chars": len(text),
+        "content_sha256": hashlib.sha256(text.encode("utf-8")).hexdigest(),
+        "boilerplate": removed,
+        "warnings": list(record.warnings),
+    }
+
+
+def clean_batch(items: Iterable[Record | Reject], boilerplate: Boilerplate) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Records (and reader rejects) -> (documents, rejects)."""
+    rows: list[dict] = []
+    rejects: list[dict] = []
+    for item in items:
+        if isinstance(item, Reject):
+            rejects.append({"source": item.source, "doc_id": item.doc_id, "stage": item.stage, "reason": item.reason})
+            continue
+        try:
+            rows.append(clean_record(item, boilerplate))
+        except CleanError as exc:
+            rejects.append({"source": item.source, "doc_id": item.doc_id, "stage": "clean", "reason": str(exc)})
+    documents = pd.DataFrame(rows, columns=DOCUMENTS.column_names)
+    return documents, pd.DataFrame(rejects, columns=REJECTS.column_names)
+
+
+def _prepare(settings: Settings):
+    boilerplate = Boilerplate.from_settings(settings)
+
+    def run(frames):
+        documents, rejects = clean_batch(frames["records"], boilerplate)
+        return {"documents": documents, "rejects": rejects}
+
+    return run
+
+
+STAGE = Stage(
+    name="clean",
+    version="1",
+    reads=(),
+    writes=(DOCUMENTS, REJECTS),
+    prepare=_prepare,
+    description="Read the inputs (txt, jsonl, csv, parquet, tml) and write documents.parquet and rejects.parquet.",
+)

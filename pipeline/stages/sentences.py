@@ -1,0 +1,180 @@
+"""Sentence splitting: documents -> sentences.
+
+Rule-based on purpose: spaCy's statistical pass runs once, in the entity stage, which
+takes these boundaries as given (the parser respects pre-set sentence starts). The
+rules know what the statistical models get wrong in news French: a quotation closed
+within its paragraph is never split, a closing » or ” never starts a sentence, and a
+sentence never crosses a paragraph break.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Iterator
+
+import pandas as pd
+
+from pipeline.config import Settings
+from pipeline.engine import Stage
+from pipeline.tables import DOCUMENTS, SENTENCES
+
+OPENING_MARKS = "«“„‹"
+CLOSING_MARKS = "»”‟›"
+PAIRED_MARKS = {"«": "»", "“": "”", "„": "”", "‹": "›"}
+STRAIGHT_QUOTE = '"'
+TERMINATORS = ".!?…"
+# After a terminator, these stay with the sentence it ends.
+TRAILING_CLOSERS = CLOSING_MARKS + STRAIGHT_QUOTE + ")]"
+# A new sentence starts with one of these (after optional spaces).
+SENTENCE_OPENERS = re.compile(r"[A-ZÀ-ÖØ-Þ0-9" + re.escape(OPENING_MARKS + STRAIGHT_QUOTE) + r"(\[–—-]")
+PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
+_WORD_BEFORE = re.compile(r"([\w.\-°]+)$")
+
+
+@dataclass(frozen=True)
+class Splitter:
+    abbreviations: frozenset[str]
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> "Splitter":
+        lines = settings.lexicon_path("sentences", "abbreviations").read_text(encoding="utf-8").splitlines()
+        return cls(frozenset(line.strip() for line in lines if line.strip() and not line.startswith("#")))
+
+    def is_abbreviation(self, text: str, period: int) -> bool:
+        """True when the full stop at ``period`` closes an abbreviation or an initial."""
+        match = _WORD_BEFORE.search(text, 0, period)
+        if not match:
+            return False
+        word = match.group(1)
+        if word in self.abbreviations or word.rstrip(".") in self.abbreviations:
+            return True
+        return len(word) == 1 and word.isupper()
+
+    def split_paragraph(self, text: str) -> Iterator[tuple[int, int]]:
+        """(start, end) of each sentence of one paragraph, trimmed of spaces."""
+        quoted = quoted_spans(text)
+        start = 0
+        position = 0
+        length = len(text)
+        while position < length:
+            char = text[position]
+            if char not in TERMINATORS:
+                position += 1
+                continue
+            end = position + 1
+            while end < length and text[end] in TERMINATORS:
+                end += 1
+            if char == "." and end == position + 1 and self.is_abbreviation(text, position):
+                position = end
+                continue
+            end = _absorb_closers(text, end)
+            if _inside(quoted, end):
+                position = end
+                continue
+            following = end
+            while following < length and text[following].isspace():
+                following += 1
+            if following == length or (following > end and SENTENCE_OPENERS.match(text, following)):
+                yield from _trimmed(text, start, end)
+                start = following
+            position = max(end, position + 1)
+        if start < length:
+            yield from _trimmed(text, start, length)
+
+
+def _absorb_closers(text: str, end: int) -> int:
+    """Extend past closing marks (and the spaces before them) that belong to the sentence."""
+    probe = end
+    while probe < len(text):
+        while probe < len(text) and text[probe] in " \u00a0\u202f":
+            probe += 1
+        if probe < len(text) and text[probe] in TRAILING_CLOSERS and not _opens_straight_quote(text, probe):
+            probe += 1
+            end = probe
+            continue
+        break
+    return end
+
+
+def _opens_straight_quote(text: str, index: int) -> bool:
+    return text[index] == STRAIGHT_QUOTE and index + 1 < len(text) and text[index + 1].isalnum() and index > 0 and text[index - 1].isspace()
+
+
+def quoted_spans(text: str) -> list[tuple[int, int]]:
+    """Spans (open mark .. close mark inclusive) of quotations closed within the text."""
+    spans: list[tuple[int, int]] = []
+    stack: list[tuple[str, int]] = []
+    straight_open: int | None = None
+    for index, char in enumerate(text):
+        if char in PAIRED_MARKS:
+            stack.append((PAIRED_MARKS[char], index))
+        elif char in CLOSING_MARKS:
+            for depth in range(len(stack) - 1, -1, -1):
+                if stack[depth][0] == char:
+                    spans.append((stack[depth][1], index + 1))
+                    del stack[depth:]
+                    break
+        elif char == STRAIGHT_QUOTE:
+            if straight_open is None:
+                straight_open = index
+            else:
+                spans.append((straight_open, index + 1))
+                straight_open = None
+    return spans
+
+
+def _inside(spans: list[tuple[int, int]], position: int) -> bool:
+    return any(start < position < end for start, end in spans)
+
+
+def _trimmed(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    if end > start:
+        yield start, end
+
+
+def paragraphs(text: str) -> Iterator[tuple[int, int]]:
+    start = 0
+    for match in PARAGRAPH_BREAK.finditer(text):
+        yield start, match.start()
+        start = match.end()
+    yield start, len(text)
+
+
+def split_document(text: str, splitter: Splitter) -> Iterator[tuple[int, int, int]]:
+    """(para_id, start, end) of every sentence of a cleaned document."""
+    para_id = 0
+    for para_start, para_end in paragraphs(text):
+        found = False
+        for start, end in splitter.split_paragraph(text[para_start:para_end]):
+            found = True
+            yield para_id, para_start + start, para_start + end
+        para_id += found
+
+
+def sentences(documents: pd.DataFrame, splitter: Splitter) -> pd.DataFrame:
+    """documents -> sentences (one row per sentence, offsets into documents.text)."""
+    rows = [
+        (doc_id, sent_id, para_id, start, end, text[start:end])
+        for doc_id, text in zip(documents["doc_id"], documents["text"])
+        for sent_id, (para_id, start, end) in enumerate(split_document(text, splitter))
+    ]
+    return pd.DataFrame(rows, columns=SENTENCES.column_names)
+
+
+def _prepare(settings: Settings):
+    splitter = Splitter.from_settings(settings)
+    return lambda frames: {"sentences": sentences(frames["documents"], splitter)}
+
+
+STAGE = Stage(
+    name="sentences",
+    version="1",
+    reads=(DOCUMENTS,),
+    writes=(SENTENCES,),
+    prepare=_prepare,
+    description="Split documents.parquet into sentences.parquet (rule-based; no statistical model).",
+)

@@ -1,0 +1,35 @@
+import pandas as pd
+import pytest
+
+from pipeline import dictionary
+from pipeline.tables import SENTENCES, TableError, TableWriter, check_schema, read_metadata, read_table, table_path, write_table
+
+
+def test_data_dictionary_is_up_to_date():
+    assert dictionary.DICTIONARY_PATH.read_text(encoding="utf-8") == dictionary.render(), "run `pipeline dictionary`"
+
+
+def _sentences():
+    return pd.DataFrame({"doc_id": ["a"], "sent_id": [0], "para_id": [0], "start": [0], "end": [3], "text": ["Oui"]})
+
+
+def test_write_then_read_with_metadata(tmp_path):
+    write_table(SENTENCES, _sentences(), tmp_path, {"config_hash": "abc"})
+    assert read_table(SENTENCES, tmp_path)["text"].tolist() == ["Oui"]
+    meta = read_metadata(table_path(SENTENCES, tmp_path))
+    assert meta["stage"] == "sentences" and meta["config_hash"] == "abc" and "pipeline_version" in meta
+
+
+def test_aborted_write_leaves_previous_table(tmp_path):
+    write_table(SENTENCES, _sentences(), tmp_path)
+    writer = TableWriter(SENTENCES, table_path(SENTENCES, tmp_path))
+    writer.write(_sentences().assign(text=["Non"]))
+    writer.abort()
+    assert read_table(SENTENCES, tmp_path)["text"].tolist() == ["Oui"]
+    assert [p.name for p in tmp_path.iterdir()] == ["sentences.parquet"]
+
+
+def test_wrong_schema_names_the_rebuilding_command(tmp_path):
+    _sentences().drop(columns=["para_id"]).to_parquet(table_path(SENTENCES, tmp_path))
+    with pytest.raises(TableError, match="pipeline sentences"):
+        check_schema(SENTENCES, table_path(SENTENCES, tmp_path))
