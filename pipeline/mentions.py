@@ -12,6 +12,7 @@ around them instead of swallowing them.
 """
 from __future__ import annotations
 
+import re
 import tomllib
 from collections import Counter
 from dataclasses import dataclass
@@ -50,6 +51,10 @@ class Lexicons:
     org_heads: frozenset[str]
     street_words: frozenset[str]
     road_prefixes: frozenset[str]
+    misc_heads: frozenset[str]
+    person_heads: frozenset[str]
+    route_words: frozenset[str]
+    first_names: frozenset[str]
 
     @classmethod
     def from_file(cls, path: Path) -> "Lexicons":
@@ -67,7 +72,14 @@ class Lexicons:
             org_heads=lowered("org_heads") | NAMED_FACILITIES,
             street_words=lowered("street_words"),
             road_prefixes=frozenset(data["road_prefixes"]),
+            misc_heads=lowered("misc_heads"),
+            person_heads=lowered("person_heads"),
+            route_words=lowered("route_words"),
+            first_names=frozenset(data["first_names"]),
         )
+
+    def is_known_name(self, text: str) -> bool:
+        return text in self.seats_of_power or text in self.media
 
 
 def demonym_forms(base: str) -> list[str]:
@@ -78,8 +90,6 @@ def demonym_forms(base: str) -> list[str]:
         return [base, base + "e", base + "es"]
     if base.endswith(("en", "on")):
         return [base, base + "s", base + "ne", base + "nes"]
-    if base.endswith("c"):
-        return [base, base + "s", base + "que", base + "ques"]
     return [base, base + "s", base + "e", base + "es"]
 
 
@@ -149,9 +159,10 @@ def is_name_particle(doc: Doc, index: int, end: int, label: str) -> bool:
 
 
 def keeps_head(doc: Doc, index: int, end: int, lexicons: Lexicons) -> bool:
-    """Street words stay in the span; so does an institution directly followed by its name."""
+    """Street words and the generic word of an event or a treaty stay in the span; so
+    does an institution directly followed by its own name (`école Maurice-Henry`)."""
     lower = doc[index].lower_
-    if lower in lexicons.street_words:
+    if lower in lexicons.street_words or (lower in lexicons.misc_heads and index + 1 < end):
         return True
     return lower in NAMED_FACILITIES and index + 1 < end and starts_upper(doc[index + 1].text)
 
@@ -163,10 +174,11 @@ class Lead:
     start: int
     titled: bool
     complement: bool
+    person_head: bool
 
 
 def skip_lead(doc: Doc, start: int, end: int, label: str, lexicons: Lexicons) -> Lead:
-    titled = complement = False
+    titled = complement = person_head = False
     first = start
     while start < end:
         token, lower = doc[start], doc[start].lower_
@@ -174,6 +186,8 @@ def skip_lead(doc: Doc, start: int, end: int, label: str, lexicons: Lexicons) ->
             break
         if lower in lexicons.titles:
             titled = True
+        elif lower in lexicons.person_heads:
+            person_head = True
         elif lower in LEADING_ARTICLES or lower in PREPOSITIONS:
             if start == first and is_name_particle(doc, start, end, label):
                 break
@@ -181,7 +195,7 @@ def skip_lead(doc: Doc, start: int, end: int, label: str, lexicons: Lexicons) ->
         elif starts_upper(token.text) and not token.is_punct:
             break
         start += 1
-    return Lead(start, titled, complement)
+    return Lead(start, titled, complement, person_head)
 
 
 def skip_tail(doc: Doc, start: int, end: int) -> int:
@@ -236,31 +250,72 @@ def label_by_lexicon(tokens: Span, label: str, lexicons: Lexicons) -> str:
         return "MISC"
     if first in lexicons.street_words:
         return "LOC"
+    if first in lexicons.misc_heads:
+        return "MISC"
+    if len(tokens) == 1 and text in lexicons.first_names:
+        return "PER"
     if len(tokens) > 1 and (first in lexicons.org_heads or last in lexicons.media_tails):
         return "ORG"
     return label
 
 
-def clean_piece(doc: Doc, start: int, end: int, label: str, lexicons: Lexicons) -> Mention | None:
+def label_by_lead(lead: Lead, tokens: Span, label: str) -> str:
+    """What the skipped words say about the name that follows them."""
+    if lead.titled and lead.complement and label == "PER":
+        # `Premier ministre de Norvège`: the complement of a title is a place, not the person.
+        return "LOC"
+    if lead.person_head and len(tokens) == 1:
+        return "PER"
+    return label
+
+
+def clean_piece(doc: Doc, start: int, end: int, label: str, lexicons: Lexicons) -> list[Mention]:
+    """The mentions one line of a model span stands for: usually one, none for a job
+    title or a common word, several for a route (`ligne Paris-Nantes`)."""
+    if lexicons.is_known_name(doc[start:end].text):
+        return [Mention(doc[start].idx, doc[end - 1].idx + len(doc[end - 1]), "ORG", doc[start:end].text)]
     lead = skip_lead(doc, start, end, label, lexicons)
     end = skip_tail(doc, lead.start, end)
     if end <= lead.start:
-        return None
+        return []
     tokens = doc[lead.start : end]
     if is_job_title(tokens, lead, lexicons):
-        return None
-    if lead.titled and lead.complement and label == "PER":
-        # `Premier ministre de Norvège`: the complement of a title is a place, not the person.
-        label = "LOC"
-    label = label_by_lexicon(tokens, label, lexicons)
-    if label != "MISC" or not is_demonym(tokens, lexicons):
-        if is_common_word(tokens, lexicons):
-            return None
+        return []
+    label = label_by_lexicon(tokens, label_by_lead(lead, tokens, label), lexicons)
+    if not (label == "MISC" and is_demonym(tokens, lexicons)) and is_common_word(tokens, lexicons):
+        return []
     start_char, end_char = trimmed_chars(doc.text, tokens.start_char, tokens.end_char)
     text = doc.text[start_char:end_char]
     if not any(char.isupper() for char in text):
-        return None
-    return Mention(start_char, end_char, label, text)
+        return []
+    return route_places(doc, tokens, Mention(start_char, end_char, label, text), lexicons)
+
+
+def route_places(doc: Doc, tokens: Span, mention: Mention, lexicons: Lexicons) -> list[Mention]:
+    """`ligne Paris-Nantes`, `route Commercy-Void`: a route names the places it joins."""
+    words = [token for token in tokens if not (token.is_punct and token.text == "-")]
+    before = doc[tokens.start - 1].lower_ if tokens.start > 0 else ""
+    heads = {before, tokens[0].lower_}
+    places = words[1:] if tokens[0].lower_ in lexicons.route_words else words
+    joined = all(token.text == "-" for token in tokens if token not in words)
+    if not (heads & lexicons.route_words and len(places) >= 2 and joined and all(token.text[:1].isupper() for token in places)):
+        return [mention]
+    return [Mention(token.idx, token.idx + len(token), "LOC", token.text) for token in places]
+
+
+def repeated_mentions(text: str, mentions: list[Mention], lexicons: Lexicons) -> list[Mention]:
+    """Other occurrences of a name the document already marked somewhere: the model
+    misses some repeats (`Stoltenberg` in one sentence, not in the next)."""
+    taken = [(mention.start, mention.end) for mention in mentions]
+    found: list[Mention] = []
+    for name, label in {mention.text: mention.label for mention in reversed(mentions)}.items():
+        if len(name) < 3 or fold(name) in lexicons.not_names:
+            continue
+        for match in re.finditer(r"(?<![\w-])" + re.escape(name) + r"(?![\w-])", text):
+            if not any(start < match.end() and match.start() < end for start, end in taken):
+                found.append(Mention(match.start(), match.end(), label, name))
+                taken.append((match.start(), match.end()))
+    return found
 
 
 def doc_mentions(doc: Doc, lexicons: Lexicons) -> list[Mention]:
@@ -270,8 +325,9 @@ def doc_mentions(doc: Doc, lexicons: Lexicons) -> list[Mention]:
         for ent in doc.ents
         if ent.label_ in LABELS
         for start, end in line_pieces(ent)
-        if (mention := clean_piece(doc, start, end, ent.label_, lexicons)) is not None
+        for mention in clean_piece(doc, start, end, ent.label_, lexicons)
     ]
+    mentions += repeated_mentions(doc.text, mentions, lexicons)
     return sorted(mentions, key=lambda mention: (mention.start, mention.end))
 
 
