@@ -238,7 +238,8 @@ def is_common_word(tokens: Span, lexicons: Lexicons) -> bool:
     token = tokens[0]
     if fold(token.text) in lexicons.not_names or token.pos_ in NOT_NAME_POS:
         return True
-    return token.pos_ in COMMON_POS and not token.text.isupper()
+    # A noun or adjective opening a sentence is capitalised for that reason alone.
+    return token.pos_ in COMMON_POS and not token.text.isupper() and token.is_sent_start
 
 
 def label_by_lexicon(tokens: Span, label: str, lexicons: Lexicons) -> str:
