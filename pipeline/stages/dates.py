@@ -18,6 +18,8 @@ from pipeline.temporal import FoundDate, find_dates
 from pipeline.temporal.timex import FUTURE, PAST, PRESENT
 
 VERBAL = ("VERB", "AUX")
+# "la réunion (est) prévue le 16 juillet": a participle of planning points forward.
+SCHEDULING_VERBS = frozenset({"prévoir", "programmer", "planifier", "fixer", "attendre", "convoquer"})
 # Verbs that, in the present and followed by an infinitive, announce what comes next.
 PROSPECTIVE_VERBS = frozenset({"aller", "devoir", "compter", "prévoir", "envisager", "espérer"})
 
@@ -82,6 +84,9 @@ class Clause:
         candidates = [i for i, s in enumerate(self.sentences) if s == sentence and self.pos[i] == "VERB"]
         return min(candidates, key=lambda i: abs(i - index)) if candidates else None
 
+    def _has_avoir(self, verb: int) -> bool:
+        return any(self.lemmas[child] == "avoir" and self.deps[child].startswith("aux") for child in self.children.get(verb, []))
+
     def _verb_tense(self, verb: int, depth: int = 0) -> str | None:
         features = self.features[verb]
         auxiliaries = [child for child in self.children.get(verb, []) if self.deps[child].startswith("aux")]
@@ -89,17 +94,21 @@ class Clause:
         every = [features] + [self.features[a] for a in auxiliaries]
         if any(f.get("Tense") == "Fut" for f in every):
             return FUTURE
+        if self.lemmas[verb] in SCHEDULING_VERBS and features.get("VerbForm") == "Part" and not self._has_avoir(verb):
+            return FUTURE
         if tense_auxiliaries:
             return PAST
         if features.get("Mood") == "Cnd" or any(f.get("Mood") == "Cnd" for f in every):
             return FUTURE
-        if features.get("VerbForm") == "Inf" and depth < 3:
+        if features.get("VerbForm") == "Inf":
+            # An infinitive's time is its own, unless a modal or "aller" projects it forward.
             head = self.heads[verb]
-            if head != verb and self.pos[head] in VERBAL:
-                if self.lemmas[head] in PROSPECTIVE_VERBS and self.features[head].get("Tense") == "Pres":
+            if head != verb and self.pos[head] in VERBAL and depth < 3:
+                governor = self._verb_tense(head, depth + 1)
+                if governor == FUTURE or self.lemmas[head] in PROSPECTIVE_VERBS:
                     return FUTURE
-                return self._verb_tense(head, depth + 1)
             return None
+
         if features.get("Tense") in ("Imp", "Past"):
             return PAST
         if any(f.get("Tense") in ("Imp", "Past") for f in every):

@@ -8,11 +8,12 @@
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date
 from typing import Callable, Union
 
-from pipeline.temporal.grammar import scan
+from pipeline.temporal.grammar import Parse, scan
 from pipeline.temporal.timex import Anchor, Timex, day_part_of, resolve
 
 # A tense for the whole text, or a function (start, end) -> tense of the clause there.
@@ -30,18 +31,50 @@ class FoundDate:
 
 
 def find_dates(text: str, anchor: "str | date | Anchor | None" = None, tense: TenseOf = None) -> list[FoundDate]:
-    """Every temporal expression of ``text`` with its TIMEX3 reading, in text order."""
+    """Every temporal expression of ``text`` with its TIMEX3 reading, in text order.
+
+    "le lendemain" hangs on the previous day-level date of the text; a clock time or
+    "la nuit" on the day named in its own sentence (before it, else after it: "vers
+    0 h 40, jeudi"), else on the previous one; both fall back on the publication date.
+    """
     publication = Anchor.parse(anchor)
+    matches = list(scan(text))
+    tenses = [tense(m.start, m.end) if callable(tense) else tense for m in matches]
     found: list[FoundDate] = []
-    reference: tuple[int, str] | None = None
-    for match in scan(text):
-        clause_tense = tense(match.start, match.end) if callable(tense) else tense
-        timex = resolve(match.parse, publication, clause_tense, reference[1] if reference else None)
+    previous: tuple[int, str] | None = None
+    for index, match in enumerate(matches):
+        reference = previous
+        if _takes_day_of_sentence(match.parse):
+            reference = _same_sentence_day(text, matches, tenses, publication, index, previous)
+        timex = resolve(match.parse, publication, tenses[index], reference[1] if reference else None)
         reference_index = reference[0] if reference and timex.anchored == "reference" else None
         found.append(FoundDate(match.start, match.end, text[match.start:match.end], timex, reference_index))
         if timex.type in ("DATE", "TIME") and day_part_of(timex.value):
-            reference = (len(found) - 1, timex.value)
+            previous = (index, timex.value)
     return found
+
+
+def _takes_day_of_sentence(parse: Parse) -> bool:
+    return parse.kind == "clock" or (parse.kind == "anchored" and parse.offset == 0)
+
+
+SENTENCE_END = re.compile(r"[.!?…]\s|\n")
+
+
+def _same_sentence_day(text, matches, tenses, publication, index, previous):
+    """The day-level date of the sentence of ``matches[index]``: the one before it, else after it."""
+    current = matches[index]
+    if previous is not None and not SENTENCE_END.search(text, matches[previous[0]].end, current.start):
+        return previous
+    for later in range(index + 1, len(matches)):
+        candidate = matches[later]
+        if SENTENCE_END.search(text, current.end, candidate.start):
+            break
+        if candidate.parse.kind in ("calendar", "today"):
+            value = resolve(candidate.parse, publication, tenses[later]).value
+            if day_part_of(value):
+                return later, value
+    return previous
 
 
 def normalise(expression: str, anchor: "str | date | Anchor | None" = None, tense: str | None = None,

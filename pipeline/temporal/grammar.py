@@ -59,7 +59,7 @@ class Match:
 APOSTROPHE = "['’]"
 SPACE = r"[^\S\n]+"          # spaces, never across a line
 OPT_SPACE = r"[^\S\n]*"
-BEFORE = r"(?<![\w’'-])"      # a word starts here
+BEFORE = r"(?<![\w-])"        # a word starts here (after an elision too: qu’un an)
 AFTER = r"(?![\w-])"          # a word ends here
 
 
@@ -67,7 +67,7 @@ def words(forms) -> str:
     """Alternation of written forms, longest first, apostrophes and spaces made flexible."""
     escaped = []
     for form in sorted(set(forms), key=len, reverse=True):
-        piece = re.escape(form).replace("'", APOSTROPHE).replace(r"\ ", SPACE).replace("’", APOSTROPHE)
+        piece = re.sub(r"['’]", lambda _: APOSTROPHE, re.escape(form)).replace(r"\ ", SPACE)
         escaped.append(piece)
     return "(?:" + "|".join(escaped) + ")"
 
@@ -389,7 +389,8 @@ def _compile(pattern: str) -> re.Pattern:
 
 _DATE_CORE = (
     optional(r"(?:le|les)" + SPACE) + optional(weekday() + SPACE) + day_number() + SPACE + month()
-    + optional(SPACE + year()) + optional(SPACE + DIRECTION) + optional(SPACE + r"(?:au" + SPACE + r")?" + DAY_PART)
+    + optional(SPACE + r"(?:" + year() + "|" + short_year() + r"(?![\w,.]\d))") + optional(SPACE + DIRECTION)
+    + optional(SPACE + r"(?:au" + SPACE + r")?" + DAY_PART)
 )
 _MONTH_SPECIFIER = optional(r"(?:le" + SPACE + r")?mois" + SPACE + r"(?:de" + SPACE + "|d" + APOSTROPHE + ")")
 _PREPOSITION = r"(?:en|de|d" + APOSTROPHE + r"|dès|depuis|pour|jusqu" + APOSTROPHE + r"en|à" + SPACE + r"partir" + SPACE + r"d" + APOSTROPHE + r"|avant|après|entre|et|ou|fin|début|mi-|courant|à|au|du)"
@@ -520,6 +521,11 @@ PATTERNS: tuple[ExpressionPattern, ...] = (
         _whole(_read_part_of_reference),
     ),
     ExpressionPattern(
+        "ordinal_day",
+        _compile(r"la" + SPACE + ORDINAL + SPACE + named("part", r"nuit|journée|soirée|matinée|matinee") + AFTER),
+        _whole(lambda g: Parse("anchored", part=None if _fold(g["part"]) == "journée" else _part(g))),
+    ),
+    ExpressionPattern(
         "clock",
         _compile(optional(AMOUNT_MODIFIER + SPACE) + named("expr", CLOCK)),
         lambda match: _read_clock_match(match),
@@ -595,22 +601,38 @@ PATTERNS: tuple[ExpressionPattern, ...] = (
 
 
 AGE_BEFORE = re.compile(
-    r"(?:âgée?s?\s+d[e'’]\s*|(?<!ici )\bà\s*|\b(?:" + "|".join(sorted(atoms.PERSON_NOUNS, key=len, reverse=True)) + r")\s+d[e'’]\s*|[A-Z][\w-]*\s*,\s*)$",
+    r"(?:[aâ]gée?s?\s+d[e'’]\s*|(?<!ici )\bà\s*|\b(?:" + "|".join(sorted(atoms.PERSON_NOUNS, key=len, reverse=True)) + r")\s+d[e'’]\s*"
+    r"|[A-Z][\w-]*\s*,\s*|\b[A-ZÉ][a-zéèêëîïôûüç]+\s+de\s+|\bles\s+)$",
     re.IGNORECASE,
 )
 TIME_PREPOSITION_BEFORE = re.compile(r"(?:\bà|\bvers|\bdès|jusqu['’]à|\bavant|\baprès|\bentre|\bde|\bet)\s+$", re.IGNORECASE)
 DURATION_PREPOSITION_BEFORE = re.compile(r"(?:\bpendant|\bdurant|\ben|\bdepuis|\bsous|\bdans|\bpour|\bfaut|\bmis|\bil\s+y\s+a)\s+$", re.IGNORECASE)
 
 
-def _is_age(text: str, start: int, end: int, unit: str) -> bool:
-    """'une fillette de 6 ans', 'Jean, 45 ans,', 'à 20 ans': ages, not durations."""
+# Nouns whose "de N ans" is a length of time, not an age: "au terme de trois ans".
+DURATION_HEADS = re.compile(
+    r"\b(?:terme|durée|période|peine|bout|cours|espace|délai|total|mandat|contrat|prison|réclusion|emprisonnement|"
+    r"absence|attente|travail|travaux|retard|plan|programme|moratoire|suspension|interdiction|exil|carrière|règne|histoire)\s+d[e'’]\s*$",
+    re.IGNORECASE,
+)
+
+
+def _is_age(text: str, start: int, end: int, unit: str, modified: bool) -> bool:
+    """'une fillette de 6 ans', 'un chauffeur de 38 ans', 'Jean, 45 ans,', 'les moins de 17 ans': ages."""
     if unit != "Y":
         return False
     before = text[max(0, start - 40):start]
+    after = text[end:end + 12]
+    if modified:
+        return re.search(r"\bles\s+$", before, re.IGNORECASE) is not None
+    if DURATION_HEADS.search(before) or re.match(r"\s+d[e'’]\s", after):
+        return False
+    if re.search(r"\b\w+\s+d[e'’]\s*$", before) and not re.search(r"\b(?:depuis|pendant|durant|plus|moins|près|il\s+y\s+a)\s+d[e'’]\s*$", before, re.IGNORECASE):
+        return True
     if AGE_BEFORE.search(before) is None:
         return False
     if before.rstrip().endswith(","):
-        return re.match(r"\s*[,)]", text[end:end + 3]) is not None
+        return re.match(r"\s*[,)]", after) is not None
     return True
 
 
@@ -619,14 +641,22 @@ DETERMINER_BEFORE = re.compile(r"\b(?:le|la|les|un|une|du|au|aux|des|ce|cet|cett
 
 def _read_frequency_adjective(match: re.Match) -> list[Match]:
     """'le lot quotidien' is a frequency; 'le quotidien local' is a newspaper."""
-    if DETERMINER_BEFORE.search(match.string[max(0, match.start() - 8):match.start()]):
+    before = match.string[max(0, match.start() - 12):match.start()]
+    if DETERMINER_BEFORE.search(before) or re.search(r"\b(?:de|d['’]|principaux|grands|autres|deux|trois)\s*$", before, re.IGNORECASE):
         return []
     return [Match(match.start(), match.end(), _read_set(match.groupdict()))]
 
 
+# "en dehors des heures", "au cours des années": des = de + les, a definite article.
+ARTICLE_CONTRACTION_BEFORE = re.compile(r"\b(?:dehors|cours|lors|partir|long|travers|hors|delà|suite|sein|fil|issue|début|fin|milieu)\s+$", re.IGNORECASE)
+
+
 def _read_duration_match(match: re.Match) -> list[Match]:
     parse = _read_duration(match.groupdict())
-    if parse.unit and _is_age(match.string, match.start(), match.end(), parse.unit):
+    groups = match.groupdict()
+    if parse.unit and _is_age(match.string, match.start(), match.end(), parse.unit, bool(groups.get("modifier"))):
+        return []
+    if groups.get("vague") and _fold(groups["vague"]) == "des" and ARTICLE_CONTRACTION_BEFORE.search(match.string[max(0, match.start() - 12):match.start()]):
         return []
     return [Match(match.start(), match.end(), parse)]
 

@@ -226,7 +226,7 @@ def _add_months(year: int, month: int, offset: int) -> tuple[int, int]:
     return index // 12, index % 12 + 1
 
 
-def _period(parse: Parse, anchor: Anchor) -> tuple[str, str]:
+def _period(parse: Parse, anchor: Anchor, tense: str | None) -> tuple[str, str]:
     """(type, value) of ce/cette/la ... prochaine/dernière + unit, against publication."""
     offset = parse.offset
     if parse.part:
@@ -247,6 +247,8 @@ def _period(parse: Parse, anchor: Anchor) -> tuple[str, str]:
         suffix = "-WE" if unit == "WE" else ""
         if anchor.date is None:
             return "DATE", f"{anchor.year_text}-WXX{suffix}"
+        if unit == "WE" and offset == 0 and tense == PAST and anchor.date.isoweekday() < 6:
+            offset = -1  # "ils se sont rendus ce week-end", written on a weekday: the one just past
         iso_year, week, _ = (anchor.date + timedelta(weeks=offset)).isocalendar()
         return "DATE", f"{iso_year:04d}-W{week:02d}{suffix}"
     if unit == "M":
@@ -302,7 +304,7 @@ def resolve(parse: Parse, anchor: Anchor | None = None, tense: str | None = None
         kind, value = _with_time(day, parse)
         anchored = "publication" if anchor.year else None
     elif parse.kind == "period":
-        kind, value = _period(parse, anchor)
+        kind, value = _period(parse, anchor, tense)
         anchored = "publication" if anchor.year else None
     elif parse.kind == "anchored":
         kind, value, anchored = _anchored(parse, anchor, reference)
