@@ -496,13 +496,14 @@ PATTERNS: tuple[ExpressionPattern, ...] = (
     ),
     ExpressionPattern(
         "season",
-        _compile(optional(POSITION) + optional(r"l" + APOSTROPHE)
-                 + named("season", r"printemps|automne|hiver|(?<=[’'])été|(?-i:[ÉE]t[ée])") + AFTER + optional(SPACE + year())),
+        # "les Jeux d'hiver", "l'heure d'été": a season qualifying a noun is not a date.
+        re.compile(r"(?<![\w-])(?<!d['’])(?<!\bde\s)" + optional(POSITION) + optional(r"l" + APOSTROPHE)
+                   + named("season", r"printemps|automne|hiver|(?<=[’'])été|(?-i:[ÉE]t[ée])") + AFTER + optional(SPACE + year()), re.IGNORECASE),
         _whole(_read_season),
     ),
     ExpressionPattern(
         "season_after_preposition",
-        _compile(r"(?:en|d" + APOSTROPHE + r")" + OPT_SPACE + named("expr", named("season", r"été|eté") + AFTER + optional(SPACE + year()))),
+        _compile(r"en" + SPACE + named("expr", named("season", r"été|eté") + AFTER + optional(SPACE + year()))),
         _whole(_read_season, "expr"),
     ),
     ExpressionPattern(
