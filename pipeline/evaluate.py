@@ -449,10 +449,13 @@ def multiset_matches(gold: Iterable, predicted: Iterable) -> tuple[Counter, Coun
     return matched, gold_counts - matched, predicted_counts - matched
 
 
+def _shown(item: str | tuple[str, str]) -> str:
+    return f"{item[0]!r} {item[1]}" if isinstance(item, tuple) else repr(item)
+
+
 def _describe(items: Counter, what: str, doc_id: str) -> list[str]:
     """``miss doc: 'otan' ORG`` lines, one per copy (items are normalised strings or (text, label))."""
-    shown = lambda item: f"{item[0]!r} {item[1]}" if isinstance(item, tuple) else repr(item)  # noqa: E731
-    return [f"{what} {doc_id}: {shown(item)}" for item, count in items.items() for _ in range(count)]
+    return [f"{what} {doc_id}: {_shown(item)}" for item, count in items.items() for _ in range(count)]
 
 
 # --------------------------------------------------------------------------- documents
