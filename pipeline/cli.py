@@ -139,7 +139,9 @@ def evaluate(
     except (evaluation.GoldError, TableError) as exc:
         _fail(str(exc))
         raise
-    console = Console(width=None if Console().is_terminal else 140)
+    console = Console()
+    if not console.is_terminal:  # logs and CI: wide enough for the metric tables
+        console.width = 140
     evaluation.render(reports, console, errors)
     failures = evaluation.check_gate(reports, floors) if floors is not None else None
     typer.echo(f"wrote {evaluation.write_metrics(reports, outputs, failures)}")
