@@ -151,37 +151,28 @@ def _occurrences(target: Normalised, needle: str) -> list[tuple[int, int]]:
 def _expected_positions(gold_text: str | None, target: Normalised, items: list[tuple[str, int | None]]) -> list[int]:
     """For each item, the offset in the target text where the gold places it."""
     if not gold_text:
-        return _ordered_positions(target, [normalise(item) or "" for item, _ in items])
+        return _ordered_offsets(target, [(item, None) for item, _ in items])
     gold = normalise_with_offsets(gold_text)
-    gold_offsets = _gold_offsets(gold_text, gold, items)
     carry = _WordAlignment(gold, target)
-    return [carry.map(offset) for offset in gold_offsets]
+    return [carry.map(offset) for offset in _ordered_offsets(gold, items)]
 
 
-def _ordered_positions(target: Normalised, needles: list[str]) -> list[int]:
-    """Offsets of each needle searched in order, each after the previous one's start."""
-    positions: list[int] = []
-    cursor = 0
-    for needle in needles:
-        found = target.text.find(needle, cursor) if needle else -1
-        if found >= 0:
-            cursor = found + 1
-        positions.append(target.starts[found] if found >= 0 else (target.starts[cursor - 1] if cursor else 0))
-    return positions
+def _ordered_offsets(text: Normalised, items: list[tuple[str, int | None]]) -> list[int]:
+    """Each item's own offset, or else where it next occurs after the previous item.
 
-
-def _gold_offsets(gold_text: str, gold: Normalised, items: list[tuple[str, int | None]]) -> list[int]:
+    An item found nowhere keeps the previous item's offset.
+    """
     offsets: list[int] = []
     cursor = 0
     for item, start in items:
         if start is None:
             needle = normalise(item) or ""
-            found = gold.text.find(needle, cursor) if needle else -1
+            found = text.text.find(needle, cursor) if needle else -1
             if found < 0 and needle:
-                found = gold.text.find(needle)
-            start = gold.starts[found] if found >= 0 else (offsets[-1] if offsets else 0)
+                found = text.text.find(needle)
             if found >= 0:
                 cursor = found + 1
+            start = text.starts[found] if found >= 0 else (offsets[-1] if offsets else 0)
         offsets.append(start)
     return offsets
 
@@ -260,11 +251,7 @@ class GoldSource:
     dates_deferred: dict[str, str] = field(default_factory=dict)
 
     def stages(self) -> list[str]:
-        covered = {stage for doc in self.documents.values() for stage in _stages_of(doc)}
-        if self.kind == "json":
-            if all(doc_id in self.dates_deferred for doc_id, doc in self.documents.items() if "dates" in doc.fields):
-                covered.discard("dates")
-        return [stage for stage in STAGES if stage in covered]
+        return [stage for stage in STAGES if self.documents_for(stage)]
 
     def documents_for(self, stage: str) -> list[GoldDocument]:
         docs = [doc for doc in self.documents.values() if stage in _stages_of(doc)]
@@ -295,17 +282,25 @@ def read_json_gold(path: Path) -> dict[str, GoldDocument]:
     if not isinstance(data, list):
         raise GoldError(f"{path}: expected a JSON list of documents")
     documents: dict[str, GoldDocument] = {}
-    for record in data:
-        doc = GoldDocument(doc_id=str(record["doc_id"]), text=record.get("text"), fields=frozenset(record))
-        doc.title = record.get("title")
-        doc.published = record.get("published")
-        doc.boilerplate = list(record.get("boilerplate") or [])
-        doc.sentences = list(record.get("sentences") or [])
-        doc.entities = [GoldEntity(e["text"], e["label"]) for e in record.get("entities") or []]
-        doc.quotes = [GoldQuote(q["text"], q.get("kind"), q.get("speaker")) for q in record.get("quotes") or []]
-        doc.dates = [GoldDate(d["text"], d.get("type"), d.get("value"), d.get("start")) for d in record.get("dates") or []]
+    for number, record in enumerate(data):
+        try:
+            doc = _json_document(record)
+        except (KeyError, TypeError, AttributeError) as exc:
+            raise GoldError(f"{path}: document {number} is malformed ({exc!r})") from exc
         documents[doc.doc_id] = doc
     return documents
+
+
+def _json_document(record: dict[str, Any]) -> GoldDocument:
+    doc = GoldDocument(doc_id=str(record["doc_id"]), text=record.get("text"), fields=frozenset(record))
+    doc.title = record.get("title")
+    doc.published = record.get("published")
+    doc.boilerplate = list(record.get("boilerplate") or [])
+    doc.sentences = list(record.get("sentences") or [])
+    doc.entities = [GoldEntity(e["text"], e["label"]) for e in record.get("entities") or []]
+    doc.quotes = [GoldQuote(q["text"], q.get("kind"), q.get("speaker")) for q in record.get("quotes") or []]
+    doc.dates = [GoldDate(d["text"], d.get("type"), d.get("value"), d.get("start")) for d in record.get("dates") or []]
+    return doc
 
 
 def read_timeml_gold(path: Path) -> GoldDocument:
@@ -330,7 +325,7 @@ def read_timeml_gold(path: Path) -> GoldDocument:
             start = length
             walk(child)
             if child.tag == "TIMEX3" and length > start and child.get("functionInDocument") != "CREATION_TIME":
-                dates.append(GoldDate("".join(parts)[start:length], child.get("type"), child.get("value"), start))
+                dates.append(GoldDate("".join(child.itertext()), child.get("type"), child.get("value"), start))
             if child.tail:
                 parts.append(child.tail)
                 length += len(child.tail)
