@@ -146,7 +146,7 @@ def build_views(documents: pd.DataFrame, sentences: pd.DataFrame, tokens: pd.Dat
 def _view(doc_id: str, text: str, tokens: pd.DataFrame | None, sentences: pd.DataFrame | None, entities: pd.DataFrame | None) -> DocView:
     token_list: list[Token] = []
     if tokens is not None and len(tokens):
-        ordered = tokens.sort_values("start", kind="stable")
+        ordered = tokens[tokens["pos"] != "SPACE"].sort_values("start", kind="stable")
         position_of = {int(token_id): position for position, token_id in enumerate(ordered["token_id"])}
         for position, row in enumerate(ordered.itertuples(index=False)):
             token_list.append(
@@ -160,7 +160,7 @@ def _view(doc_id: str, text: str, tokens: pd.DataFrame | None, sentences: pd.Dat
                     pos=str(row.pos or ""),
                     morph=str(row.morph or ""),
                     dep=str(row.dep or ""),
-                    head=position_of.get(int(row.head), position),
+                    head=position_of.get(int(row.head), position),  # a head on a dropped space token: root
                 )
             )
     sentence_list = (

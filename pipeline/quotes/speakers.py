@@ -27,7 +27,7 @@ from pipeline.quotes.document import DocView, Mention, Token
 from pipeline.quotes.lexicon import Lexicon
 
 NOMINAL = frozenset({"NOUN", "PROPN", "PRON"})
-SUBJECT = ("nsubj", "nsubj:pass")
+SUBJECT = ("nsubj", "nsubj:pass", "expl:subj")
 # Relations through which a verb shares the subject of the verb it depends on.
 SHARED_SUBJECT = frozenset({"advcl", "conj", "xcomp", "parataxis", "ccomp", "acl"})
 DETERMINER_POS = frozenset({"DET"})
@@ -85,6 +85,8 @@ class Speakers:
             if first is not None:
                 return first
         head = view.head(verb)
+        if head is not None and verb.dep.startswith("acl") and head.pos in ("NOUN", "PROPN") and verb.feature("VerbForm") == "Fin":
+            return head  # « Moscou, quant à elle, considère … et a averti que »: the clause describes its head
         if depth < 3 and head is not None and verb.dep in SHARED_SUBJECT and head.pos in ("VERB", "AUX", "ADJ"):
             return self.subject_of(Cue(head.index, head.index, "", head.start, head.end), inverted=False, depth=depth + 1)
         return None
@@ -93,9 +95,11 @@ class Speakers:
         """The nearest person or organisation named earlier in the cue's sentence (when the parse gives no subject)."""
         view = self.view
         verb = view.tokens[cue.token]
-        for mention in reversed(view.mentions):
-            if mention.end <= verb.start and view.sentence_of(mention.start) == view.sentence_of(verb.start) and mention.label in ("PER", "ORG"):
-                return view.tokens[view.token_at(mention.start)]
+        sentence = view.sentence_of(verb.start)
+        for label in ("PER", "ORG"):
+            for mention in reversed(view.mentions):
+                if mention.end <= verb.start and view.sentence_of(mention.start) == sentence and mention.label == label:
+                    return view.tokens[view.token_at(mention.start)]
         return None
 
     # -- noun phrases ---------------------------------------------------------------
@@ -256,14 +260,27 @@ class Speakers:
     def description(self, tokens: list[Token], head: Token, anchor: int) -> Mention | None:
         role = head.lemma.lower()
         modifiers = {t.lemma.lower() for t in tokens if t.index != head.index and t.pos in ("NOUN", "ADJ", "PROPN")}
-        scored = [(len(modifiers & words), mention) for mention, words in self._roles if role in words or head.lower in words]
-        if scored:
-            best = max(score for score, _ in scored)
-            candidates = [mention for score, mention in scored if score == best]
-            before = [mention for mention in candidates if mention.end <= anchor]
-            return before[-1] if before else candidates[0]
-        nearby = self._latest_person(head.start)
-        if nearby is not None and self.view.paragraph_of(head.start) - self.view.paragraph_of(nearby.start) <= 1:
+        same_role = [(len(modifiers & words), mention) for mention, words in self._roles if role in words or head.lower in words]
+        related = [(len(modifiers & words), mention) for mention, words in self._roles if modifiers & words]
+        for scored in (same_role, related):
+            if scored:
+                best = max(score for score, _ in scored)
+                candidates = [mention for score, mention in scored if score == best]
+                before = [mention for mention in candidates if mention.end <= anchor]
+                return before[-1] if before else candidates[0]
+        return self._nearest_person(head.start)
+
+    def _nearest_person(self, offset: int) -> Mention | None:
+        """A person named earlier in the paragraph, else the latest person quoted, else the article's main person."""
+        view = self.view
+        paragraph = view.paragraph_of(offset)
+        nearby = self._latest_person(offset)
+        if nearby is not None and view.paragraph_of(nearby.start) == paragraph:
+            return nearby
+        for _, speaker in reversed(self.history):
+            if speaker.is_person and speaker.entity_key:
+                return next((m for m in view.mentions if m.entity_key == speaker.entity_key), None)
+        if nearby is not None and paragraph - view.paragraph_of(nearby.start) <= 1:
             return nearby
         return self.main_person()
 
