@@ -22,6 +22,8 @@ HARD_STOPS = frozenset({".", "!", "?", ";", ":"})
 DASHES = frozenset("–—")
 TRAILING = " \u00a0\u202f.,;:…"
 QUE = frozenset({"que", "qu'", "qu’"})
+# « alors que », « parce que »…: conjunctions, not the « que » of reported speech.
+COMPOUND_QUE = frozenset({"alors", "tandis", "parce", "afin", "bien", "sans", "avant", "après", "dès", "pendant", "pour", "ainsi", "lors", "moins", "plus", "si"})
 SELON_RELATIVE = frozenset({"laquelle", "lequel", "lesquelles", "lesquels"})
 FIRST_PERSON = frozenset({"je", "j'", "j’", "nous"})
 # A fragment this short without a verb is a name, a term or a title unless a cue governs it.
@@ -128,7 +130,7 @@ class Finder:
             token = tokens[position]
             if token.sent_id != sent or token.text in HARD_STOPS or _is_mark(token, OPEN_MARKS):
                 return None
-            if token.lower in QUE and token.pos in ("SCONJ", "PRON", "ADV"):
+            if token.lower in QUE and token.pos in ("SCONJ", "PRON", "ADV") and tokens[position - 1].lower not in COMPOUND_QUE:
                 return position + 1 if position + 1 < len(tokens) and tokens[position + 1].sent_id == sent else None
             if position in self.cues or (token.pos == "VERB" and token.feature("VerbForm") == "Fin"):
                 return None
@@ -152,8 +154,10 @@ class Finder:
         """(start, end) of P in « P, a déclaré X » / « P confirme André Kaufmann »."""
         view, tokens = self.view, self.view.tokens
         verb = tokens[cue.token]
-        if any(child.dep in SUBJECT and child.index < verb.index for child in view.children(verb.index)):
+        if any(child.dep in SUBJECT and child.index < verb.index and not clitic(child) for child in view.children(verb.index)):
             return None
+        if verb.feature("VerbForm") != "Fin" and not any(child.pos == "AUX" for child in view.children(verb.index)):
+            return None  # « …, réitérant les affirmations » is not an inversion
         first = verb.index
         while first > 0 and (tokens[first - 1].pos == "AUX" or clitic(tokens[first - 1]) or tokens[first - 1].lower == "-t") and tokens[first - 1].sent_id == verb.sent_id:
             first -= 1
@@ -280,6 +284,8 @@ class Finder:
             for ancestor in [head, *view.ancestors(head)]:
                 if ancestor.index in self.cues and ancestor.start < span.open:
                     return self.cues[ancestor.index]
+        if _words(inside) <= TERM_WORDS and not _has_finite_verb(inside):
+            return None  # a bare term is a quotation only when a cue governs it
         opening = view.token_at(span.open) or 0
         for index in range(opening - 1, max(opening - 12, -1), -1):
             if view.tokens[index].sent_id != sent or view.tokens[index].text in HARD_STOPS:
