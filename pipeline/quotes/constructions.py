@@ -68,7 +68,7 @@ class Finder:
         self.lexicon = lexicon
         self.cues = find_cues(view, lexicon)
         self.spans = marked_spans(view.text)
-        self.speakers = Speakers(view, lexicon)
+        self.speakers = Speakers(view, lexicon, [(span.open, span.close) for span in self.spans if span.closed])
 
     # -- where reported content ends ---------------------------------------------------
     def _clause_end(self, first: int) -> int:
@@ -150,6 +150,14 @@ class Finder:
                 return None
         return None
 
+    def _verb_group_start(self, verb: Token) -> int:
+        """First token of « a-t-il déclaré », « ont-ils souligné », « a déclaré »."""
+        tokens = self.view.tokens
+        first = verb.index
+        while first > 0 and tokens[first - 1].sent_id == verb.sent_id and (tokens[first - 1].pos == "AUX" or clitic(tokens[first - 1]) or tokens[first - 1].lower == "-t"):
+            first -= 1
+        return first
+
     def _inverted(self, cue: Cue) -> tuple[int, int] | None:
         """(start, end) of P in « P, a déclaré X » / « P confirme André Kaufmann »."""
         view, tokens = self.view, self.view.tokens
@@ -158,9 +166,7 @@ class Finder:
             return None
         if verb.feature("VerbForm") != "Fin" and not any(child.pos == "AUX" for child in view.children(verb.index)):
             return None  # « …, réitérant les affirmations » is not an inversion
-        first = verb.index
-        while first > 0 and (tokens[first - 1].pos == "AUX" or clitic(tokens[first - 1]) or tokens[first - 1].lower == "-t") and tokens[first - 1].sent_id == verb.sent_id:
-            first -= 1
+        first = self._verb_group_start(verb)
         if first == 0 or tokens[first - 1].sent_id != verb.sent_id:
             return None
         before = tokens[first - 1]
@@ -314,9 +320,7 @@ class Finder:
         """« A, a-t-il dit, B »: two quotations around an attribution inside the marks."""
         tokens = self.view.tokens
         verb = tokens[cue.token]
-        first = verb.index
-        while first > 0 and (tokens[first - 1].pos == "AUX"):
-            first -= 1
+        first = self._verb_group_start(verb)
         closing = next((t for t in tokens[cue.last + 1 : cue.last + 8] if t.text == ","), None)
         if first == 0 or tokens[first - 1].text != "," or closing is None:
             return None

@@ -13,6 +13,7 @@ from pipeline.quotes.lexicon import Lexicon
 
 VERBAL = frozenset({"VERB", "AUX"})
 NEGATION = frozenset({"ne", "n'", "n’", "pas", "jamais", "guère", "point", "nullement"})
+HYPOTHESIS = frozenset({"si", "s'", "s’"})
 MODALS = frozenset({"pouvoir", "devoir", "vouloir", "falloir", "aller"})
 
 
@@ -65,7 +66,7 @@ def is_assertive(view: DocView, token: Token) -> bool:
     children = view.children(token.index)
     if any(child.lower in NEGATION and (child.feature("Polarity") == "Neg" or child.lower.startswith("n")) for child in children):
         return False
-    if any(child.dep == "mark" and child.lemma == "si" for child in children):
+    if any(child.dep == "mark" and child.lower in HYPOTHESIS for child in children):
         return False
     head = view.head(token)
     return not (head is not None and head.lemma in MODALS and head.index < token.index and token.dep == "xcomp")

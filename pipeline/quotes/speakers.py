@@ -53,17 +53,25 @@ NOBODY = Speaker(None, None, None, None)
 
 def clitic(token: Token) -> str | None:
     """« -il » in « a-t-il » -> « il »."""
-    return token.lower.lstrip("-") if token.text.startswith("-") and len(token.text) > 1 else None
+    if not token.text.startswith("-") or len(token.text) < 2:
+        return None
+    word = token.lower.lstrip("-")
+    return word[2:] if word.startswith("t-") else word
 
 
 class Speakers:
     """Speaker resolution for one document; remembers the speakers already given."""
 
-    def __init__(self, view: DocView, lexicon: Lexicon):
+    def __init__(self, view: DocView, lexicon: Lexicon, quoted: list[tuple[int, int]] | None = None):
         self.view = view
+        # (start, end) of the quotations between marks: a speaker is never inside one
+        self.quoted_spans = quoted or []
         self.lexicon = lexicon
         self.history: list[tuple[int, Speaker]] = []
         self._roles = self._role_words()
+
+    def _quoted(self, token: Token) -> bool:
+        return any(start <= token.start < end for start, end in self.quoted_spans)
 
     # -- the subject of a cue -------------------------------------------------------
     def subject_of(self, cue: Cue, inverted: bool = False, depth: int = 0) -> Token | None:
@@ -71,14 +79,15 @@ class Speakers:
         verb = view.tokens[cue.token]
         children = view.children(verb.index)
         for child in children:
-            if child.dep in SUBJECT and child.index < verb.index:
-                return child
+            if child.dep in SUBJECT and child.index < verb.index and not self._quoted(child):
+                # « a-t-elle »: the euphonic « -t » is sometimes parsed as the subject
+                return view.tokens[child.index + 1] if child.lower == "-t" and child.index + 1 < len(view.tokens) else child
         after = view.tokens[verb.index - 2 : cue.last + 3] if verb.index >= 2 else view.tokens[: cue.last + 3]
         for token in after:
             if token.index > verb.index - 3 and clitic(token) in self.lexicon.pronoun_number | {"on": "Sing"}:
                 return token
         if inverted:
-            following = [c for c in children if c.index > cue.last and c.pos in NOMINAL and c.dep in (*SUBJECT, "obj", "dep", "appos", "iobj")]
+            following = [c for c in children if c.index > cue.last and c.pos in NOMINAL and c.dep in (*SUBJECT, "obj", "dep", "appos", "iobj") and not self._quoted(c)]
             if following:
                 return following[0]
             first = next((t for t in view.tokens[cue.last + 1 : cue.last + 6] if t.pos in ("PROPN", "NOUN") and t.dep != "obl:mod"), None)
@@ -141,7 +150,7 @@ class Speakers:
             return NOBODY
         view = self.view
         word = clitic(head) or head.lower
-        if head.pos == "PRON" or clitic(head):
+        if head.pos == "PRON" or clitic(head):  # clitics are sometimes tagged PROPN
             if word in RELATIVE:
                 antecedent = view.head(view.head(head) or head)
                 return self.from_token(antecedent, anchor) if antecedent is not None and antecedent.pos in ("NOUN", "PROPN") else NOBODY
@@ -209,7 +218,7 @@ class Speakers:
         plural = self.lexicon.pronoun_number.get(word) == "Plur"
         sentence = view.sentence_of(start)
         for mention in reversed(view.mentions):
-            if mention.end <= start and view.sentence_of(mention.start) == sentence and mention.label == "PER" and not plural:
+            if mention.end <= start and view.text[mention.start] != "-" and view.sentence_of(mention.start) == sentence and mention.label == "PER" and not plural:
                 index = view.token_at(mention.start)
                 if index is not None and view.tokens[index].dep in SUBJECT:
                     return self._refer(self._entity_speaker(mention), start, end)
