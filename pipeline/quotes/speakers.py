@@ -240,16 +240,22 @@ class Speakers:
         view = self.view
         roles = []
         for mention in view.mentions:
-            if mention.label != "PER":
+            if mention.label != "PER" or any(start <= mention.start < end for start, end in self.quoted_spans):
                 continue
             first = view.token_at(mention.start)
             if first is None:
                 continue
             words: set[str] = set()
             position = first - 1
+            # « le président russe Vladimir Poutine » or « le secrétaire général de l'OTAN, Jens
+            # Stoltenberg », but not « adjoint au maire de Bavilliers »: a preposition is allowed
+            # only in a title set off by a comma.
+            apposed = position >= 0 and view.tokens[position].text == ","
             while position >= 0 and first - position <= 9:
                 token = view.tokens[position]
                 if token.sent_id != view.tokens[first].sent_id or token.pos in ("VERB", "AUX", "PRON", "CCONJ", "SCONJ") or token.text in ".:;«»“”":
+                    break
+                if token.pos == "ADP" and not apposed:
                     break
                 words.add(token.lemma.lower())
                 words.add(token.lower)
