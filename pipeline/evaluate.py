@@ -852,12 +852,31 @@ def evaluate_source(source: GoldSource, predictions: Predictions, baseline: dict
     )
 
 
+POOLED = "all-labelled"
+
+
+def pool_json_sources(sources: list[GoldSource]) -> GoldSource | None:
+    """All JSON gold documents as one source, so targets set on the whole labelled gold are measured."""
+    json_sources = [s for s in sources if s.kind == "json"]
+    if len(json_sources) < 2:
+        return None
+    documents: dict[str, GoldDocument] = {}
+    deferred: dict[str, str] = {}
+    for source in json_sources:
+        documents.update(source.documents)
+        deferred.update(source.dates_deferred)
+    path = Path(" + ".join(str(s.path) for s in json_sources))
+    return GoldSource(POOLED, path, "json", documents, deferred)
+
+
 def evaluate(gold_paths: Iterable[Path], outputs: Path, baseline_model: str | None = None) -> list[SourceReport]:
     """Score the tables in ``outputs`` against every gold source.
 
     ``baseline_model``: also score that spaCy model's raw entities on ``documents.text``.
     """
     sources = read_gold_sources(gold_paths)
+    if pooled := pool_json_sources(sources):
+        sources.append(pooled)
     stages = {stage for source in sources for stage in source.stages()}
     predictions = read_predictions(Path(outputs), stages)
     baseline = None

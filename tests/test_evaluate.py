@@ -389,3 +389,13 @@ def table_of(spec, rows):
         if column.name not in frame:
             frame[column.name] = None if column.nullable else (0 if column.type == pa.int32() else "x")
     return frame
+
+
+def test_json_sources_are_also_scored_pooled(tmp_path):
+    from pipeline.evaluate import POOLED, pool_json_sources, read_gold_sources
+
+    for name, doc_id in (("a", "d1"), ("b", "d2")):
+        (tmp_path / f"{name}.json").write_text(json.dumps([{"doc_id": doc_id, "entities": [{"text": "Paris", "label": "LOC"}]}]), encoding="utf-8")
+    pooled = pool_json_sources(read_gold_sources([tmp_path / "a.json", tmp_path / "b.json"]))
+    assert pooled.name == POOLED and sorted(pooled.documents) == ["d1", "d2"]
+    assert pool_json_sources(read_gold_sources([tmp_path / "a.json"])) is None
