@@ -12,7 +12,9 @@ import duckdb
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
+from rich.console import Group
 from rich.table import Table
+from rich.text import Text
 
 from pipeline.tables import PRODUCER, TABLES, TableSpec, check_schema, empty_frame, read_table, table_path
 
@@ -79,17 +81,17 @@ def write_result(result: pa.Table, path: Path) -> None:
     WRITERS[path.suffix](result, path)
 
 
-def result_table(result: pa.Table, max_rows: int) -> Table:
-    """The first ``max_rows`` rows as a rich table, saying how many were left out."""
+def result_table(result: pa.Table, max_rows: int) -> Group:
+    """The first ``max_rows`` rows as a rich table, then a line saying how many were left out."""
     shown = result.slice(0, max_rows)
     hidden = result.num_rows - shown.num_rows
     caption = f"{result.num_rows} row{'' if result.num_rows == 1 else 's'}" + (f", first {shown.num_rows} shown (use --out FILE.csv for all)" if hidden else "")
-    table = Table(caption=caption, caption_justify="left")
+    table = Table()
     for name, column_type in zip(result.column_names, result.schema.types):
         table.add_column(name, justify="right" if pa.types.is_integer(column_type) or pa.types.is_floating(column_type) else "left")
     for row in shown.to_pylist():
-        table.add_row(*("NULL" if value is None else str(value) for value in row.values()))
-    return table
+        table.add_row(*(Text("NULL", style="dim") if value is None else Text(str(value)) for value in row.values()))
+    return Group(table, Text(caption))
 
 
 def _one_line(exc: Exception) -> str:
