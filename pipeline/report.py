@@ -44,7 +44,7 @@ _UNSAFE_FILE_CHARS = re.compile(r"[^A-Za-z0-9._-]+")
 MAX_STEM = 80
 
 
-def safe_file_name(name: str, suffix: str = ".html") -> str:
+def safe_file_name(name: str, suffix: str = "") -> str:
     """A file name for ``name`` that stays in its folder whatever ``name`` holds.
 
     Kept as is when it is already a plain name; otherwise the unsafe characters become
@@ -324,7 +324,7 @@ def build_report(folder: Path, progress: Callable[[int], None] | None = None) ->
     documents = read_or_empty(DOCUMENTS, folder)
     entities, quotes, dates, rejects = (read_or_empty(spec, folder) for spec in (ENTITIES, QUOTES, DATES, REJECTS))
     entities_of, quotes_of, dates_of = _by_document(entities), _by_document(quotes), _by_document(dates)
-    pages = {doc_id: safe_file_name(doc_id) for doc_id in documents["doc_id"]}
+    pages = {doc_id: safe_file_name(doc_id, ".html") for doc_id in documents["doc_id"]}
 
     target = folder / REPORT_FOLDER
     staging = Path(tempfile.mkdtemp(prefix=f".{REPORT_FOLDER}.", dir=folder))
