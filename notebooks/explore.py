@@ -145,10 +145,14 @@ timeline = quotes_dated.dropna(subset=["quote_date"])
 if timeline.empty:
     nothing_to_show(ax, "Quotes by date")
 else:
-    by_month = pd.to_datetime(timeline["quote_date"]).dt.to_period("M").value_counts().sort_index()
-    by_month = by_month.reindex(pd.period_range(by_month.index.min(), by_month.index.max(), freq="M"), fill_value=0)
-    ax.bar(by_month.index.to_timestamp(), by_month.to_numpy(), width=20, color="#e0a800")
-    ax.set_title("Quotes by month (sentence date, else publication date)")
+    days = pd.to_datetime(timeline["quote_date"])
+    # Months while they fit on a page; years for a corpus spanning decades.
+    step, step_name = ("M", "month") if (days.max() - days.min()).days <= 3 * 366 else ("Y", "year")
+    counts = days.dt.to_period(step).value_counts().sort_index()
+    counts = counts.reindex(pd.period_range(counts.index.min(), counts.index.max(), freq=step), fill_value=0)
+    starts = counts.index.to_timestamp()
+    ax.bar(starts, counts.to_numpy(), width=0.8 * (counts.index[0].end_time - counts.index[0].start_time).days, align="edge", color="#e0a800")
+    ax.set_title(f"Quotes by {step_name} (sentence date, else publication date)")
     ax.set_ylabel("quotes")
     ax.yaxis.set_major_locator(MaxNLocator(integer=True))
 fig.autofmt_xdate()
@@ -158,8 +162,8 @@ plt.show()
 # %% [markdown]
 # ## Who talks about whom
 #
-# Speaker x entity co-mentions: in how many documents a speaker is quoted while the
-# entity is mentioned (the speaker's own entity left out).
+# Speaker x entity co-mentions: in how many documents a speaker who is a named entity
+# is quoted while the entity is mentioned (the speaker's own entity left out).
 
 # %%
 co_mentions = db.sql(
@@ -167,7 +171,7 @@ co_mentions = db.sql(
     SELECT q.speaker, e.canonical AS entity, count(DISTINCT q.doc_id) AS documents
     FROM quotes q
     JOIN entities e ON e.doc_id = q.doc_id AND e.entity_key IS DISTINCT FROM q.entity_key
-    WHERE q.speaker IS NOT NULL
+    WHERE q.entity_key IS NOT NULL
     GROUP BY ALL
     """
 ).df()
