@@ -12,7 +12,7 @@ from pipeline.console import Display
 from pipeline.engine import Stage, StageReport, count_documents, run_source_stage, run_stage
 from pipeline.readers import read_records
 from pipeline.stages import SOURCE_STAGE, TABLE_STAGES
-from pipeline.tables import DOCUMENTS, TableError, table_path
+from pipeline.tables import DOCUMENTS, TableError, check_schema, table_path
 
 app = typer.Typer(
     help="French news extraction: raw articles in, Parquet tables out (documents, sentences, entities, quotes, dates).",
@@ -176,6 +176,10 @@ def _tables_folder(settings: Settings, output: Optional[Path]) -> Path:
     folder = Path(output or settings.raw["paths"]["output"])
     if not table_path(DOCUMENTS, folder).exists():
         _fail(f"{folder}: no {DOCUMENTS.file_name}; run `pipeline run` first")
+    try:
+        check_schema(DOCUMENTS, table_path(DOCUMENTS, folder))
+    except TableError as exc:
+        _fail(str(exc))
     return folder
 
 

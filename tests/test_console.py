@@ -55,3 +55,11 @@ def test_report_command(tmp_path):
     assert (folder / "report" / "index.html").exists()
     missing = CliRunner().invoke(app, ["report", "--output", str(tmp_path / "none")])
     assert missing.exit_code == 2 and "pipeline run" in missing.stderr
+
+
+def test_report_and_query_on_a_damaged_documents_table_exit_2(tmp_path):
+    folder = tiny_outputs.build(tmp_path / "outputs")
+    (folder / "documents.parquet").write_bytes(b"not parquet")
+    for arguments in (["report"], ["query", "SELECT 1"]):
+        result = CliRunner().invoke(app, [*arguments, "--output", str(folder)])
+        assert result.exit_code == 2 and "pipeline clean" in result.stderr
