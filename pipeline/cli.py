@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Annotated, Callable, Optional
 
 import typer
+from rich.console import Console
 
 from pipeline.config import ConfigError, Settings, load_settings
 from pipeline.console import Display
@@ -168,14 +169,12 @@ def query(
         queries.write_result(result, out)
         typer.echo(f"wrote {out} ({result.num_rows} rows)")
     else:
-        Display(quiet=False).console.print(queries.result_table(result, max_rows))
+        Console().print(queries.result_table(result, max_rows))
 
 
 def _tables_folder(settings: Settings, output: Optional[Path]) -> Path:
-    """An existing output folder (commands that only read it must not create it)."""
+    """The output folder, holding a readable documents table (commands that only read must not create it)."""
     folder = Path(output or settings.raw["paths"]["output"])
-    if not table_path(DOCUMENTS, folder).exists():
-        _fail(f"{folder}: no {DOCUMENTS.file_name}; run `pipeline run` first")
     try:
         check_schema(DOCUMENTS, table_path(DOCUMENTS, folder))
     except TableError as exc:

@@ -54,7 +54,7 @@ def test_report_command(tmp_path):
     assert result.exit_code == 0, result.output
     assert (folder / "report" / "index.html").exists()
     missing = CliRunner().invoke(app, ["report", "--output", str(tmp_path / "none")])
-    assert missing.exit_code == 2 and "pipeline run" in missing.stderr
+    assert missing.exit_code == 2 and "pipeline clean" in missing.stderr
 
 
 def test_report_and_query_on_a_damaged_documents_table_exit_2(tmp_path):

@@ -58,7 +58,7 @@ def test_bad_sql_is_one_line_and_exit_2(tiny, sql):
 def test_bad_out_suffix_and_missing_folder_are_usage_errors(tiny, tmp_path):
     assert invoke("query", "SELECT 1", "-o", str(tiny), "--out", str(tmp_path / "x.txt")).exit_code == 2
     result = invoke("query", "SELECT 1", "-o", str(tmp_path / "nothing"))
-    assert result.exit_code == 2 and "pipeline run" in result.stderr
+    assert result.exit_code == 2 and "pipeline clean" in result.stderr
     assert not (tmp_path / "nothing").exists()
 
 
