@@ -5,9 +5,7 @@ import jupytext
 import nbformat
 import pytest
 from nbclient import NotebookClient
-from typer.testing import CliRunner
 
-from pipeline.cli import app
 from tests import tiny_outputs
 from tests.conftest import ROOT
 
@@ -51,14 +49,6 @@ def test_notebook_on_tiny_tables_draws_every_plot(tmp_path, monkeypatch):
 def test_notebook_survives_empty_tables(tmp_path, monkeypatch):
     notebook = execute(tiny_outputs.build_empty(tmp_path / "outputs"), monkeypatch)
     assert len(outputs(notebook, "image/png")) == PLOTS
-
-
-@pytest.fixture(scope="module")
-def default_outputs(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("default-outputs")
-    result = CliRunner().invoke(app, ["run", "--input", str(ROOT / "data" / "raw"), "--output", str(folder), "--quiet"])
-    assert result.exit_code == 0, result.output
-    return folder
 
 
 @pytest.mark.slow

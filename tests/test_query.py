@@ -4,6 +4,7 @@ from typer.testing import CliRunner
 
 from pipeline.cli import app
 from pipeline.query import connect, read_or_empty, run_query
+from pipeline.stages import TABLE_STAGES
 from pipeline.tables import QUOTES, TABLES
 from tests import tiny_outputs
 
@@ -78,3 +79,13 @@ def test_long_results_are_cut_and_say_so(tiny):
 def test_values_are_printed_literally_not_as_rich_markup(tiny):
     result = invoke("query", "SELECT '[red]x[/red]' AS s, NULL AS n", "-o", str(tiny))
     assert result.exit_code == 0 and "[red]x[/red]" in result.stdout and "NULL" in result.stdout
+
+
+@pytest.mark.slow
+@pytest.mark.skipif("quotes" not in {stage.name for stage in TABLE_STAGES}, reason="the quote stage is not registered yet")
+def test_top_speaker_of_the_default_corpus(default_outputs):
+    result = invoke("query", "SELECT speaker, count(*) FROM quotes GROUP BY 1 ORDER BY 2 DESC", "--output", str(default_outputs))
+    assert result.exit_code == 0, result.output
+    first_row = next(line for line in result.stdout.splitlines() if line.startswith("│"))
+    # The five seed articles quote the NATO secretary general far more than anyone else.
+    assert "Jens Stoltenberg" in first_row
