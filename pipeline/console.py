@@ -19,11 +19,13 @@ Advance = Callable[[int], None]
 
 
 class RateColumn(ProgressColumn):
-    """Documents per second."""
+    """Documents per second since the stage started (batches arrive in bursts, so an
+    average over the whole run reads steadier than rich's recent-window speed)."""
 
     def render(self, task: Task) -> Text:
-        speed = task.finished_speed or task.speed
-        return Text(f"{speed:6.1f} docs/s" if speed else "     – docs/s", style="progress.data.speed")
+        elapsed = task.finished_time if task.finished else task.elapsed
+        rate = task.completed / elapsed if task.completed and elapsed else None
+        return Text(f"{rate:6.1f} docs/s" if rate else "     – docs/s", style="progress.data.speed")
 
 
 class Display:

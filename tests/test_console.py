@@ -63,3 +63,19 @@ def test_report_and_query_on_a_damaged_documents_table_exit_2(tmp_path):
     for arguments in (["report"], ["query", "SELECT 1"]):
         result = CliRunner().invoke(app, [*arguments, "--output", str(folder)])
         assert result.exit_code == 2 and "pipeline clean" in result.stderr
+
+
+def test_rate_is_documents_over_elapsed_time():
+    from rich.progress import Progress
+
+    from pipeline.console import RateColumn
+
+    progress = Progress(RateColumn(), console=console(True), auto_refresh=False)
+    task_id = progress.add_task("stage", total=10)
+    task = progress.tasks[0]
+    assert "–" in RateColumn().render(task).plain
+    progress.start_task(task_id)
+    task.start_time -= 2.0
+    progress.advance(task_id, 4)
+    rate = float(RateColumn().render(task).plain.split()[0])
+    assert 1.0 < rate <= 2.0
