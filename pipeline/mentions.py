@@ -34,6 +34,7 @@ TRAILING_MARKS = ".,;:!?-–—«»\"'’“”)]"
 # A single word with one of these parts of speech is not a name, whatever its case.
 NOT_NAME_POS = frozenset({"VERB", "AUX", "ADV", "PRON", "ADP", "DET", "CCONJ", "SCONJ", "PUNCT", "SYM", "NUM", "INTJ"})
 COMMON_POS = frozenset({"NOUN", "ADJ"})
+NAME_PARTICLES = frozenset({"Le", "La", "De", "Du", "Van", "Von", "Del", "Da"})
 # Facilities whose own name follows directly (`école Maurice-Henry`) are organisations.
 NAMED_FACILITIES = frozenset({"école", "lycée", "collège", "université", "hôpital", "clinique", "musée"})
 
@@ -151,6 +152,14 @@ def line_pieces(span: Span) -> list[tuple[int, int]]:
             start = token.i + 1
     pieces.append((start, span.end))
     return [(start, end) for start, end in pieces if end > start]
+
+
+def with_particle(doc: Doc, start: int, label: str) -> int:
+    """`M. Le Pen`: the model often leaves a capitalised particle out of a person's name."""
+    before = doc[start - 1] if start > 0 else None
+    if label == "PER" and before is not None and before.text in NAME_PARTICLES and not before.is_sent_start:
+        return start - 1
+    return start
 
 
 def is_name_particle(doc: Doc, index: int, end: int, label: str) -> bool:
@@ -326,7 +335,7 @@ def doc_mentions(doc: Doc, lexicons: Lexicons) -> list[Mention]:
         for ent in doc.ents
         if ent.label_ in LABELS
         for start, end in line_pieces(ent)
-        for mention in clean_piece(doc, start, end, ent.label_, lexicons)
+        for mention in clean_piece(doc, with_particle(doc, start, ent.label_), end, ent.label_, lexicons)
     ]
     mentions += repeated_mentions(doc.text, mentions, lexicons)
     return sorted(mentions, key=lambda mention: (mention.start, mention.end))

@@ -158,3 +158,7 @@ def test_entities_do_not_contain_line_breaks_or_edge_punctuation(seed_tables):
     entities = seed_tables[2]["entities"]
     assert not entities["text"].str.contains("\n").any()
     assert not entities["text"].str.match(r"^[\W_]|.*[.,;:!?]$").any()
+
+
+def test_a_capitalised_particle_belongs_to_the_person(entity_model):
+    assert spans_of(entity_model, "Il a vu M. Le Pen hier.", [(5, 6, "PER")]) == [("Le Pen", "PER")]

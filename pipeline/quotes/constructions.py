@@ -1,0 +1,404 @@
+"""Which stretches of a document are quotations, and what attributes each one.
+
+Indirect speech comes from the cues (« X a déclaré que P », « P, a déclaré X », « X
+avoue vendre… », « selon X, P »); direct speech from the quote marks, attributed by the
+cue after them, the cue before a colon, the cue that governs them, the headline dash, or
+the quotation just before (a paragraph that is only a quotation). Every candidate says
+*how* its speaker is to be found; ``speakers.Speakers`` decides who it is.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from pipeline.quotes.cues import Cue, find_cues, selon_words
+from pipeline.quotes.document import DocView, Token
+from pipeline.quotes.lexicon import Lexicon
+from pipeline.quotes.marks import MarkedSpan, marked_spans
+from pipeline.quotes.speakers import SUBJECT, Speakers, clitic
+
+OPEN_MARKS = frozenset("«“„‹\"")
+CLOSE_MARKS = frozenset("»”›\"")
+HARD_STOPS = frozenset({".", "!", "?", ";", ":"})
+DASHES = frozenset("–—")
+TRAILING = " \u00a0\u202f.,;:…"
+QUE = frozenset({"que", "qu'", "qu’"})
+# « alors que », « parce que »…: conjunctions, not the « que » of reported speech.
+COMPOUND_QUE = frozenset({"alors", "tandis", "parce", "afin", "bien", "sans", "avant", "après", "dès", "pendant", "pour", "ainsi", "lors", "moins", "plus", "si"})
+SELON_RELATIVE = frozenset({"laquelle", "lequel", "lesquelles", "lesquels"})
+FIRST_PERSON = frozenset({"je", "j'", "j’", "nous"})
+# A fragment this short without a verb is a name, a term or a title unless a cue governs it.
+TERM_WORDS = 4
+SENTENCE_WORDS = 5
+
+
+@dataclass
+class Candidate:
+    start: int
+    end: int
+    kind: str
+    cue: Cue | None = None
+    # how the speaker is found: "subject" (of the cue), "inverted" (subject after the cue),
+    # "phrase" (the noun phrase head in ``source``), "previous" (the quote before), "main"
+    how: str = "previous"
+    source: Token | None = None
+    cue_start: int | None = None
+    cue_end: int | None = None
+    marks: list[MarkedSpan] = field(default_factory=list)
+
+
+def _is_mark(token: Token, marks: frozenset[str]) -> bool:
+    return token.text in marks
+
+
+def _words(tokens: list[Token]) -> int:
+    return sum(1 for token in tokens if token.pos != "PUNCT")
+
+
+def _has_finite_verb(tokens: list[Token]) -> bool:
+    return any(t.pos in ("VERB", "AUX") and t.feature("VerbForm") == "Fin" for t in tokens)
+
+
+def _inside(span: MarkedSpan, offset: int) -> bool:
+    return span.start <= offset < span.end
+
+
+class Finder:
+    def __init__(self, view: DocView, lexicon: Lexicon):
+        self.view = view
+        self.lexicon = lexicon
+        self.cues = find_cues(view, lexicon)
+        self.spans = marked_spans(view.text)
+        self.speakers = Speakers(view, lexicon, [(span.open, span.close) for span in self.spans if span.closed])
+
+    # -- where reported content ends ---------------------------------------------------
+    def _clause_end(self, first: int) -> int:
+        """End offset of reported content starting at token ``first``: the end of the
+        sentence, or just before a colon or « , <cue> » that starts another attribution."""
+        view = self.view
+        tokens = view.tokens
+        sent = tokens[first].sent_id
+        last = first
+        position = first
+        while position < len(tokens) and tokens[position].sent_id == sent:
+            token = tokens[position]
+            if token.text == ":" or (token.text in HARD_STOPS and position + 1 < len(tokens) and tokens[position + 1].sent_id == sent and not _is_mark(tokens[position + 1], CLOSE_MARKS)):
+                break
+            if token.text == "," and self._cue_follows(position):
+                break
+            last = position
+            position += 1
+        return self._trim_end(tokens[first].start, tokens[last].end)
+
+    def _cue_follows(self, comma: int) -> bool:
+        tokens = self.view.tokens
+        for position in range(comma + 1, min(comma + 4, len(tokens))):
+            if position in self.cues:
+                return True
+            if tokens[position].pos not in ("AUX", "ADV") and not clitic(tokens[position]):
+                return False
+        return False
+
+    def _trim_end(self, start: int, end: int) -> int:
+        text = self.view.text
+        opened = sum(text.count(m, start, end) for m in "«“")
+        while end > start and text[end - 1] in TRAILING:
+            end -= 1
+        if opened and end > start and text[end - 1] not in CLOSE_MARKS:
+            closing = end
+            while closing < len(text) and text[closing] in TRAILING:
+                closing += 1
+            if closing < len(text) and text[closing] in CLOSE_MARKS:
+                end = closing + 1
+        return end
+
+    def _clause_start(self, comma: int) -> int:
+        """Start of « P » in « P, a déclaré X »: the sentence start or just after a dash, colon or semicolon."""
+        tokens = self.view.tokens
+        sent = tokens[comma].sent_id
+        position = comma - 1
+        while position > 0 and tokens[position - 1].sent_id == sent and tokens[position - 1].text not in DASHES | {":", ";"}:
+            position -= 1
+        while position < comma and (tokens[position].pos == "PUNCT" and not _is_mark(tokens[position], OPEN_MARKS)):
+            position += 1
+        return tokens[position].start
+
+    # -- indirect speech ------------------------------------------------------------------
+    def _que(self, cue: Cue) -> int | None:
+        tokens = self.view.tokens
+        sent = tokens[cue.token].sent_id
+        for position in range(cue.last + 1, min(cue.last + 12, len(tokens))):
+            token = tokens[position]
+            if token.sent_id != sent or token.text in HARD_STOPS or _is_mark(token, OPEN_MARKS):
+                return None
+            if token.lower in QUE and token.pos in ("SCONJ", "PRON", "ADV") and tokens[position - 1].lower not in COMPOUND_QUE:
+                return position + 1 if position + 1 < len(tokens) and tokens[position + 1].sent_id == sent else None
+            if position in self.cues or (token.pos == "VERB" and token.feature("VerbForm") == "Fin"):
+                return None
+        return None
+
+    def _infinitive(self, cue: Cue) -> int | None:
+        if cue.lemma not in self.lexicon.infinitive_content:
+            return None
+        tokens = self.view.tokens
+        for position in range(cue.last + 1, min(cue.last + 7, len(tokens))):
+            token = tokens[position]
+            if token.sent_id != tokens[cue.token].sent_id or token.pos == "PUNCT":
+                return None
+            if token.pos in ("VERB", "AUX") and token.feature("VerbForm") == "Inf":
+                return position
+            if token.pos in ("VERB", "AUX"):
+                return None
+        return None
+
+    def _verb_group_start(self, verb: Token) -> int:
+        """First token of « a-t-il déclaré », « ont-ils souligné », « a déclaré »."""
+        tokens = self.view.tokens
+        first = verb.index
+        while first > 0 and tokens[first - 1].sent_id == verb.sent_id and (tokens[first - 1].pos == "AUX" or clitic(tokens[first - 1]) or tokens[first - 1].lower == "-t"):
+            first -= 1
+        return first
+
+    def _inverted(self, cue: Cue) -> tuple[int, int] | None:
+        """(start, end) of P in « P, a déclaré X » / « P confirme André Kaufmann »."""
+        view, tokens = self.view, self.view.tokens
+        verb = tokens[cue.token]
+        if any(child.dep in SUBJECT and child.index < verb.index and not clitic(child) for child in view.children(verb.index)):
+            return None
+        if verb.feature("VerbForm") != "Fin" and not any(child.pos == "AUX" for child in view.children(verb.index)):
+            return None  # « …, réitérant les affirmations » is not an inversion
+        first = self._verb_group_start(verb)
+        if first == 0 or tokens[first - 1].sent_id != verb.sent_id:
+            return None
+        before = tokens[first - 1]
+        after = tokens[cue.last + 1] if cue.last + 1 < len(tokens) else None
+        followed_by_name = after is not None and any(m.start == after.start and m.label == "PER" for m in view.mentions)
+        if before.text != "," and not (followed_by_name and before.pos != "PUNCT"):
+            return None
+        end_token = first - 1 if before.text == "," else first
+        if end_token <= 0:
+            return None
+        start = self._clause_start(end_token)
+        end = self._trim_end(start, tokens[end_token - 1].end if before.text == "," else before.end)
+        if end - start < 10 or not _has_finite_verb(view.tokens_between(start, end)):
+            return None
+        return start, end
+
+    def indirect(self) -> list[Candidate]:
+        found = []
+        for cue in self.cues.values():
+            if any(span.closed and _inside(span, self.view.tokens[cue.token].start) for span in self.spans):
+                continue  # speech reported inside a quotation belongs to that quotation
+            content = self._que(cue) or self._infinitive(cue)
+            how = "subject"
+            if content is not None:
+                start = self.view.tokens[content].start
+                bounds = (start, self._clause_end(content))
+            else:
+                bounds = self._inverted(cue)
+                how = "inverted"
+            if bounds is None or bounds[1] <= bounds[0]:
+                continue
+            found.append(self._reported(bounds, cue, how))
+        return found
+
+    def _reported(self, bounds: tuple[int, int], cue: Cue, how: str, source: Token | None = None) -> Candidate:
+        """Indirect, mixed, or (when the content is one whole quotation) direct."""
+        start, end = bounds
+        marks = [span for span in self.spans if span.open < end and span.start >= start - 1 and span.open >= start - 2]
+        whole = [span for span in marks if span.open <= start + 1 and span.close >= end - 1]
+        if len(marks) == 1 and whole:
+            span = marks[0]
+            return Candidate(span.start, span.end, "direct", cue, how, source, cue.start if cue else None, cue.end if cue else None, marks)
+        kind = "mixed" if marks else "indirect"
+        return Candidate(start, end, kind, cue, how, source, cue.start if cue else None, cue.end if cue else None, marks)
+
+    def selon(self) -> list[Candidate]:
+        view, tokens = self.view, self.view.tokens
+        found = []
+        for first, last in selon_words(view):
+            if any(span.closed and _inside(span, first.start) for span in self.spans):
+                continue
+            nxt = last.index + 1
+            if nxt >= len(tokens) or tokens[nxt].sent_id != first.sent_id:
+                continue
+            cue = Cue(first.index, last.index, "selon", first.start, last.end)
+            if tokens[nxt].lower in SELON_RELATIVE:
+                source = next((t for t in reversed(tokens[max(first.index - 5, 0) : first.index]) if t.pos == "PROPN"), None)
+                if source is None or nxt + 1 >= len(tokens):
+                    continue
+                found.append(self._reported((tokens[nxt + 1].start, self._clause_end(nxt + 1)), cue, "phrase", source))
+                continue
+            head = next((t for t in tokens[nxt : nxt + 4] if t.pos in ("NOUN", "PROPN", "PRON")), None)
+            if head is None:
+                continue
+            phrase = self.speakers.phrase(head)
+            after = phrase[-1].index + 1
+            at_clause_start = first.index == 0 or tokens[first.index - 1].sent_id != first.sent_id or tokens[first.index - 1].text in {",", "–", ":"} or tokens[first.index - 1].pos == "CCONJ"
+            if at_clause_start and after < len(tokens) and tokens[after].text == "," and after + 1 < len(tokens) and tokens[after + 1].sent_id == first.sent_id:
+                bounds = (tokens[after + 1].start, self._clause_end(after + 1))
+            elif first.index > 0 and tokens[first.index - 1].text == "," and (after >= len(tokens) or tokens[after].sent_id != first.sent_id or tokens[after].text in HARD_STOPS):
+                start = self._clause_start(first.index - 1)
+                bounds = (start, self._trim_end(start, tokens[first.index - 2].end))
+            elif after < len(tokens) and tokens[after].sent_id == first.sent_id and tokens[after].pos != "PUNCT":
+                bounds = (tokens[after].start, self._clause_end(after))
+            else:
+                continue
+            if bounds[1] - bounds[0] >= 10:
+                found.append(self._reported(bounds, cue, "phrase", head))
+        return found
+
+    # -- direct speech --------------------------------------------------------------------
+    def _cue_after(self, span: MarkedSpan) -> Cue | None:
+        tokens = self.view.tokens
+        position = self.view.token_at(span.close)
+        if position is None:
+            return None
+        sent = tokens[position - 1].sent_id if position else tokens[position].sent_id
+        for index in range(position, min(position + 7, len(tokens))):
+            token = tokens[index]
+            if token.sent_id != sent or _is_mark(token, OPEN_MARKS) or token.text in HARD_STOPS | DASHES:
+                return None  # a dash opens an aside: its verb does not attribute the quote
+            if index in self.cues:
+                return self.cues[index]
+            if token.pos in ("VERB",) and token.feature("VerbForm") == "Fin":
+                return None
+        return None
+
+    def _cue_before_colon(self, span: MarkedSpan) -> tuple[bool, Cue | None]:
+        tokens = self.view.tokens
+        position = self.view.token_at(span.open)
+        if not position or tokens[position - 1].text != ":":
+            return False, None
+        sent = tokens[position].sent_id
+        for index in range(position - 2, -1, -1):
+            if tokens[index].sent_id != sent or _is_mark(tokens[index], CLOSE_MARKS):
+                break
+            if index in self.cues:
+                return True, self.cues[index]
+        return True, None
+
+    def _governing_cue(self, span: MarkedSpan) -> Cue | None:
+        view = self.view
+        inside = view.tokens_between(span.start, span.end)
+        if not inside:
+            return None
+        sent = inside[0].sent_id
+        for token in inside:
+            head = view.head(token)
+            if head is None or span.start <= head.start < span.end:
+                continue
+            for ancestor in [head, *view.ancestors(head)]:
+                if ancestor.index in self.cues and ancestor.start < span.open:
+                    return self.cues[ancestor.index]
+        if _words(inside) <= TERM_WORDS and not _has_finite_verb(inside):
+            return None  # a bare term is a quotation only when a cue governs it
+        opening = view.token_at(span.open) or 0
+        for index in range(opening - 1, max(opening - 12, -1), -1):
+            if view.tokens[index].sent_id != sent or view.tokens[index].text in HARD_STOPS:
+                break
+            if index in self.cues:
+                return self.cues[index]
+        return None
+
+    def _headline(self, span: MarkedSpan) -> Candidate | None:
+        view, text = self.view, self.view.text
+        para_start, para_end = view.paragraph_bounds(0)
+        if span.open >= para_end:
+            return None
+        rest = text[span.close : para_end].lstrip(" \u00a0")
+        if rest[:1] in DASHES:
+            after = view.tokens_between(span.close + (len(text[span.close:para_end]) - len(rest)) + 1, para_end)
+            if not after or _has_finite_verb(after):
+                return None
+            head = next((t for t in after if t.pos in ("NOUN", "PROPN")), None)
+            return Candidate(span.start, span.end, "direct", None, "phrase", head)
+        if rest[:1] == ":" or not rest:
+            return Candidate(span.start, span.end, "direct", None, "main")
+        return None
+
+    def _split(self, span: MarkedSpan, cue: Cue) -> list[Candidate] | None:
+        """« A, a-t-il dit, B »: two quotations around an attribution inside the marks."""
+        tokens = self.view.tokens
+        verb = tokens[cue.token]
+        first = self._verb_group_start(verb)
+        closing = next((t for t in tokens[cue.last + 1 : cue.last + 8] if t.text == ","), None)
+        if first == 0 or tokens[first - 1].text != "," or closing is None:
+            return None
+        a_end = self._trim_end(span.start, tokens[first - 1].start)
+        b_start = closing.end
+        while b_start < span.end and self.view.text[b_start] in " \u00a0\u202f":
+            b_start += 1
+        return [
+            Candidate(span.start, a_end, "direct", cue, "subject", None, cue.start, cue.end, [span]),
+            Candidate(b_start, span.end, "direct", cue, "subject", None, cue.start, cue.end, [span]),
+        ]
+
+    def direct(self, taken: list[MarkedSpan], indirect: list[Candidate]) -> list[Candidate]:
+        found = []
+        taken_opens = {span.open for span in taken}
+        for span in self.spans:
+            if span.open in taken_opens:
+                continue
+            if not span.closed and any(c.cue and span.start <= c.cue.start < span.end for c in indirect):
+                continue  # a relayed passage whose attributions are inside it
+            inside = self.view.tokens_between(span.start, span.end)
+            inner_cue = next((self.cues[t.index] for t in inside if t.index in self.cues and any(clitic(x) for x in self.view.tokens[t.index - 2 : t.index + 3])), None)
+            if inner_cue is not None and span.closed:
+                split = self._split(span, inner_cue)
+                if split:
+                    found.extend(split)
+                    continue
+            words, verbal = _words(inside), _has_finite_verb(inside)
+            term_like = words <= TERM_WORDS and not verbal
+            if term_like and inside and self.view.text[span.start].isupper():
+                continue  # a name or a title
+            cue = self._cue_after(span)
+            if cue is not None:
+                found.append(Candidate(span.start, span.end, "direct", cue, "subject", None, cue.start, cue.end, [span]))
+                continue
+            colon, cue = self._cue_before_colon(span)
+            if cue is None and not colon:
+                cue = self._governing_cue(span)
+            if cue is not None:
+                found.append(Candidate(span.start, span.end, "direct", cue, "subject", None, cue.start, cue.end, [span]))
+                continue
+            if self.view.paragraph_of(span.open) == 0:
+                headline = self._headline(span)
+                if headline is not None:
+                    found.append(headline)
+                continue
+            if colon or words >= SENTENCE_WORDS or verbal:
+                found.append(Candidate(span.start, span.end, "direct", None, "previous"))
+        return found
+
+    def unmarked_paragraphs(self, found: list[Candidate]) -> list[Candidate]:
+        """A paragraph in the first person with no marks and no attribution, right after a quoted one."""
+        view = self.view
+        result = []
+        covered = {view.paragraph_of(c.start) for c in found}
+        marked = {view.paragraph_of(s.open) for s in self.spans}
+        for para in range(1, len(view._paragraphs)):
+            start, end = view.paragraph_bounds(para)
+            tokens = view.tokens_between(start, end)
+            if para in covered or para in marked or not tokens or tokens[0].lower not in FIRST_PERSON:
+                continue
+            if para - 1 in covered:
+                result.append(Candidate(start, self._trim_end(start, end) if view.text[end - 1] not in ".!?" else end, "direct", None, "previous"))
+        return result
+
+    def candidates(self) -> list[Candidate]:
+        reported = self.indirect() + self.selon()
+        taken = [span for candidate in reported for span in candidate.marks]
+        found = reported + self.direct(taken, reported)
+        found += self.unmarked_paragraphs(found)
+        return _without_overlaps(found)
+
+
+def _without_overlaps(found: list[Candidate]) -> list[Candidate]:
+    """Keep one candidate per stretch of text: the first found (indirect and direct before fallbacks)."""
+    kept: list[Candidate] = []
+    for candidate in found:
+        if any(candidate.start < other.end and other.start < candidate.end for other in kept):
+            continue
+        kept.append(candidate)
+    return sorted(kept, key=lambda c: c.start)

@@ -1,0 +1,37 @@
+"""The quote stage's word lists, read once from configs/lexicons/ (see [quotes] in default.toml)."""
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+from pipeline.config import Settings
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    speech_verbs: frozenset[str]
+    multiword: tuple[tuple[str, ...], ...]
+    infinitive_content: frozenset[str]
+    form_lemmas: dict[str, str]
+    person_roles: frozenset[str]
+    honorifics: frozenset[str]
+    pronoun_number: dict[str, str]
+
+    @classmethod
+    def from_files(cls, speech_verbs: Path, speakers: Path) -> "Lexicon":
+        verbs = tomllib.loads(speech_verbs.read_text(encoding="utf-8"))
+        people = tomllib.loads(speakers.read_text(encoding="utf-8"))
+        return cls(
+            speech_verbs=frozenset(verbs["verbs"]),
+            multiword=tuple(tuple(phrase.split()) for phrase in verbs.get("multiword", [])),
+            infinitive_content=frozenset(verbs.get("infinitive_content", [])),
+            form_lemmas=dict(verbs.get("form_lemmas", {})),
+            person_roles=frozenset(people["person_roles"]),
+            honorifics=frozenset(people["honorifics"]),
+            pronoun_number=dict(people["pronouns"]),
+        )
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> "Lexicon":
+        return cls.from_files(settings.lexicon_path("quotes", "speech_verbs"), settings.lexicon_path("quotes", "speakers"))

@@ -1,0 +1,237 @@
+"""Quote attribution: one test per construction, on small texts parsed once by the entity stage."""
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings as hypothesis_settings
+from hypothesis import strategies as st
+
+from pipeline.quotes.document import DocView, Token, build_views
+from pipeline.quotes.lexicon import Lexicon
+from pipeline.quotes.marks import marked_spans
+from pipeline.stages import entities as entity_stage
+from pipeline.stages.quotes import document_quotes, quotes
+from pipeline.stages.sentences import Splitter, sentences
+from pipeline.tables import ENTITIES, QUOTES, TOKENS
+
+
+@pytest.fixture(scope="session")
+def lexicon(settings):
+    return Lexicon.from_settings(settings)
+
+
+@pytest.fixture(scope="session")
+def analyse(settings, lexicon):
+    """text -> quotes frame, through the real sentence and entity stages (model loaded once)."""
+    nlp, entity_lexicons = entity_stage.load_model(settings)
+    splitter = Splitter.from_settings(settings)
+
+    def run(*paragraphs: str) -> pd.DataFrame:
+        documents = pd.DataFrame({"doc_id": ["d"], "text": ["\n\n".join(paragraphs)]})
+        sents = sentences(documents, splitter)
+        parsed = entity_stage.extract(documents, sents, nlp, entity_lexicons, 8)
+        return quotes(documents, sents, parsed["tokens"], parsed["entities"], lexicon)
+
+    return run
+
+
+def only(frame: pd.DataFrame, text: str) -> pd.Series:
+    rows = frame[frame["text"] == text]
+    assert len(rows) == 1, frame[["text", "kind", "speaker", "cue"]].to_string()
+    return pd.Series({key: (None if not isinstance(value, str) and pd.isna(value) else value) for key, value in rows.iloc[0].items()})
+
+
+# -- quote marks -----------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    "text, content",
+    [
+        ("Il a dit « bonjour à tous » hier.", "bonjour à tous"),
+        ("Il a dit «\u00a0bonjour à tous\u00a0» hier.", "bonjour à tous"),
+        ("Il a dit “bonjour à tous” hier.", "bonjour à tous"),
+        ('Il a dit "bonjour à tous" hier.', "bonjour à tous"),
+        ("Il a dit « un “petit” mot » hier.", "un “petit” mot"),
+    ],
+)
+def test_every_mark_style(text, content):
+    (span,) = marked_spans(text)
+    assert text[span.start : span.end] == content
+
+
+def test_unclosed_mark_stops_at_its_paragraph():
+    text = "Il a dit « ceci sans fin.\n\nUn autre paragraphe « fermé »."
+    first, second = marked_spans(text)
+    assert not first.closed and text[first.start : first.end] == "ceci sans fin."
+    assert second.closed and text[second.start : second.end] == "fermé"
+
+
+# -- direct quotes -----------------------------------------------------------------------------
+def test_cue_after(analyse):
+    row = only(analyse("« Nous sommes prêts à négocier avec la Russie », Jens Stoltenberg a déclaré vendredi."), "Nous sommes prêts à négocier avec la Russie")
+    assert (row.kind, row.speaker, row.cue, row.entity_key) == ("direct", "Jens Stoltenberg", "déclarer", "PER:jens stoltenberg")
+
+
+def test_cue_before_colon(analyse):
+    frame = analyse("Jens Stoltenberg était à Bruxelles. Il a déclaré : « Le moment est venu d'être ferme avec la Russie. »")
+    row = only(frame, "Le moment est venu d'être ferme avec la Russie.")
+    assert (row.speaker, row.speaker_mention, row.cue) == ("Jens Stoltenberg", "Il", "déclarer")
+
+
+def test_inverted_cue_with_pronoun(analyse):
+    frame = analyse(
+        "Angela Merkel a parlé aux journalistes.",
+        "« La situation en Europe reste très grave », a-t-elle ajouté.",
+    )
+    row = only(frame, "La situation en Europe reste très grave")
+    assert (row.speaker, row.speaker_mention, row.cue) == ("Angela Merkel", "elle", "ajouter")
+
+
+def test_inverted_cue_with_name(analyse):
+    row = only(analyse("« Le moyen le plus rapide est d'armer Kiev », dit Dmitri Medvedev."), "Le moyen le plus rapide est d'armer Kiev")
+    assert (row.speaker, row.cue) == ("Dmitri Medvedev", "dire")
+
+
+def test_split_around_the_cue(analyse):
+    frame = analyse("Jacques Chirac était à Paris. « Nous devons agir vite, a-t-il dit, car le temps presse. »")
+    first, second = only(frame, "Nous devons agir vite"), only(frame, "car le temps presse.")
+    assert first.speaker == second.speaker == "Jacques Chirac"
+    assert first.cue == second.cue == "dire"
+
+
+def test_quotation_paragraph_continues_the_previous_speaker(analyse):
+    frame = analyse(
+        "« La tâche la plus importante est d'empêcher une guerre », a déclaré Jens Stoltenberg.",
+        "« Nous travaillons sur cela chaque jour avec tous nos alliés. »",
+    )
+    row = only(frame, "Nous travaillons sur cela chaque jour avec tous nos alliés.")
+    assert (row.kind, row.speaker, row.cue) == ("direct", "Jens Stoltenberg", None)
+
+
+def test_term_used_by_a_named_source_is_a_quote(analyse):
+    frame = analyse("Dmitri Medvedev a appelé le commentaire « une confirmation ouverte de la participation de l'OTAN ».")
+    row = only(frame, "une confirmation ouverte de la participation de l'OTAN")
+    assert (row.speaker, row.cue) == ("Dmitri Medvedev", "appeler")
+
+
+def test_scare_quotes_around_a_name_are_not_quotes(analyse):
+    frame = analyse("Les pilotes de la «Scuderia» sont arrivés à Monaco. C'est le principe du « low profile ».")
+    assert frame.empty
+
+
+def test_headline_with_a_dash(analyse):
+    frame = analyse(
+        "« Le risque de conflit est réel » – chef de l'OTAN",
+        "Le chef de l'OTAN, Jens Stoltenberg, a déclaré que l'alliance était prête à négocier.",
+    )
+    row = only(frame, "Le risque de conflit est réel")
+    assert (row.speaker, row.speaker_mention, row.cue) == ("Jens Stoltenberg", "chef de l'OTAN", None)
+
+
+# -- indirect quotes ---------------------------------------------------------------------------
+def test_declared_that(analyse):
+    row = only(analyse("Bill Clinton a annoncé qu'il mettra son veto à la réduction d'impôts."), "il mettra son veto à la réduction d'impôts")
+    assert (row.kind, row.speaker, row.cue) == ("indirect", "Bill Clinton", "annoncer")
+
+
+def test_content_then_inverted_cue(analyse):
+    frame = analyse("Le conflit pourrait dégénérer en une guerre, a déclaré le secrétaire général de l'OTAN, Jens Stoltenberg.")
+    row = only(frame, "Le conflit pourrait dégénérer en une guerre")
+    assert (row.kind, row.speaker, row.speaker_mention, row.cue) == ("indirect", "Jens Stoltenberg", "Jens Stoltenberg", "déclarer")
+
+
+def test_warned_someone_that(analyse):
+    frame = analyse("Jens Stoltenberg a averti le président Vladimir Poutine que l'OTAN défendrait ses membres.")
+    row = only(frame, "l'OTAN défendrait ses membres")
+    assert (row.speaker, row.cue) == ("Jens Stoltenberg", "avertir")
+
+
+def test_selon(analyse):
+    row = only(analyse("Selon une source officielle, la panne serait due à un incident à la centrale."), "la panne serait due à un incident à la centrale")
+    assert (row.kind, row.speaker, row.speaker_label, row.cue) == ("indirect", "source officielle", "OTHER", "selon")
+
+
+def test_d_apres_with_a_pronoun(analyse):
+    frame = analyse("Bernard affirme qu'il a chuté en se promenant. D'après lui, deux jeunes filles l'ont découvert.")
+    row = only(frame, "deux jeunes filles l'ont découvert")
+    assert (row.speaker, row.speaker_mention, row.cue) == ("Bernard", "lui", "selon")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Jens Stoltenberg n'a pas déclaré que l'OTAN était en guerre.",
+        "Jens Stoltenberg pourrait déclarer que l'OTAN est en guerre.",
+        "S'il déclare que l'OTAN est en guerre, tout changera.",
+    ],
+)
+def test_negated_and_hypothetical_cues_are_not_quotes(analyse, text):
+    assert analyse(text).empty
+
+
+def test_mixed(analyse):
+    frame = analyse("Sergueï Lavrov a déclaré que les États-Unis étaient déjà “directement impliqués” dans le conflit.")
+    row = only(frame, "les États-Unis étaient déjà “directement impliqués” dans le conflit")
+    assert (row.kind, row.speaker, row.cue) == ("mixed", "Sergueï Lavrov", "déclarer")
+
+
+# -- speakers ----------------------------------------------------------------------------------
+def test_description_resolved_by_apposition(analyse):
+    frame = analyse(
+        "Le secrétaire général de l'alliance, Jens Stoltenberg, était à Oslo.",
+        "Le secrétaire général a expliqué que l'alliance restait unie.",
+    )
+    row = only(frame, "l'alliance restait unie")
+    assert (row.speaker, row.speaker_mention) == ("Jens Stoltenberg", "Le secrétaire général")
+
+
+def test_plural_description_stays_a_phrase(analyse):
+    frame = analyse("Les responsables russes ont souligné que les livraisons d'armes augmentaient le risque.")
+    row = only(frame, "les livraisons d'armes augmentaient le risque")
+    assert (row.speaker, row.speaker_label) == ("responsables russes", "OTHER")
+
+
+def test_multiword_cue(analyse):
+    frame = analyse("L'Occident a mis en garde la Russie contre de graves « conséquences ».")
+    row = only(frame, "conséquences")
+    assert row.cue == "mettre en garde"
+
+
+# -- any text ----------------------------------------------------------------------------------
+def _tiny_view(text: str) -> DocView:
+    """A view with one pseudo-token per word, so the property test needs no model."""
+    import re
+
+    words = list(re.finditer(r"\S+", text))
+    tokens = [
+        Token(i, 0, m.start(), m.end(), m.group(), m.group().lower(), "VERB" if m.group().lower() in {"a", "dit", "déclaré"} else "NOUN", "", "ROOT" if i == 0 else "dep", 0)
+        for i, m in enumerate(words)
+    ]
+    return DocView("d", text, tokens, [(0, 0, len(text))], [])
+
+
+@hypothesis_settings(max_examples=200, suppress_health_check=[HealthCheck.too_slow], deadline=None)
+@given(st.lists(st.one_of(st.sampled_from(["«", "»", "“", "”", '"', " ", "\n\n", ",", ".", ":", "–", "\u00a0", "dit", " a déclaré ", " que ", "selon", "Il", "nous"]), st.text(max_size=5)), max_size=40).map("".join))
+def test_any_text_gives_valid_offsets(text):
+    lexicon = Lexicon.from_files(*_lexicon_paths())
+    view = _tiny_view(text)
+    for row in document_quotes(view, lexicon):
+        record = dict(zip(QUOTES.column_names, row))
+        assert text[record["start"] : record["end"]] == record["text"]
+        assert 0 <= record["start"] <= record["end"] <= len(text)
+        if record["speaker_start"] is not None:
+            assert 0 <= record["speaker_start"] <= record["speaker_end"] <= len(text)
+            assert text[record["speaker_start"] : record["speaker_end"]] == record["speaker_mention"]
+
+
+def _lexicon_paths():
+    from pipeline.config import load_settings
+
+    settings = load_settings()
+    return settings.lexicon_path("quotes", "speech_verbs"), settings.lexicon_path("quotes", "speakers")
+
+
+def test_empty_tables_give_an_empty_quotes_table(lexicon):
+    documents = pd.DataFrame({"doc_id": ["d"], "text": [""]})
+    empty_sentences = pd.DataFrame(columns=["doc_id", "sent_id", "para_id", "start", "end", "text"])
+    frame = quotes(documents, empty_sentences, pd.DataFrame(columns=TOKENS.column_names), pd.DataFrame(columns=ENTITIES.column_names), lexicon)
+    assert list(frame.columns) == QUOTES.column_names and frame.empty
+    assert build_views(documents, empty_sentences, pd.DataFrame(columns=TOKENS.column_names), pd.DataFrame(columns=ENTITIES.column_names))[0].tokens == []
