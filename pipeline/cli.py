@@ -6,12 +6,14 @@ from pathlib import Path
 from typing import Annotated, Callable, Optional
 
 import typer
+from rich.console import Console
 
 from pipeline.config import ConfigError, Settings, load_settings
-from pipeline.engine import Stage, StageReport, run_source_stage, run_stage
+from pipeline.console import Display
+from pipeline.engine import Stage, StageReport, count_documents, run_source_stage, run_stage
 from pipeline.readers import read_records
 from pipeline.stages import SOURCE_STAGE, TABLE_STAGES
-from pipeline.tables import TableError
+from pipeline.tables import DOCUMENTS, TableError, check_schema, table_path
 
 app = typer.Typer(
     help="French news extraction: raw articles in, Parquet tables out (documents, sentences, entities, quotes, dates).",
@@ -26,7 +28,7 @@ InputOption = Annotated[
 ]
 OutputOption = Annotated[Optional[Path], typer.Option("--output", "-o", help="Folder of the Parquet tables; default: outputs/.")]
 ConfigOption = Annotated[Optional[Path], typer.Option("--config", "-c", help="Settings (.toml or .yaml) merged over configs/default.toml.")]
-QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="Print only the summary line.")]
+QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bars, no summary table: print only the summary line.")]
 
 
 def _fail(message: str) -> None:
@@ -48,20 +50,18 @@ def _output(settings: Settings, output: Optional[Path]) -> Path:
     return folder
 
 
-def _summarise(reports: list[StageReport], started: float) -> None:
-    for report in reports:
-        rows = ", ".join(f"{name} {count}" for name, count in report.rows.items())
-        typer.echo(f"  {report.stage:<10} {report.documents:>7} documents  {report.seconds:7.1f} s  ({rows})")
+def _summarise(display: Display, reports: list[StageReport], started: float) -> None:
     first = reports[0] if reports else None
     if first and first.stage == SOURCE_STAGE.name:
         read = first.rows.get("documents", 0) + first.rows.get("rejects", 0)
-        typer.echo(
+        line = (
             f"documents read {read}, written {first.rows.get('documents', 0)}, rejected {first.rows.get('rejects', 0)}; "
             f"{time.perf_counter() - started:.1f} s"
         )
     else:
         written = reports[-1].documents if reports else 0
-        typer.echo(f"documents processed {written}; {time.perf_counter() - started:.1f} s")
+        line = f"documents processed {written}; {time.perf_counter() - started:.1f} s"
+    display.summary(reports, line)
 
 
 def _guarded(action: Callable[[], list[StageReport]]) -> list[StageReport]:
@@ -72,9 +72,17 @@ def _guarded(action: Callable[[], list[StageReport]]) -> list[StageReport]:
         raise
 
 
-def _run_source(settings: Settings, inputs: Optional[list[str]], folder: Path) -> StageReport:
+def _run_source(settings: Settings, inputs: Optional[list[str]], folder: Path, display: Display) -> StageReport:
     chosen = inputs or settings.raw["paths"]["input"]
-    return run_source_stage(SOURCE_STAGE, read_records(chosen), settings, folder)
+    with display.progress(SOURCE_STAGE.name, total=None) as advance:
+        return run_source_stage(SOURCE_STAGE, read_records(chosen), settings, folder, progress=advance)
+
+
+def _run_table_stage(stage: Stage, settings: Settings, folder: Path, display: Display) -> StageReport:
+    # Without documents.parquet the engine raises the contract's own error.
+    total = count_documents(folder) if table_path(DOCUMENTS, folder).exists() else None
+    with display.progress(stage.name, total) as advance:
+        return run_stage(stage, settings, folder, progress=advance)
 
 
 @app.command(help=f"Run every stage in order: {', '.join([SOURCE_STAGE.name] + [s.name for s in TABLE_STAGES])}. Reads the inputs; writes every table.")
@@ -82,13 +90,14 @@ def run(input: InputOption = None, output: OutputOption = None, config: ConfigOp
     started = time.perf_counter()
     settings = _settings(config)
     folder = _output(settings, output)
+    display = Display(quiet)
 
     def everything() -> list[StageReport]:
-        reports = [_run_source(settings, input, folder)]
-        reports += [run_stage(stage, settings, folder) for stage in TABLE_STAGES]
+        reports = [_run_source(settings, input, folder, display)]
+        reports += [_run_table_stage(stage, settings, folder, display) for stage in TABLE_STAGES]
         return reports
 
-    _summarise(_guarded(everything), started)
+    _summarise(display, _guarded(everything), started)
 
 
 @app.command(name=SOURCE_STAGE.name, help=SOURCE_STAGE.description)
@@ -96,7 +105,8 @@ def clean_command(input: InputOption = None, output: OutputOption = None, config
     started = time.perf_counter()
     settings = _settings(config)
     folder = _output(settings, output)
-    _summarise(_guarded(lambda: [_run_source(settings, input, folder)]), started)
+    display = Display(quiet)
+    _summarise(display, _guarded(lambda: [_run_source(settings, input, folder, display)]), started)
 
 
 def _table_command(stage: Stage) -> Callable[..., None]:
@@ -104,7 +114,8 @@ def _table_command(stage: Stage) -> Callable[..., None]:
         started = time.perf_counter()
         settings = _settings(config)
         folder = _output(settings, output)
-        _summarise(_guarded(lambda: [run_stage(stage, settings, folder)]), started)
+        display = Display(quiet)
+        _summarise(display, _guarded(lambda: [_run_table_stage(stage, settings, folder, display)]), started)
 
     reads = ", ".join(spec.file_name for spec in stage.reads)
     writes = ", ".join(spec.file_name for spec in stage.writes)
@@ -152,6 +163,58 @@ def evaluate(
         raise typer.Exit(code=1)
     if failures is not None:
         typer.echo(f"accuracy gate passed ({gate})")
+
+
+@app.command(help="Write the HTML report: OUTPUT/report/index.html (corpus summary) and one page per document. Reads every table of OUTPUT.")
+def report(output: OutputOption = None, config: ConfigOption = None, quiet: QuietOption = False) -> None:
+    from pipeline.report import build_report
+
+    settings = _settings(config)
+    folder = _tables_folder(settings, output)
+    display = Display(quiet)
+    try:
+        with display.progress("report", count_documents(folder)) as advance:
+            index = build_report(folder, progress=advance)
+    except TableError as exc:
+        _fail(str(exc))
+    display.console.print(f"wrote {index}", highlight=False, markup=False, soft_wrap=True)
+
+
+@app.command(help="Run SQL (DuckDB) over the tables of OUTPUT, registered as views named after them: documents, sentences, tokens, entities, quotes, dates, rejects.")
+def query(
+    sql: Annotated[str, typer.Argument(help='e.g. "SELECT speaker, count(*) FROM quotes GROUP BY 1 ORDER BY 2 DESC"')],
+    output: OutputOption = None,
+    out: Annotated[Optional[Path], typer.Option("--out", help="Write the result to FILE.csv or FILE.parquet instead of printing it.")] = None,
+    max_rows: Annotated[int, typer.Option("--max-rows", help="Rows printed at most (--out writes them all).")] = 50,
+    config: ConfigOption = None,
+) -> None:
+    from pipeline import query as queries
+
+    if out is not None and out.suffix not in queries.WRITERS:
+        _fail(f"--out {out}: expected a .csv or .parquet file")
+    folder = _tables_folder(_settings(config), output)
+    try:
+        result = queries.run_query(sql, folder)
+    except (queries.QueryError, TableError) as exc:
+        _fail(str(exc))
+    note = queries.missing_note(folder)
+    if note:
+        typer.echo(note, err=True)
+    if out is not None:
+        queries.write_result(result, out)
+        typer.echo(f"wrote {out} ({result.num_rows} rows)")
+    else:
+        Console().print(queries.result_table(result, max_rows))
+
+
+def _tables_folder(settings: Settings, output: Optional[Path]) -> Path:
+    """The output folder, holding a readable documents table (commands that only read must not create it)."""
+    folder = Path(output or settings.raw["paths"]["output"])
+    try:
+        check_schema(DOCUMENTS, table_path(DOCUMENTS, folder))
+    except TableError as exc:
+        _fail(str(exc))
+    return folder
 
 
 for _stage in TABLE_STAGES:

@@ -19,6 +19,8 @@ def render() -> str:
         "",
         "Generated from `pipeline/tables.py` by `pipeline dictionary`; do not edit by hand.",
         "Every span table carries `doc_id`, `start`, `end` (character offsets into `documents.text`).",
+        "Each column's meaning and example are also in the Parquet field metadata (`description`, `example`),",
+        "and `pipeline query` exposes each table as a DuckDB view named after it (`documents`, `quotes`, ...).",
         "",
     ]
     for spec in TABLES.values():

@@ -21,3 +21,16 @@ def entity_model(settings):
     from pipeline.stages.entities import load_model
 
     return load_model(settings)
+
+
+@pytest.fixture(scope="session")
+def default_outputs(tmp_path_factory):
+    """`pipeline run` on the default corpus, once per session, into a temporary folder."""
+    from typer.testing import CliRunner
+
+    from pipeline.cli import app
+
+    folder = tmp_path_factory.mktemp("default-outputs")
+    result = CliRunner().invoke(app, ["run", "--input", str(ROOT / "data" / "raw"), "--output", str(folder), "--quiet"])
+    assert result.exit_code == 0, result.output
+    return folder

@@ -1,0 +1,81 @@
+import io
+
+from rich.console import Console
+from typer.testing import CliRunner
+
+from pipeline.cli import app
+from pipeline.console import Display, summary_table
+from pipeline.engine import StageReport
+from tests import tiny_outputs
+from tests.conftest import SEEDS
+
+
+def console(terminal: bool) -> Console:
+    return Console(file=io.StringIO(), force_terminal=terminal, width=120)
+
+
+def test_bars_only_on_a_terminal_and_not_when_quiet():
+    for terminal, quiet, expected in ((True, False, True), (False, False, False), (True, True, False)):
+        with Display(quiet, console(terminal)).progress("stage", 10) as advance:
+            assert (advance is not None) == expected
+
+
+def test_bar_counts_documents():
+    display = Display(False, console(True))
+    with display.progress("sentences", 5) as advance:
+        advance(2)
+        advance(3)
+    assert "sentences" in display.console.file.getvalue()
+
+
+def test_summary_table_has_rows_rejects_and_seconds_per_stage():
+    reports = [StageReport("clean", 3, {"documents": 2, "rejects": 1}, 0.25), StageReport("sentences", 2, {"sentences": 9}, 1.5)]
+    out = console(False)
+    out.print(summary_table(reports))
+    text = out.file.getvalue()
+    assert "documents 2" in text and "sentences 9" in text and "0.2" in text and "1.5" in text
+    clean_row = next(line for line in text.splitlines() if "clean" in line)
+    assert clean_row.split("│")[4].strip() == "1"
+
+
+def test_run_prints_the_summary_table_and_quiet_only_the_line(tmp_path):
+    runner = CliRunner()
+    loud = runner.invoke(app, ["run", "--input", str(SEEDS), "--output", str(tmp_path)])
+    assert loud.exit_code == 0, loud.output
+    assert "sentences" in loud.stdout and "rejects" in loud.stdout and "\x1b[" not in loud.stdout
+    quiet = runner.invoke(app, ["run", "--input", str(SEEDS), "--output", str(tmp_path), "--quiet"])
+    assert quiet.exit_code == 0 and len(quiet.stdout.strip().splitlines()) == 1
+    assert quiet.stdout.startswith("documents read 5, written 5, rejected 0")
+
+
+def test_report_command(tmp_path):
+    folder = tiny_outputs.build(tmp_path / "outputs")
+    result = CliRunner().invoke(app, ["report", "--output", str(folder), "--quiet"])
+    assert result.exit_code == 0, result.output
+    assert (folder / "report" / "index.html").exists()
+    missing = CliRunner().invoke(app, ["report", "--output", str(tmp_path / "none")])
+    assert missing.exit_code == 2 and "pipeline clean" in missing.stderr
+
+
+def test_report_and_query_on_a_damaged_documents_table_exit_2(tmp_path):
+    folder = tiny_outputs.build(tmp_path / "outputs")
+    (folder / "documents.parquet").write_bytes(b"not parquet")
+    for arguments in (["report"], ["query", "SELECT 1"]):
+        result = CliRunner().invoke(app, [*arguments, "--output", str(folder)])
+        assert result.exit_code == 2 and "pipeline clean" in result.stderr
+
+
+def test_rate_is_documents_over_elapsed_time():
+    from rich.progress import Progress
+
+    from pipeline.console import RateColumn
+
+    progress = Progress(RateColumn(), console=console(True), auto_refresh=False)
+    task_id = progress.add_task("stage", total=10)
+    task = progress.tasks[0]
+    assert "–" in RateColumn().render(task).plain
+    progress.start_task(task_id)
+    task.start_time -= 2.0
+    progress.advance(task_id, 4)
+    rate = float(RateColumn().render(task).plain.split()[0])
+    assert 1.0 < rate <= 2.0
