@@ -14,7 +14,7 @@ from pipeline.quotes.cues import Cue, find_cues, selon_words
 from pipeline.quotes.document import DocView, Token
 from pipeline.quotes.lexicon import Lexicon
 from pipeline.quotes.marks import MarkedSpan, marked_spans
-from pipeline.quotes.speakers import SUBJECT, Speakers, clitic
+from pipeline.quotes.speakers import SUBJECT, Speakers, clitic, verb_group_start
 
 OPEN_MARKS = frozenset("«“„‹\"")
 CLOSE_MARKS = frozenset("»”›\"")
@@ -150,14 +150,6 @@ class Finder:
                 return None
         return None
 
-    def _verb_group_start(self, verb: Token) -> int:
-        """First token of « a-t-il déclaré », « ont-ils souligné », « a déclaré »."""
-        tokens = self.view.tokens
-        first = verb.index
-        while first > 0 and tokens[first - 1].sent_id == verb.sent_id and (tokens[first - 1].pos == "AUX" or clitic(tokens[first - 1]) or tokens[first - 1].lower == "-t"):
-            first -= 1
-        return first
-
     def _inverted(self, cue: Cue) -> tuple[int, int] | None:
         """(start, end) of P in « P, a déclaré X » / « P confirme André Kaufmann »."""
         view, tokens = self.view, self.view.tokens
@@ -166,7 +158,7 @@ class Finder:
             return None
         if verb.feature("VerbForm") != "Fin" and not any(child.pos == "AUX" for child in view.children(verb.index)):
             return None  # « …, réitérant les affirmations » is not an inversion
-        first = self._verb_group_start(verb)
+        first = verb_group_start(self.view, verb)
         if first == 0 or tokens[first - 1].sent_id != verb.sent_id:
             return None
         before = tokens[first - 1]
@@ -264,6 +256,30 @@ class Finder:
                 return None
         return None
 
+    def _has_other_content(self, cue: Cue, span: MarkedSpan) -> bool:
+        """« l'Otan « qui considère … », a lancé des avions »: a verb whose subject stands before
+        the quotation and whose object follows it says something else than the quotation."""
+        children = self.view.children(cue.token)
+        subject_before = any(child.dep in SUBJECT and child.end <= span.open for child in children)
+        object_after = any(child.dep == "obj" and child.pos in ("NOUN", "PROPN") and child.start >= span.end for child in children)
+        return subject_before and object_after
+
+    def _cue_closing_sentence_before(self, span: MarkedSpan) -> Cue | None:
+        """« Hervé Mangin, le patron du camping, confirme. « Je mets… » »: a reporting verb that
+        ends the sentence just before the quotation, with nothing reported of its own."""
+        tokens = self.view.tokens
+        position = self.view.token_at(span.open)
+        if not position or position < 2 or tokens[position - 1].text not in {".", ":"}:
+            return None
+        verb = position - 2
+        while verb > 0 and tokens[verb].pos == "ADV" and tokens[verb].sent_id == tokens[position - 1].sent_id:
+            verb -= 1
+        if verb not in self.cues or self.view.paragraph_of(tokens[verb].start) != self.view.paragraph_of(span.open):
+            return None
+        cue = self.cues[verb]
+        complements = [child for child in self.view.children(cue.token) if child.dep in ("obj", "ccomp", "xcomp") and child.index > cue.last]
+        return None if complements else cue
+
     def _cue_before_colon(self, span: MarkedSpan) -> tuple[bool, Cue | None]:
         tokens = self.view.tokens
         position = self.view.token_at(span.open)
@@ -320,7 +336,7 @@ class Finder:
         """« A, a-t-il dit, B »: two quotations around an attribution inside the marks."""
         tokens = self.view.tokens
         verb = tokens[cue.token]
-        first = self._verb_group_start(verb)
+        first = verb_group_start(self.view, verb)
         closing = next((t for t in tokens[cue.last + 1 : cue.last + 8] if t.text == ","), None)
         if first == 0 or tokens[first - 1].text != "," or closing is None:
             return None
@@ -352,13 +368,15 @@ class Finder:
             term_like = words <= TERM_WORDS and not verbal
             if term_like and inside and self.view.text[span.start].isupper():
                 continue  # a name or a title
-            cue = self._cue_after(span)
-            if cue is not None:
-                found.append(Candidate(span.start, span.end, "direct", cue, "subject", None, cue.start, cue.end, [span]))
-                continue
-            colon, cue = self._cue_before_colon(span)
+            colon, cue = False, self._cue_after(span)
+            if cue is None:
+                colon, cue = self._cue_before_colon(span)
             if cue is None and not colon:
                 cue = self._governing_cue(span)
+            if cue is None and not term_like:
+                cue = self._cue_closing_sentence_before(span)
+            if cue is not None and self._has_other_content(cue, span):
+                cue = None
             if cue is not None:
                 found.append(Candidate(span.start, span.end, "direct", cue, "subject", None, cue.start, cue.end, [span]))
                 continue
@@ -366,7 +384,8 @@ class Finder:
                 headline = self._headline(span)
                 if headline is not None:
                     found.append(headline)
-                continue
+                if headline is not None or len(self.view._paragraphs) > 1:
+                    continue  # a title's marks are a headline quote or a name; a lone paragraph is a body
             if colon or words >= SENTENCE_WORDS or verbal:
                 found.append(Candidate(span.start, span.end, "direct", None, "previous"))
         return found

@@ -17,6 +17,8 @@ class Lexicon:
     person_roles: frozenset[str]
     honorifics: frozenset[str]
     pronoun_number: dict[str, str]
+    quantities: frozenset[str]
+    anaphoric: frozenset[str]
 
     @classmethod
     def from_files(cls, speech_verbs: Path, speakers: Path) -> "Lexicon":
@@ -30,6 +32,8 @@ class Lexicon:
             person_roles=frozenset(people["person_roles"]),
             honorifics=frozenset(people["honorifics"]),
             pronoun_number=dict(people["pronouns"]),
+            quantities=frozenset(people["quantities"]),
+            anaphoric=frozenset(people["anaphoric"]),
         )
 
     @classmethod
