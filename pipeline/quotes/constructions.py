@@ -26,6 +26,7 @@ QUE = frozenset({"que", "qu'", "qu’"})
 COMPOUND_QUE = frozenset({"alors", "tandis", "parce", "afin", "bien", "sans", "avant", "après", "dès", "pendant", "pour", "ainsi", "lors", "moins", "plus", "si"})
 SELON_RELATIVE = frozenset({"laquelle", "lequel", "lesquelles", "lesquels"})
 FIRST_PERSON = frozenset({"je", "j'", "j’", "nous"})
+REFLEXIVE = frozenset({"se", "s'", "s’"})
 # A fragment this short without a verb is a name, a term or a title unless a cue governs it.
 TERM_WORDS = 4
 SENTENCE_WORDS = 5
@@ -81,13 +82,26 @@ class Finder:
         position = first
         while position < len(tokens) and tokens[position].sent_id == sent:
             token = tokens[position]
-            if token.text == ":" or (token.text in HARD_STOPS and position + 1 < len(tokens) and tokens[position + 1].sent_id == sent and not _is_mark(tokens[position + 1], CLOSE_MARKS)):
+            if token.text == ":":
+                if not self._elaborates(position):
+                    break
+            elif token.text in HARD_STOPS and position + 1 < len(tokens) and tokens[position + 1].sent_id == sent and not _is_mark(tokens[position + 1], CLOSE_MARKS):
                 break
             if token.text == "," and self._cue_follows(position):
                 break
             last = position
             position += 1
         return self._trim_end(tokens[first].start, tokens[last].end)
+
+    def _elaborates(self, colon: int) -> bool:
+        """« juge que la cohabitation comporte «trois inconvénients»: elle «…», «…» »: after a colon,
+        quoted fragments in a clause of the narrator's (not a quotation opening right after the
+        colon, no cue of their own) carry on the same reported content."""
+        tokens = self.view.tokens
+        rest = [t for t in tokens[colon + 1 :] if t.sent_id == tokens[colon].sent_id]
+        if not rest or _is_mark(rest[0], OPEN_MARKS):
+            return False
+        return any(_is_mark(t, OPEN_MARKS) for t in rest) and not any(t.index in self.cues for t in rest)
 
     def _cue_follows(self, comma: int) -> bool:
         tokens = self.view.tokens
@@ -150,6 +164,23 @@ class Finder:
                 return None
         return None
 
+    def _attribute(self, cue: Cue) -> int | None:
+        """« Laurent Fabius se dit favorable à… »: the adjective after a reflexive reporting verb starts the content."""
+        if cue.lemma not in self.lexicon.attribute_content:
+            return None
+        tokens = self.view.tokens
+        if not any(child.lower in REFLEXIVE and child.index < cue.token for child in self.view.children(cue.token)):
+            return None
+        position = cue.last + 1
+        while position < len(tokens) and tokens[position].pos == "ADV" and tokens[position].sent_id == tokens[cue.token].sent_id:
+            position += 1
+        if position >= len(tokens) or tokens[position].sent_id != tokens[cue.token].sent_id:
+            return None
+        attribute = tokens[position]
+        if attribute.pos == "ADJ" or (attribute.pos == "VERB" and attribute.feature("VerbForm") == "Part" and attribute.dep == "xcomp"):
+            return position
+        return None
+
     def _inverted(self, cue: Cue) -> tuple[int, int] | None:
         """(start, end) of P in « P, a déclaré X » / « P confirme André Kaufmann »."""
         view, tokens = self.view, self.view.tokens
@@ -180,7 +211,7 @@ class Finder:
         for cue in self.cues.values():
             if any(span.closed and _inside(span, self.view.tokens[cue.token].start) for span in self.spans):
                 continue  # speech reported inside a quotation belongs to that quotation
-            content = self._que(cue) or self._infinitive(cue)
+            content = self._que(cue) or self._infinitive(cue) or self._attribute(cue)
             how = "subject"
             if content is not None:
                 start = self.view.tokens[content].start

@@ -26,11 +26,15 @@ class Cue:
     end: int
 
 
-def cue_lemma(token: Token, lexicon: Lexicon) -> str | None:
-    """The reporting lemma this token stands for, from the parse or the form fallback table."""
+def cue_lemma(view: DocView, token: Token, lexicon: Lexicon) -> str | None:
+    """The reporting lemma this token stands for, from the parse or the form fallback tables."""
     if token.pos in VERBAL and token.lemma in lexicon.speech_verbs:
         return token.lemma
     fallback = lexicon.form_lemmas.get(token.lower)
+    if fallback is None and token.lower in lexicon.noun_forms:
+        following = view.tokens[token.index + 1] if token.index + 1 < len(view.tokens) else None
+        if following is not None and following.lower in {"que", "qu'", "qu’"} and following.pos == "SCONJ":
+            fallback = lexicon.noun_forms[token.lower]
     return fallback if fallback in lexicon.speech_verbs else None
 
 
@@ -80,7 +84,7 @@ def find_cues(view: DocView, lexicon: Lexicon) -> dict[int, Cue]:
         if last is not None:
             lemma = _multiword_lemma(view, token, last, lexicon)
         else:
-            lemma = cue_lemma(token, lexicon)
+            lemma = cue_lemma(view, token, lexicon)
             last = token.index
         if lemma and is_assertive(view, token):
             cues[token.index] = Cue(token.index, last, lemma, token.start, view.tokens[last].end)

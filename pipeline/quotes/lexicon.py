@@ -13,7 +13,9 @@ class Lexicon:
     speech_verbs: frozenset[str]
     multiword: tuple[tuple[str, ...], ...]
     infinitive_content: frozenset[str]
+    attribute_content: frozenset[str]
     form_lemmas: dict[str, str]
+    noun_forms: dict[str, str]
     person_roles: frozenset[str]
     honorifics: frozenset[str]
     pronoun_number: dict[str, str]
@@ -28,7 +30,9 @@ class Lexicon:
             speech_verbs=frozenset(verbs["verbs"]),
             multiword=tuple(tuple(phrase.split()) for phrase in verbs.get("multiword", [])),
             infinitive_content=frozenset(verbs.get("infinitive_content", [])),
+            attribute_content=frozenset(verbs.get("attribute_content", [])),
             form_lemmas=dict(verbs.get("form_lemmas", {})),
+            noun_forms=dict(verbs.get("noun_forms", {})),
             person_roles=frozenset(people["person_roles"]),
             honorifics=frozenset(people["honorifics"]),
             pronoun_number=dict(people["pronouns"]),
