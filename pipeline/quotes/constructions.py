@@ -177,9 +177,20 @@ class Finder:
         if position >= len(tokens) or tokens[position].sent_id != tokens[cue.token].sent_id:
             return None
         attribute = tokens[position]
+        if self._statistical_subject(cue):
+            return None  # « 58 % se disent sceptiques »: a survey's figures, whose source is the survey
         if attribute.pos == "ADJ" or (attribute.pos == "VERB" and attribute.feature("VerbForm") == "Part" and attribute.dep == "xcomp"):
             return position
         return None
+
+    def _statistical_subject(self, cue: Cue) -> bool:
+        """A subject that is a share of people (« 58 % », « deux tiers des Français »)."""
+        subject = self.speakers.subject_of(cue)
+        if subject is None:
+            return False
+        if subject.pos == "NUM" or subject.lemma.lower() in self.lexicon.quantities:
+            return True
+        return any(self.view.tokens[i].text == "%" for i in self.view.subtree(subject.index) if self.view.tokens[i].sent_id == subject.sent_id)
 
     def _inverted(self, cue: Cue) -> tuple[int, int] | None:
         """(start, end) of P in « P, a déclaré X » / « P confirme André Kaufmann »."""
@@ -252,8 +263,8 @@ class Finder:
                 found.append(self._reported((tokens[nxt + 1].start, self._clause_end(nxt + 1)), cue, "phrase", source))
                 continue
             head = next((t for t in tokens[nxt : nxt + 4] if t.pos in ("NOUN", "PROPN", "PRON")), None)
-            if head is None:
-                continue
+            if head is None or head.lemma.lower() in self.lexicon.not_sources:
+                continue  # « selon la tradition »: a rule, not a source
             phrase = self.speakers.phrase(head)
             after = phrase[-1].index + 1
             at_clause_start = first.index == 0 or tokens[first.index - 1].sent_id != first.sent_id or tokens[first.index - 1].text in {",", "–", ":"} or tokens[first.index - 1].pos == "CCONJ"
@@ -347,6 +358,38 @@ class Finder:
                 return self.cues[index]
         return None
 
+    def _pour_source(self, span: MarkedSpan) -> Token | None:
+        """« pour Suzuki, Carla Bruni incarne la «femme moderne et dynamique» »: a clause opened by
+        « pour » + a named person or organisation (or lui/elle/eux) + comma gives the quoted words' source."""
+        view, tokens = self.view, self.view.tokens
+        opening = view.token_at(span.open)
+        if not opening:
+            return None
+        sent = tokens[opening].sent_id
+        for index in range(opening - 1, max(opening - 25, -1), -1):
+            token = tokens[index]
+            if token.sent_id != sent or token.text in HARD_STOPS - {":"}:
+                return None
+            if token.lower != "pour":
+                continue
+            previous = tokens[index - 1] if index else None
+            if previous is not None and previous.sent_id == sent and previous.text not in {",", ":", "–", "—"} and previous.pos != "CCONJ":
+                continue
+            words = []
+            for following in tokens[index + 1 : index + 7]:
+                if following.text == ",":
+                    break
+                words.append(following)
+            else:
+                continue
+            stressed = [t for t in words if t.pos == "PRON" and t.lower in self.lexicon.pronoun_number]
+            named = [m for m in view.mentions_between(words[0].start, words[-1].end) if m.label in ("PER", "ORG")] if words else []
+            if named:
+                return tokens[view.token_at(named[0].start)]
+            if stressed and len(words) == 1:
+                return stressed[0]
+        return None
+
     def _headline(self, span: MarkedSpan) -> Candidate | None:
         view, text = self.view, self.view.text
         para_start, para_end = view.paragraph_bounds(0)
@@ -410,6 +453,10 @@ class Finder:
                 cue = None
             if cue is not None:
                 found.append(Candidate(span.start, span.end, "direct", cue, "subject", None, cue.start, cue.end, [span]))
+                continue
+            opinion_holder = self._pour_source(span)
+            if opinion_holder is not None:
+                found.append(Candidate(span.start, span.end, "direct", None, "phrase", opinion_holder, marks=[span]))
                 continue
             if self.view.paragraph_of(span.open) == 0:
                 headline = self._headline(span)

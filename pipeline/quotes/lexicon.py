@@ -21,6 +21,7 @@ class Lexicon:
     pronoun_number: dict[str, str]
     quantities: frozenset[str]
     anaphoric: frozenset[str]
+    not_sources: frozenset[str]
 
     @classmethod
     def from_files(cls, speech_verbs: Path, speakers: Path) -> "Lexicon":
@@ -38,6 +39,7 @@ class Lexicon:
             pronoun_number=dict(people["pronouns"]),
             quantities=frozenset(people["quantities"]),
             anaphoric=frozenset(people["anaphoric"]),
+            not_sources=frozenset(people["not_sources"]),
         )
 
     @classmethod
