@@ -265,6 +265,18 @@ def test_pour_a_name_gives_the_source_of_quoted_words(analyse):
     assert (row.speaker, row.cue) == ("Suzuki", None)
 
 
+def test_reflexive_use_with_another_sense_is_not_a_cue(analyse):
+    frame = analyse("Le nouveau Premier ministre s'est aussitôt lancé dans les consultations pour former son gouvernement « de combat ».")
+    assert frame.empty or frame["cue"].isna().all()
+
+
+def test_quoted_object_after_a_comma_and_verb_is_not_an_inverted_subject(analyse):
+    frame = analyse("Conseiller du ministre, Paul Durand, qui suivait ce dossier, a avancé des « raisons personnelles » à son départ.")
+    row = only(frame, "raisons personnelles")
+    assert (row.speaker, row.cue) == ("Paul Durand", "avancer")
+    assert len(frame) == 1
+
+
 # -- any text ----------------------------------------------------------------------------------
 def _tiny_view(text: str) -> DocView:
     """A view with one pseudo-token per word, so the property test needs no model."""

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from pipeline.quotes.cues import Cue, find_cues, selon_words
+from pipeline.quotes.cues import REFLEXIVE, Cue, find_cues, selon_words
 from pipeline.quotes.document import DocView, Token
 from pipeline.quotes.lexicon import Lexicon
 from pipeline.quotes.marks import MarkedSpan, marked_spans
@@ -26,7 +26,6 @@ QUE = frozenset({"que", "qu'", "qu’"})
 COMPOUND_QUE = frozenset({"alors", "tandis", "parce", "afin", "bien", "sans", "avant", "après", "dès", "pendant", "pour", "ainsi", "lors", "moins", "plus", "si"})
 SELON_RELATIVE = frozenset({"laquelle", "lequel", "lesquelles", "lesquels"})
 FIRST_PERSON = frozenset({"je", "j'", "j’", "nous"})
-REFLEXIVE = frozenset({"se", "s'", "s’"})
 # A fragment this short without a verb is a name, a term or a title unless a cue governs it.
 TERM_WORDS = 4
 SENTENCE_WORDS = 5
@@ -205,6 +204,8 @@ class Finder:
             return None
         before = tokens[first - 1]
         after = tokens[cue.last + 1] if cue.last + 1 < len(tokens) else None
+        if any(_is_mark(t, OPEN_MARKS) and t.sent_id == verb.sent_id for t in tokens[cue.last + 1 : cue.last + 4]):
+            return None  # « …, a avancé des «raisons personnelles» »: what follows is what was said, not who
         followed_by_name = after is not None and any(m.start == after.start and m.label == "PER" for m in view.mentions)
         if before.text != "," and not (followed_by_name and before.pos != "PUNCT"):
             return None

@@ -14,6 +14,7 @@ from pipeline.quotes.lexicon import Lexicon
 VERBAL = frozenset({"VERB", "AUX"})
 NEGATION = frozenset({"ne", "n'", "n’", "pas", "jamais", "guère", "point", "nullement"})
 HYPOTHESIS = frozenset({"si", "s'", "s’"})
+REFLEXIVE = frozenset({"se", "s'", "s’"})
 MODALS = frozenset({"pouvoir", "devoir", "vouloir", "falloir", "aller"})
 
 
@@ -86,9 +87,16 @@ def find_cues(view: DocView, lexicon: Lexicon) -> dict[int, Cue]:
         else:
             lemma = cue_lemma(view, token, lexicon)
             last = token.index
-        if lemma and is_assertive(view, token):
+        if lemma and is_assertive(view, token) and not _reflexive_other_sense(view, token, lemma, lexicon):
             cues[token.index] = Cue(token.index, last, lemma, token.start, view.tokens[last].end)
     return cues
+
+
+def _reflexive_other_sense(view: DocView, token: Token, lemma: str, lexicon: Lexicon) -> bool:
+    """« il s'est lancé dans… », « la tendance se confirme »: not a report."""
+    if lemma not in lexicon.reflexive_other_sense:
+        return False
+    return any(child.lower in REFLEXIVE and child.index < token.index for child in view.children(token.index))
 
 
 def _multiword_lemma(view: DocView, token: Token, last: int, lexicon: Lexicon) -> str:

@@ -14,6 +14,7 @@ class Lexicon:
     multiword: tuple[tuple[str, ...], ...]
     infinitive_content: frozenset[str]
     attribute_content: frozenset[str]
+    reflexive_other_sense: frozenset[str]
     form_lemmas: dict[str, str]
     noun_forms: dict[str, str]
     person_roles: frozenset[str]
@@ -32,6 +33,7 @@ class Lexicon:
             multiword=tuple(tuple(phrase.split()) for phrase in verbs.get("multiword", [])),
             infinitive_content=frozenset(verbs.get("infinitive_content", [])),
             attribute_content=frozenset(verbs.get("attribute_content", [])),
+            reflexive_other_sense=frozenset(verbs.get("reflexive_other_sense", [])),
             form_lemmas=dict(verbs.get("form_lemmas", {})),
             noun_forms=dict(verbs.get("noun_forms", {})),
             person_roles=frozenset(people["person_roles"]),
