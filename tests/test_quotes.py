@@ -195,6 +195,88 @@ def test_multiword_cue(analyse):
     assert row.cue == "mettre en garde"
 
 
+def test_group_subject_the_parse_missed_is_the_counted_noun_phrase(analyse):
+    frame = analyse("Hier à 10 h, une vingtaine de militants de la CGT Force Ouvrière ont appelé les salariés à bloquer le dépôt de carburant.")
+    row = only(frame, "bloquer le dépôt de carburant")
+    assert (row.speaker, row.speaker_label, row.cue) == ("militants de la CGT Force Ouvrière", "OTHER", "appeler")
+    assert row.speaker_mention.startswith("une vingtaine de militants")
+
+
+def test_demonstrative_phrase_points_back_to_the_same_noun(analyse):
+    frame = analyse(
+        "Les prix baissent, selon une étude publiée hier par l'institut Ipsos.",
+        "Cette même étude, qui porte sur mille foyers, révèle que les loyers ont augmenté.",
+    )
+    row = only(frame, "les loyers ont augmenté")
+    assert (row.speaker, row.speaker_mention, row.cue) == ("étude publiée hier par l'institut Ipsos", "Cette même étude", "révéler")
+
+
+def test_participle_takes_the_subject_of_the_reporting_verb(analyse):
+    frame = analyse("Le Kremlin a démenti que le ministre soit souffrant, indiquant sèchement que la réunion avait été reportée.")
+    row = only(frame, "la réunion avait été reportée")
+    assert (row.speaker, row.cue) == ("Kremlin", "indiquer")
+
+
+def test_role_noun_goes_to_the_person_without_another_role_never_to_a_quoted_name(analyse):
+    frame = analyse(
+        "L'adjoint expliqua : « Vesoul peut réussir ce projet, car la commune a préparé un dossier solide. »",
+        "Paul Martin, maire, ouvrit la séance. Le maire passa ensuite la parole à Jean Dupont pour la présentation du budget.",
+    )
+    row = only(frame, "Vesoul peut réussir ce projet, car la commune a préparé un dossier solide.")
+    assert (row.speaker, row.speaker_mention) == ("Jean Dupont", "L'adjoint")
+
+
+def test_cue_ending_the_sentence_before_a_quotation(analyse):
+    frame = analyse("Pierre Dubois, le patron du restaurant, confirme. « Je sers les touristes étrangers dès le mois de juin. »")
+    row = only(frame, "Je sers les touristes étrangers dès le mois de juin.")
+    assert (row.speaker, row.cue) == ("Pierre Dubois", "confirmer")
+
+
+def test_verb_with_its_own_object_does_not_attribute_the_quote(analyse):
+    frame = analyse("Le navire croise au large. L'armée « qui voit une provocation dans cette présence », a lancé des avions et des navires à sa recherche.")
+    row = only(frame, "qui voit une provocation dans cette présence")
+    assert (row.speaker, row.cue) == (None, None)
+
+
+def test_reflexive_reporting_verb_with_an_adjective(analyse):
+    frame = analyse("Martine Aubry se dit favorable à une « réforme profonde » du système de retraite.")
+    row = only(frame, "favorable à une « réforme profonde » du système de retraite")
+    assert (row.kind, row.speaker, row.cue) == ("mixed", "Martine Aubry", "dire")
+
+
+def test_survey_figures_are_not_speakers(analyse):
+    assert analyse("Par ailleurs, 48 % se disent inquiets pour l'avenir de leurs enfants.").empty
+
+
+def test_quoted_fragments_after_a_colon_continue_the_reported_content(analyse):
+    frame = analyse("Le ministre juge que la réforme présente « deux défauts » : elle « coûte trop cher » et « arrive bien trop tard ».")
+    row = only(frame, "la réforme présente « deux défauts » : elle « coûte trop cher » et « arrive bien trop tard »")
+    assert (row.kind, row.cue) == ("mixed", "juger")
+    assert len(frame) == 1
+
+
+def test_selon_a_rule_is_not_a_source(analyse):
+    assert analyse("Selon la tradition, le nouveau président prononce un long discours devant le Parlement.").empty
+
+
+def test_pour_a_name_gives_the_source_of_quoted_words(analyse):
+    frame = analyse("Le mannequin roule japonais : pour Suzuki, Carla Bruni incarne la « femme moderne et dynamique ».")
+    row = only(frame, "femme moderne et dynamique")
+    assert (row.speaker, row.cue) == ("Suzuki", None)
+
+
+def test_reflexive_use_with_another_sense_is_not_a_cue(analyse):
+    frame = analyse("Le nouveau Premier ministre s'est aussitôt lancé dans les consultations pour former son gouvernement « de combat ».")
+    assert frame.empty or frame["cue"].isna().all()
+
+
+def test_quoted_object_after_a_comma_and_verb_is_not_an_inverted_subject(analyse):
+    frame = analyse("Conseiller du ministre, Paul Durand, qui suivait ce dossier, a avancé des « raisons personnelles » à son départ.")
+    row = only(frame, "raisons personnelles")
+    assert (row.speaker, row.cue) == ("Paul Durand", "avancer")
+    assert len(frame) == 1
+
+
 # -- any text ----------------------------------------------------------------------------------
 def _tiny_view(text: str) -> DocView:
     """A view with one pseudo-token per word, so the property test needs no model."""

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from pipeline.quotes.cues import Cue, find_cues, selon_words
+from pipeline.quotes.cues import REFLEXIVE, Cue, find_cues, selon_words
 from pipeline.quotes.document import DocView, Token
 from pipeline.quotes.lexicon import Lexicon
 from pipeline.quotes.marks import MarkedSpan, marked_spans
-from pipeline.quotes.speakers import SUBJECT, Speakers, clitic
+from pipeline.quotes.speakers import SUBJECT, Speakers, clitic, verb_group_start
 
 OPEN_MARKS = frozenset("«“„‹\"")
 CLOSE_MARKS = frozenset("»”›\"")
@@ -81,13 +81,26 @@ class Finder:
         position = first
         while position < len(tokens) and tokens[position].sent_id == sent:
             token = tokens[position]
-            if token.text == ":" or (token.text in HARD_STOPS and position + 1 < len(tokens) and tokens[position + 1].sent_id == sent and not _is_mark(tokens[position + 1], CLOSE_MARKS)):
+            if token.text == ":":
+                if not self._elaborates(position):
+                    break
+            elif token.text in HARD_STOPS and position + 1 < len(tokens) and tokens[position + 1].sent_id == sent and not _is_mark(tokens[position + 1], CLOSE_MARKS):
                 break
             if token.text == "," and self._cue_follows(position):
                 break
             last = position
             position += 1
         return self._trim_end(tokens[first].start, tokens[last].end)
+
+    def _elaborates(self, colon: int) -> bool:
+        """« juge que la cohabitation comporte «trois inconvénients»: elle «…», «…» »: after a colon,
+        quoted fragments in a clause of the narrator's (not a quotation opening right after the
+        colon, no cue of their own) carry on the same reported content."""
+        tokens = self.view.tokens
+        rest = [t for t in tokens[colon + 1 :] if t.sent_id == tokens[colon].sent_id]
+        if not rest or _is_mark(rest[0], OPEN_MARKS):
+            return False
+        return any(_is_mark(t, OPEN_MARKS) for t in rest) and not any(t.index in self.cues for t in rest)
 
     def _cue_follows(self, comma: int) -> bool:
         tokens = self.view.tokens
@@ -150,13 +163,33 @@ class Finder:
                 return None
         return None
 
-    def _verb_group_start(self, verb: Token) -> int:
-        """First token of « a-t-il déclaré », « ont-ils souligné », « a déclaré »."""
+    def _attribute(self, cue: Cue) -> int | None:
+        """« Laurent Fabius se dit favorable à… »: the adjective after a reflexive reporting verb starts the content."""
+        if cue.lemma not in self.lexicon.attribute_content:
+            return None
         tokens = self.view.tokens
-        first = verb.index
-        while first > 0 and tokens[first - 1].sent_id == verb.sent_id and (tokens[first - 1].pos == "AUX" or clitic(tokens[first - 1]) or tokens[first - 1].lower == "-t"):
-            first -= 1
-        return first
+        if not any(child.lower in REFLEXIVE and child.index < cue.token for child in self.view.children(cue.token)):
+            return None
+        position = cue.last + 1
+        while position < len(tokens) and tokens[position].pos == "ADV" and tokens[position].sent_id == tokens[cue.token].sent_id:
+            position += 1
+        if position >= len(tokens) or tokens[position].sent_id != tokens[cue.token].sent_id:
+            return None
+        attribute = tokens[position]
+        if self._statistical_subject(cue):
+            return None  # « 58 % se disent sceptiques »: a survey's figures, whose source is the survey
+        if attribute.pos == "ADJ" or (attribute.pos == "VERB" and attribute.feature("VerbForm") == "Part" and attribute.dep == "xcomp"):
+            return position
+        return None
+
+    def _statistical_subject(self, cue: Cue) -> bool:
+        """A subject that is a share of people (« 58 % », « deux tiers des Français »)."""
+        subject = self.speakers.subject_of(cue)
+        if subject is None:
+            return False
+        if subject.pos == "NUM" or subject.lemma.lower() in self.lexicon.quantities:
+            return True
+        return any(self.view.tokens[i].text == "%" for i in self.view.subtree(subject.index) if self.view.tokens[i].sent_id == subject.sent_id)
 
     def _inverted(self, cue: Cue) -> tuple[int, int] | None:
         """(start, end) of P in « P, a déclaré X » / « P confirme André Kaufmann »."""
@@ -166,11 +199,13 @@ class Finder:
             return None
         if verb.feature("VerbForm") != "Fin" and not any(child.pos == "AUX" for child in view.children(verb.index)):
             return None  # « …, réitérant les affirmations » is not an inversion
-        first = self._verb_group_start(verb)
+        first = verb_group_start(self.view, verb)
         if first == 0 or tokens[first - 1].sent_id != verb.sent_id:
             return None
         before = tokens[first - 1]
         after = tokens[cue.last + 1] if cue.last + 1 < len(tokens) else None
+        if any(_is_mark(t, OPEN_MARKS) and t.sent_id == verb.sent_id for t in tokens[cue.last + 1 : cue.last + 4]):
+            return None  # « …, a avancé des «raisons personnelles» »: what follows is what was said, not who
         followed_by_name = after is not None and any(m.start == after.start and m.label == "PER" for m in view.mentions)
         if before.text != "," and not (followed_by_name and before.pos != "PUNCT"):
             return None
@@ -188,7 +223,7 @@ class Finder:
         for cue in self.cues.values():
             if any(span.closed and _inside(span, self.view.tokens[cue.token].start) for span in self.spans):
                 continue  # speech reported inside a quotation belongs to that quotation
-            content = self._que(cue) or self._infinitive(cue)
+            content = self._que(cue) or self._infinitive(cue) or self._attribute(cue)
             how = "subject"
             if content is not None:
                 start = self.view.tokens[content].start
@@ -229,8 +264,8 @@ class Finder:
                 found.append(self._reported((tokens[nxt + 1].start, self._clause_end(nxt + 1)), cue, "phrase", source))
                 continue
             head = next((t for t in tokens[nxt : nxt + 4] if t.pos in ("NOUN", "PROPN", "PRON")), None)
-            if head is None:
-                continue
+            if head is None or head.lemma.lower() in self.lexicon.not_sources:
+                continue  # « selon la tradition »: a rule, not a source
             phrase = self.speakers.phrase(head)
             after = phrase[-1].index + 1
             at_clause_start = first.index == 0 or tokens[first.index - 1].sent_id != first.sent_id or tokens[first.index - 1].text in {",", "–", ":"} or tokens[first.index - 1].pos == "CCONJ"
@@ -263,6 +298,30 @@ class Finder:
             if token.pos in ("VERB",) and token.feature("VerbForm") == "Fin":
                 return None
         return None
+
+    def _has_other_content(self, cue: Cue, span: MarkedSpan) -> bool:
+        """« l'Otan « qui considère … », a lancé des avions »: a verb whose subject stands before
+        the quotation and whose object follows it says something else than the quotation."""
+        children = self.view.children(cue.token)
+        subject_before = any(child.dep in SUBJECT and child.end <= span.open for child in children)
+        object_after = any(child.dep == "obj" and child.pos in ("NOUN", "PROPN") and child.start >= span.end for child in children)
+        return subject_before and object_after
+
+    def _cue_closing_sentence_before(self, span: MarkedSpan) -> Cue | None:
+        """« Hervé Mangin, le patron du camping, confirme. « Je mets… » »: a reporting verb that
+        ends the sentence just before the quotation, with nothing reported of its own."""
+        tokens = self.view.tokens
+        position = self.view.token_at(span.open)
+        if not position or position < 2 or tokens[position - 1].text not in {".", ":"}:
+            return None
+        verb = position - 2
+        while verb > 0 and tokens[verb].pos == "ADV" and tokens[verb].sent_id == tokens[position - 1].sent_id:
+            verb -= 1
+        if verb not in self.cues or self.view.paragraph_of(tokens[verb].start) != self.view.paragraph_of(span.open):
+            return None
+        cue = self.cues[verb]
+        complements = [child for child in self.view.children(cue.token) if child.dep in ("obj", "ccomp", "xcomp") and child.index > cue.last]
+        return None if complements else cue
 
     def _cue_before_colon(self, span: MarkedSpan) -> tuple[bool, Cue | None]:
         tokens = self.view.tokens
@@ -300,6 +359,38 @@ class Finder:
                 return self.cues[index]
         return None
 
+    def _pour_source(self, span: MarkedSpan) -> Token | None:
+        """« pour Suzuki, Carla Bruni incarne la «femme moderne et dynamique» »: a clause opened by
+        « pour » + a named person or organisation (or lui/elle/eux) + comma gives the quoted words' source."""
+        view, tokens = self.view, self.view.tokens
+        opening = view.token_at(span.open)
+        if not opening:
+            return None
+        sent = tokens[opening].sent_id
+        for index in range(opening - 1, max(opening - 25, -1), -1):
+            token = tokens[index]
+            if token.sent_id != sent or token.text in HARD_STOPS - {":"}:
+                return None
+            if token.lower != "pour":
+                continue
+            previous = tokens[index - 1] if index else None
+            if previous is not None and previous.sent_id == sent and previous.text not in {",", ":", "–", "—"} and previous.pos != "CCONJ":
+                continue
+            words = []
+            for following in tokens[index + 1 : index + 7]:
+                if following.text == ",":
+                    break
+                words.append(following)
+            else:
+                continue
+            stressed = [t for t in words if t.pos == "PRON" and t.lower in self.lexicon.pronoun_number]
+            named = [m for m in view.mentions_between(words[0].start, words[-1].end) if m.label in ("PER", "ORG")] if words else []
+            if named:
+                return tokens[view.token_at(named[0].start)]
+            if stressed and len(words) == 1:
+                return stressed[0]
+        return None
+
     def _headline(self, span: MarkedSpan) -> Candidate | None:
         view, text = self.view, self.view.text
         para_start, para_end = view.paragraph_bounds(0)
@@ -320,7 +411,7 @@ class Finder:
         """« A, a-t-il dit, B »: two quotations around an attribution inside the marks."""
         tokens = self.view.tokens
         verb = tokens[cue.token]
-        first = self._verb_group_start(verb)
+        first = verb_group_start(self.view, verb)
         closing = next((t for t in tokens[cue.last + 1 : cue.last + 8] if t.text == ","), None)
         if first == 0 or tokens[first - 1].text != "," or closing is None:
             return None
@@ -352,21 +443,28 @@ class Finder:
             term_like = words <= TERM_WORDS and not verbal
             if term_like and inside and self.view.text[span.start].isupper():
                 continue  # a name or a title
-            cue = self._cue_after(span)
+            colon, cue = False, self._cue_after(span)
+            if cue is None:
+                colon, cue = self._cue_before_colon(span)
+            if cue is None and not colon:
+                cue = self._governing_cue(span)
+            if cue is None and not term_like:
+                cue = self._cue_closing_sentence_before(span)
+            if cue is not None and self._has_other_content(cue, span):
+                cue = None
             if cue is not None:
                 found.append(Candidate(span.start, span.end, "direct", cue, "subject", None, cue.start, cue.end, [span]))
                 continue
-            colon, cue = self._cue_before_colon(span)
-            if cue is None and not colon:
-                cue = self._governing_cue(span)
-            if cue is not None:
-                found.append(Candidate(span.start, span.end, "direct", cue, "subject", None, cue.start, cue.end, [span]))
+            opinion_holder = self._pour_source(span)
+            if opinion_holder is not None:
+                found.append(Candidate(span.start, span.end, "direct", None, "phrase", opinion_holder, marks=[span]))
                 continue
             if self.view.paragraph_of(span.open) == 0:
                 headline = self._headline(span)
                 if headline is not None:
                     found.append(headline)
-                continue
+                if headline is not None or len(self.view._paragraphs) > 1:
+                    continue  # a title's marks are a headline quote or a name; a lone paragraph is a body
             if colon or words >= SENTENCE_WORDS or verbal:
                 found.append(Candidate(span.start, span.end, "direct", None, "previous"))
         return found

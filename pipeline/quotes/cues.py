@@ -14,6 +14,7 @@ from pipeline.quotes.lexicon import Lexicon
 VERBAL = frozenset({"VERB", "AUX"})
 NEGATION = frozenset({"ne", "n'", "n’", "pas", "jamais", "guère", "point", "nullement"})
 HYPOTHESIS = frozenset({"si", "s'", "s’"})
+REFLEXIVE = frozenset({"se", "s'", "s’"})
 MODALS = frozenset({"pouvoir", "devoir", "vouloir", "falloir", "aller"})
 
 
@@ -26,11 +27,15 @@ class Cue:
     end: int
 
 
-def cue_lemma(token: Token, lexicon: Lexicon) -> str | None:
-    """The reporting lemma this token stands for, from the parse or the form fallback table."""
+def cue_lemma(view: DocView, token: Token, lexicon: Lexicon) -> str | None:
+    """The reporting lemma this token stands for, from the parse or the form fallback tables."""
     if token.pos in VERBAL and token.lemma in lexicon.speech_verbs:
         return token.lemma
     fallback = lexicon.form_lemmas.get(token.lower)
+    if fallback is None and token.lower in lexicon.noun_forms:
+        following = view.tokens[token.index + 1] if token.index + 1 < len(view.tokens) else None
+        if following is not None and following.lower in {"que", "qu'", "qu’"} and following.pos == "SCONJ":
+            fallback = lexicon.noun_forms[token.lower]
     return fallback if fallback in lexicon.speech_verbs else None
 
 
@@ -80,11 +85,18 @@ def find_cues(view: DocView, lexicon: Lexicon) -> dict[int, Cue]:
         if last is not None:
             lemma = _multiword_lemma(view, token, last, lexicon)
         else:
-            lemma = cue_lemma(token, lexicon)
+            lemma = cue_lemma(view, token, lexicon)
             last = token.index
-        if lemma and is_assertive(view, token):
+        if lemma and is_assertive(view, token) and not _reflexive_other_sense(view, token, lemma, lexicon):
             cues[token.index] = Cue(token.index, last, lemma, token.start, view.tokens[last].end)
     return cues
+
+
+def _reflexive_other_sense(view: DocView, token: Token, lemma: str, lexicon: Lexicon) -> bool:
+    """« il s'est lancé dans… », « la tendance se confirme »: not a report."""
+    if lemma not in lexicon.reflexive_other_sense:
+        return False
+    return any(child.lower in REFLEXIVE and child.index < token.index for child in view.children(token.index))
 
 
 def _multiword_lemma(view: DocView, token: Token, last: int, lexicon: Lexicon) -> str:

@@ -13,10 +13,16 @@ class Lexicon:
     speech_verbs: frozenset[str]
     multiword: tuple[tuple[str, ...], ...]
     infinitive_content: frozenset[str]
+    attribute_content: frozenset[str]
+    reflexive_other_sense: frozenset[str]
     form_lemmas: dict[str, str]
+    noun_forms: dict[str, str]
     person_roles: frozenset[str]
     honorifics: frozenset[str]
     pronoun_number: dict[str, str]
+    quantities: frozenset[str]
+    anaphoric: frozenset[str]
+    not_sources: frozenset[str]
 
     @classmethod
     def from_files(cls, speech_verbs: Path, speakers: Path) -> "Lexicon":
@@ -26,10 +32,16 @@ class Lexicon:
             speech_verbs=frozenset(verbs["verbs"]),
             multiword=tuple(tuple(phrase.split()) for phrase in verbs.get("multiword", [])),
             infinitive_content=frozenset(verbs.get("infinitive_content", [])),
+            attribute_content=frozenset(verbs.get("attribute_content", [])),
+            reflexive_other_sense=frozenset(verbs.get("reflexive_other_sense", [])),
             form_lemmas=dict(verbs.get("form_lemmas", {})),
+            noun_forms=dict(verbs.get("noun_forms", {})),
             person_roles=frozenset(people["person_roles"]),
             honorifics=frozenset(people["honorifics"]),
             pronoun_number=dict(people["pronouns"]),
+            quantities=frozenset(people["quantities"]),
+            anaphoric=frozenset(people["anaphoric"]),
+            not_sources=frozenset(people["not_sources"]),
         )
 
     @classmethod

@@ -33,6 +33,10 @@ SHARED_SUBJECT = frozenset({"advcl", "conj", "xcomp", "parataxis", "ccomp", "acl
 DETERMINER_POS = frozenset({"DET"})
 DEFINITE = frozenset({"le", "la", "l'", "l’", "ce", "cet", "cette", "son", "sa"})
 RELATIVE = frozenset({"qui", "lequel", "laquelle"})
+ELIDED_ARTICLES = frozenset({"l'", "l’", "d'", "d’"})
+OF = frozenset({"de", "d'", "d’", "des", "du"})
+# Words a subject noun phrase is made of (« une dizaine de délégués de la FNEC FP Force Ouvrière »).
+PHRASE_POS = frozenset({"DET", "NOUN", "PROPN", "ADJ", "ADP", "NUM"})
 
 
 @dataclass(frozen=True)
@@ -59,6 +63,15 @@ def clitic(token: Token) -> str | None:
     return word[2:] if word.startswith("t-") else word
 
 
+def verb_group_start(view: DocView, verb: Token) -> int:
+    """First token of « a-t-il déclaré », « ont-ils souligné », « a déclaré »."""
+    tokens = view.tokens
+    first = verb.index
+    while first > 0 and tokens[first - 1].sent_id == verb.sent_id and (tokens[first - 1].pos == "AUX" or clitic(tokens[first - 1]) or tokens[first - 1].lower == "-t"):
+        first -= 1
+    return first
+
+
 class Speakers:
     """Speaker resolution for one document; remembers the speakers already given."""
 
@@ -69,6 +82,9 @@ class Speakers:
         self.lexicon = lexicon
         self.history: list[tuple[int, Speaker]] = []
         self._roles = self._role_words()
+        self._roles_by_person: dict[str, set[str]] = {}
+        for mention, words in self._roles:
+            self._roles_by_person.setdefault(mention.entity_key, set()).update(words)
 
     def _quoted(self, token: Token) -> bool:
         return any(start <= token.start < end for start, end in self.quoted_spans)
@@ -94,11 +110,48 @@ class Speakers:
             if first is not None:
                 return first
         head = view.head(verb)
+        if head is not None and verb.feature("VerbForm") == "Part" and verb.feature("Tense") == "Pres":
+            head = self._main_clause_verb(head)
         if head is not None and verb.dep.startswith("acl") and head.pos in ("NOUN", "PROPN") and verb.feature("VerbForm") == "Fin":
             return head  # « Moscou, quant à elle, considère … et a averti que »: the clause describes its head
         if depth < 3 and head is not None and verb.dep in SHARED_SUBJECT and head.pos in ("VERB", "AUX", "ADJ"):
             return self.subject_of(Cue(head.index, head.index, "", head.start, head.end), inverted=False, depth=depth + 1)
         return None
+
+    def _main_clause_verb(self, verb: Token) -> Token:
+        """« le Kremlin a démenti que le chef de l'Etat soit malade, indiquant que… »: a participle
+        the parse hangs on a reported clause belongs to the verb that reports it."""
+        view = self.view
+        while verb.dep == "ccomp" and view.head(verb) is not None and any(child.dep == "mark" for child in view.children(verb.index)):
+            verb = view.head(verb)
+        return verb
+
+    def phrase_before(self, cue: Cue, anchor: int) -> Speaker | None:
+        """The noun phrase that ends right before the cue's verb group and opens its clause, as
+        the speaker when the parse gives the verb no subject (« Hier, une dizaine de délégués de
+        la FNEC FP Force Ouvrière ont appelé… »)."""
+        view, tokens = self.view, self.view.tokens
+        verb = tokens[cue.token]
+        first = verb_group_start(view, verb)
+        position = first - 1
+        while position >= 0 and tokens[position].sent_id == verb.sent_id and tokens[position].pos in PHRASE_POS and not self._quoted(tokens[position]):
+            position -= 1
+        phrase = tokens[position + 1 : first]
+        if not phrase or phrase[0].pos == "ADP" or phrase[-1].pos not in ("NOUN", "PROPN", "ADJ"):
+            return None  # « En France le ministre… »: a phrase opened by a preposition is not a subject
+        head = self._group_head(phrase)
+        return self.from_phrase(phrase, head, anchor) if head is not None else None
+
+    def _group_head(self, phrase: list[Token]) -> Token | None:
+        """The first noun of a phrase, past a noun of quantity (« une dizaine de délégués » -> délégués)."""
+        nouns = [token for token in phrase if token.pos in ("NOUN", "PROPN")]
+        if not nouns:
+            return None
+        first = nouns[0]
+        counted = first.index + 1 < len(self.view.tokens) and self.view.tokens[first.index + 1].lower in OF
+        if first.lemma.lower() in self.lexicon.quantities and counted and len(nouns) > 1:
+            return nouns[1]
+        return first
 
     def named_before(self, cue: Cue) -> Token | None:
         """The nearest person or organisation named earlier in the cue's sentence (when the parse gives no subject)."""
@@ -138,10 +191,21 @@ class Speakers:
         return kept or [head]
 
     def _without_determiner(self, tokens: list[Token]) -> list[Token]:
-        position = 0
-        while position < len(tokens) - 1 and (tokens[position].pos in DETERMINER_POS or tokens[position].lower in {"l'", "l’", "d'", "d’"}):
-            position += 1
+        """Without its determiner, and without a leading noun of quantity (« une dizaine de délégués » -> « délégués »)."""
+        position = self._past_determiners(tokens, 0)
+        if (
+            position < len(tokens) - 2
+            and tokens[position].lemma.lower() in self.lexicon.quantities
+            and tokens[position + 1].lower in OF
+            and any(token.pos in ("NOUN", "PROPN") for token in tokens[position + 2 :])
+        ):
+            position = self._past_determiners(tokens, position + 2)
         return tokens[position:]
+
+    def _past_determiners(self, tokens: list[Token], position: int) -> int:
+        while position < len(tokens) - 1 and (tokens[position].pos in DETERMINER_POS or tokens[position].lower in ELIDED_ARTICLES):
+            position += 1
+        return position
 
     # -- deciding ----------------------------------------------------------------------
     def from_token(self, head: Token | None, anchor: int) -> Speaker:
@@ -175,9 +239,25 @@ class Speakers:
             person = self.description(content, head, anchor)
             if person is not None:
                 return Speaker(person.canonical, "PER", start, end, person.entity_key)
+        if head.pos == "NOUN" and any(token.lower in self.lexicon.anaphoric for token in tokens if token.index < head.index):
+            earlier = self._antecedent(head)
+            if earlier is not None and earlier.name:
+                return self._refer(earlier, start, end)
         if not content:
             return NOBODY
         return Speaker(view.text[content[0].start : content[-1].end], "OTHER", start, end)
+
+    def _antecedent(self, head: Token) -> Speaker | None:
+        """« ce même sondage » -> the latest earlier phrase with the same head noun that does not point back itself."""
+        view = self.view
+        for token in reversed(view.tokens[: head.index]):
+            if token.pos != "NOUN" or token.lemma != head.lemma or self._quoted(token):
+                continue
+            phrase = self.phrase(token)
+            if any(word.lower in self.lexicon.anaphoric for word in phrase if word.index < token.index):
+                continue
+            return self.from_phrase(phrase, token, token.start)
+        return None
 
     def _named_in_phrase(self, mentions: list[Mention], head: Token) -> Mention | None:
         view = self.view
@@ -233,7 +313,22 @@ class Speakers:
         return Speaker(speaker.name, speaker.label, start, end, speaker.entity_key)
 
     def _latest_person(self, before: int) -> Mention | None:
-        return next((m for m in reversed(self.view.mentions) if m.label == "PER" and m.end <= before), None)
+        return next((m for m in reversed(self._people()) if m.end <= before), None)
+
+    def _people(self, role: frozenset[str] = frozenset()) -> list[Mention]:
+        """Named people who may be a speaker: not names inside a quotation, and, for a role
+        (« l'adjoint »), not people the article gives another role (« Daniel Lanquetin, maire »)."""
+        return [
+            mention
+            for mention in self.view.mentions
+            if mention.label == "PER"
+            and not any(start <= mention.start < end for start, end in self.quoted_spans)
+            and not (role and self._has_other_role(mention.entity_key, role))
+        ]
+
+    def _has_other_role(self, entity_key: str, role: frozenset[str]) -> bool:
+        held = self._roles_by_person.get(entity_key, set()) & self.lexicon.person_roles
+        return bool(held) and not held & role
 
     def _role_words(self) -> list[tuple[Mention, set[str]]]:
         """Words written around each named person: « le secrétaire général de l'OTAN, Jens Stoltenberg »."""
@@ -283,10 +378,12 @@ class Speakers:
                 candidates = [mention for score, mention in scored if score == best]
                 before = [mention for mention in candidates if mention.end <= anchor]
                 return before[-1] if before else candidates[0]
-        return self._nearest_person(head.start)
+        return self._nearest_person(head.start, frozenset({role, head.lower}))
 
-    def _nearest_person(self, offset: int) -> Mention | None:
-        """A person named earlier in the paragraph, else the latest person quoted, else the article's main person."""
+    def _nearest_person(self, offset: int, role: frozenset[str]) -> Mention | None:
+        """A person named earlier in the paragraph, else the latest person quoted, else the
+        article's main person, preferring there one the article gives no other role than ``role``
+        (« l'adjoint » is not « Daniel Lanquetin, maire »)."""
         view = self.view
         paragraph = view.paragraph_of(offset)
         nearby = self._latest_person(offset)
@@ -297,10 +394,10 @@ class Speakers:
                 return next((m for m in view.mentions if m.entity_key == speaker.entity_key), None)
         if nearby is not None and paragraph - view.paragraph_of(nearby.start) <= 1:
             return nearby
-        return self.main_person()
+        return self.main_person(role) or self.main_person()
 
-    def main_person(self) -> Mention | None:
-        people = [m for m in self.view.mentions if m.label == "PER"]
+    def main_person(self, role: frozenset[str] = frozenset()) -> Mention | None:
+        people = self._people(role)
         if not people:
             return None
         quoted = Counter(speaker.entity_key for _, speaker in self.history if speaker.is_person and speaker.entity_key)

@@ -24,6 +24,9 @@ def _speaker(candidate: Candidate, speakers: Speakers, view: DocView, last: tupl
     if candidate.how in ("subject", "inverted") and candidate.cue is not None:
         subject = speakers.subject_of(candidate.cue, inverted=candidate.how == "inverted")
         if subject is None and candidate.how == "subject":
+            preceding = speakers.phrase_before(candidate.cue, candidate.start)
+            if preceding is not None and preceding.name:
+                return preceding
             subject = speakers.named_before(candidate.cue) or speakers.subject_of(candidate.cue, inverted=True)
         return speakers.from_token(subject, candidate.start)
     if candidate.how == "phrase":
@@ -104,7 +107,7 @@ def _prepare(settings: Settings):
 
 STAGE = Stage(
     name="quotes",
-    version="1",
+    version="2",
     reads=(DOCUMENTS, SENTENCES, TOKENS, ENTITIES),
     writes=(QUOTES,),
     prepare=_prepare,
