@@ -16,6 +16,7 @@ $(STAMP): pyproject.toml
 
 all: $(STAMP)
 	$(BIN)/pipeline run
+	$(BIN)/pipeline validate
 
 test: $(STAMP)
 	$(BIN)/pytest

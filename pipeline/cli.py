@@ -9,9 +9,11 @@ import typer
 
 from pipeline.config import ConfigError, Settings, load_settings
 from pipeline.engine import Stage, StageReport, run_source_stage, run_stage
+from pipeline.paths import FolderBusy, claim_output_folder
 from pipeline.readers import read_records
 from pipeline.stages import SOURCE_STAGE, TABLE_STAGES
 from pipeline.tables import TableError
+from pipeline.validate import check_upstream, validate_folder
 
 app = typer.Typer(
     help="French news extraction: raw articles in, Parquet tables out (documents, sentences, entities, quotes, dates).",
@@ -27,11 +29,18 @@ InputOption = Annotated[
 OutputOption = Annotated[Optional[Path], typer.Option("--output", "-o", help="Folder of the Parquet tables; default: outputs/.")]
 ConfigOption = Annotated[Optional[Path], typer.Option("--config", "-c", help="Settings (.toml or .yaml) merged over configs/default.toml.")]
 QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="Print only the summary line.")]
+StrictOption = Annotated[bool, typer.Option("--strict", help="Fail (exit code 1) when any input is rejected; the tables are written all the same.")]
+
+# Exit codes: 0 the run completed (rejects are counted in the summary line); 1 nothing
+# could be processed, or a reject under --strict, or validation problems; 2 a usage
+# error (bad option, configuration or upstream table).
+EXIT_FAILED = 1
+EXIT_USAGE = 2
 
 
-def _fail(message: str) -> None:
+def _fail(message: str, code: int = EXIT_USAGE) -> None:
     typer.echo(f"error: {message}", err=True)
-    raise typer.Exit(code=2)
+    raise typer.Exit(code=code)
 
 
 def _settings(config: Optional[Path]) -> Settings:
@@ -44,7 +53,11 @@ def _settings(config: Optional[Path]) -> Settings:
 
 def _output(settings: Settings, output: Optional[Path]) -> Path:
     folder = Path(output or settings.raw["paths"]["output"])
-    folder.mkdir(parents=True, exist_ok=True)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        claim_output_folder(folder)
+    except (OSError, FolderBusy) as exc:
+        _fail(str(exc))
     return folder
 
 
@@ -64,6 +77,18 @@ def _summarise(reports: list[StageReport], started: float) -> None:
         typer.echo(f"documents processed {written}; {time.perf_counter() - started:.1f} s")
 
 
+def _check_outcome(reports: list[StageReport], strict: bool) -> None:
+    """Exit non-zero, after the tables are written, when nothing got through or (strict) anything was rejected."""
+    source = next((report for report in reports if report.stage == SOURCE_STAGE.name), None)
+    if source is None:
+        return
+    written, rejected = source.rows.get("documents", 0), source.rows.get("rejects", 0)
+    if written == 0:
+        _fail(f"no document could be processed ({rejected} rejected; reasons in rejects.parquet)", EXIT_FAILED)
+    if strict and rejected:
+        _fail(f"{rejected} input(s) rejected and --strict given; reasons in rejects.parquet", EXIT_FAILED)
+
+
 def _guarded(action: Callable[[], list[StageReport]]) -> list[StageReport]:
     try:
         return action()
@@ -74,11 +99,12 @@ def _guarded(action: Callable[[], list[StageReport]]) -> list[StageReport]:
 
 def _run_source(settings: Settings, inputs: Optional[list[str]], folder: Path) -> StageReport:
     chosen = inputs or settings.raw["paths"]["input"]
-    return run_source_stage(SOURCE_STAGE, read_records(chosen), settings, folder)
+    max_bytes = settings.section(SOURCE_STAGE.name).get("max_bytes")
+    return run_source_stage(SOURCE_STAGE, read_records(chosen, max_bytes=max_bytes), settings, folder)
 
 
 @app.command(help=f"Run every stage in order: {', '.join([SOURCE_STAGE.name] + [s.name for s in TABLE_STAGES])}. Reads the inputs; writes every table.")
-def run(input: InputOption = None, output: OutputOption = None, config: ConfigOption = None, quiet: QuietOption = False) -> None:
+def run(input: InputOption = None, output: OutputOption = None, config: ConfigOption = None, quiet: QuietOption = False, strict: StrictOption = False) -> None:
     started = time.perf_counter()
     settings = _settings(config)
     folder = _output(settings, output)
@@ -88,15 +114,19 @@ def run(input: InputOption = None, output: OutputOption = None, config: ConfigOp
         reports += [run_stage(stage, settings, folder) for stage in TABLE_STAGES]
         return reports
 
-    _summarise(_guarded(everything), started)
+    reports = _guarded(everything)
+    _summarise(reports, started)
+    _check_outcome(reports, strict)
 
 
 @app.command(name=SOURCE_STAGE.name, help=SOURCE_STAGE.description)
-def clean_command(input: InputOption = None, output: OutputOption = None, config: ConfigOption = None, quiet: QuietOption = False) -> None:
+def clean_command(input: InputOption = None, output: OutputOption = None, config: ConfigOption = None, quiet: QuietOption = False, strict: StrictOption = False) -> None:
     started = time.perf_counter()
     settings = _settings(config)
     folder = _output(settings, output)
-    _summarise(_guarded(lambda: [_run_source(settings, input, folder)]), started)
+    reports = _guarded(lambda: [_run_source(settings, input, folder)])
+    _summarise(reports, started)
+    _check_outcome(reports, strict)
 
 
 def _table_command(stage: Stage) -> Callable[..., None]:
@@ -104,12 +134,30 @@ def _table_command(stage: Stage) -> Callable[..., None]:
         started = time.perf_counter()
         settings = _settings(config)
         folder = _output(settings, output)
-        _summarise(_guarded(lambda: [run_stage(stage, settings, folder)]), started)
+        def checked_run() -> list[StageReport]:
+            check_upstream(stage, folder, (SOURCE_STAGE, *TABLE_STAGES))
+            return [run_stage(stage, settings, folder)]
+
+        _summarise(_guarded(checked_run), started)
 
     reads = ", ".join(spec.file_name for spec in stage.reads)
     writes = ", ".join(spec.file_name for spec in stage.writes)
     command.__doc__ = f"{stage.description} Reads {reads}; writes {writes}."
     return command
+
+
+@app.command(help="Check every table in the output folder: schema and stage version, unique ids, doc_id/sent_id present upstream, text == documents.text[start:end]. Prints one problem per line; exit code 1 when there is any.")
+def validate(output: OutputOption = None, config: ConfigOption = None) -> None:
+    settings = _settings(config)
+    folder = Path(output or settings.raw["paths"]["output"])
+    if not folder.is_dir():
+        _fail(f"{folder}: no such folder; run `pipeline run` first")
+    checked, problems = validate_folder(folder, (SOURCE_STAGE, *TABLE_STAGES))
+    for problem in problems:
+        typer.echo(str(problem))
+    if problems:
+        _fail(f"{len(problems)} problem(s) in {folder}", EXIT_FAILED)
+    typer.echo(f"valid: {', '.join(checked)}")
 
 
 @app.command(help="Write the data dictionary docs/tables.md from the table schemas.")
