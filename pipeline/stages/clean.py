@@ -194,7 +194,7 @@ def clean_record(record: Record, boilerplate: Boilerplate, checks: TextChecks | 
     published = parse_date(record.date) if record.date else None
     if record.date and published is None:
         raise CleanError(f"malformed date {record.date[:40]!r}")
-    title = normalise_line(raw_title) if raw_title else None
+    title = normalise_line(" ".join((raw_title or "").splitlines())) or None
 
     header = _HEADER.match(lines[0])
     if header:
