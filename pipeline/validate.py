@@ -18,7 +18,7 @@ from typing import Iterable
 import pandas as pd
 
 from pipeline.engine import Stage
-from pipeline.tables import DOCUMENTS, PRODUCER, SENTENCES, TABLES, TableError, TableSpec, check_schema, read_metadata, table_path
+from pipeline.tables import PRODUCER, TABLES, TableError, TableSpec, check_schema, read_metadata, table_path
 
 # The columns that identify a row of each table.
 KEYS: dict[str, tuple[str, ...]] = {
