@@ -293,13 +293,15 @@ def read_file(path: Path, max_bytes: int | None = None) -> Iterator[Record | Rej
     if reader is None:
         yield Reject(str(path), f"unsupported file type {path.suffix or '(none)'}; expected one of {', '.join(SUPPORTED_SUFFIXES)}")
         return
+    # A .txt file's doc_id is its stem whatever is inside; other formats name it inside.
+    file_doc_id = path.stem if suffix == ".txt" else None
     try:
         size = path.stat().st_size
         if size == 0:
-            yield Reject(str(path), "empty file")
+            yield Reject(str(path), "empty file", doc_id=file_doc_id)
             return
         if suffix in ONE_ARTICLE_SUFFIXES and (reason := size_reason(size, max_bytes, "file")):
-            yield Reject(str(path), reason, doc_id=path.stem)
+            yield Reject(str(path), reason, doc_id=file_doc_id)
             return
         produced = False
         for item in reader(path):
@@ -308,9 +310,9 @@ def read_file(path: Path, max_bytes: int | None = None) -> Iterator[Record | Rej
         if not produced:
             yield Reject(str(path), "no record in file")
     except InputError as exc:
-        yield Reject(str(path), str(exc))
+        yield Reject(str(path), str(exc), doc_id=file_doc_id)
     except OSError as exc:
-        yield Reject(str(path), f"cannot read file ({exc.strerror or exc})")
+        yield Reject(str(path), f"cannot read file ({exc.strerror or exc})", doc_id=file_doc_id)
 
 
 def read_records(inputs: Iterable[str | Path], max_bytes: int | None = None) -> Iterator[Record | Reject]:
