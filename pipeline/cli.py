@@ -66,24 +66,28 @@ def _summarise(reports: list[StageReport], started: float) -> None:
         rows = ", ".join(f"{name} {count}" for name, count in report.rows.items())
         typer.echo(f"  {report.stage:<10} {report.documents:>7} documents  {report.seconds:7.1f} s  ({rows})")
     first = reports[0] if reports else None
+    rejected = _rejected(reports)
     if first and first.stage == SOURCE_STAGE.name:
         read = first.rows.get("documents", 0) + first.rows.get("rejects", 0)
         typer.echo(
-            f"documents read {read}, written {first.rows.get('documents', 0)}, rejected {first.rows.get('rejects', 0)}; "
+            f"documents read {read}, written {first.rows.get('documents', 0)}, rejected {rejected}; "
             f"{time.perf_counter() - started:.1f} s"
         )
     else:
         written = reports[-1].documents if reports else 0
-        typer.echo(f"documents processed {written}; {time.perf_counter() - started:.1f} s")
+        typer.echo(f"documents processed {written}, rejected {rejected}; {time.perf_counter() - started:.1f} s")
+
+
+def _rejected(reports: list[StageReport]) -> int:
+    """Rejects of every stage run: the inputs cleaning refused, and documents a later stage failed on."""
+    return sum(report.rows.get("rejects", 0) for report in reports)
 
 
 def _check_outcome(reports: list[StageReport], strict: bool) -> None:
     """Exit non-zero, after the tables are written, when nothing got through or (strict) anything was rejected."""
     source = next((report for report in reports if report.stage == SOURCE_STAGE.name), None)
-    if source is None:
-        return
-    written, rejected = source.rows.get("documents", 0), source.rows.get("rejects", 0)
-    if written == 0:
+    rejected = _rejected(reports)
+    if source is not None and source.rows.get("documents", 0) == 0:
         _fail(f"no document could be processed ({rejected} rejected; reasons in rejects.parquet)", EXIT_FAILED)
     if strict and rejected:
         _fail(f"{rejected} input(s) rejected and --strict given; reasons in rejects.parquet", EXIT_FAILED)
@@ -130,7 +134,7 @@ def clean_command(input: InputOption = None, output: OutputOption = None, config
 
 
 def _table_command(stage: Stage) -> Callable[..., None]:
-    def command(output: OutputOption = None, config: ConfigOption = None, quiet: QuietOption = False) -> None:
+    def command(output: OutputOption = None, config: ConfigOption = None, quiet: QuietOption = False, strict: StrictOption = False) -> None:
         started = time.perf_counter()
         settings = _settings(config)
         folder = _output(settings, output)
@@ -138,7 +142,9 @@ def _table_command(stage: Stage) -> Callable[..., None]:
             check_upstream(stage, folder, (SOURCE_STAGE, *TABLE_STAGES))
             return [run_stage(stage, settings, folder)]
 
-        _summarise(_guarded(checked_run), started)
+        reports = _guarded(checked_run)
+        _summarise(reports, started)
+        _check_outcome(reports, strict)
 
     reads = ", ".join(spec.file_name for spec in stage.reads)
     writes = ", ".join(spec.file_name for spec in stage.writes)

@@ -17,6 +17,7 @@ import pandas as pd
 import pyarrow.parquet as pq
 
 from pipeline.config import Settings
+from pipeline.failures import FAILED, isolate_failures, record_stage_rejects
 from pipeline.tables import DOCUMENTS, TableSpec, TableWriter, check_schema, table_path
 
 Frames = dict[str, pd.DataFrame]
@@ -94,7 +95,8 @@ def run_stage(stage: Stage, settings: Settings, folder: Path, progress: Callable
     """Run one table stage over every document of ``folder``/documents.parquet."""
     started = time.perf_counter()
     report = StageReport(stage.name)
-    function = stage.prepare(settings)
+    function = isolate_failures(stage.name, stage.writes, stage.prepare(settings))
+    failed: list[pd.DataFrame] = []
     upstream = [spec for spec in stage.reads if spec is not DOCUMENTS]
     streams = {spec.name: DocStream(spec, folder) for spec in upstream}
     writers = _open_writers(stage, settings, folder)
@@ -103,14 +105,18 @@ def run_stage(stage: Stage, settings: Settings, folder: Path, progress: Callable
             doc_ids = documents["doc_id"].tolist()
             frames: Frames = {"documents": documents}
             frames.update({name: stream.take(doc_ids) for name, stream in streams.items()})
-            _write_outputs(writers, function(frames))
+            outputs = function(frames)
+            failed.append(outputs[FAILED])
+            _write_outputs(writers, outputs)
             report.documents += len(documents)
             if progress:
                 progress(len(documents))
     except BaseException:
         _abort(writers)
         raise
-    return _commit(writers, report, started)
+    report = _commit(writers, report, started)
+    report.rows["rejects"] = record_stage_rejects(folder, stage.name, failed)
+    return report
 
 
 def count_documents(folder: Path) -> int:

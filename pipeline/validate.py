@@ -167,6 +167,8 @@ def validate_folder(folder: Path, stages: Iterable[Stage] = ()) -> tuple[list[st
             problems += _check_references(name, frame, doc_ids, sentences)
             problems += _check_spans(name, frame, texts)
     if sentences is not None:
-        without = sorted(doc_ids - set(sentences["doc_id"]))
+        rejects = frames.get("rejects")
+        failed = set(rejects.loc[rejects["stage"] == "sentences", "doc_id"]) if rejects is not None else set()
+        without = sorted(doc_ids - set(sentences["doc_id"]) - failed)
         problems += _capped("sentences", "document without any sentence (sentences.parquet is older than documents.parquet?)", without)
     return [spec.file_name for spec in present], problems

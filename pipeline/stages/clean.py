@@ -261,6 +261,10 @@ def clean_batch(items: Iterable[Record | Reject], boilerplate: Boilerplate, chec
             rows.append(clean_record(item, boilerplate, checks))
         except CleanError as exc:
             rejects.append({"source": item.source, "doc_id": item.doc_id, "stage": "clean", "reason": str(exc)})
+        except (ValueError, TypeError, LookupError, RecursionError) as exc:
+            # A fault in cleaning itself must cost one article, not the run; the reason says it is ours.
+            reason = f"cleaning failed: {type(exc).__name__}: {' '.join(str(exc).split())}"[:300]
+            rejects.append({"source": item.source, "doc_id": item.doc_id, "stage": "clean", "reason": reason})
     documents = pd.DataFrame(rows, columns=DOCUMENTS.column_names)
     return documents, pd.DataFrame(rejects, columns=REJECTS.column_names)
 
