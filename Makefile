@@ -4,7 +4,12 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 PYTHON ?= python3
 
-.PHONY: setup all test clean-outputs
+# `make eval` scores the pipeline on the labelled articles. Dates of the TimeBank
+# articles are scored from their TimeML files; frtb-dev.json scores their entities and quotes.
+EVAL_OUTPUT := outputs/eval
+GOLD        := --gold data/labelled/seeds.json --gold data/labelled/frtb-dev.json --gold data/raw/fr-timebank-dev
+
+.PHONY: setup all test eval clean-outputs
 
 setup: $(STAMP)
 
@@ -20,6 +25,13 @@ all: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/pytest
+	$(MAKE) eval
+
+# The output folder is rebuilt from scratch so that no stale table is ever scored.
+eval: $(STAMP)
+	rm -rf $(EVAL_OUTPUT)
+	$(BIN)/pipeline run --input data/raw --output $(EVAL_OUTPUT) --quiet
+	$(BIN)/pipeline evaluate $(GOLD) --outputs $(EVAL_OUTPUT) --gate configs/accuracy.toml
 
 clean-outputs:
 	rm -rf outputs

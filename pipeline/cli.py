@@ -173,6 +173,41 @@ def dictionary() -> None:
     typer.echo(f"wrote {data_dictionary.write()}")
 
 
+@app.command(help="Score the tables in --outputs against labelled gold (JSON gold files, TimeML files or folders). Reads the Parquet tables; writes metrics.json beside them.")
+def evaluate(
+    gold: Annotated[list[Path], typer.Option("--gold", "-g", help="Gold source: a JSON gold file, a .tml file or a folder of .tml files; repeat for several.")],
+    outputs: Annotated[Path, typer.Option("--outputs", help="Folder of the Parquet tables to score.")] = Path("outputs"),
+    errors: Annotated[int, typer.Option("--errors", help="List the first N misses, spurious items and wrong speakers/values per stage.")] = 0,
+    gate: Annotated[Optional[Path], typer.Option("--gate", help="Accuracy floors (configs/accuracy.toml); exit 1 naming every metric under its floor.")] = None,
+    baseline: Annotated[bool, typer.Option("--baseline/--no-baseline", help="Also score plain spaCy entities (doc.ents) on documents.text.")] = True,
+    config: ConfigOption = None,
+) -> None:
+    from rich.console import Console
+
+    from pipeline import evaluate as evaluation
+
+    settings = _settings(config)
+    try:
+        floors = evaluation.load_floors(gate) if gate else None
+        reports = evaluation.evaluate(gold, outputs, settings.model_name if baseline else None)
+    except (evaluation.GoldError, TableError) as exc:
+        _fail(str(exc))
+        raise
+    console = Console()
+    if not console.is_terminal:  # logs and CI: wide enough for the metric tables
+        console.width = 140
+    evaluation.render(reports, console, errors)
+    failures = evaluation.check_gate(reports, floors) if floors is not None else None
+    typer.echo(f"wrote {evaluation.write_metrics(reports, outputs, failures)}")
+    if failures:
+        typer.echo(f"accuracy gate failed ({gate}):", err=True)
+        for failure in failures:
+            typer.echo(f"  {failure}", err=True)
+        raise typer.Exit(code=1)
+    if failures is not None:
+        typer.echo(f"accuracy gate passed ({gate})")
+
+
 for _stage in TABLE_STAGES:
     app.command(name=_stage.name)(_table_command(_stage))
 

@@ -1,5 +1,5 @@
 """The stages, in pipeline order. The first reads records; the others read tables."""
-from pipeline.stages import clean, sentences
+from pipeline.stages import clean, dates, entities, sentences
 
 SOURCE_STAGE = clean.STAGE
-TABLE_STAGES = (sentences.STAGE,)
+TABLE_STAGES = (sentences.STAGE, entities.STAGE, dates.STAGE)

@@ -1,1 +1,94 @@
-"""The date grammar: atomic patterns composed into expressions, and TIMEX3 value logic."""
+"""The date grammar: atomic patterns composed into expressions, and TIMEX3 value logic.
+
+    >>> from pipeline.temporal import normalise, find_dates
+    >>> normalise("fin février", anchor="2022-12")
+    Timex(type='DATE', value='2022-02', mod='END', anchored='publication', start=..., end=...)
+    >>> [(d.text, d.timex.value) for d in find_dates("Il a parlé vendredi.", anchor="2022-12-05")]
+    [('vendredi', '2022-12-02')]
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from typing import Callable, Union
+
+from pipeline.temporal.grammar import Parse, scan
+from pipeline.temporal.timex import Anchor, Timex, day_part_of, resolve
+
+# A tense for the whole text, or a function (start, end) -> tense of the clause there.
+TenseOf = Union[str, None, Callable[[int, int], Union[str, None]]]
+
+
+@dataclass(frozen=True)
+class FoundDate:
+    start: int
+    end: int
+    text: str
+    timex: Timex
+    # Index (in the returned list) of the date the value was resolved against, if any.
+    reference: int | None = None
+
+
+def find_dates(text: str, anchor: "str | date | Anchor | None" = None, tense: TenseOf = None) -> list[FoundDate]:
+    """Every temporal expression of ``text`` with its TIMEX3 reading, in text order.
+
+    "le lendemain" hangs on the previous day-level date of the text; a clock time or
+    "la nuit" on the day named in its own sentence (before it, else after it: "vers
+    0 h 40, jeudi"), else on the previous one; both fall back on the publication date.
+    """
+    publication = Anchor.parse(anchor)
+    matches = list(scan(text))
+    tenses = [tense(m.start, m.end) if callable(tense) else tense for m in matches]
+    found: list[FoundDate] = []
+    previous: tuple[int, str] | None = None
+    for index, match in enumerate(matches):
+        reference = previous
+        if _takes_day_of_sentence(match.parse):
+            reference = _same_sentence_day(text, matches, tenses, publication, index, previous)
+        timex = resolve(match.parse, publication, tenses[index], reference[1] if reference else None)
+        reference_index = reference[0] if reference and timex.anchored == "reference" else None
+        found.append(FoundDate(match.start, match.end, text[match.start:match.end], timex, reference_index))
+        if timex.type in ("DATE", "TIME") and day_part_of(timex.value):
+            previous = (index, timex.value)
+    return found
+
+
+def _takes_day_of_sentence(parse: Parse) -> bool:
+    return parse.kind == "clock" or (parse.kind == "anchored" and parse.offset == 0)
+
+
+SENTENCE_END = re.compile(r"[.!?…]\s|\n")
+
+
+def _same_sentence_day(text, matches, tenses, publication, index, previous):
+    """The day-level date of the sentence of ``matches[index]``: the one before it, else after it."""
+    current = matches[index]
+    if previous is not None and not SENTENCE_END.search(text, matches[previous[0]].end, current.start):
+        return previous
+    for later in range(index + 1, len(matches)):
+        candidate = matches[later]
+        if SENTENCE_END.search(text, current.end, candidate.start):
+            break
+        if candidate.parse.kind in ("calendar", "today"):
+            value = resolve(candidate.parse, publication, tenses[later]).value
+            if day_part_of(value):
+                return later, value
+    return previous
+
+
+def normalise(expression: str, anchor: "str | date | Anchor | None" = None, tense: str | None = None,
+              reference: str | None = None) -> Timex | None:
+    """The TIMEX3 reading of one expression ("fin février", "hier soir"), None if it is not one.
+
+    ``tense`` is past, present or future; ``reference`` the value of the date a
+    "le lendemain" or "à 20 h" hangs on (default: the publication date).
+    """
+    matches = list(scan(expression))
+    if not matches:
+        return None
+    longest = max(matches, key=lambda m: m.end - m.start)
+    return resolve(longest.parse, Anchor.parse(anchor), tense, reference)
+
+
+__all__ = ["Anchor", "FoundDate", "Timex", "find_dates", "normalise"]

@@ -1,4 +1,9 @@
-"""Atomic lexical pieces of French dates, shared by every pattern that needs them."""
+"""Atomic lexical pieces of French dates, shared by every pattern that needs them.
+
+Each table maps a written form (lower case) to what it means. The patterns in
+``grammar.py`` build their alternations from these keys, so adding a word here is
+enough for every construction that uses it.
+"""
 from __future__ import annotations
 
 MONTHS: dict[str, int] = {
@@ -16,6 +21,144 @@ MONTHS: dict[str, int] = {
     "décembre": 12, "decembre": 12, "déc": 12, "dec": 12,
 }
 
+# Abbreviations are months only with their full stop or before a year: `sept` alone is seven.
+MONTH_ABBREVIATIONS = frozenset({"janv", "févr", "fevr", "fév", "avr", "juil", "sept", "oct", "nov", "déc", "dec"})
+
 WEEKDAYS: dict[str, int] = {
     "lundi": 1, "mardi": 2, "mercredi": 3, "jeudi": 4, "vendredi": 5, "samedi": 6, "dimanche": 7,
 }
+
+# Cardinal numbers in words; compounds (dix-huit, soixante-dix, vingt et un) are sums.
+NUMBER_WORDS: dict[str, int] = {
+    "zéro": 0, "un": 1, "une": 1, "deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "six": 6,
+    "sept": 7, "huit": 8, "neuf": 9, "dix": 10, "onze": 11, "douze": 12, "treize": 13,
+    "quatorze": 14, "quinze": 15, "seize": 16, "vingt": 20, "vingts": 20, "trente": 30,
+    "quarante": 40, "cinquante": 50, "soixante": 60, "quatre-vingt": 80, "quatre-vingts": 80,
+}
+# Multipliers: "deux cents" = 2 x 100.
+NUMBER_MULTIPLIERS: dict[str, int] = {"cent": 100, "cents": 100, "mille": 1000}
+
+# Approximate counts: "une dizaine de jours" -> 10 days, APPROX.
+APPROXIMATE_NUMBERS: dict[str, int] = {
+    "dizaine": 10, "douzaine": 12, "quinzaine": 15, "vingtaine": 20, "trentaine": 30,
+    "quarantaine": 40, "cinquantaine": 50, "soixantaine": 60, "centaine": 100,
+}
+
+# Determiners of an unknown amount: "quelques mois" -> PXM.
+VAGUE_AMOUNTS = ("quelques", "plusieurs", "des", "de nombreux", "de nombreuses", "nombreux", "nombreuses",
+                 "de longs", "de longues", "certains", "certaines", "des dizaines d", "des centaines d")
+
+# Calendar units (singular and plural) -> ISO 8601 duration designator.
+# Minutes are "MIN" here so they never clash with months ("M"); see timex.duration_value.
+UNITS: dict[str, str] = {
+    "seconde": "S", "secondes": "S", "minute": "MIN", "minutes": "MIN", "heure": "H", "heures": "H",
+    "jour": "D", "jours": "D", "journée": "D", "journées": "D", "nuit": "D", "nuits": "D",
+    "semaine": "W", "semaines": "W", "mois": "M", "trimestre": "Q", "trimestres": "Q",
+    "semestre": "SEM", "semestres": "SEM",
+    "an": "Y", "ans": "Y", "année": "Y", "années": "Y", "décennie": "DE", "décennies": "DE",
+    "siècle": "CE", "siècles": "CE", "millénaire": "ML", "millénaires": "ML",
+}
+# Units written as one word with their amount built in.
+UNIT_NOUNS: dict[str, str] = {
+    "quinquennat": "P5Y", "septennat": "P7Y", "biennale": "P2Y", "décennie": "P10Y",
+    "quart d'heure": "PT15M", "demi-heure": "PT30M", "demi-journée": "PT12H",
+    "quart de siècle": "P25Y", "demi-siècle": "P50Y",
+}
+
+# After a duration, make it a shift from another time: "un an auparavant".
+RELATIVE_POSTMODIFIERS = ("auparavant", "plus tôt", "plus tard")
+
+# Directions after (or before) a unit: "la semaine prochaine", "l'année dernière".
+DIRECTIONS: dict[str, int] = {
+    "prochain": 1, "prochaine": 1, "prochains": 1, "prochaines": 1,
+    "suivant": 1, "suivante": 1, "suivants": 1, "suivantes": 1, "à venir": 1,
+    "dernier": -1, "dernière": -1, "derniers": -1, "dernières": -1,
+    "passé": -1, "passée": -1, "passés": -1, "passées": -1,
+    "précédent": -1, "précédente": -1, "précédents": -1, "précédentes": -1,
+}
+
+# Parts of the day -> TIMEX3 codes.
+DAY_PARTS: dict[str, str] = {
+    "matin": "MO", "matinée": "MO", "après-midi": "AF", "soir": "EV", "soirée": "EV",
+    "nuit": "NI", "journée": "DT",
+}
+# Times of day that are a clock time.
+NAMED_TIMES: dict[str, tuple[int, int]] = {"midi": (12, 0), "minuit": (0, 0)}
+
+SEASONS: dict[str, str] = {
+    "printemps": "SP", "été": "SU", "eté": "SU", "automne": "FA", "hiver": "WI",
+}
+
+# Position inside a period: "fin février", "début octobre", "mi-juin".
+POSITIONS: dict[str, str] = {
+    "début": "START", "debut": "START", "commencement": "START",
+    "mi": "MID", "milieu": "MID", "courant": "MID",
+    "fin": "END",
+}
+
+# Amount modifiers before a duration or a clock time.
+AMOUNT_MODIFIERS: dict[str, str] = {
+    "environ": "APPROX", "vers": "APPROX", "près de": "APPROX", "à peu près": "APPROX",
+    "quelque": "APPROX", "aux alentours de": "APPROX", "autour de": "APPROX", "presque": "APPROX",
+    "plus de": "MORE_THAN", "au moins": "EQUAL_OR_MORE", "pas moins de": "EQUAL_OR_MORE",
+    "moins de": "LESS_THAN", "au plus": "EQUAL_OR_LESS", "pas plus de": "EQUAL_OR_LESS",
+    "au maximum": "EQUAL_OR_LESS", "au minimum": "EQUAL_OR_MORE",
+}
+
+# Days relative to the publication date.
+RELATIVE_DAYS: dict[str, int] = {
+    "avant-hier": -2, "hier": -1, "aujourd'hui": 0, "demain": 1, "après-demain": 2,
+}
+# Days relative to another date of the text.
+ANCHORED_DAYS: dict[str, int] = {
+    "l'avant-veille": -2, "la veille": -1, "le jour même": 0, "le même jour": 0,
+    "le lendemain": 1, "le surlendemain": 2,
+}
+
+# Periods named with ce/cette/la ... prochaine: unit -> calendar granularity.
+PERIOD_UNITS: dict[str, str] = {
+    "semaine": "W", "mois": "M", "année": "Y", "an": "Y", "week-end": "WE", "weekend": "WE",
+    "trimestre": "Q", "siècle": "CE", "décennie": "DE",
+}
+
+# One expression, one frequency.
+SET_UNITS: dict[str, str] = {
+    "jour": "P1D", "jours": "P1D", "semaine": "P1W", "semaines": "P1W", "mois": "P1M",
+    "an": "P1Y", "ans": "P1Y", "année": "P1Y", "années": "P1Y", "heure": "PT1H", "heures": "PT1H",
+    "matin": "TMO", "matins": "TMO", "soir": "TEV", "soirs": "TEV", "nuit": "TNI", "nuits": "TNI",
+    "week-end": "P1WE", "week-ends": "P1WE", "trimestre": "P3M", "semestre": "P6M",
+    "décennie": "P10Y",
+}
+# Frequency adjectives; as nouns after a determiner they are newspapers ("le quotidien").
+SET_ADJECTIVES: dict[str, str] = {
+    "quotidien": "P1D", "quotidienne": "P1D", "quotidiens": "P1D", "quotidiennes": "P1D",
+    "journalier": "P1D", "journalière": "P1D", "journaliers": "P1D", "journalières": "P1D",
+    "hebdomadaire": "P1W", "hebdomadaires": "P1W",
+    "mensuel": "P1M", "mensuelle": "P1M", "mensuels": "P1M", "mensuelles": "P1M",
+    "trimestriel": "P3M", "trimestrielle": "P3M", "trimestriels": "P3M", "trimestrielles": "P3M",
+    "annuel": "P1Y", "annuelle": "P1Y", "annuels": "P1Y", "annuelles": "P1Y",
+}
+
+# Vague references to the past, present or future (TIMEX3 TIME).
+VAGUE_REFERENCES: dict[str, str] = {
+    "actuellement": "PRESENT_REF", "maintenant": "PRESENT_REF", "désormais": "PRESENT_REF",
+    "dorénavant": "PRESENT_REF", "à présent": "PRESENT_REF", "en ce moment": "PRESENT_REF",
+    "de nos jours": "PRESENT_REF", "actuel": "PRESENT_REF", "actuelle": "PRESENT_REF",
+    "actuels": "PRESENT_REF", "actuelles": "PRESENT_REF", "présentement": "PRESENT_REF",
+    "auparavant": "PAST_REF", "autrefois": "PAST_REF", "jadis": "PAST_REF", "naguère": "PAST_REF",
+    "récemment": "PAST_REF", "dernièrement": "PAST_REF", "nouvellement": "PAST_REF",
+    "l'époque": "PAST_REF", "par le passé": "PAST_REF", "jusqu'ici": "PRESENT_REF",
+    "bientôt": "FUTURE_REF", "prochainement": "FUTURE_REF", "l'avenir": "FUTURE_REF",
+    "à l'avenir": "FUTURE_REF", "dans le futur": "FUTURE_REF", "ultérieurement": "FUTURE_REF",
+}
+
+# Nouns for people: "une fillette de 6 ans" is an age, not a duration.
+PERSON_NOUNS = frozenset({
+    "enfant", "enfants", "fille", "filles", "fillette", "fillettes", "garçon", "garçons", "garçonnet",
+    "homme", "hommes", "femme", "femmes", "bébé", "bébés", "adolescent", "adolescente", "adolescents",
+    "jeune", "jeunes", "retraité", "retraitée", "victime", "conducteur", "conductrice", "automobiliste",
+    "motard", "piéton", "piétonne", "individu", "quadragénaire", "patient", "patiente", "élève",
+    "étudiant", "étudiante", "fils", "frère", "sœur", "mère", "père", "dame", "monsieur", "personne",
+    "personnes", "soldat", "joueur", "joueuse", "cycliste", "ouvrier", "agriculteur", "suspect",
+    "prévenu", "prévenue", "détenu", "mineur", "mineure", "lycéen", "lycéenne", "collégien",
+})
