@@ -18,7 +18,7 @@ import pyarrow.parquet as pq
 
 from pipeline.config import Settings
 from pipeline.failures import FAILED, isolate_failures, record_stage_rejects
-from pipeline.tables import DOCUMENTS, TableSpec, TableWriter, check_schema, table_path
+from pipeline.tables import DOCUMENTS, TableSpec, TableWriter, check_schema, documents_fingerprint, table_path
 
 Frames = dict[str, pd.DataFrame]
 BatchFunction = Callable[[Frames], Frames]
@@ -157,6 +157,8 @@ def _chunks(items: Iterable, size: int) -> Iterator[list]:
 
 def _open_writers(stage: Stage, settings: Settings, folder: Path) -> dict[str, TableWriter]:
     metadata = {"config_hash": settings.stage_fingerprint(stage.name), "stage_version": stage.version, "model": settings.model_name}
+    if DOCUMENTS not in stage.writes:
+        metadata["documents_sha256"] = documents_fingerprint(folder)
     return {spec.name: TableWriter(spec, table_path(spec, folder), metadata) for spec in stage.writes}
 
 

@@ -5,6 +5,7 @@ Every span table carries ``doc_id``, ``start`` and ``end`` (character offsets in
 """
 from __future__ import annotations
 
+import hashlib
 import os
 import secrets
 from dataclasses import dataclass
@@ -337,6 +338,18 @@ def read_table(spec: TableSpec, folder: Path, columns: list[str] | None = None, 
     check_schema(spec, path)
     table = pq.read_table(path, columns=columns, filters=filters)
     return table.to_pandas()
+
+
+def documents_fingerprint(folder: Path) -> str:
+    """Identity of the documents a table is built from: their ids and content hashes, in order.
+
+    Every table stage records it, so that a table left over from an older set of
+    documents (a run interrupted between two stages) is recognised as stale."""
+    columns = pq.read_table(table_path(DOCUMENTS, folder), columns=["doc_id", "content_sha256"])
+    digest = hashlib.sha256()
+    for doc_id, content in zip(columns.column("doc_id").to_pylist(), columns.column("content_sha256").to_pylist()):
+        digest.update(f"{doc_id}\x00{content}\n".encode("utf-8", "surrogatepass"))
+    return digest.hexdigest()[:32]
 
 
 def read_metadata(path: Path) -> dict[str, str]:

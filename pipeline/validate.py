@@ -18,7 +18,7 @@ from typing import Iterable
 import pandas as pd
 
 from pipeline.engine import Stage
-from pipeline.tables import PRODUCER, TABLES, TableError, TableSpec, check_schema, read_metadata, table_path
+from pipeline.tables import PRODUCER, TABLES, TableError, TableSpec, check_schema, documents_fingerprint, read_metadata, table_path
 
 # The columns that identify a row of each table.
 KEYS: dict[str, tuple[str, ...]] = {
@@ -67,12 +67,27 @@ def stage_version_problem(spec: TableSpec, folder: Path, stages: Iterable[Stage]
     return None
 
 
+def staleness_problem(spec: TableSpec, folder: Path, current: str) -> str | None:
+    """Why the table was built from other documents than documents.parquet holds (None when not)."""
+    recorded = read_metadata(table_path(spec, folder)).get("documents_sha256")
+    if recorded is not None and recorded != current:
+        return (
+            f"{table_path(spec, folder)}: built from another documents.parquet (a run interrupted between stages?); "
+            f"rebuild it with `{PRODUCER.get(spec.name, 'pipeline run')}`"
+        )
+    return None
+
+
 def check_upstream(stage: Stage, folder: Path, stages: Iterable[Stage]) -> None:
     """Refuse to run ``stage`` on an upstream table of the wrong schema or stage version."""
     stages = tuple(stages)
     for spec in stage.reads:
         check_schema(spec, table_path(spec, folder))
         if reason := stage_version_problem(spec, folder, stages):
+            raise TableError(reason)
+    current = documents_fingerprint(folder)
+    for spec in stage.reads:
+        if spec.name not in ("documents", "rejects") and (reason := staleness_problem(spec, folder, current)):
             raise TableError(reason)
 
 
@@ -122,12 +137,13 @@ def _check_spans(name: str, frame: pd.DataFrame, texts: dict[str, str]) -> list[
 def _check_references(name: str, frame: pd.DataFrame, doc_ids: set[str], sentences: pd.DataFrame | None) -> list[Problem]:
     problems = _capped(name, "doc_id not in documents", sorted({d for d in frame["doc_id"] if d not in doc_ids}))
     if name != "sentences" and "sent_id" in frame.columns and sentences is not None:
-        bounds = sentences.set_index(["doc_id", "sent_id"])[["start", "end"]]
-        merged = frame[frame["doc_id"].isin(doc_ids)].join(bounds, on=["doc_id", "sent_id"], rsuffix="_sentence")
+        bounds = sentences[["doc_id", "sent_id", "start", "end"]].rename(columns={"start": "start_sentence", "end": "end_sentence"})
+        merged = frame[frame["doc_id"].isin(doc_ids)].merge(bounds, on=["doc_id", "sent_id"], how="left")
         missing = merged[merged["start_sentence"].isna()]
         problems += _capped(name, "sent_id not in sentences", [_row_label(merged, i, KEYS.get(name, ("doc_id",)) + ("sent_id",)) for i in missing.index])
         if "start" in frame.columns:
-            found = merged[merged["start_sentence"].notna()]
+            # Sentences are trimmed, so whitespace between two of them (spaCy's space tokens) lies in none.
+            found = merged[merged["start_sentence"].notna() & ~merged["text"].str.isspace()]
             outside = found[(found["start"] < found["start_sentence"]) | (found["start"] >= found["end_sentence"])]
             problems += _capped(name, "span does not start inside its sentence", [_row_label(outside, i, KEYS.get(name, ("doc_id",))) for i in outside.index])
     return problems
@@ -156,6 +172,10 @@ def validate_folder(folder: Path, stages: Iterable[Stage] = ()) -> tuple[list[st
         if any(name not in ("documents", "rejects") for name in frames):
             problems.append(Problem("documents", "missing or unreadable, so no other table can be checked against it; run `pipeline clean`"))
         return [spec.file_name for spec in present], problems
+    current = documents_fingerprint(folder)
+    for name in frames:
+        if name not in ("documents", "rejects") and (reason := staleness_problem(TABLES[name], folder, current)):
+            problems.append(Problem(name, reason))
     texts = dict(zip(documents["doc_id"], documents["text"]))
     doc_ids = set(texts)
     sentences = frames.get("sentences")

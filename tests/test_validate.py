@@ -54,8 +54,7 @@ def test_a_fresh_run_is_valid(outputs):
 
 def test_shifted_offsets_are_reported(outputs):
     rewrite(SENTENCES, outputs, lambda f: f.assign(start=f["start"] + (f.index == 3), end=f["end"] + (f.index == 3)))
-    found = problems(outputs)
-    assert len(found) == 1 and found[0].startswith("sentences: text is not documents.text[start:end]: doc_id ")
+    assert any(p.startswith("sentences: text is not documents.text[start:end]: doc_id ") for p in problems(outputs))
 
 
 def test_offsets_past_the_end_are_reported(outputs):
@@ -77,6 +76,15 @@ def test_unknown_doc_and_duplicate_ids_are_reported(outputs):
 def test_stale_sentences_are_reported(outputs):
     rewrite(SENTENCES, outputs, lambda f: f[f["doc_id"] != f["doc_id"].iloc[0]])
     assert any("document without any sentence" in p for p in problems(outputs))
+
+
+def test_tables_built_from_other_documents_are_stale(outputs):
+    rewrite(DOCUMENTS, outputs, lambda f: f.iloc[:-1])
+    found = problems(outputs)
+    assert any(p.startswith("sentences: ") and "built from another documents.parquet" in p and "`pipeline sentences`" in p for p in found)
+    downstream = next(stage for stage in TABLE_STAGES if SENTENCES in stage.reads)
+    result = runner.invoke(app, [downstream.name, "--output", str(outputs)])
+    assert result.exit_code == 2 and "rebuild it with `pipeline sentences`" in result.stderr
 
 
 def test_documents_text_and_hash_must_agree(outputs):
