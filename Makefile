@@ -21,6 +21,7 @@ $(STAMP): pyproject.toml
 
 all: $(STAMP)
 	$(BIN)/pipeline run
+	$(BIN)/pipeline validate
 
 test: $(STAMP)
 	$(BIN)/pytest

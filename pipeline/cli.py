@@ -11,9 +11,11 @@ from rich.console import Console
 from pipeline.config import ConfigError, Settings, load_settings
 from pipeline.console import Display
 from pipeline.engine import Stage, StageReport, count_documents, run_source_stage, run_stage
+from pipeline.paths import FolderBusy, claim_output_folder
 from pipeline.readers import read_records
 from pipeline.stages import SOURCE_STAGE, TABLE_STAGES
 from pipeline.tables import DOCUMENTS, TableError, check_schema, table_path
+from pipeline.validate import check_upstream, validate_folder
 
 app = typer.Typer(
     help="French news extraction: raw articles in, Parquet tables out (documents, sentences, entities, quotes, dates).",
@@ -29,11 +31,18 @@ InputOption = Annotated[
 OutputOption = Annotated[Optional[Path], typer.Option("--output", "-o", help="Folder of the Parquet tables; default: outputs/.")]
 ConfigOption = Annotated[Optional[Path], typer.Option("--config", "-c", help="Settings (.toml or .yaml) merged over configs/default.toml.")]
 QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bars, no summary table: print only the summary line.")]
+StrictOption = Annotated[bool, typer.Option("--strict", help="Fail (exit code 1) when any input is rejected; the tables are written all the same.")]
+
+# Exit codes: 0 the run completed (rejects are counted in the summary line); 1 nothing
+# could be processed, or a reject under --strict, or validation problems; 2 a usage
+# error (bad option, configuration or upstream table).
+EXIT_FAILED = 1
+EXIT_USAGE = 2
 
 
-def _fail(message: str) -> None:
+def _fail(message: str, code: int = EXIT_USAGE) -> None:
     typer.echo(f"error: {message}", err=True)
-    raise typer.Exit(code=2)
+    raise typer.Exit(code=code)
 
 
 def _settings(config: Optional[Path]) -> Settings:
@@ -46,22 +55,42 @@ def _settings(config: Optional[Path]) -> Settings:
 
 def _output(settings: Settings, output: Optional[Path]) -> Path:
     folder = Path(output or settings.raw["paths"]["output"])
-    folder.mkdir(parents=True, exist_ok=True)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        claim_output_folder(folder)
+    except (OSError, FolderBusy) as exc:
+        _fail(str(exc))
     return folder
 
 
 def _summarise(display: Display, reports: list[StageReport], started: float) -> None:
     first = reports[0] if reports else None
+    rejected = _rejected(reports)
     if first and first.stage == SOURCE_STAGE.name:
         read = first.rows.get("documents", 0) + first.rows.get("rejects", 0)
         line = (
-            f"documents read {read}, written {first.rows.get('documents', 0)}, rejected {first.rows.get('rejects', 0)}; "
+            f"documents read {read}, written {first.rows.get('documents', 0)}, rejected {rejected}; "
             f"{time.perf_counter() - started:.1f} s"
         )
     else:
         written = reports[-1].documents if reports else 0
-        line = f"documents processed {written}; {time.perf_counter() - started:.1f} s"
+        line = f"documents processed {written}, rejected {rejected}; {time.perf_counter() - started:.1f} s"
     display.summary(reports, line)
+
+
+def _rejected(reports: list[StageReport]) -> int:
+    """Rejects of every stage run: the inputs cleaning refused, and documents a later stage failed on."""
+    return sum(report.rows.get("rejects", 0) for report in reports)
+
+
+def _check_outcome(reports: list[StageReport], strict: bool) -> None:
+    """Exit non-zero, after the tables are written, when nothing got through or (strict) anything was rejected."""
+    source = next((report for report in reports if report.stage == SOURCE_STAGE.name), None)
+    rejected = _rejected(reports)
+    if source is not None and source.rows.get("documents", 0) == 0:
+        _fail(f"no document could be processed ({rejected} rejected; reasons in rejects.parquet)", EXIT_FAILED)
+    if strict and rejected:
+        _fail(f"{rejected} input(s) rejected and --strict given; reasons in rejects.parquet", EXIT_FAILED)
 
 
 def _guarded(action: Callable[[], list[StageReport]]) -> list[StageReport]:
@@ -74,8 +103,9 @@ def _guarded(action: Callable[[], list[StageReport]]) -> list[StageReport]:
 
 def _run_source(settings: Settings, inputs: Optional[list[str]], folder: Path, display: Display) -> StageReport:
     chosen = inputs or settings.raw["paths"]["input"]
+    max_bytes = settings.section(SOURCE_STAGE.name).get("max_bytes")
     with display.progress(SOURCE_STAGE.name, total=None) as advance:
-        return run_source_stage(SOURCE_STAGE, read_records(chosen), settings, folder, progress=advance)
+        return run_source_stage(SOURCE_STAGE, read_records(chosen, max_bytes=max_bytes), settings, folder, progress=advance)
 
 
 def _run_table_stage(stage: Stage, settings: Settings, folder: Path, display: Display) -> StageReport:
@@ -86,7 +116,7 @@ def _run_table_stage(stage: Stage, settings: Settings, folder: Path, display: Di
 
 
 @app.command(help=f"Run every stage in order: {', '.join([SOURCE_STAGE.name] + [s.name for s in TABLE_STAGES])}. Reads the inputs; writes every table.")
-def run(input: InputOption = None, output: OutputOption = None, config: ConfigOption = None, quiet: QuietOption = False) -> None:
+def run(input: InputOption = None, output: OutputOption = None, config: ConfigOption = None, quiet: QuietOption = False, strict: StrictOption = False) -> None:
     started = time.perf_counter()
     settings = _settings(config)
     folder = _output(settings, output)
@@ -97,30 +127,55 @@ def run(input: InputOption = None, output: OutputOption = None, config: ConfigOp
         reports += [_run_table_stage(stage, settings, folder, display) for stage in TABLE_STAGES]
         return reports
 
-    _summarise(display, _guarded(everything), started)
+    reports = _guarded(everything)
+    _summarise(display, reports, started)
+    _check_outcome(reports, strict)
 
 
 @app.command(name=SOURCE_STAGE.name, help=SOURCE_STAGE.description)
-def clean_command(input: InputOption = None, output: OutputOption = None, config: ConfigOption = None, quiet: QuietOption = False) -> None:
+def clean_command(input: InputOption = None, output: OutputOption = None, config: ConfigOption = None, quiet: QuietOption = False, strict: StrictOption = False) -> None:
     started = time.perf_counter()
     settings = _settings(config)
     folder = _output(settings, output)
     display = Display(quiet)
-    _summarise(display, _guarded(lambda: [_run_source(settings, input, folder, display)]), started)
+    reports = _guarded(lambda: [_run_source(settings, input, folder, display)])
+    _summarise(display, reports, started)
+    _check_outcome(reports, strict)
 
 
 def _table_command(stage: Stage) -> Callable[..., None]:
-    def command(output: OutputOption = None, config: ConfigOption = None, quiet: QuietOption = False) -> None:
+    def command(output: OutputOption = None, config: ConfigOption = None, quiet: QuietOption = False, strict: StrictOption = False) -> None:
         started = time.perf_counter()
         settings = _settings(config)
         folder = _output(settings, output)
         display = Display(quiet)
-        _summarise(display, _guarded(lambda: [_run_table_stage(stage, settings, folder, display)]), started)
+
+        def checked_run() -> list[StageReport]:
+            check_upstream(stage, folder, (SOURCE_STAGE, *TABLE_STAGES))
+            return [_run_table_stage(stage, settings, folder, display)]
+
+        reports = _guarded(checked_run)
+        _summarise(display, reports, started)
+        _check_outcome(reports, strict)
 
     reads = ", ".join(spec.file_name for spec in stage.reads)
     writes = ", ".join(spec.file_name for spec in stage.writes)
     command.__doc__ = f"{stage.description} Reads {reads}; writes {writes}."
     return command
+
+
+@app.command(help="Check every table in the output folder: schema and stage version, unique ids, doc_id/sent_id present upstream, text == documents.text[start:end]. Prints one problem per line; exit code 1 when there is any.")
+def validate(output: OutputOption = None, config: ConfigOption = None) -> None:
+    settings = _settings(config)
+    folder = Path(output or settings.raw["paths"]["output"])
+    if not folder.is_dir():
+        _fail(f"{folder}: no such folder; run `pipeline run` first")
+    checked, problems = validate_folder(folder, (SOURCE_STAGE, *TABLE_STAGES))
+    for problem in problems:
+        typer.echo(str(problem))
+    if problems:
+        _fail(f"{len(problems)} problem(s) in {folder}", EXIT_FAILED)
+    typer.echo(f"valid: {', '.join(checked)}")
 
 
 @app.command(help="Write the data dictionary docs/tables.md from the table schemas.")

@@ -17,7 +17,8 @@ import pandas as pd
 import pyarrow.parquet as pq
 
 from pipeline.config import Settings
-from pipeline.tables import DOCUMENTS, TableSpec, TableWriter, check_schema, table_path
+from pipeline.failures import FAILED, isolate_failures, record_stage_rejects
+from pipeline.tables import DOCUMENTS, TableSpec, TableWriter, check_schema, documents_fingerprint, table_path
 
 Frames = dict[str, pd.DataFrame]
 BatchFunction = Callable[[Frames], Frames]
@@ -94,7 +95,8 @@ def run_stage(stage: Stage, settings: Settings, folder: Path, progress: Callable
     """Run one table stage over every document of ``folder``/documents.parquet."""
     started = time.perf_counter()
     report = StageReport(stage.name)
-    function = stage.prepare(settings)
+    function = isolate_failures(stage.name, stage.writes, stage.prepare(settings))
+    failed: list[pd.DataFrame] = []
     upstream = [spec for spec in stage.reads if spec is not DOCUMENTS]
     streams = {spec.name: DocStream(spec, folder) for spec in upstream}
     writers = _open_writers(stage, settings, folder)
@@ -103,14 +105,18 @@ def run_stage(stage: Stage, settings: Settings, folder: Path, progress: Callable
             doc_ids = documents["doc_id"].tolist()
             frames: Frames = {"documents": documents}
             frames.update({name: stream.take(doc_ids) for name, stream in streams.items()})
-            _write_outputs(writers, function(frames))
+            outputs = function(frames)
+            failed.append(outputs[FAILED])
+            _write_outputs(writers, outputs)
             report.documents += len(documents)
             if progress:
                 progress(len(documents))
     except BaseException:
         _abort(writers)
         raise
-    return _commit(writers, report, started)
+    report = _commit(writers, report, started)
+    report.rows["rejects"] = record_stage_rejects(folder, stage.name, failed)
+    return report
 
 
 def count_documents(folder: Path) -> int:
@@ -151,6 +157,8 @@ def _chunks(items: Iterable, size: int) -> Iterator[list]:
 
 def _open_writers(stage: Stage, settings: Settings, folder: Path) -> dict[str, TableWriter]:
     metadata = {"config_hash": settings.stage_fingerprint(stage.name), "stage_version": stage.version, "model": settings.model_name}
+    if DOCUMENTS not in stage.writes:
+        metadata["documents_sha256"] = documents_fingerprint(folder)
     return {spec.name: TableWriter(spec, table_path(spec, folder), metadata) for spec in stage.writes}
 
 

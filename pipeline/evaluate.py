@@ -31,6 +31,7 @@ from difflib import SequenceMatcher
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
+import defusedxml.ElementTree as SafeElementTree
 import pandas as pd
 
 from pipeline.tables import DATES, DOCUMENTS, ENTITIES, QUOTES, SENTENCES, TableError, TableSpec, read_table
@@ -306,7 +307,7 @@ def _json_document(record: dict[str, Any]) -> GoldDocument:
 def read_timeml_gold(path: Path) -> GoldDocument:
     """TIMEX3 elements inside TEXT, with offsets into TEXT's plain text (as the reader builds it)."""
     try:
-        root = ElementTree.parse(path).getroot()
+        root = SafeElementTree.parse(path).getroot()
     except (OSError, ElementTree.ParseError) as exc:
         raise GoldError(f"{path}: not readable TimeML ({exc})") from exc
     body = root.find("TEXT")

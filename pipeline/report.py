@@ -12,7 +12,6 @@ span carries the same ``data-span``.
 """
 from __future__ import annotations
 
-import hashlib
 import html
 import os
 import re
@@ -26,6 +25,7 @@ from urllib.parse import quote as url_quote
 import pandas as pd
 
 from pipeline import __version__
+from pipeline.paths import safe_file_name
 from pipeline.query import missing_tables, read_or_empty
 from pipeline.tables import DATES, DOCUMENTS, ENTITIES, QUOTES, REJECTS
 
@@ -39,22 +39,6 @@ OTHER_LABEL_COLOUR = "#ddd"
 
 # When spans share both ends, the earlier layer is the outer one.
 LAYERS = ("quote", "entity", "speaker", "cue", "date")
-
-_UNSAFE_FILE_CHARS = re.compile(r"[^A-Za-z0-9._-]+")
-MAX_STEM = 80
-
-
-def safe_file_name(name: str, suffix: str = "") -> str:
-    """A file name for ``name`` that stays in its folder whatever ``name`` holds.
-
-    Kept as is when it is already a plain name; otherwise the unsafe characters become
-    ``_`` and a hash of the original keeps two names from landing on one file.
-    """
-    stem = _UNSAFE_FILE_CHARS.sub("_", name).strip("._-")[:MAX_STEM]
-    if stem != name or not stem:
-        stem = f"{stem or 'doc'}-{hashlib.sha256(name.encode('utf-8', 'surrogatepass')).hexdigest()[:12]}"
-    return stem + suffix
-
 
 @dataclass(frozen=True)
 class Span:

@@ -5,8 +5,9 @@ Every span table carries ``doc_id``, ``start`` and ``end`` (character offsets in
 """
 from __future__ import annotations
 
+import hashlib
 import os
-import tempfile
+import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -229,6 +230,23 @@ def file_metadata(spec: TableSpec, extra: dict[str, str] | None = None) -> dict[
     return meta
 
 
+# A table being written is a hidden temporary file until it is renamed into place.
+TEMP_PREFIX = "."
+TEMP_SUFFIX = ".tmp"
+
+
+def _create_temp_file(path: Path) -> Path:
+    """A new hidden file beside ``path``; unlike mkstemp's 0600, its mode follows the umask,
+    so that the committed table is as readable as any other file the user writes."""
+    while True:
+        candidate = path.parent / f"{TEMP_PREFIX}{path.name}.{secrets.token_hex(6)}{TEMP_SUFFIX}"
+        try:
+            os.close(os.open(candidate, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o666))
+            return candidate
+        except FileExistsError:
+            continue
+
+
 class TableWriter:
     """Writes a table in row groups to a temporary file, renamed into place on close.
 
@@ -240,9 +258,7 @@ class TableWriter:
         self.spec = spec
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".tmp", dir=self.path.parent)
-        os.close(fd)
-        self._tmp = Path(tmp)
+        self._tmp = _create_temp_file(self.path)
         schema = spec.schema.with_metadata(file_metadata(spec, metadata))
         self._writer = pq.ParquetWriter(self._tmp, schema, compression="zstd")
         self.rows = 0
@@ -322,6 +338,18 @@ def read_table(spec: TableSpec, folder: Path, columns: list[str] | None = None, 
     check_schema(spec, path)
     table = pq.read_table(path, columns=columns, filters=filters)
     return table.to_pandas()
+
+
+def documents_fingerprint(folder: Path) -> str:
+    """Identity of the documents a table is built from: their ids and content hashes, in order.
+
+    Every table stage records it, so that a table left over from an older set of
+    documents (a run interrupted between two stages) is recognised as stale."""
+    columns = pq.read_table(table_path(DOCUMENTS, folder), columns=["doc_id", "content_sha256"])
+    digest = hashlib.sha256()
+    for doc_id, content in zip(columns.column("doc_id").to_pylist(), columns.column("content_sha256").to_pylist()):
+        digest.update(f"{doc_id}\x00{content}\n".encode("utf-8", "surrogatepass"))
+    return digest.hexdigest()[:32]
 
 
 def read_metadata(path: Path) -> dict[str, str]:

@@ -9,7 +9,8 @@ import pytest
 from hypothesis import given, settings as hypothesis_settings, strategies as st
 from PIL import Image
 
-from pipeline.report import LABEL_COLOURS, LAYERS, PAGES_FOLDER, Span, build_report, render_text, safe_file_name
+from pipeline.paths import safe_file_name
+from pipeline.report import LABEL_COLOURS, LAYERS, PAGES_FOLDER, Span, build_report, render_text
 from pipeline.tables import DATES, ENTITIES, QUOTES, read_table
 from tests import tiny_outputs
 

@@ -6,6 +6,7 @@ characters (’ « » “ ” no-break spaces) are kept so that quotes stay reco
 """
 from __future__ import annotations
 
+import datetime
 import hashlib
 import re
 import tomllib
@@ -13,10 +14,12 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Iterable
 
+import ftfy
 import pandas as pd
 
-from pipeline.config import Settings
+from pipeline.config import ConfigError, Settings
 from pipeline.engine import Stage
+from pipeline.language import FunctionWordDetector
 from pipeline.readers import Record, Reject
 from pipeline.tables import DOCUMENTS, REJECTS
 from pipeline.temporal.atoms import MONTHS
@@ -26,7 +29,9 @@ MAX_TITLE_CHARS = 200
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b\u200e\u200f\ufeff]")
 _SPACE_RUN = re.compile(r"[ \t\f\v]+")
-_HEADER = re.compile(r"^\s*date\s+(?P<date>\d{4}(?:-\d{1,2}(?:-\d{1,2})?)?)\b\s*(?P<rest>.*)$", re.IGNORECASE)
+# A header line: "date" then a token starting with a digit, which must be an ISO date.
+_HEADER = re.compile(r"^\s*date\s+(?P<date>\d\S*)\s*(?P<rest>.*)$", re.IGNORECASE)
+_ISO_HEADER_DATE = re.compile(r"\d{4}(?:-\d{1,2}(?:-\d{1,2})?)?")
 _DAY_FIRST = re.compile(r"(?P<day>\d{1,2})[./-](?P<month>\d{1,2})[./-](?P<year>\d{4})")
 _ISO = re.compile(r"(?P<year>\d{4})-(?P<month>\d{1,2})(?:-(?P<day>\d{1,2}))?")
 _WORDS = re.compile(
@@ -67,8 +72,13 @@ def normalise_line(line: str) -> str:
 
 
 def _iso(year: int, month: int | None = None, day: int | None = None) -> str | None:
-    if not 1 <= year <= 9999 or (month is not None and not 1 <= month <= 12) or (day is not None and not 1 <= day <= 31):
+    if not 1 <= year <= 9999 or (month is not None and not 1 <= month <= 12):
         return None
+    if day is not None and month:
+        try:
+            datetime.date(year, month, day)
+        except ValueError:
+            return None
     parts = [f"{year:04d}"] + ([f"{month:02d}"] if month else []) + ([f"{day:02d}"] if day and month else [])
     return "-".join(parts)
 
@@ -111,9 +121,71 @@ def _repeats(title: str, line: str) -> bool:
     return len(shorter) >= 0.6 * len(longer) and (longer.endswith(shorter) or longer.startswith(shorter))
 
 
-def clean_record(record: Record, boilerplate: Boilerplate) -> dict:
-    """One record -> one documents row (a dict); raises CleanError with the reason."""
-    lines = [normalise_line(line) for line in _paragraph_lines(record.text)]
+@dataclass(frozen=True)
+class TextChecks:
+    """What to do with text that is readable but suspect: mojibake, another language.
+
+    ``mojibake``: "repair" (ftfy, with a warning) or "reject".
+    ``not_french``: "reject", "flag" (a warning) or "keep".
+    """
+
+    detector: FunctionWordDetector
+    mojibake: str = "repair"
+    not_french: str = "reject"
+
+    MOJIBAKE_POLICIES = ("repair", "reject")
+    NOT_FRENCH_POLICIES = ("reject", "flag", "keep")
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> "TextChecks":
+        section = settings.section("clean")
+        checks = cls(
+            detector=FunctionWordDetector.from_file(
+                settings.lexicon_path("clean", "function_words"),
+                min_words=int(section.get("language_min_words", 10)),
+                min_share=float(section.get("language_min_share", 0.1)),
+            ),
+            mojibake=str(section.get("mojibake", "repair")),
+            not_french=str(section.get("not_french", "reject")),
+        )
+        if checks.mojibake not in cls.MOJIBAKE_POLICIES:
+            raise ConfigError(f"[clean] mojibake = {checks.mojibake!r}; expected one of {', '.join(cls.MOJIBAKE_POLICIES)}")
+        if checks.not_french not in cls.NOT_FRENCH_POLICIES:
+            raise ConfigError(f"[clean] not_french = {checks.not_french!r}; expected one of {', '.join(cls.NOT_FRENCH_POLICIES)}")
+        return checks
+
+    def repair_encoding(self, text: str) -> tuple[str, list[str]]:
+        """Text with mojibake (UTF-8 read as Windows-1252: `Ã©` for `é`) repaired by ftfy."""
+        repaired = ftfy.fix_encoding(text)
+        if repaired == text:
+            return text, []
+        if self.mojibake == "reject":
+            raise CleanError("mojibake: text was decoded with the wrong encoding (e.g. `Ã©` for `é`)")
+        return repaired, ["repaired mojibake (text had been decoded with the wrong encoding)"]
+
+    def language_warnings(self, text: str) -> list[str]:
+        """Nothing for French (or too short to tell); otherwise a warning, or CleanError."""
+        guess = self.detector.guess(text)
+        if guess.language in ("fr", None) or self.not_french == "keep":
+            return []
+        reason = f"not French: {guess.describe()}"
+        if self.not_french == "reject":
+            raise CleanError(reason)
+        return [reason]
+
+
+def clean_record(record: Record, boilerplate: Boilerplate, checks: TextChecks | None = None) -> dict:
+    """One record -> one documents row (a dict); raises CleanError with the reason.
+
+    Without ``checks``, mojibake and language are not looked at.
+    """
+    warnings = list(record.warnings)
+    raw_text, raw_title = record.text, record.title
+    if checks is not None:
+        raw_text, text_warnings = checks.repair_encoding(raw_text)
+        raw_title, title_warnings = checks.repair_encoding(raw_title) if raw_title else (raw_title, [])
+        warnings += sorted(set(text_warnings + title_warnings))
+    lines = [normalise_line(line) for line in _paragraph_lines(raw_text)]
     lines = [line for line in lines if line]
     if not lines:
         raise CleanError("no text (empty or whitespace only)")
@@ -121,14 +193,14 @@ def clean_record(record: Record, boilerplate: Boilerplate) -> dict:
     removed: list[str] = []
     published = parse_date(record.date) if record.date else None
     if record.date and published is None:
-        raise CleanError(f"malformed date {record.date!r}")
-    title = normalise_line(record.title) if record.title else None
+        raise CleanError(f"malformed date {record.date[:40]!r}")
+    title = normalise_line(" ".join((raw_title or "").splitlines())) or None
 
     header = _HEADER.match(lines[0])
     if header:
-        header_date = parse_date(header["date"])
+        header_date = parse_date(header["date"]) if _ISO_HEADER_DATE.fullmatch(header["date"]) else None
         if header_date is None:
-            raise CleanError(f"malformed date header {lines[0][:40]!r}")
+            raise CleanError(f"malformed date header {lines[0][:40]!r} (expected `date YYYY[-MM[-DD]]`)")
         published = published or header_date
         removed.append(lines[0][: header.start("rest")].strip())
         lines[0] = header["rest"].strip()
@@ -160,6 +232,8 @@ def clean_record(record: Record, boilerplate: Boilerplate) -> dict:
         raise CleanError("nothing left after removing boilerplate")
 
     text = "\n\n".join(body)
+    if checks is not None:
+        warnings += checks.language_warnings(text)
     return {
         "doc_id": record.doc_id,
         "source": record.source,
@@ -171,11 +245,11 @@ def clean_record(record: Record, boilerplate: Boilerplate) -> dict:
         "n_chars": len(text),
         "content_sha256": hashlib.sha256(text.encode("utf-8")).hexdigest(),
         "boilerplate": removed,
-        "warnings": list(record.warnings),
+        "warnings": warnings,
     }
 
 
-def clean_batch(items: Iterable[Record | Reject], boilerplate: Boilerplate) -> tuple[pd.DataFrame, pd.DataFrame]:
+def clean_batch(items: Iterable[Record | Reject], boilerplate: Boilerplate, checks: TextChecks | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Records (and reader rejects) -> (documents, rejects)."""
     rows: list[dict] = []
     rejects: list[dict] = []
@@ -184,18 +258,23 @@ def clean_batch(items: Iterable[Record | Reject], boilerplate: Boilerplate) -> t
             rejects.append({"source": item.source, "doc_id": item.doc_id, "stage": item.stage, "reason": item.reason})
             continue
         try:
-            rows.append(clean_record(item, boilerplate))
+            rows.append(clean_record(item, boilerplate, checks))
         except CleanError as exc:
             rejects.append({"source": item.source, "doc_id": item.doc_id, "stage": "clean", "reason": str(exc)})
+        except (ValueError, TypeError, LookupError, RecursionError) as exc:
+            # A fault in cleaning itself must cost one article, not the run; the reason says it is ours.
+            reason = f"cleaning failed: {type(exc).__name__}: {' '.join(str(exc).split())}"[:300]
+            rejects.append({"source": item.source, "doc_id": item.doc_id, "stage": "clean", "reason": reason})
     documents = pd.DataFrame(rows, columns=DOCUMENTS.column_names)
     return documents, pd.DataFrame(rejects, columns=REJECTS.column_names)
 
 
 def _prepare(settings: Settings):
     boilerplate = Boilerplate.from_settings(settings)
+    checks = TextChecks.from_settings(settings)
 
     def run(frames):
-        documents, rejects = clean_batch(frames["records"], boilerplate)
+        documents, rejects = clean_batch(frames["records"], boilerplate, checks)
         return {"documents": documents, "rejects": rejects}
 
     return run
