@@ -82,6 +82,10 @@ class Lexicons:
     def is_known_name(self, text: str) -> bool:
         return text in self.seats_of_power or text in self.media
 
+    def is_given_name(self, text: str) -> bool:
+        """`Marie`, and compound given names opening with one (`Jean-Luc`)."""
+        return text in self.first_names or ("-" in text and text.split("-")[0] in self.first_names)
+
 
 def demonym_forms(base: str) -> list[str]:
     """Masculine singular -> the four forms: `Ukrainien` -> Ukrainien(ne)(s)."""
@@ -262,7 +266,7 @@ def label_by_lexicon(tokens: Span, label: str, lexicons: Lexicons) -> str:
         return "LOC"
     if first in lexicons.misc_heads:
         return "MISC"
-    if len(tokens) == 1 and text in lexicons.first_names:
+    if len(tokens) == 1 and lexicons.is_given_name(text):
         return "PER"
     if len(tokens) > 1 and (first in lexicons.org_heads or last in lexicons.media_tails):
         return "ORG"
@@ -279,9 +283,11 @@ def label_by_lead(lead: Lead, tokens: Span, label: str) -> str:
     return label
 
 
-def clean_piece(doc: Doc, start: int, end: int, label: str, lexicons: Lexicons) -> list[Mention]:
-    """The mentions one line of a model span stands for: usually one, none for a job
-    title or a common word, several for a route (`ligne Paris-Nantes`)."""
+def clean_piece(doc: Doc, text: str, start: int, end: int, label: str, lexicons: Lexicons) -> list[Mention]:
+    """The mention one line of a model span stands for, if any: none for a job title or a
+    common word.
+
+    ``text`` is ``doc.text``, which spaCy rebuilds from every token at each access."""
     if lexicons.is_known_name(doc[start:end].text):
         return [Mention(doc[start].idx, doc[end - 1].idx + len(doc[end - 1]), "ORG", doc[start:end].text)]
     lead = skip_lead(doc, start, end, label, lexicons)
@@ -294,23 +300,47 @@ def clean_piece(doc: Doc, start: int, end: int, label: str, lexicons: Lexicons) 
     label = label_by_lexicon(tokens, label_by_lead(lead, tokens, label), lexicons)
     if not (label == "MISC" and is_demonym(tokens, lexicons)) and is_common_word(tokens, lexicons):
         return []
-    start_char, end_char = trimmed_chars(doc.text, tokens.start_char, tokens.end_char)
-    text = doc.text[start_char:end_char]
-    if not any(char.isupper() for char in text):
+    start_char, end_char = trimmed_chars(text, tokens.start_char, tokens.end_char)
+    name = text[start_char:end_char]
+    if not any(char.isupper() for char in name):
         return []
-    return route_places(doc, tokens, Mention(start_char, end_char, label, text), lexicons)
+    return [Mention(start_char, end_char, label, name)]
 
 
-def route_places(doc: Doc, tokens: Span, mention: Mention, lexicons: Lexicons) -> list[Mention]:
-    """`ligne Paris-Nantes`, `route Commercy-Void`: a route names the places it joins."""
-    words = [token for token in tokens if not (token.is_punct and token.text == "-")]
-    before = doc[tokens.start - 1].lower_ if tokens.start > 0 else ""
-    heads = {before, tokens[0].lower_}
-    places = words[1:] if tokens[0].lower_ in lexicons.route_words else words
-    joined = all(token.text == "-" for token in tokens if token not in words)
-    if not (heads & lexicons.route_words and len(places) >= 2 and joined and all(token.text[:1].isupper() for token in places)):
-        return [mention]
-    return [Mention(token.idx, token.idx + len(token), "LOC", token.text) for token in places]
+# A hyphenated run of capitalised words (`Paris-Nantes`, `Lyon-Saint-Étienne`): one
+# place, or the places a route joins.
+HYPHENATED_NAMES = re.compile(r"(?<![\w-])(?:(?:Saint|Sainte|St|Ste)-)?[A-ZÀ-ÖØ-Þ][\w'’]+(?:-(?:(?:Saint|Sainte|St|Ste)-)?[A-ZÀ-ÖØ-Þ][\w'’]+)+(?![\w-])")
+PAIR_PART = re.compile(r"(?:(?:Saint|Sainte|St|Ste)-)?[A-ZÀ-ÖØ-Þ][\w'’]+")
+WORD = re.compile(r"[\w'’-]+")
+
+
+def word_before(text: str, start: int, skipped: frozenset[str] = LEADING_ARTICLES) -> str:
+    """The lowercased word before ``start`` in its line, determiners skipped."""
+    line = text[text.rfind("\n", 0, start) + 1 : start]
+    words = [word.lower() for word in WORD.findall(line)]
+    while words and words[-1] in skipped:
+        words.pop()
+    return words[-1] if words else ""
+
+
+def route_places(text: str, mentions: list[Mention], lexicons: Lexicons) -> list[Mention]:
+    """`ligne Paris-Nantes`, `sens Nancy-Écuelle`, `un Nantes-Paris` where both are places
+    of the document: a hyphenated pair of places is a route naming each of them, not
+    one place. The model tags such pairs whole or cuts them at the hyphen."""
+    places = {mention.text for mention in mentions if mention.label == "LOC"}
+    result = list(mentions)
+    for match in HYPHENATED_NAMES.finditer(text):
+        inside = [m for m in result if m.start < match.end() and match.start() < m.end]
+        if not inside or any(m.label != "LOC" for m in inside):
+            continue
+        parts = list(PAIR_PART.finditer(match.group()))
+        is_route = word_before(text, match.start()) in lexicons.route_words
+        if not (is_route or all(part.group() in places for part in parts)):
+            continue
+        result = [m for m in result if m not in inside]
+        result += [Mention(match.start() + part.start(), match.start() + part.end(), "LOC", part.group()) for part in parts]
+        places.update(part.group() for part in parts)
+    return result
 
 
 def repeated_mentions(text: str, mentions: list[Mention], lexicons: Lexicons) -> list[Mention]:
@@ -328,16 +358,42 @@ def repeated_mentions(text: str, mentions: list[Mention], lexicons: Lexicons) ->
     return found
 
 
+# Prepositions that put a lone name in a place role: `né à Cintrey`, `un habitant de Delle`.
+PLACE_PREPOSITIONS = frozenset({"à", "de", "d'", "d’"})
+
+
+def places_taken_for_people(text: str, mentions: list[Mention], lexicons: Lexicons) -> list[Mention]:
+    """Villages and small towns the model takes for people (`à Cintrey`, `de Vandœre`):
+    a one-word "person" that is never part of a full name in the document, is not a given
+    name, and follows a place preposition at least once is a place, in every mention.
+    A person's surname after `à` or `de` joins the full name found elsewhere instead."""
+    surnames = {word for mention in mentions if mention.label == "PER" for word in name_words(mention.text)[1:]}
+    lone_people = {
+        mention.text
+        for mention in mentions
+        if mention.label == "PER" and " " not in mention.text and fold(mention.text) not in surnames and not lexicons.is_given_name(mention.text)
+    }
+    places = {
+        mention.text
+        for mention in mentions
+        if mention.text in lone_people and word_before(text, mention.start, frozenset()) in PLACE_PREPOSITIONS
+    }
+    return [Mention(m.start, m.end, "LOC", m.text) if m.text in places and m.label == "PER" else m for m in mentions]
+
+
 def doc_mentions(doc: Doc, lexicons: Lexicons) -> list[Mention]:
     """Clean mentions of a parsed document, in text order."""
+    text = doc.text
     mentions = [
         mention
         for ent in doc.ents
         if ent.label_ in LABELS
         for start, end in line_pieces(ent)
-        for mention in clean_piece(doc, with_particle(doc, start, ent.label_), end, ent.label_, lexicons)
+        for mention in clean_piece(doc, text, with_particle(doc, start, ent.label_), end, ent.label_, lexicons)
     ]
-    mentions += repeated_mentions(doc.text, mentions, lexicons)
+    mentions = route_places(text, mentions, lexicons)
+    mentions += repeated_mentions(text, mentions, lexicons)
+    mentions = places_taken_for_people(text, mentions, lexicons)
     return sorted(mentions, key=lambda mention: (mention.start, mention.end))
 
 

@@ -162,3 +162,29 @@ def test_entities_do_not_contain_line_breaks_or_edge_punctuation(seed_tables):
 
 def test_a_capitalised_particle_belongs_to_the_person(entity_model):
     assert spans_of(entity_model, "Il a vu M. Le Pen hier.", [(5, 6, "PER")]) == [("Le Pen", "PER")]
+
+
+def test_a_route_names_each_place_it_joins(entity_model):
+    text = "Le train Paris-Nantes part. Un Nantes-Paris et un Nantes-Lille suivent."
+    # The model cuts the first pair at its hyphen and tags the others whole.
+    found = spans_of(entity_model, text, [(2, 3, "LOC"), (8, 11, "LOC"), (13, 16, "LOC")])
+    # A pair of places of the document is a route too; `Lille` alone is no evidence.
+    assert found == [("Paris", "LOC"), ("Nantes", "LOC"), ("Nantes", "LOC"), ("Paris", "LOC"), ("Nantes-Lille", "LOC")]
+
+
+def test_a_hyphenated_place_is_not_a_route(entity_model):
+    text = "Le train pour Bosnie-Herzégovine part de Pont-à-Mousson. Les chartes Allègre-Royal passent."
+    spans = [(3, 6, "LOC"), (8, 9, "LOC"), (12, 15, "MISC")]
+    assert spans_of(entity_model, text, spans) == [("Bosnie-Herzégovine", "LOC"), ("Pont-à-Mousson", "LOC"), ("Allègre-Royal", "MISC")]
+
+
+def test_a_lone_person_after_a_place_preposition_is_a_place(entity_model):
+    text = "Elle est née à Cintrey. Georges Garnier, également de Cintrey, vit là."
+    found = spans_of(entity_model, text, [(4, 5, "PER"), (6, 8, "PER"), (11, 12, "PER")])
+    assert found == [("Cintrey", "LOC"), ("Georges Garnier", "PER"), ("Cintrey", "LOC")]
+
+
+def test_surnames_and_given_names_after_a_preposition_stay_people(entity_model):
+    text = "Jens Stoltenberg a parlé. On a écrit à Stoltenberg. Elle est la fille de Jean-Luc."
+    found = spans_of(entity_model, text, [(0, 2, "PER"), (9, 10, "PER"), (16, 17, "LOC")])
+    assert found == [("Jens Stoltenberg", "PER"), ("Stoltenberg", "PER"), ("Jean-Luc", "PER")]
