@@ -302,7 +302,8 @@ def clean_piece(doc: Doc, text: str, start: int, end: int, label: str, lexicons:
         return []
     start_char, end_char = trimmed_chars(text, tokens.start_char, tokens.end_char)
     name = text[start_char:end_char]
-    if not any(char.isupper() for char in name):
+    # A single letter is an abbreviation (`5.000 F`, `phase V`), never a name.
+    if len(name) < 2 or not any(char.isupper() for char in name):
         return []
     return [Mention(start_char, end_char, label, name)]
 
@@ -358,6 +359,33 @@ def repeated_mentions(text: str, mentions: list[Mention], lexicons: Lexicons) ->
     return found
 
 
+LOWERCASE_WORD = re.compile(r"(?<![\w'’-])[a-zà-öø-ÿœ][\w'’-]*")
+# What may stand between a sentence's start and its first word.
+SENTENCE_OPENING = re.compile(r"(?:^|[.!?:]|\n)[\s«»\"“”'’(_–—-]*$")
+
+
+def capitalised_common_words(text: str, mentions: list[Mention], lexicons: Lexicons) -> list[Mention]:
+    """`Déchetterie fermée.`, `SONDAGE.`, `Tournoi de boules annulé`: headlines and
+    sentence openings the model takes for names. A word the document also writes in
+    lowercase is a common word wherever its capital has another reason: the start of a
+    sentence, or capitals throughout. The phrase must be common words all through, and
+    generic heads of institutions, events and streets keep their names."""
+    lowercase = set(LOWERCASE_WORD.findall(text))
+    heads = lexicons.org_heads | lexicons.misc_heads | lexicons.street_words
+    return [m for m in mentions if not is_capitalised_common_phrase(text, m, lowercase, heads)]
+
+
+def is_capitalised_common_phrase(text: str, mention: Mention, lowercase: set[str], heads: frozenset[str]) -> bool:
+    first, *rest = mention.text.split()
+    if len(first) < 4 or first.lower() not in lowercase or first.lower() in heads:
+        return False
+    if mention.text.isupper():
+        return True
+    line_start = text.rfind("\n", 0, mention.start)
+    opens_sentence = SENTENCE_OPENING.search(text, max(line_start, 0), mention.start)
+    return not any(starts_upper(word) for word in rest) and opens_sentence is not None
+
+
 # Prepositions that put a lone name in a place role: `né à Cintrey`, `un habitant de Delle`.
 PLACE_PREPOSITIONS = frozenset({"à", "de", "d'", "d’"})
 
@@ -393,7 +421,7 @@ def doc_mentions(doc: Doc, lexicons: Lexicons) -> list[Mention]:
     ]
     mentions = route_places(text, mentions, lexicons)
     mentions += repeated_mentions(text, mentions, lexicons)
-    mentions = places_taken_for_people(text, mentions, lexicons)
+    mentions = places_taken_for_people(text, capitalised_common_words(text, mentions, lexicons), lexicons)
     return sorted(mentions, key=lambda mention: (mention.start, mention.end))
 
 
@@ -418,13 +446,18 @@ def contains(longer: tuple[str, ...], shorter: tuple[str, ...]) -> bool:
     return size < len(longer) and any(longer[i : i + size] == shorter for i in range(len(longer) - size + 1))
 
 
+def ends_with(longer: tuple[str, ...], shorter: tuple[str, ...]) -> bool:
+    """`Raffarin` ends `Jean-Pierre Raffarin`: a surname, whatever label the model gave it."""
+    return longer[-len(shorter) :] == shorter
+
+
 def fullest_name(mention: Mention, mentions: list[Mention]) -> Mention:
     """The fullest mention of the same entity: a full name for a partial one, a long form for an acronym."""
     words = name_words(mention.text)
     partial_of = [
         other
         for other in mentions
-        if other.label == "PER" and mention.label in ("PER", "MISC") and contains(name_words(other.text), words)
+        if other.label == "PER" and contains(name_words(other.text), words) and (mention.label in ("PER", "MISC") or ends_with(name_words(other.text), words))
     ]
     if is_acronym(mention.text):
         partial_of += [other for other in mentions if other is not mention and acronym_of(other.text) == mention.text]

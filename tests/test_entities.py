@@ -188,3 +188,24 @@ def test_surnames_and_given_names_after_a_preposition_stay_people(entity_model):
     text = "Jens Stoltenberg a parlé. On a écrit à Stoltenberg. Elle est la fille de Jean-Luc."
     found = spans_of(entity_model, text, [(0, 2, "PER"), (9, 10, "PER"), (16, 17, "LOC")])
     assert found == [("Jens Stoltenberg", "PER"), ("Stoltenberg", "PER"), ("Jean-Luc", "PER")]
+
+
+def test_a_name_the_model_gave_another_label_joins_the_person_it_ends():
+    mentions = [Mention(0, 8, "LOC", "Raffarin"), Mention(20, 40, "PER", "Jean-Pierre Raffarin"), Mention(50, 57, "LOC", "Pierre")]
+    assert [(m.label, canonical) for m, canonical in resolve(mentions)] == [
+        ("PER", "Jean-Pierre Raffarin"), ("PER", "Jean-Pierre Raffarin"), ("LOC", "Pierre")
+    ]
+
+
+def test_a_single_letter_is_not_a_name(entity_model):
+    assert spans_of(entity_model, "Il a payé 5.000 F d'amende.", [(4, 5, "LOC")]) == []
+
+
+def test_capitalised_words_the_document_writes_in_lowercase_are_common_words(entity_model):
+    text = "SONDAGE. Le sondage est clair. EPINAL. Le maire parle."
+    assert spans_of(entity_model, text, [(0, 1, "MISC"), (7, 8, "LOC")]) == [("EPINAL", "LOC")]
+    text = "Déchetterie fermée. La déchetterie ferme. Conseil général. Le conseil général vote."
+    assert spans_of(entity_model, text, [(0, 2, "MISC"), (7, 9, "ORG")]) == [("Conseil général", "ORG")]
+    # Inside a sentence the capital is the name's own.
+    text = "La déchetterie ferme. Il parle de la Déchetterie municipale."
+    assert spans_of(entity_model, text, [(8, 10, "ORG")]) == [("Déchetterie municipale", "ORG")]
