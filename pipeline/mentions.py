@@ -26,6 +26,7 @@ from pipeline.names import fold
 LABELS = ("PER", "ORG", "LOC", "MISC")
 LEADING_ARTICLES = frozenset({"l'", "l’", "le", "la", "les", "un", "une"})
 PREPOSITIONS = frozenset({"de", "du", "des", "d'", "d’", "à", "au", "aux"})
+NOUN_OPENERS = LEADING_ARTICLES | PREPOSITIONS | {"en", "ce", "cet", "cette", "son", "sa", "leur"}
 TRAILING_WORDS = LEADING_ARTICLES | PREPOSITIONS | {"et", "ou"}
 # Function words skipped when reading an acronym off its long form.
 ACRONYM_SKIPPED = PREPOSITIONS | LEADING_ARTICLES | {"et", "pour", "sur", "en"}
@@ -35,6 +36,9 @@ TRAILING_MARKS = ".,;:!?-–—«»\"'’“”)]"
 NOT_NAME_POS = frozenset({"VERB", "AUX", "ADV", "PRON", "ADP", "DET", "CCONJ", "SCONJ", "PUNCT", "SYM", "NUM", "INTJ"})
 COMMON_POS = frozenset({"NOUN", "ADJ"})
 NAME_PARTICLES = frozenset({"Le", "La", "De", "Du", "Van", "Von", "Del", "Da"})
+# Inside a sentence a capitalised article belongs to the name after it (`La Haye`).
+CAPITALISED_ARTICLES = frozenset({"Le", "La", "Les", "L'", "L’"})
+OPENING_MARKS = frozenset({"«", "“", '"', "(", "[", "-", "–", "—", ":"})
 # Facilities whose own name follows directly (`école Maurice-Henry`) are organisations.
 NAMED_FACILITIES = frozenset({"école", "lycée", "collège", "université", "hôpital", "clinique", "musée"})
 
@@ -51,6 +55,7 @@ class Lexicons:
     media_tails: frozenset[str]
     org_heads: frozenset[str]
     street_words: frozenset[str]
+    place_heads: frozenset[str]
     road_prefixes: frozenset[str]
     misc_heads: frozenset[str]
     person_heads: frozenset[str]
@@ -72,6 +77,7 @@ class Lexicons:
             media_tails=lowered("media_tails"),
             org_heads=lowered("org_heads") | NAMED_FACILITIES,
             street_words=lowered("street_words"),
+            place_heads=lowered("place_heads"),
             road_prefixes=frozenset(data["road_prefixes"]),
             misc_heads=lowered("misc_heads"),
             person_heads=lowered("person_heads"),
@@ -158,24 +164,50 @@ def line_pieces(span: Span) -> list[tuple[int, int]]:
     return [(start, end) for start, end in pieces if end > start]
 
 
+def opens_sentence(doc: Doc, index: int) -> bool:
+    """The token starts a sentence or a quotation, where any word may be capitalised."""
+    return index == 0 or doc[index].is_sent_start or doc[index - 1].text in OPENING_MARKS
+
+
 def with_particle(doc: Doc, start: int, label: str) -> int:
-    """`M. Le Pen`: the model often leaves a capitalised particle out of a person's name."""
-    before = doc[start - 1] if start > 0 else None
-    if label == "PER" and before is not None and before.text in NAME_PARTICLES and not before.is_sent_start:
+    """`M. Le Pen`, `bâtiment Les Etourneaux`: the model often leaves a capitalised
+    particle out of a person's name, and a capitalised article out of any name."""
+    if start == 0 or opens_sentence(doc, start - 1):
+        return start
+    before = doc[start - 1].text
+    return start - 1 if before in CAPITALISED_ARTICLES or (label == "PER" and before in NAME_PARTICLES) else start
+
+
+def with_generic_head(doc: Doc, start: int, lexicons: Lexicons) -> int:
+    """`fort Dorsner`, `détroit de Gibraltar`, `école Maurice-Henry`: the model leaves
+    out the generic word of a natural place or a fort, and of a facility named after
+    someone; both belong to the name."""
+    if start > 1 and is_noun_head(doc, start - 1) and (doc[start - 1].lower_ in lexicons.place_heads or doc[start - 1].lower_ in NAMED_FACILITIES):
         return start - 1
+    if start > 2 and is_noun_head(doc, start - 2) and doc[start - 2].lower_ in lexicons.place_heads and doc[start - 1].lower_ in PREPOSITIONS:
+        return start - 2
     return start
 
 
+def is_noun_head(doc: Doc, index: int) -> bool:
+    """A determiner or a preposition before the word makes it a noun (`le fort`, `en
+    mer`), not an adverb or a verb (`frapper fort`); the tagger is unsure on these."""
+    return doc[index - 1].lower_ in NOUN_OPENERS
+
+
 def is_name_particle(doc: Doc, index: int, end: int, label: str) -> bool:
-    """`Le Pen`, `de Villepin`: a particle opening a person's name is part of it."""
-    return label == "PER" and index + 1 < end and doc[index].text[:1].isupper() and starts_upper(doc[index + 1].text)
+    """`Le Pen`, `de Villepin`, `La Farandole`: a particle opening a person's name is part
+    of it, and so is a capitalised article inside a sentence."""
+    if not (index + 1 < end and doc[index].text[:1].isupper() and starts_upper(doc[index + 1].text)):
+        return False
+    return label == "PER" or (doc[index].text in CAPITALISED_ARTICLES and not opens_sentence(doc, index))
 
 
 def keeps_head(doc: Doc, index: int, end: int, lexicons: Lexicons) -> bool:
     """Street words and the generic word of an event or a treaty stay in the span; so
     does an institution directly followed by its own name (`école Maurice-Henry`)."""
     lower = doc[index].lower_
-    if lower in lexicons.street_words or (lower in lexicons.misc_heads and index + 1 < end):
+    if lower in lexicons.street_words or ((lower in lexicons.misc_heads or lower in lexicons.place_heads) and index + 1 < end):
         return True
     return lower in NAMED_FACILITIES and index + 1 < end and starts_upper(doc[index + 1].text)
 
@@ -262,7 +294,7 @@ def label_by_lexicon(tokens: Span, label: str, lexicons: Lexicons) -> str:
         return "ORG"
     if is_demonym(tokens, lexicons):
         return "MISC"
-    if first in lexicons.street_words:
+    if first in lexicons.street_words or (first in lexicons.place_heads and len(tokens) > 1):
         return "LOC"
     if first in lexicons.misc_heads:
         return "MISC"
@@ -417,7 +449,7 @@ def doc_mentions(doc: Doc, lexicons: Lexicons) -> list[Mention]:
         for ent in doc.ents
         if ent.label_ in LABELS
         for start, end in line_pieces(ent)
-        for mention in clean_piece(doc, text, with_particle(doc, start, ent.label_), end, ent.label_, lexicons)
+        for mention in clean_piece(doc, text, with_generic_head(doc, with_particle(doc, start, ent.label_), lexicons), end, ent.label_, lexicons)
     ]
     mentions = route_places(text, mentions, lexicons)
     mentions += repeated_mentions(text, mentions, lexicons)

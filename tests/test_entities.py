@@ -209,3 +209,17 @@ def test_capitalised_words_the_document_writes_in_lowercase_are_common_words(ent
     # Inside a sentence the capital is the name's own.
     text = "La déchetterie ferme. Il parle de la Déchetterie municipale."
     assert spans_of(entity_model, text, [(8, 10, "ORG")]) == [("Déchetterie municipale", "ORG")]
+
+
+def test_generic_words_of_places_and_facilities_belong_to_the_name(entity_model):
+    text = "Il passe le détroit de Gibraltar vers la mer Méditerranée et le fort Dorsner."
+    found = spans_of(entity_model, text, [(5, 6, "LOC"), (9, 10, "LOC"), (13, 14, "PER")])
+    assert found == [("détroit de Gibraltar", "LOC"), ("mer Méditerranée", "LOC"), ("fort Dorsner", "LOC")]
+    text = "Les élèves de l'école Maurice-Henry jouent fort Dimanche."
+    assert spans_of(entity_model, text, [(5, 8, "PER"), (10, 11, "MISC")]) == [("école Maurice-Henry", "ORG"), ("Dimanche", "MISC")]
+
+
+def test_a_capitalised_article_inside_a_sentence_belongs_to_the_name(entity_model):
+    text = "Ils vont à La Haye. La Haye est loin. Il cite « La Haye »."
+    found = spans_of(entity_model, text, [(4, 5, "LOC"), (6, 8, "LOC"), (15, 16, "LOC")])
+    assert found == [("La Haye", "LOC"), ("Haye", "LOC"), ("Haye", "LOC")]
