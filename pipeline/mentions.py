@@ -20,6 +20,7 @@ from pathlib import Path
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
+from spacy.vocab import Vocab
 
 from pipeline.names import fold
 
@@ -344,7 +345,7 @@ def clean_piece(doc: Doc, text: str, start: int, end: int, label: str, lexicons:
 # place, or the places a route joins.
 HYPHENATED_NAMES = re.compile(r"(?<![\w-])(?:(?:Saint|Sainte|St|Ste)-)?[A-ZÀ-ÖØ-Þ][\w'’]+(?:-(?:(?:Saint|Sainte|St|Ste)-)?[A-ZÀ-ÖØ-Þ][\w'’]+)+(?![\w-])")
 PAIR_PART = re.compile(r"(?:(?:Saint|Sainte|St|Ste)-)?[A-ZÀ-ÖØ-Þ][\w'’]+")
-WORD = re.compile(r"[\w'’-]+")
+WORD = re.compile(r"[\w-]+['’]?")
 
 
 def word_before(text: str, start: int, skipped: frozenset[str] = LEADING_ARTICLES) -> str:
@@ -389,6 +390,73 @@ def repeated_mentions(text: str, mentions: list[Mention], lexicons: Lexicons) ->
                 found.append(Mention(match.start(), match.end(), label, name))
                 taken.append((match.start(), match.end()))
     return found
+
+
+# `Elhamma d'Alger`: a name followed by the one-word place it is in.
+LOCATED_NAME = re.compile(r"^(?P<name>.*\S)\s+(?:de\s+|du\s+|d['’])(?P<place>[A-ZÀ-ÖØ-Þ][\w'’-]*)$")
+
+
+def located_names(vocab: Vocab, mentions: list[Mention]) -> list[Mention]:
+    """`centrale Elhamma d'Alger`, `société CSIA de Pont-à-Mousson`, `hôpital Jeanne-d'Arc
+    de Toul`: a name of its own followed by where it is, two names. A name of its own
+    ends with a word the model's vocabulary does not know lowercased; a common word
+    there makes the place part of the name (`Banque de France`, `Territoire de Belfort`)."""
+    result = []
+    for mention in mentions:
+        match = LOCATED_NAME.match(mention.text) if mention.label != "PER" else None
+        last = match["name"].split()[-1] if match else ""
+        if not (match and starts_upper(last) and not vocab.has_vector(last.lower())):
+            result.append(mention)
+            continue
+        result.append(Mention(mention.start, mention.start + match.end("name"), mention.label, match["name"]))
+        result.append(Mention(mention.start + match.start("place"), mention.end, "LOC", match["place"]))
+    return result
+
+
+# After an institution: `de` and a capitalised name, or its own words up to its acronym.
+INSTITUTION_PLACE = re.compile(r"(?:\s+(?:de|du|des)\s+|\s+d['’])(?P<name>[A-ZÀ-ÖØ-Þ][\w'’-]*)")
+INSTITUTION_ACRONYM = re.compile(r"(?P<words>(?:\s+[\w'’-]+){1,6}?)\s+\((?P<acronym>[A-Z]{2,8})\)")
+
+
+def completed_institutions(text: str, mentions: list[Mention], lexicons: Lexicons) -> list[Mention]:
+    """`Parlement du Pays de Galles`, `Conseil représentatif des institutions juives de
+    France`, `Conseil français du culte musulman (CFCM)`: the model stops the name of a
+    capitalised institution early. It runs on over `de` and the place that follows it
+    (a place mention or a capitalised word no mention holds), and over the words its
+    acronym in brackets says belong to it."""
+    result = sorted(mentions, key=lambda mention: mention.start)
+    for index, mention in enumerate(result):
+        if mention.label != "ORG":
+            continue
+        following = result[index + 1] if index + 1 < len(result) else None
+        end = mention.end
+        acronym = INSTITUTION_ACRONYM.match(text, end)
+        place = INSTITUTION_PLACE.match(text, end)
+        if acronym and acronym_of(mention.text + acronym["words"]) == acronym["acronym"]:
+            end = acronym.end("words")
+        elif place and mention.text[:1].isupper() and mention.text.split()[0].lower() in lexicons.org_heads:
+            if following is not None and following.start == place.start("name") and following.label == "LOC":
+                end = following.end
+            elif following is None or following.start >= place.end("name"):
+                end = place.end("name")
+        if end != mention.end:
+            result[index] = Mention(mention.start, end, "ORG", text[mention.start : end])
+    merged = [(mention.start, mention.end) for mention in result if mention.label == "ORG"]
+    return [m for m in result if m.label == "ORG" or not any(start <= m.start and m.end <= end for start, end in merged)]
+
+
+def job_domains_after_titles(text: str, mentions: list[Mention], lexicons: Lexicons) -> list[Mention]:
+    """`la secrétaire à l'Intérieur (Environnement)`: the domain of a title, however the
+    model tagged it, is not a name (GUIDELINES: words inside a job title)."""
+    skipped = LEADING_ARTICLES | PREPOSITIONS
+    return [
+        mention
+        for mention in mentions
+        if not (
+            mention.text.lower() in lexicons.job_domains
+            and (word_before(text, mention.start, skipped) in lexicons.titles or word_before(text, mention.start, skipped) in lexicons.job_domains)
+        )
+    ]
 
 
 LOWERCASE_WORD = re.compile(r"(?<![\w'’-])[a-zà-öø-ÿœ][\w'’-]*")
@@ -451,7 +519,8 @@ def doc_mentions(doc: Doc, lexicons: Lexicons) -> list[Mention]:
         for start, end in line_pieces(ent)
         for mention in clean_piece(doc, text, with_generic_head(doc, with_particle(doc, start, ent.label_), lexicons), end, ent.label_, lexicons)
     ]
-    mentions = route_places(text, mentions, lexicons)
+    mentions = completed_institutions(text, located_names(doc.vocab, mentions), lexicons)
+    mentions = route_places(text, job_domains_after_titles(text, mentions, lexicons), lexicons)
     mentions += repeated_mentions(text, mentions, lexicons)
     mentions = places_taken_for_people(text, capitalised_common_words(text, mentions, lexicons), lexicons)
     return sorted(mentions, key=lambda mention: (mention.start, mention.end))

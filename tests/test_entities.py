@@ -223,3 +223,22 @@ def test_a_capitalised_article_inside_a_sentence_belongs_to_the_name(entity_mode
     text = "Ils vont à La Haye. La Haye est loin. Il cite « La Haye »."
     found = spans_of(entity_model, text, [(4, 5, "LOC"), (6, 8, "LOC"), (15, 16, "LOC")])
     assert found == [("La Haye", "LOC"), ("Haye", "LOC"), ("Haye", "LOC")]
+
+
+def test_a_name_of_its_own_and_its_place_are_two_names(entity_model):
+    text = "Panne à la centrale Elhamma d'Alger et à la Banque de France."
+    found = spans_of(entity_model, text, [(4, 7, "LOC"), (10, 13, "ORG")])
+    assert found == [("Elhamma", "LOC"), ("Alger", "LOC"), ("Banque de France", "ORG")]
+
+
+def test_an_institution_runs_on_over_its_place_and_up_to_its_acronym(entity_model):
+    text = "Le Parlement du Pays de Galles et le Conseil représentatif des institutions juives de France siègent."
+    found = spans_of(entity_model, text, [(1, 2, "ORG"), (3, 6, "LOC"), (8, 13, "ORG")])
+    assert found == [("Parlement du Pays de Galles", "ORG"), ("Conseil représentatif des institutions juives de France", "ORG")]
+    text = "Le futur Conseil français du culte musulman (CFCM) vote."
+    assert spans_of(entity_model, text, [(2, 4, "ORG"), (8, 9, "ORG")]) == [("Conseil français du culte musulman", "ORG"), ("CFCM", "ORG")]
+
+
+def test_the_domain_of_a_title_is_not_a_name(entity_model):
+    text = "Selon la secrétaire à l'Intérieur (Environnement), Gale Norton."
+    assert spans_of(entity_model, text, [(5, 6, "ORG"), (7, 8, "ORG"), (10, 12, "PER")]) == [("Gale Norton", "PER")]
