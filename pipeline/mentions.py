@@ -89,6 +89,10 @@ class Lexicons:
     def is_known_name(self, text: str) -> bool:
         return text in self.seats_of_power or text in self.media
 
+    def is_generic_head(self, word: str) -> bool:
+        """The generic word of an institution, an event, a street or a natural place."""
+        return word in self.org_heads or word in self.misc_heads or word in self.street_words or word in self.place_heads
+
     def is_given_name(self, text: str) -> bool:
         """`Marie`, and compound given names opening with one (`Jean-Luc`)."""
         return text in self.first_names or ("-" in text and text.split("-")[0] in self.first_names)
@@ -245,8 +249,19 @@ def skip_lead(doc: Doc, start: int, end: int, label: str, lexicons: Lexicons) ->
 
 
 def skip_tail(doc: Doc, start: int, end: int) -> int:
+    end = before_bare_complement(doc, start, end)
     while end > start and (doc[end - 1].is_punct or doc[end - 1].is_space or doc[end - 1].lower_ in TRAILING_WORDS):
         end -= 1
+    return end
+
+
+def before_bare_complement(doc: Doc, start: int, end: int) -> int:
+    """`le Congrès à majorité républicaine`: `à` and lowercase words without an article
+    describe the name, they do not belong to it (`Commissariat à l'énergie atomique` does)."""
+    for index in range(start + 1, end - 1):
+        rest = doc[index + 1 : end]
+        if doc[index].lower_ == "à" and rest[0].lower_ not in LEADING_ARTICLES and not any(starts_upper(token.text) for token in rest):
+            return index
     return end
 
 
@@ -278,10 +293,18 @@ def is_demonym(tokens: Span, lexicons: Lexicons) -> bool:
 
 
 def is_common_word(tokens: Span, lexicons: Lexicons) -> bool:
-    """A lone capitalised common word (`SUITE`, `Partagez`, a sentence-initial noun)."""
-    if len(tokens) != 1:
-        return False
+    """A lone capitalised common word (`SUITE`, `Partagez`, a sentence-initial noun), or
+    a sentence-initial phrase of common words (`Tournoi de boules annulé`, a headline)
+    that is not headed by the generic word of an institution, an event or a place.
+    After a quotation mark such a phrase is a title (`« Secours pop »`)."""
     token = tokens[0]
+    if len(tokens) > 1:
+        return (
+            token.pos_ in COMMON_POS
+            and token.is_sent_start
+            and not any(starts_upper(word.text) for word in tokens[1:])
+            and not lexicons.is_generic_head(token.lower_)
+        )
     if fold(token.text) in lexicons.not_names or token.pos_ in NOT_NAME_POS:
         return True
     # A noun or adjective opening a sentence is capitalised for that reason alone.
@@ -302,6 +325,9 @@ def label_by_lexicon(tokens: Span, label: str, lexicons: Lexicons) -> str:
     if len(tokens) == 1 and lexicons.is_given_name(text):
         return "PER"
     if len(tokens) > 1 and (first in lexicons.org_heads or last in lexicons.media_tails):
+        return "ORG"
+    # A lone institution word (`le Congrès`) is no event or product.
+    if label == "MISC" and first in lexicons.org_heads:
         return "ORG"
     return label
 
@@ -459,6 +485,24 @@ def job_domains_after_titles(text: str, mentions: list[Mention], lexicons: Lexic
     ]
 
 
+# French place names joined by `-sur-`, `-sous-`, `-lès-`, `-en-`, `-aux-`, `-le-`...
+# (`Haréville-sous-Montfort`, `BAR-LE-DUC`, `Pont-à-Mousson`).
+COMPOUND_PLACE = re.compile(r"(?<![\w-])[A-ZÀ-ÖØ-Þ][\w'’]*(?:-[\w'’]+)*-(?i:sur|sous|lès|lez|en|aux|au|à|le|la|les)-[^\W\d_][\w'’-]*")
+
+
+def compound_places(text: str, mentions: list[Mention]) -> list[Mention]:
+    """A word shaped like a French commune name is a place: added where the model missed
+    it, relabelled where the model took it for something else."""
+    result = list(mentions)
+    for match in COMPOUND_PLACE.finditer(text):
+        inside = [m for m in result if m.start < match.end() and match.start() < m.end]
+        if not inside:
+            result.append(Mention(match.start(), match.end(), "LOC", match.group()))
+        elif len(inside) == 1 and (inside[0].start, inside[0].end) == match.span():
+            result[result.index(inside[0])] = Mention(match.start(), match.end(), "LOC", match.group())
+    return result
+
+
 LOWERCASE_WORD = re.compile(r"(?<![\w'’-])[a-zà-öø-ÿœ][\w'’-]*")
 # What may stand between a sentence's start and its first word.
 SENTENCE_OPENING = re.compile(r"(?:^|[.!?:]|\n)[\s«»\"“”'’(_–—-]*$")
@@ -471,13 +515,12 @@ def capitalised_common_words(text: str, mentions: list[Mention], lexicons: Lexic
     sentence, or capitals throughout. The phrase must be common words all through, and
     generic heads of institutions, events and streets keep their names."""
     lowercase = set(LOWERCASE_WORD.findall(text))
-    heads = lexicons.org_heads | lexicons.misc_heads | lexicons.street_words
-    return [m for m in mentions if not is_capitalised_common_phrase(text, m, lowercase, heads)]
+    return [m for m in mentions if not is_capitalised_common_phrase(text, m, lowercase, lexicons)]
 
 
-def is_capitalised_common_phrase(text: str, mention: Mention, lowercase: set[str], heads: frozenset[str]) -> bool:
+def is_capitalised_common_phrase(text: str, mention: Mention, lowercase: set[str], lexicons: Lexicons) -> bool:
     first, *rest = mention.text.split()
-    if len(first) < 4 or first.lower() not in lowercase or first.lower() in heads:
+    if len(first) < 4 or first.lower() not in lowercase or lexicons.is_generic_head(first.lower()):
         return False
     if mention.text.isupper():
         return True
@@ -520,7 +563,7 @@ def doc_mentions(doc: Doc, lexicons: Lexicons) -> list[Mention]:
         for mention in clean_piece(doc, text, with_generic_head(doc, with_particle(doc, start, ent.label_), lexicons), end, ent.label_, lexicons)
     ]
     mentions = completed_institutions(text, located_names(doc.vocab, mentions), lexicons)
-    mentions = route_places(text, job_domains_after_titles(text, mentions, lexicons), lexicons)
+    mentions = route_places(text, job_domains_after_titles(text, compound_places(text, mentions), lexicons), lexicons)
     mentions += repeated_mentions(text, mentions, lexicons)
     mentions = places_taken_for_people(text, capitalised_common_words(text, mentions, lexicons), lexicons)
     return sorted(mentions, key=lambda mention: (mention.start, mention.end))

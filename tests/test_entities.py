@@ -242,3 +242,23 @@ def test_an_institution_runs_on_over_its_place_and_up_to_its_acronym(entity_mode
 def test_the_domain_of_a_title_is_not_a_name(entity_model):
     text = "Selon la secrétaire à l'Intérieur (Environnement), Gale Norton."
     assert spans_of(entity_model, text, [(5, 6, "ORG"), (7, 8, "ORG"), (10, 12, "PER")]) == [("Gale Norton", "PER")]
+
+
+def test_a_headline_of_common_words_is_not_a_name(entity_model):
+    text = "Tournoi de boules annulé. Il est bénévole au « Secours pop » depuis dix ans."
+    assert spans_of(entity_model, text, [(0, 3, "MISC"), (10, 12, "ORG")]) == [("Secours pop", "ORG")]
+
+
+def test_words_shaped_like_commune_names_are_places(entity_model):
+    text = "Elle a habité à Haréville-sous-Montfort.\n\nBAR-LE-DUC. _ Un mort."
+    assert spans_of(entity_model, text, [(7, 8, "PER")]) == [("Haréville-sous-Montfort", "LOC"), ("BAR-LE-DUC", "LOC")]
+
+
+def test_a_bare_complement_with_a_is_not_part_of_the_name(entity_model):
+    text = "La loi adoptée par le Congrès à majorité républicaine et le Commissariat à l'énergie atomique."
+    found = spans_of(entity_model, text, [(5, 9, "MISC"), (11, 16, "ORG")])
+    assert found == [("Congrès", "ORG"), ("Commissariat à l'énergie atomique", "ORG")]
+
+
+def test_a_capitalised_town_as_owner_is_an_institution(entity_model):
+    assert spans_of(entity_model, "Le bâtiment appartient à la Ville de Belfort.", [(5, 8, "LOC")]) == [("Ville de Belfort", "ORG")]
