@@ -57,6 +57,7 @@ class Lexicons:
     org_heads: frozenset[str]
     street_words: frozenset[str]
     place_heads: frozenset[str]
+    buildings: frozenset[str]
     road_prefixes: frozenset[str]
     misc_heads: frozenset[str]
     person_heads: frozenset[str]
@@ -79,6 +80,7 @@ class Lexicons:
             org_heads=lowered("org_heads") | NAMED_FACILITIES,
             street_words=lowered("street_words"),
             place_heads=lowered("place_heads"),
+            buildings=lowered("buildings"),
             road_prefixes=frozenset(data["road_prefixes"]),
             misc_heads=lowered("misc_heads"),
             person_heads=lowered("person_heads"),
@@ -552,6 +554,17 @@ def places_taken_for_people(text: str, mentions: list[Mention], lexicons: Lexico
     return [Mention(m.start, m.end, "LOC", m.text) if m.text in places and m.label == "PER" else m for m in mentions]
 
 
+def named_buildings(text: str, mentions: list[Mention], lexicons: Lexicons) -> list[Mention]:
+    """`bâtiment Les Etourneaux`, `l'ex-hôtel Adriatik`: a name right after a building
+    word names the building, a place, even when it is a person's name or a plural."""
+    return [
+        Mention(m.start, m.end, "LOC", m.text)
+        if m.label in ("PER", "MISC") and word_before(text, m.start, frozenset()).removeprefix("ex-") in lexicons.buildings
+        else m
+        for m in mentions
+    ]
+
+
 def doc_mentions(doc: Doc, lexicons: Lexicons) -> list[Mention]:
     """Clean mentions of a parsed document, in text order."""
     text = doc.text
@@ -566,6 +579,7 @@ def doc_mentions(doc: Doc, lexicons: Lexicons) -> list[Mention]:
     mentions = route_places(text, job_domains_after_titles(text, compound_places(text, mentions), lexicons), lexicons)
     mentions += repeated_mentions(text, mentions, lexicons)
     mentions = places_taken_for_people(text, capitalised_common_words(text, mentions, lexicons), lexicons)
+    mentions = named_buildings(text, mentions, lexicons)
     return sorted(mentions, key=lambda mention: (mention.start, mention.end))
 
 

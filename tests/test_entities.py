@@ -262,3 +262,10 @@ def test_a_bare_complement_with_a_is_not_part_of_the_name(entity_model):
 
 def test_a_capitalised_town_as_owner_is_an_institution(entity_model):
     assert spans_of(entity_model, "Le bâtiment appartient à la Ville de Belfort.", [(5, 8, "LOC")]) == [("Ville de Belfort", "ORG")]
+
+
+def test_a_name_after_a_building_word_is_a_place(entity_model):
+    text = "Il habite le bâtiment Les Etourneaux depuis un an."
+    assert spans_of(entity_model, text, [(5, 6, "MISC")]) == [("Les Etourneaux", "LOC")]
+    text = "Il logeait à l'ex-hôtel Adriatik avec Adriatik Berisha."
+    assert spans_of(entity_model, text, [(5, 6, "PER"), (7, 9, "PER")]) == [("Adriatik", "LOC"), ("Adriatik Berisha", "PER")]
