@@ -19,13 +19,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from spacy.language import Language
-from spacy.tokens import Doc, Span, Token
+from spacy.tokens import Doc, Span
+from spacy.vocab import Vocab
 
 from pipeline.names import fold
 
 LABELS = ("PER", "ORG", "LOC", "MISC")
 LEADING_ARTICLES = frozenset({"l'", "l’", "le", "la", "les", "un", "une"})
 PREPOSITIONS = frozenset({"de", "du", "des", "d'", "d’", "à", "au", "aux"})
+NOUN_OPENERS = LEADING_ARTICLES | PREPOSITIONS | {"en", "ce", "cet", "cette", "son", "sa", "leur"}
 TRAILING_WORDS = LEADING_ARTICLES | PREPOSITIONS | {"et", "ou"}
 # Function words skipped when reading an acronym off its long form.
 ACRONYM_SKIPPED = PREPOSITIONS | LEADING_ARTICLES | {"et", "pour", "sur", "en"}
@@ -35,6 +37,9 @@ TRAILING_MARKS = ".,;:!?-–—«»\"'’“”)]"
 NOT_NAME_POS = frozenset({"VERB", "AUX", "ADV", "PRON", "ADP", "DET", "CCONJ", "SCONJ", "PUNCT", "SYM", "NUM", "INTJ"})
 COMMON_POS = frozenset({"NOUN", "ADJ"})
 NAME_PARTICLES = frozenset({"Le", "La", "De", "Du", "Van", "Von", "Del", "Da"})
+# Inside a sentence a capitalised article belongs to the name after it (`La Haye`).
+CAPITALISED_ARTICLES = frozenset({"Le", "La", "Les", "L'", "L’"})
+OPENING_MARKS = frozenset({"«", "“", '"', "(", "[", "-", "–", "—", ":"})
 # Facilities whose own name follows directly (`école Maurice-Henry`) are organisations.
 NAMED_FACILITIES = frozenset({"école", "lycée", "collège", "université", "hôpital", "clinique", "musée"})
 
@@ -51,6 +56,8 @@ class Lexicons:
     media_tails: frozenset[str]
     org_heads: frozenset[str]
     street_words: frozenset[str]
+    place_heads: frozenset[str]
+    buildings: frozenset[str]
     road_prefixes: frozenset[str]
     misc_heads: frozenset[str]
     person_heads: frozenset[str]
@@ -72,6 +79,8 @@ class Lexicons:
             media_tails=lowered("media_tails"),
             org_heads=lowered("org_heads") | NAMED_FACILITIES,
             street_words=lowered("street_words"),
+            place_heads=lowered("place_heads"),
+            buildings=lowered("buildings"),
             road_prefixes=frozenset(data["road_prefixes"]),
             misc_heads=lowered("misc_heads"),
             person_heads=lowered("person_heads"),
@@ -81,6 +90,14 @@ class Lexicons:
 
     def is_known_name(self, text: str) -> bool:
         return text in self.seats_of_power or text in self.media
+
+    def is_generic_head(self, word: str) -> bool:
+        """The generic word of an institution, an event, a street or a natural place."""
+        return word in self.org_heads or word in self.misc_heads or word in self.street_words or word in self.place_heads
+
+    def is_given_name(self, text: str) -> bool:
+        """`Marie`, and compound given names opening with one (`Jean-Luc`)."""
+        return text in self.first_names or ("-" in text and text.split("-")[0] in self.first_names)
 
 
 def demonym_forms(base: str) -> list[str]:
@@ -154,24 +171,50 @@ def line_pieces(span: Span) -> list[tuple[int, int]]:
     return [(start, end) for start, end in pieces if end > start]
 
 
+def opens_sentence(doc: Doc, index: int) -> bool:
+    """The token starts a sentence or a quotation, where any word may be capitalised."""
+    return index == 0 or doc[index].is_sent_start or doc[index - 1].text in OPENING_MARKS
+
+
 def with_particle(doc: Doc, start: int, label: str) -> int:
-    """`M. Le Pen`: the model often leaves a capitalised particle out of a person's name."""
-    before = doc[start - 1] if start > 0 else None
-    if label == "PER" and before is not None and before.text in NAME_PARTICLES and not before.is_sent_start:
+    """`M. Le Pen`, `bâtiment Les Etourneaux`: the model often leaves a capitalised
+    particle out of a person's name, and a capitalised article out of any name."""
+    if start == 0 or opens_sentence(doc, start - 1):
+        return start
+    before = doc[start - 1].text
+    return start - 1 if before in CAPITALISED_ARTICLES or (label == "PER" and before in NAME_PARTICLES) else start
+
+
+def with_generic_head(doc: Doc, start: int, lexicons: Lexicons) -> int:
+    """`fort Dorsner`, `détroit de Gibraltar`, `école Maurice-Henry`: the model leaves
+    out the generic word of a natural place or a fort, and of a facility named after
+    someone; both belong to the name."""
+    if start > 1 and is_noun_head(doc, start - 1) and (doc[start - 1].lower_ in lexicons.place_heads or doc[start - 1].lower_ in NAMED_FACILITIES):
         return start - 1
+    if start > 2 and is_noun_head(doc, start - 2) and doc[start - 2].lower_ in lexicons.place_heads and doc[start - 1].lower_ in PREPOSITIONS:
+        return start - 2
     return start
 
 
+def is_noun_head(doc: Doc, index: int) -> bool:
+    """A determiner or a preposition before the word makes it a noun (`le fort`, `en
+    mer`), not an adverb or a verb (`frapper fort`); the tagger is unsure on these."""
+    return doc[index - 1].lower_ in NOUN_OPENERS
+
+
 def is_name_particle(doc: Doc, index: int, end: int, label: str) -> bool:
-    """`Le Pen`, `de Villepin`: a particle opening a person's name is part of it."""
-    return label == "PER" and index + 1 < end and doc[index].text[:1].isupper() and starts_upper(doc[index + 1].text)
+    """`Le Pen`, `de Villepin`, `La Farandole`: a particle opening a person's name is part
+    of it, and so is a capitalised article inside a sentence."""
+    if not (index + 1 < end and doc[index].text[:1].isupper() and starts_upper(doc[index + 1].text)):
+        return False
+    return label == "PER" or (doc[index].text in CAPITALISED_ARTICLES and not opens_sentence(doc, index))
 
 
 def keeps_head(doc: Doc, index: int, end: int, lexicons: Lexicons) -> bool:
     """Street words and the generic word of an event or a treaty stay in the span; so
     does an institution directly followed by its own name (`école Maurice-Henry`)."""
     lower = doc[index].lower_
-    if lower in lexicons.street_words or (lower in lexicons.misc_heads and index + 1 < end):
+    if lower in lexicons.street_words or ((lower in lexicons.misc_heads or lower in lexicons.place_heads) and index + 1 < end):
         return True
     return lower in NAMED_FACILITIES and index + 1 < end and starts_upper(doc[index + 1].text)
 
@@ -208,8 +251,19 @@ def skip_lead(doc: Doc, start: int, end: int, label: str, lexicons: Lexicons) ->
 
 
 def skip_tail(doc: Doc, start: int, end: int) -> int:
+    end = before_bare_complement(doc, start, end)
     while end > start and (doc[end - 1].is_punct or doc[end - 1].is_space or doc[end - 1].lower_ in TRAILING_WORDS):
         end -= 1
+    return end
+
+
+def before_bare_complement(doc: Doc, start: int, end: int) -> int:
+    """`le Congrès à majorité républicaine`: `à` and lowercase words without an article
+    describe the name, they do not belong to it (`Commissariat à l'énergie atomique` does)."""
+    for index in range(start + 1, end - 1):
+        rest = doc[index + 1 : end]
+        if doc[index].lower_ == "à" and rest[0].lower_ not in LEADING_ARTICLES and not any(starts_upper(token.text) for token in rest):
+            return index
     return end
 
 
@@ -241,10 +295,18 @@ def is_demonym(tokens: Span, lexicons: Lexicons) -> bool:
 
 
 def is_common_word(tokens: Span, lexicons: Lexicons) -> bool:
-    """A lone capitalised common word (`SUITE`, `Partagez`, a sentence-initial noun)."""
-    if len(tokens) != 1:
-        return False
+    """A lone capitalised common word (`SUITE`, `Partagez`, a sentence-initial noun), or
+    a sentence-initial phrase of common words (`Tournoi de boules annulé`, a headline)
+    that is not headed by the generic word of an institution, an event or a place.
+    After a quotation mark such a phrase is a title (`« Secours pop »`)."""
     token = tokens[0]
+    if len(tokens) > 1:
+        return (
+            token.pos_ in COMMON_POS
+            and token.is_sent_start
+            and not any(starts_upper(word.text) for word in tokens[1:])
+            and not lexicons.is_generic_head(token.lower_)
+        )
     if fold(token.text) in lexicons.not_names or token.pos_ in NOT_NAME_POS:
         return True
     # A noun or adjective opening a sentence is capitalised for that reason alone.
@@ -258,13 +320,16 @@ def label_by_lexicon(tokens: Span, label: str, lexicons: Lexicons) -> str:
         return "ORG"
     if is_demonym(tokens, lexicons):
         return "MISC"
-    if first in lexicons.street_words:
+    if first in lexicons.street_words or (first in lexicons.place_heads and len(tokens) > 1):
         return "LOC"
     if first in lexicons.misc_heads:
         return "MISC"
-    if len(tokens) == 1 and text in lexicons.first_names:
+    if len(tokens) == 1 and lexicons.is_given_name(text):
         return "PER"
     if len(tokens) > 1 and (first in lexicons.org_heads or last in lexicons.media_tails):
+        return "ORG"
+    # A lone institution word (`le Congrès`) is no event or product.
+    if label == "MISC" and first in lexicons.org_heads:
         return "ORG"
     return label
 
@@ -279,9 +344,11 @@ def label_by_lead(lead: Lead, tokens: Span, label: str) -> str:
     return label
 
 
-def clean_piece(doc: Doc, start: int, end: int, label: str, lexicons: Lexicons) -> list[Mention]:
-    """The mentions one line of a model span stands for: usually one, none for a job
-    title or a common word, several for a route (`ligne Paris-Nantes`)."""
+def clean_piece(doc: Doc, text: str, start: int, end: int, label: str, lexicons: Lexicons) -> list[Mention]:
+    """The mention one line of a model span stands for, if any: none for a job title or a
+    common word.
+
+    ``text`` is ``doc.text``, which spaCy rebuilds from every token at each access."""
     if lexicons.is_known_name(doc[start:end].text):
         return [Mention(doc[start].idx, doc[end - 1].idx + len(doc[end - 1]), "ORG", doc[start:end].text)]
     lead = skip_lead(doc, start, end, label, lexicons)
@@ -294,23 +361,48 @@ def clean_piece(doc: Doc, start: int, end: int, label: str, lexicons: Lexicons) 
     label = label_by_lexicon(tokens, label_by_lead(lead, tokens, label), lexicons)
     if not (label == "MISC" and is_demonym(tokens, lexicons)) and is_common_word(tokens, lexicons):
         return []
-    start_char, end_char = trimmed_chars(doc.text, tokens.start_char, tokens.end_char)
-    text = doc.text[start_char:end_char]
-    if not any(char.isupper() for char in text):
+    start_char, end_char = trimmed_chars(text, tokens.start_char, tokens.end_char)
+    name = text[start_char:end_char]
+    # A single letter is an abbreviation (`5.000 F`, `phase V`), never a name.
+    if len(name) < 2 or not any(char.isupper() for char in name):
         return []
-    return route_places(doc, tokens, Mention(start_char, end_char, label, text), lexicons)
+    return [Mention(start_char, end_char, label, name)]
 
 
-def route_places(doc: Doc, tokens: Span, mention: Mention, lexicons: Lexicons) -> list[Mention]:
-    """`ligne Paris-Nantes`, `route Commercy-Void`: a route names the places it joins."""
-    words = [token for token in tokens if not (token.is_punct and token.text == "-")]
-    before = doc[tokens.start - 1].lower_ if tokens.start > 0 else ""
-    heads = {before, tokens[0].lower_}
-    places = words[1:] if tokens[0].lower_ in lexicons.route_words else words
-    joined = all(token.text == "-" for token in tokens if token not in words)
-    if not (heads & lexicons.route_words and len(places) >= 2 and joined and all(token.text[:1].isupper() for token in places)):
-        return [mention]
-    return [Mention(token.idx, token.idx + len(token), "LOC", token.text) for token in places]
+# A hyphenated run of capitalised words (`Paris-Nantes`, `Lyon-Saint-Étienne`): one
+# place, or the places a route joins.
+HYPHENATED_NAMES = re.compile(r"(?<![\w-])(?:(?:Saint|Sainte|St|Ste)-)?[A-ZÀ-ÖØ-Þ][\w'’]+(?:-(?:(?:Saint|Sainte|St|Ste)-)?[A-ZÀ-ÖØ-Þ][\w'’]+)+(?![\w-])")
+PAIR_PART = re.compile(r"(?:(?:Saint|Sainte|St|Ste)-)?[A-ZÀ-ÖØ-Þ][\w'’]+")
+WORD = re.compile(r"[\w-]+['’]?")
+
+
+def word_before(text: str, start: int, skipped: frozenset[str] = LEADING_ARTICLES) -> str:
+    """The lowercased word before ``start`` in its line, determiners skipped."""
+    line = text[text.rfind("\n", 0, start) + 1 : start]
+    words = [word.lower() for word in WORD.findall(line)]
+    while words and words[-1] in skipped:
+        words.pop()
+    return words[-1] if words else ""
+
+
+def route_places(text: str, mentions: list[Mention], lexicons: Lexicons) -> list[Mention]:
+    """`ligne Paris-Nantes`, `sens Nancy-Écuelle`, `un Nantes-Paris` where both are places
+    of the document: a hyphenated pair of places is a route naming each of them, not
+    one place. The model tags such pairs whole or cuts them at the hyphen."""
+    places = {mention.text for mention in mentions if mention.label == "LOC"}
+    result = list(mentions)
+    for match in HYPHENATED_NAMES.finditer(text):
+        inside = [m for m in result if m.start < match.end() and match.start() < m.end]
+        if not inside or any(m.label != "LOC" for m in inside):
+            continue
+        parts = list(PAIR_PART.finditer(match.group()))
+        is_route = word_before(text, match.start()) in lexicons.route_words
+        if not (is_route or all(part.group() in places for part in parts)):
+            continue
+        result = [m for m in result if m not in inside]
+        result += [Mention(match.start() + part.start(), match.start() + part.end(), "LOC", part.group()) for part in parts]
+        places.update(part.group() for part in parts)
+    return result
 
 
 def repeated_mentions(text: str, mentions: list[Mention], lexicons: Lexicons) -> list[Mention]:
@@ -328,16 +420,166 @@ def repeated_mentions(text: str, mentions: list[Mention], lexicons: Lexicons) ->
     return found
 
 
+# `Elhamma d'Alger`: a name followed by the one-word place it is in.
+LOCATED_NAME = re.compile(r"^(?P<name>.*\S)\s+(?:de\s+|du\s+|d['’])(?P<place>[A-ZÀ-ÖØ-Þ][\w'’-]*)$")
+
+
+def located_names(vocab: Vocab, mentions: list[Mention]) -> list[Mention]:
+    """`centrale Elhamma d'Alger`, `société CSIA de Pont-à-Mousson`, `hôpital Jeanne-d'Arc
+    de Toul`: a name of its own followed by where it is, two names. A name of its own
+    ends with a word the model's vocabulary does not know lowercased; a common word
+    there makes the place part of the name (`Banque de France`, `Territoire de Belfort`)."""
+    result = []
+    for mention in mentions:
+        match = LOCATED_NAME.match(mention.text) if mention.label != "PER" else None
+        last = match["name"].split()[-1] if match else ""
+        if not (match and starts_upper(last) and not vocab.has_vector(last.lower())):
+            result.append(mention)
+            continue
+        result.append(Mention(mention.start, mention.start + match.end("name"), mention.label, match["name"]))
+        result.append(Mention(mention.start + match.start("place"), mention.end, "LOC", match["place"]))
+    return result
+
+
+# After an institution: `de` and a capitalised name, or its own words up to its acronym.
+INSTITUTION_PLACE = re.compile(r"(?:\s+(?:de|du|des)\s+|\s+d['’])(?P<name>[A-ZÀ-ÖØ-Þ][\w'’-]*)")
+INSTITUTION_ACRONYM = re.compile(r"(?P<words>(?:\s+[\w'’-]+){1,6}?)\s+\((?P<acronym>[A-Z]{2,8})\)")
+
+
+def completed_institutions(text: str, mentions: list[Mention], lexicons: Lexicons) -> list[Mention]:
+    """`Parlement du Pays de Galles`, `Conseil représentatif des institutions juives de
+    France`, `Conseil français du culte musulman (CFCM)`: the model stops the name of a
+    capitalised institution early. It runs on over `de` and the place that follows it
+    (a place mention or a capitalised word no mention holds), and over the words its
+    acronym in brackets says belong to it."""
+    result = sorted(mentions, key=lambda mention: mention.start)
+    for index, mention in enumerate(result):
+        if mention.label != "ORG":
+            continue
+        following = result[index + 1] if index + 1 < len(result) else None
+        end = mention.end
+        acronym = INSTITUTION_ACRONYM.match(text, end)
+        place = INSTITUTION_PLACE.match(text, end)
+        if acronym and acronym_of(mention.text + acronym["words"]) == acronym["acronym"]:
+            end = acronym.end("words")
+        elif place and mention.text[:1].isupper() and mention.text.split()[0].lower() in lexicons.org_heads:
+            if following is not None and following.start == place.start("name") and following.label == "LOC":
+                end = following.end
+            elif following is None or following.start >= place.end("name"):
+                end = place.end("name")
+        if end != mention.end:
+            result[index] = Mention(mention.start, end, "ORG", text[mention.start : end])
+    merged = [(mention.start, mention.end) for mention in result if mention.label == "ORG"]
+    return [m for m in result if m.label == "ORG" or not any(start <= m.start and m.end <= end for start, end in merged)]
+
+
+def job_domains_after_titles(text: str, mentions: list[Mention], lexicons: Lexicons) -> list[Mention]:
+    """`la secrétaire à l'Intérieur (Environnement)`: the domain of a title, however the
+    model tagged it, is not a name (GUIDELINES: words inside a job title)."""
+    skipped = LEADING_ARTICLES | PREPOSITIONS
+    return [
+        mention
+        for mention in mentions
+        if not (
+            mention.text.lower() in lexicons.job_domains
+            and (word_before(text, mention.start, skipped) in lexicons.titles or word_before(text, mention.start, skipped) in lexicons.job_domains)
+        )
+    ]
+
+
+# French place names joined by `-sur-`, `-sous-`, `-lès-`, `-en-`, `-aux-`, `-le-`...
+# (`Haréville-sous-Montfort`, `BAR-LE-DUC`, `Pont-à-Mousson`).
+COMPOUND_PLACE = re.compile(r"(?<![\w-])[A-ZÀ-ÖØ-Þ][\w'’]*(?:-[\w'’]+)*-(?i:sur|sous|lès|lez|en|aux|au|à|le|la|les)-[^\W\d_][\w'’-]*")
+
+
+def compound_places(text: str, mentions: list[Mention]) -> list[Mention]:
+    """A word shaped like a French commune name is a place: added where the model missed
+    it, relabelled where the model took it for something else."""
+    result = list(mentions)
+    for match in COMPOUND_PLACE.finditer(text):
+        inside = [m for m in result if m.start < match.end() and match.start() < m.end]
+        if not inside:
+            result.append(Mention(match.start(), match.end(), "LOC", match.group()))
+        elif len(inside) == 1 and (inside[0].start, inside[0].end) == match.span():
+            result[result.index(inside[0])] = Mention(match.start(), match.end(), "LOC", match.group())
+    return result
+
+
+LOWERCASE_WORD = re.compile(r"(?<![\w'’-])[a-zà-öø-ÿœ][\w'’-]*")
+# What may stand between a sentence's start and its first word.
+SENTENCE_OPENING = re.compile(r"(?:^|[.!?:]|\n)[\s«»\"“”'’(_–—-]*$")
+
+
+def capitalised_common_words(text: str, mentions: list[Mention], lexicons: Lexicons) -> list[Mention]:
+    """`Déchetterie fermée.`, `SONDAGE.`, `Tournoi de boules annulé`: headlines and
+    sentence openings the model takes for names. A word the document also writes in
+    lowercase is a common word wherever its capital has another reason: the start of a
+    sentence, or capitals throughout. The phrase must be common words all through, and
+    generic heads of institutions, events and streets keep their names."""
+    lowercase = set(LOWERCASE_WORD.findall(text))
+    return [m for m in mentions if not is_capitalised_common_phrase(text, m, lowercase, lexicons)]
+
+
+def is_capitalised_common_phrase(text: str, mention: Mention, lowercase: set[str], lexicons: Lexicons) -> bool:
+    first, *rest = mention.text.split()
+    if len(first) < 4 or first.lower() not in lowercase or lexicons.is_generic_head(first.lower()):
+        return False
+    if mention.text.isupper():
+        return True
+    line_start = text.rfind("\n", 0, mention.start)
+    opens_sentence = SENTENCE_OPENING.search(text, max(line_start, 0), mention.start)
+    return not any(starts_upper(word) for word in rest) and opens_sentence is not None
+
+
+# Prepositions that put a lone name in a place role: `né à Cintrey`, `un habitant de Delle`.
+PLACE_PREPOSITIONS = frozenset({"à", "de", "d'", "d’"})
+
+
+def places_taken_for_people(text: str, mentions: list[Mention], lexicons: Lexicons) -> list[Mention]:
+    """Villages and small towns the model takes for people (`à Cintrey`, `de Vandœre`):
+    a one-word "person" that is never part of a full name in the document, is not a given
+    name, and follows a place preposition at least once is a place, in every mention.
+    A person's surname after `à` or `de` joins the full name found elsewhere instead."""
+    surnames = {word for mention in mentions if mention.label == "PER" for word in name_words(mention.text)[1:]}
+    lone_people = {
+        mention.text
+        for mention in mentions
+        if mention.label == "PER" and " " not in mention.text and fold(mention.text) not in surnames and not lexicons.is_given_name(mention.text)
+    }
+    places = {
+        mention.text
+        for mention in mentions
+        if mention.text in lone_people and word_before(text, mention.start, frozenset()) in PLACE_PREPOSITIONS
+    }
+    return [Mention(m.start, m.end, "LOC", m.text) if m.text in places and m.label == "PER" else m for m in mentions]
+
+
+def named_buildings(text: str, mentions: list[Mention], lexicons: Lexicons) -> list[Mention]:
+    """`bâtiment Les Etourneaux`, `l'ex-hôtel Adriatik`: a name right after a building
+    word names the building, a place, even when it is a person's name or a plural."""
+    return [
+        Mention(m.start, m.end, "LOC", m.text)
+        if m.label in ("PER", "MISC") and word_before(text, m.start, frozenset()).removeprefix("ex-") in lexicons.buildings
+        else m
+        for m in mentions
+    ]
+
+
 def doc_mentions(doc: Doc, lexicons: Lexicons) -> list[Mention]:
     """Clean mentions of a parsed document, in text order."""
+    text = doc.text
     mentions = [
         mention
         for ent in doc.ents
         if ent.label_ in LABELS
         for start, end in line_pieces(ent)
-        for mention in clean_piece(doc, with_particle(doc, start, ent.label_), end, ent.label_, lexicons)
+        for mention in clean_piece(doc, text, with_generic_head(doc, with_particle(doc, start, ent.label_), lexicons), end, ent.label_, lexicons)
     ]
-    mentions += repeated_mentions(doc.text, mentions, lexicons)
+    mentions = completed_institutions(text, located_names(doc.vocab, mentions), lexicons)
+    mentions = route_places(text, job_domains_after_titles(text, compound_places(text, mentions), lexicons), lexicons)
+    mentions += repeated_mentions(text, mentions, lexicons)
+    mentions = places_taken_for_people(text, capitalised_common_words(text, mentions, lexicons), lexicons)
+    mentions = named_buildings(text, mentions, lexicons)
     return sorted(mentions, key=lambda mention: (mention.start, mention.end))
 
 
@@ -362,13 +604,18 @@ def contains(longer: tuple[str, ...], shorter: tuple[str, ...]) -> bool:
     return size < len(longer) and any(longer[i : i + size] == shorter for i in range(len(longer) - size + 1))
 
 
+def ends_with(longer: tuple[str, ...], shorter: tuple[str, ...]) -> bool:
+    """`Raffarin` ends `Jean-Pierre Raffarin`: a surname, whatever label the model gave it."""
+    return longer[-len(shorter) :] == shorter
+
+
 def fullest_name(mention: Mention, mentions: list[Mention]) -> Mention:
     """The fullest mention of the same entity: a full name for a partial one, a long form for an acronym."""
     words = name_words(mention.text)
     partial_of = [
         other
         for other in mentions
-        if other.label == "PER" and mention.label in ("PER", "MISC") and contains(name_words(other.text), words)
+        if other.label == "PER" and contains(name_words(other.text), words) and (mention.label in ("PER", "MISC") or ends_with(name_words(other.text), words))
     ]
     if is_acronym(mention.text):
         partial_of += [other for other in mentions if other is not mention and acronym_of(other.text) == mention.text]

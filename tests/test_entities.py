@@ -162,3 +162,110 @@ def test_entities_do_not_contain_line_breaks_or_edge_punctuation(seed_tables):
 
 def test_a_capitalised_particle_belongs_to_the_person(entity_model):
     assert spans_of(entity_model, "Il a vu M. Le Pen hier.", [(5, 6, "PER")]) == [("Le Pen", "PER")]
+
+
+def test_a_route_names_each_place_it_joins(entity_model):
+    text = "Le train Paris-Nantes part. Un Nantes-Paris et un Nantes-Lille suivent."
+    # The model cuts the first pair at its hyphen and tags the others whole.
+    found = spans_of(entity_model, text, [(2, 3, "LOC"), (8, 11, "LOC"), (13, 16, "LOC")])
+    # A pair of places of the document is a route too; `Lille` alone is no evidence.
+    assert found == [("Paris", "LOC"), ("Nantes", "LOC"), ("Nantes", "LOC"), ("Paris", "LOC"), ("Nantes-Lille", "LOC")]
+
+
+def test_a_hyphenated_place_is_not_a_route(entity_model):
+    text = "Le train pour Bosnie-Herzégovine part de Pont-à-Mousson. Les chartes Allègre-Royal passent."
+    spans = [(3, 6, "LOC"), (8, 9, "LOC"), (12, 15, "MISC")]
+    assert spans_of(entity_model, text, spans) == [("Bosnie-Herzégovine", "LOC"), ("Pont-à-Mousson", "LOC"), ("Allègre-Royal", "MISC")]
+
+
+def test_a_lone_person_after_a_place_preposition_is_a_place(entity_model):
+    text = "Elle est née à Cintrey. Georges Garnier, également de Cintrey, vit là."
+    found = spans_of(entity_model, text, [(4, 5, "PER"), (6, 8, "PER"), (11, 12, "PER")])
+    assert found == [("Cintrey", "LOC"), ("Georges Garnier", "PER"), ("Cintrey", "LOC")]
+
+
+def test_surnames_and_given_names_after_a_preposition_stay_people(entity_model):
+    text = "Jens Stoltenberg a parlé. On a écrit à Stoltenberg. Elle est la fille de Jean-Luc."
+    found = spans_of(entity_model, text, [(0, 2, "PER"), (9, 10, "PER"), (16, 17, "LOC")])
+    assert found == [("Jens Stoltenberg", "PER"), ("Stoltenberg", "PER"), ("Jean-Luc", "PER")]
+
+
+def test_a_name_the_model_gave_another_label_joins_the_person_it_ends():
+    mentions = [Mention(0, 8, "LOC", "Raffarin"), Mention(20, 40, "PER", "Jean-Pierre Raffarin"), Mention(50, 57, "LOC", "Pierre")]
+    assert [(m.label, canonical) for m, canonical in resolve(mentions)] == [
+        ("PER", "Jean-Pierre Raffarin"), ("PER", "Jean-Pierre Raffarin"), ("LOC", "Pierre")
+    ]
+
+
+def test_a_single_letter_is_not_a_name(entity_model):
+    assert spans_of(entity_model, "Il a payé 5.000 F d'amende.", [(4, 5, "LOC")]) == []
+
+
+def test_capitalised_words_the_document_writes_in_lowercase_are_common_words(entity_model):
+    text = "SONDAGE. Le sondage est clair. EPINAL. Le maire parle."
+    assert spans_of(entity_model, text, [(0, 1, "MISC"), (7, 8, "LOC")]) == [("EPINAL", "LOC")]
+    text = "Déchetterie fermée. La déchetterie ferme. Conseil général. Le conseil général vote."
+    assert spans_of(entity_model, text, [(0, 2, "MISC"), (7, 9, "ORG")]) == [("Conseil général", "ORG")]
+    # Inside a sentence the capital is the name's own.
+    text = "La déchetterie ferme. Il parle de la Déchetterie municipale."
+    assert spans_of(entity_model, text, [(8, 10, "ORG")]) == [("Déchetterie municipale", "ORG")]
+
+
+def test_generic_words_of_places_and_facilities_belong_to_the_name(entity_model):
+    text = "Il passe le détroit de Gibraltar vers la mer Méditerranée et le fort Dorsner."
+    found = spans_of(entity_model, text, [(5, 6, "LOC"), (9, 10, "LOC"), (13, 14, "PER")])
+    assert found == [("détroit de Gibraltar", "LOC"), ("mer Méditerranée", "LOC"), ("fort Dorsner", "LOC")]
+    text = "Les élèves de l'école Maurice-Henry jouent fort Dimanche."
+    assert spans_of(entity_model, text, [(5, 8, "PER"), (10, 11, "MISC")]) == [("école Maurice-Henry", "ORG"), ("Dimanche", "MISC")]
+
+
+def test_a_capitalised_article_inside_a_sentence_belongs_to_the_name(entity_model):
+    text = "Ils vont à La Haye. La Haye est loin. Il cite « La Haye »."
+    found = spans_of(entity_model, text, [(4, 5, "LOC"), (6, 8, "LOC"), (15, 16, "LOC")])
+    assert found == [("La Haye", "LOC"), ("Haye", "LOC"), ("Haye", "LOC")]
+
+
+def test_a_name_of_its_own_and_its_place_are_two_names(entity_model):
+    text = "Panne à la centrale Elhamma d'Alger et à la Banque de France."
+    found = spans_of(entity_model, text, [(4, 7, "LOC"), (10, 13, "ORG")])
+    assert found == [("Elhamma", "LOC"), ("Alger", "LOC"), ("Banque de France", "ORG")]
+
+
+def test_an_institution_runs_on_over_its_place_and_up_to_its_acronym(entity_model):
+    text = "Le Parlement du Pays de Galles et le Conseil représentatif des institutions juives de France siègent."
+    found = spans_of(entity_model, text, [(1, 2, "ORG"), (3, 6, "LOC"), (8, 13, "ORG")])
+    assert found == [("Parlement du Pays de Galles", "ORG"), ("Conseil représentatif des institutions juives de France", "ORG")]
+    text = "Le futur Conseil français du culte musulman (CFCM) vote."
+    assert spans_of(entity_model, text, [(2, 4, "ORG"), (8, 9, "ORG")]) == [("Conseil français du culte musulman", "ORG"), ("CFCM", "ORG")]
+
+
+def test_the_domain_of_a_title_is_not_a_name(entity_model):
+    text = "Selon la secrétaire à l'Intérieur (Environnement), Gale Norton."
+    assert spans_of(entity_model, text, [(5, 6, "ORG"), (7, 8, "ORG"), (10, 12, "PER")]) == [("Gale Norton", "PER")]
+
+
+def test_a_headline_of_common_words_is_not_a_name(entity_model):
+    text = "Tournoi de boules annulé. Il est bénévole au « Secours pop » depuis dix ans."
+    assert spans_of(entity_model, text, [(0, 3, "MISC"), (10, 12, "ORG")]) == [("Secours pop", "ORG")]
+
+
+def test_words_shaped_like_commune_names_are_places(entity_model):
+    text = "Elle a habité à Haréville-sous-Montfort.\n\nBAR-LE-DUC. _ Un mort."
+    assert spans_of(entity_model, text, [(7, 8, "PER")]) == [("Haréville-sous-Montfort", "LOC"), ("BAR-LE-DUC", "LOC")]
+
+
+def test_a_bare_complement_with_a_is_not_part_of_the_name(entity_model):
+    text = "La loi adoptée par le Congrès à majorité républicaine et le Commissariat à l'énergie atomique."
+    found = spans_of(entity_model, text, [(5, 9, "MISC"), (11, 16, "ORG")])
+    assert found == [("Congrès", "ORG"), ("Commissariat à l'énergie atomique", "ORG")]
+
+
+def test_a_capitalised_town_as_owner_is_an_institution(entity_model):
+    assert spans_of(entity_model, "Le bâtiment appartient à la Ville de Belfort.", [(5, 8, "LOC")]) == [("Ville de Belfort", "ORG")]
+
+
+def test_a_name_after_a_building_word_is_a_place(entity_model):
+    text = "Il habite le bâtiment Les Etourneaux depuis un an."
+    assert spans_of(entity_model, text, [(5, 6, "MISC")]) == [("Les Etourneaux", "LOC")]
+    text = "Il logeait à l'ex-hôtel Adriatik avec Adriatik Berisha."
+    assert spans_of(entity_model, text, [(5, 6, "PER"), (7, 9, "PER")]) == [("Adriatik", "LOC"), ("Adriatik Berisha", "PER")]

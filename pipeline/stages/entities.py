@@ -111,7 +111,7 @@ def _prepare(settings: Settings):
 
 STAGE = Stage(
     name="entities",
-    version="1",
+    version="2",
     reads=(DOCUMENTS, SENTENCES),
     writes=(TOKENS, ENTITIES),
     prepare=_prepare,
