@@ -41,7 +41,6 @@ NAME_PARTICLES = frozenset({"Le", "La", "De", "Du", "Van", "Von", "Del", "Da"})
 CAPITALISED_ARTICLES = frozenset({"Le", "La", "Les", "L'", "L’"})
 OPENING_MARKS = frozenset({"«", "“", '"', "(", "[", "-", "–", "—", ":"})
 # Facilities whose own name follows directly (`école Maurice-Henry`) are organisations.
-NAMED_FACILITIES = frozenset({"école", "lycée", "collège", "université", "hôpital", "clinique", "musée"})
 
 
 @dataclass(frozen=True)
@@ -58,6 +57,7 @@ class Lexicons:
     street_words: frozenset[str]
     place_heads: frozenset[str]
     buildings: frozenset[str]
+    named_facilities: frozenset[str]
     road_prefixes: frozenset[str]
     misc_heads: frozenset[str]
     person_heads: frozenset[str]
@@ -77,7 +77,8 @@ class Lexicons:
             seats_of_power=frozenset(data["seats_of_power"]),
             media=frozenset(data["media"]),
             media_tails=lowered("media_tails"),
-            org_heads=lowered("org_heads") | NAMED_FACILITIES,
+            org_heads=lowered("org_heads") | lowered("named_facilities"),
+            named_facilities=lowered("named_facilities"),
             street_words=lowered("street_words"),
             place_heads=lowered("place_heads"),
             buildings=lowered("buildings"),
@@ -189,7 +190,7 @@ def with_generic_head(doc: Doc, start: int, lexicons: Lexicons) -> int:
     """`fort Dorsner`, `détroit de Gibraltar`, `école Maurice-Henry`: the model leaves
     out the generic word of a natural place or a fort, and of a facility named after
     someone; both belong to the name."""
-    if start > 1 and is_noun_head(doc, start - 1) and (doc[start - 1].lower_ in lexicons.place_heads or doc[start - 1].lower_ in NAMED_FACILITIES):
+    if start > 1 and is_noun_head(doc, start - 1) and (doc[start - 1].lower_ in lexicons.place_heads or doc[start - 1].lower_ in lexicons.named_facilities):
         return start - 1
     if start > 2 and is_noun_head(doc, start - 2) and doc[start - 2].lower_ in lexicons.place_heads and doc[start - 1].lower_ in PREPOSITIONS:
         return start - 2
@@ -216,7 +217,7 @@ def keeps_head(doc: Doc, index: int, end: int, lexicons: Lexicons) -> bool:
     lower = doc[index].lower_
     if lower in lexicons.street_words or ((lower in lexicons.misc_heads or lower in lexicons.place_heads) and index + 1 < end):
         return True
-    return lower in NAMED_FACILITIES and index + 1 < end and starts_upper(doc[index + 1].text)
+    return lower in lexicons.named_facilities and index + 1 < end and starts_upper(doc[index + 1].text)
 
 
 @dataclass(frozen=True)

@@ -267,5 +267,7 @@ def test_a_capitalised_town_as_owner_is_an_institution(entity_model):
 def test_a_name_after_a_building_word_is_a_place(entity_model):
     text = "Il habite le bâtiment Les Etourneaux depuis un an."
     assert spans_of(entity_model, text, [(5, 6, "MISC")]) == [("Les Etourneaux", "LOC")]
+    text = "La réunion a eu lieu au centre Jean-Moulin hier."
+    assert spans_of(entity_model, text, [(7, 8, "PER")]) == [("Jean-Moulin", "LOC")]
     text = "Il logeait à l'ex-hôtel Adriatik avec Adriatik Berisha."
     assert spans_of(entity_model, text, [(5, 6, "PER"), (7, 9, "PER")]) == [("Adriatik", "LOC"), ("Adriatik Berisha", "PER")]
