@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 from pipeline.quotes.document import DocView, Token, build_views
 from pipeline.quotes.lexicon import Lexicon
-from pipeline.quotes.marks import marked_spans
+from pipeline.marks import marked_spans
 from pipeline.stages import entities as entity_stage
 from pipeline.stages.quotes import document_quotes, quotes
 from pipeline.stages.sentences import Splitter, sentences

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pipeline.quotes.cues import REFLEXIVE, Cue, find_cues, selon_words
 from pipeline.quotes.document import DocView, Token
 from pipeline.quotes.lexicon import Lexicon
-from pipeline.quotes.marks import MarkedSpan, marked_spans
+from pipeline.marks import MarkedSpan, marked_spans
 from pipeline.quotes.speakers import SUBJECT, Speakers, clitic, verb_group_start
 
 OPEN_MARKS = frozenset("«“„‹\"")

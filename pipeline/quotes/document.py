@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from pipeline.quotes.marks import paragraphs
+from pipeline.marks import paragraphs
 
 
 @dataclass(frozen=True)

@@ -16,18 +16,14 @@ import pandas as pd
 
 from pipeline.config import Settings
 from pipeline.engine import Stage
+from pipeline.marks import CLOSING, OPENING, STRAIGHT, paragraph_spans, paragraphs
 from pipeline.tables import DOCUMENTS, SENTENCES
 
-OPENING_MARKS = "«“„‹"
-CLOSING_MARKS = "»”‟›"
-PAIRED_MARKS = {"«": "»", "“": "”", "„": "”", "‹": "›"}
-STRAIGHT_QUOTE = '"'
 TERMINATORS = ".!?…"
 # After a terminator, these stay with the sentence it ends.
-TRAILING_CLOSERS = CLOSING_MARKS + STRAIGHT_QUOTE + ")]"
+TRAILING_CLOSERS = "".join(sorted(CLOSING)) + STRAIGHT + ")]"
 # A new sentence starts with one of these (after optional spaces).
-SENTENCE_OPENERS = re.compile(r"[A-ZÀ-ÖØ-Þ0-9" + re.escape(OPENING_MARKS + STRAIGHT_QUOTE) + r"(\[–—-]")
-PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
+SENTENCE_OPENERS = re.compile(r"[A-ZÀ-ÖØ-Þ0-9" + re.escape("".join(OPENING) + STRAIGHT) + r"(\[–—-]")
 _WORD_BEFORE = re.compile(r"([\w.\-°]+)$")
 
 
@@ -52,7 +48,7 @@ class Splitter:
 
     def split_paragraph(self, text: str) -> Iterator[tuple[int, int]]:
         """(start, end) of each sentence of one paragraph, trimmed of spaces."""
-        quoted = quoted_spans(text)
+        quoted = [(span.open, span.close) for span in paragraph_spans(text, 0, len(text)) if span.closed]
         start = 0
         position = 0
         length = len(text)
@@ -97,30 +93,7 @@ def _absorb_closers(text: str, end: int) -> int:
 
 
 def _opens_straight_quote(text: str, index: int) -> bool:
-    return text[index] == STRAIGHT_QUOTE and index + 1 < len(text) and text[index + 1].isalnum() and index > 0 and text[index - 1].isspace()
-
-
-def quoted_spans(text: str) -> list[tuple[int, int]]:
-    """Spans (open mark .. close mark inclusive) of quotations closed within the text."""
-    spans: list[tuple[int, int]] = []
-    stack: list[tuple[str, int]] = []
-    straight_open: int | None = None
-    for index, char in enumerate(text):
-        if char in PAIRED_MARKS:
-            stack.append((PAIRED_MARKS[char], index))
-        elif char in CLOSING_MARKS:
-            for depth in range(len(stack) - 1, -1, -1):
-                if stack[depth][0] == char:
-                    spans.append((stack[depth][1], index + 1))
-                    del stack[depth:]
-                    break
-        elif char == STRAIGHT_QUOTE:
-            if straight_open is None:
-                straight_open = index
-            else:
-                spans.append((straight_open, index + 1))
-                straight_open = None
-    return spans
+    return text[index] == STRAIGHT and index + 1 < len(text) and text[index + 1].isalnum() and index > 0 and text[index - 1].isspace()
 
 
 def _inside(spans: list[tuple[int, int]], position: int) -> bool:
@@ -134,14 +107,6 @@ def _trimmed(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
         end -= 1
     if end > start:
         yield start, end
-
-
-def paragraphs(text: str) -> Iterator[tuple[int, int]]:
-    start = 0
-    for match in PARAGRAPH_BREAK.finditer(text):
-        yield start, match.start()
-        start = match.end()
-    yield start, len(text)
 
 
 def split_document(text: str, splitter: Splitter) -> Iterator[tuple[int, int, int]]:

@@ -1,4 +1,7 @@
-"""Quote marks: where each quotation between marks starts and ends, from the text alone.
+"""Quote marks and paragraphs of a cleaned text, from the text alone.
+
+Shared by the sentence stage (a quotation closed within its paragraph is never split)
+and the quote stage (what stands between the marks).
 
 Marks are paired within a paragraph, so an unclosed mark never swallows the rest of the
 article: it runs to the end of its paragraph and is flagged ``closed=False``. Marks nested
