@@ -4,7 +4,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 PYTHON ?= python3
 
-.PHONY: setup all test clean-outputs
+.PHONY: setup all test clean-outputs bench
 
 setup: $(STAMP)
 
@@ -22,3 +22,8 @@ test: $(STAMP)
 
 clean-outputs:
 	rm -rf outputs
+
+# `make bench` (N=2000 articles by default: `make bench N=500`); writes outputs/bench.json.
+N ?= 2000
+bench: $(STAMP)
+	$(BIN)/python benchmarks/bench.py $(N)

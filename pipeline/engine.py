@@ -302,7 +302,7 @@ def run_partition(partition: Partition) -> PartitionResult:
         wanted = set(fresh_ids)
         frames: Frames = {}
         for spec in stage.reads:
-            rows = partition.doc_range if spec is DOCUMENTS else partition.upstream[spec.name]
+            rows = partition.doc_range if spec.name == DOCUMENTS.name else partition.upstream[spec.name]
             frame = _reader(table_path(spec, folder)).read(*rows).to_pandas()
             if len(fresh_ids) < len(partition.doc_ids):
                 frame = frame[frame["doc_id"].isin(wanted)].reset_index(drop=True)
@@ -527,7 +527,7 @@ def run_stage(stage: Stage, settings: Settings, folder: Path, progress: Progress
     folder = Path(folder)
     documents = check_schema(DOCUMENTS, table_path(DOCUMENTS, folder))
     doc_ids = documents.read(columns=["doc_id"]).column("doc_id").to_pylist()
-    upstream_specs = [spec for spec in stage.reads if spec is not DOCUMENTS]
+    upstream_specs = [spec for spec in stage.reads if spec.name != DOCUMENTS.name]
     for spec in upstream_specs:
         check_schema(spec, table_path(spec, folder))
     manifests = {name: load_manifest(name, folder) for name in _upstream_stages(stage)}
