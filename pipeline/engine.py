@@ -285,9 +285,12 @@ def _reader(path: Path, columns: list[str] | None = None) -> RangeReader:
     cache = getattr(_READERS, "cache", None)
     if cache is None:
         cache = _READERS.cache = {}
-    key = (str(path), os.stat(path).st_mtime_ns, tuple(columns or ()))
+    # A rewritten table is a new inode (renamed into place) while the old one is held open.
+    status = os.stat(path)
+    key = (str(path), status.st_ino, status.st_mtime_ns, tuple(columns or ()))
     if key not in cache:
-        cache.clear() if len(cache) > 16 else None
+        if len(cache) >= 16:
+            cache.clear()
         cache[key] = RangeReader(path, columns)
     return cache[key]
 
@@ -509,8 +512,8 @@ def _decide(doc_ids: Sequence[str], fingerprints: Sequence[str | None], old: Man
     (old rows are read forward only). Also returns the old position of the last one kept."""
     fresh: list[bool] = []
     for doc_id, fingerprint in zip(doc_ids, fingerprints):
-        position = old.position.get(doc_id, -1) if old is not None and not force else -1
-        keep = fingerprint is not None and position > last_position and old.fingerprints[position] == fingerprint
+        position = -1 if old is None or force or fingerprint is None else old.position.get(doc_id, -1)
+        keep = position > last_position and old.fingerprints[position] == fingerprint
         fresh.append(not keep)
         if keep:
             last_position = position
