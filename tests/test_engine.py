@@ -25,13 +25,18 @@ def small_settings(settings):
     return settings.with_overrides({"engine": {"docs_per_batch": 4}})
 
 
-@pytest.fixture()
-def corpus(tmp_path) -> Path:
-    folder = tmp_path / "in"
+def copy_corpus(folder: Path) -> Path:
     folder.mkdir()
     for path in CORPUS:
         shutil.copy(path, folder / path.name)
     return folder
+
+
+@pytest.fixture()
+def corpus(tmp_path, monkeypatch) -> Path:
+    """The corpus as a relative path, so documents.source is the same in every test."""
+    monkeypatch.chdir(tmp_path)
+    return copy_corpus(Path("in"))
 
 
 def run_all(settings, inputs: Path, folder: Path, executor=None, force: bool = False) -> dict[str, int]:
@@ -51,11 +56,20 @@ def assert_same_tables(left: Path, right: Path) -> None:
         assert first[name].equals(second[name]), name
 
 
+@pytest.fixture(scope="module")
+def first_run(small_settings, tmp_path_factory) -> Path:
+    """One in-process run over the corpus, copied by each test that changes it."""
+    scratch = tmp_path_factory.mktemp("first-run")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.chdir(scratch)
+        run_all(small_settings, copy_corpus(Path("in")), scratch / "out")
+    return scratch / "out"
+
+
 @pytest.fixture()
-def reference(small_settings, corpus, tmp_path) -> Path:
-    folder = tmp_path / "reference"
-    run_all(small_settings, corpus, folder)
-    return folder
+def reference(first_run, corpus, tmp_path) -> Path:
+    """A previous run over ``corpus`` (same files, same contents)."""
+    return Path(shutil.copytree(first_run, tmp_path / "reference"))
 
 
 def test_two_workers_write_the_same_tables_as_one(small_settings, corpus, reference, tmp_path):
