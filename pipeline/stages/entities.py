@@ -7,7 +7,6 @@ them), and everything later stages need from the parse is kept in ``tokens``.
 from __future__ import annotations
 
 from bisect import bisect_right
-from dataclasses import dataclass
 
 import pandas as pd
 import spacy
@@ -16,19 +15,17 @@ from spacy.tokens import Doc
 
 from pipeline.config import Settings
 from pipeline.engine import Stage
+from pipeline.mentions import Lexicons, Mention, add_entity_ruler, doc_mentions, resolve
 from pipeline.names import entity_key
 from pipeline.tables import DOCUMENTS, ENTITIES, SENTENCES, TOKENS
 
 
-@dataclass(frozen=True)
-class Mention:
-    start: int
-    end: int
-    label: str
-
-
-def load_model(settings: Settings) -> Language:
-    return spacy.load(settings.model_name)
+def load_model(settings: Settings) -> tuple[Language, Lexicons]:
+    """The model with the lexicon ruler before its statistical NER; nothing disabled."""
+    nlp = spacy.load(settings.model_name)
+    lexicons = Lexicons.from_file(settings.lexicon_path("entities", "lexicons"))
+    add_entity_ruler(nlp, lexicons)
+    return nlp, lexicons
 
 
 def make_doc(nlp: Language, text: str, sentence_starts: list[int]) -> Doc:
@@ -66,11 +63,8 @@ def token_rows(doc_id: str, doc: Doc, sent_ids: list[int], sentence_tokens: list
     ]
 
 
-def doc_mentions(doc: Doc) -> list[Mention]:
-    return [Mention(ent.start_char, ent.end_char, ent.label_) for ent in doc.ents]
-
-
-def entity_rows(doc_id: str, text: str, mentions: list[Mention], sent_ids: list[int], sent_starts: list[int]) -> list[tuple]:
+def entity_rows(doc_id: str, mentions: list[Mention], sent_ids: list[int], sent_starts: list[int]) -> list[tuple]:
+    """One tuple per mention, in ENTITIES column order, with canonical names and keys."""
     return [
         (
             doc_id,
@@ -78,16 +72,16 @@ def entity_rows(doc_id: str, text: str, mentions: list[Mention], sent_ids: list[
             sent_ids[max(bisect_right(sent_starts, mention.start) - 1, 0)],
             mention.start,
             mention.end,
-            text[mention.start : mention.end],
+            mention.text,
             mention.label,
-            text[mention.start : mention.end],
-            entity_key(mention.label, text[mention.start : mention.end]),
+            canonical,
+            entity_key(mention.label, canonical),
         )
-        for ent_id, mention in enumerate(mentions)
+        for ent_id, (mention, canonical) in enumerate(resolve(mentions))
     ]
 
 
-def extract(documents: pd.DataFrame, sentences: pd.DataFrame, nlp: Language, batch_size: int) -> dict[str, pd.DataFrame]:
+def extract(documents: pd.DataFrame, sentences: pd.DataFrame, nlp: Language, lexicons: Lexicons, batch_size: int) -> dict[str, pd.DataFrame]:
     """documents + sentences -> {"tokens": ..., "entities": ...}; one spaCy pass per document."""
     by_doc = {doc_id: group for doc_id, group in sentences.groupby("doc_id", sort=False)}
     work = [
@@ -102,7 +96,7 @@ def extract(documents: pd.DataFrame, sentences: pd.DataFrame, nlp: Language, bat
         docs = (make_doc(nlp, text, starts) for _, text, _, starts in work)
         for (doc_id, text, sent_ids, starts), doc in zip(work, nlp.pipe(docs, batch_size=batch_size)):
             tokens.extend(token_rows(doc_id, doc, sent_ids, token_indices(doc, starts)))
-            entities.extend(entity_rows(doc_id, text, doc_mentions(doc), sent_ids, starts))
+            entities.extend(entity_rows(doc_id, doc_mentions(doc, lexicons), sent_ids, starts))
     return {
         "tokens": pd.DataFrame(tokens, columns=TOKENS.column_names),
         "entities": pd.DataFrame(entities, columns=ENTITIES.column_names),
@@ -110,9 +104,9 @@ def extract(documents: pd.DataFrame, sentences: pd.DataFrame, nlp: Language, bat
 
 
 def _prepare(settings: Settings):
-    nlp = load_model(settings)
+    nlp, lexicons = load_model(settings)
     batch_size = settings.batch_size
-    return lambda frames: extract(frames["documents"], frames["sentences"], nlp, batch_size)
+    return lambda frames: extract(frames["documents"], frames["sentences"], nlp, lexicons, batch_size)
 
 
 STAGE = Stage(
