@@ -545,7 +545,7 @@ def run_stage(stage: Stage, settings: Settings, folder: Path, progress: Progress
         return report
 
     executor = executor or InProcess()
-    size = settings.docs_per_batch
+    size = partition_size(settings.docs_per_batch, len(doc_ids), executor.workers)
     upstream_offsets = {name: np.concatenate([[0], np.cumsum(counts)]).astype(np.int64) for name, counts in upstream_counts.items()}
     token = uuid.uuid4().hex
     part_folder = folder / PARTS_FOLDER / f"{stage.name}-{token}" if executor.part_files else None
@@ -592,6 +592,14 @@ def run_stage(stage: Stage, settings: Settings, folder: Path, progress: Progress
     _write_manifest(stage, folder, token, doc_ids, fingerprints, rows)
     report.seconds = time.perf_counter() - started
     return report
+
+
+def partition_size(docs_per_batch: int, documents: int, workers: int) -> int:
+    """Documents per partition: at most ``docs_per_batch``, and small enough that every
+    worker gets several partitions (a small corpus would otherwise keep one worker idle)."""
+    if workers <= 1:
+        return docs_per_batch
+    return max(1, min(docs_per_batch, -(-documents // (workers * 4))))
 
 
 def _fingerprints(stage: Stage, settings: Settings, doc_ids: list[str], manifests: dict[str, Manifest | None]) -> list[str | None]:
