@@ -27,8 +27,8 @@ InputOption = Annotated[
 OutputOption = Annotated[Optional[Path], typer.Option("--output", "-o", help="Folder of the Parquet tables; default: outputs/.")]
 ConfigOption = Annotated[Optional[Path], typer.Option("--config", "-c", help="Settings (.toml or .yaml) merged over configs/default.toml.")]
 QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="Print only the summary line.")]
-WorkersOption = Annotated[Optional[int], typer.Option("--workers", help="Worker processes for the table stages; 0 = the machine's cores; default: [engine] workers.")]
-EngineOption = Annotated[Optional[str], typer.Option("--engine", help="local (this machine) or dask; default: [engine] kind.")]
+WorkersOption = Annotated[Optional[int], typer.Option("--workers", help="Worker processes for the table stages; 0 = the machine's cores; default: engine.workers in the config.")]
+EngineOption = Annotated[Optional[str], typer.Option("--engine", help="local (this machine) or dask; default: engine.kind in the config.")]
 SchedulerOption = Annotated[Optional[str], typer.Option("--scheduler", help="Dask scheduler address (tcp://host:8786); without it --engine dask starts a local cluster.")]
 ForceOption = Annotated[bool, typer.Option("--force", help="Recompute every document, even those unchanged since the last run.")]
 

@@ -127,7 +127,8 @@ class RangeReader:
         self._cached: tuple[int, pa.Table] | None = None
 
     def _group(self, index: int) -> pa.Table:
-        # Partitions read forward, so the last decoded group is usually the one needed next.
+        # Documents keep their order from run to run, so the group needed next is
+        # usually the last one decoded; any order works, only slower.
         if self._cached is None or self._cached[0] != index:
             self._cached = (index, self._file.read_row_group(index, columns=self._columns))
         return self._cached[1]
@@ -507,17 +508,11 @@ def _upstream_stages(stage: Stage) -> list[str]:
     return list(dict.fromkeys(spec.stage for spec in stage.reads))
 
 
-def _decide(doc_ids: Sequence[str], fingerprints: Sequence[str | None], old: Manifest | None, force: bool, last_position: int = -1) -> tuple[list[bool], int]:
-    """Which documents to recompute: new, changed, or out of order relative to the old table
-    (old rows are read forward only). Also returns the old position of the last one kept."""
-    fresh: list[bool] = []
-    for doc_id, fingerprint in zip(doc_ids, fingerprints):
-        position = -1 if old is None or force or fingerprint is None else old.position.get(doc_id, -1)
-        keep = position > last_position and old.fingerprints[position] == fingerprint
-        fresh.append(not keep)
-        if keep:
-            last_position = position
-    return fresh, last_position
+def _decide(doc_ids: Sequence[str], fingerprints: Sequence[str | None], old: Manifest | None, force: bool) -> list[bool]:
+    """Which documents to recompute: new ones, changed ones, all of them when forced."""
+    if old is None or force:
+        return [True] * len(doc_ids)
+    return [fingerprint is None or doc_id not in old.position or old.fingerprints[old.position[doc_id]] != fingerprint for doc_id, fingerprint in zip(doc_ids, fingerprints)]
 
 
 def _nothing_changed(doc_ids: list[str], fresh: list[bool], old: Manifest | None) -> bool:
@@ -537,7 +532,7 @@ def run_stage(stage: Stage, settings: Settings, folder: Path, progress: Progress
     upstream_counts = _manifest_or_counts(upstream_specs, folder, doc_ids, manifests)
     fingerprints = _fingerprints(stage, settings, doc_ids, manifests)
     old = load_manifest(stage.name, folder)
-    fresh, _ = _decide(doc_ids, fingerprints, old, force)
+    fresh = _decide(doc_ids, fingerprints, old, force)
     report = StageReport(stage.name, carried=fresh.count(False))
     if _nothing_changed(doc_ids, fresh, old):
         report.rows = {spec.name: int(old.rows[spec.name].sum()) for spec in stage.writes if keyed(spec)}
@@ -653,13 +648,12 @@ def run_source_stage(stage: Stage, items: Iterable, settings: Settings, folder: 
     doc_ids: list[str] = []
     fingerprints: list[str | None] = []
     counts: dict[str, list[np.ndarray]] = {spec.name: [] for spec in keyed_specs}
-    last_position = -1
     try:
         for chunk in _chunks(items, settings.docs_per_batch):
             records = [item for item in chunk if _is_record(item)]
             record_ids = [record.doc_id for record in records]
             chunk_fingerprints = [record_fingerprint(record, key) for record in records]
-            fresh, last_position = _decide(record_ids, chunk_fingerprints, old, force, last_position)
+            fresh = _decide(record_ids, chunk_fingerprints, old, force)
             fresh_ids = [doc_id for doc_id, is_fresh in zip(record_ids, fresh) if is_fresh]
             fresh_items = [item for item in chunk if not _is_record(item)] + [record for record, is_fresh in zip(records, fresh) if is_fresh]
             outputs = prepared(stage, settings)({"records": fresh_items}) if fresh_items else {}
