@@ -679,8 +679,9 @@ def run_source_stage(stage: Stage, items: Iterable, settings: Settings, folder: 
     doc_ids = [doc_id for doc_id, ok in zip(doc_ids, accepted) if ok]
     fingerprints = [fingerprint for fingerprint, ok in zip(fingerprints, accepted) if ok]
     rows = {name: values[accepted] for name, values in rows.items()}
-    if report.documents == 0 and _same_documents(old, doc_ids, fingerprints):
-        # Nothing changed: the keyed tables and their manifest stay as they are.
+    if not force and _same_documents(old, doc_ids, fingerprints):
+        # The same documents as last time (records re-tried and rejected again change
+        # nothing): the keyed tables and their manifest stay as they are.
         for spec in keyed_specs:
             writers.pop(spec.name).abort()
             report.rows[spec.name] = int(rows[spec.name].sum())
