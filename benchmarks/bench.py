@@ -4,7 +4,8 @@ Builds a corpus of N articles (the labelled articles repeated under distinct ids
 measures, each in a fresh process: bare ``nlp.pipe`` of the full model over the cleaned
 texts; ``pipeline run`` end to end with 1 and with 2 workers; a re-run with nothing
 changed; and the peak memory (resident set of the process and its workers, sampled) at
-N and at 4N articles. Prints words per second and the ratios, writes outputs/bench.json.
+N and at 4N articles with 2 workers. Prints words per second and the ratios, writes
+outputs/bench.json.
 
 The machine may be shared: each timing is the best of ``--repeat`` runs.
 """
@@ -130,8 +131,10 @@ def main() -> None:
         two = best([pipeline_run(corpus, work / "two", workers=2, force=True) for _ in range(args.repeat)])
         print("unchanged re-run ...", flush=True)
         rerun = best([pipeline_run(corpus, work / "one", workers=1) for _ in range(max(args.repeat, 3))])
-        print(f"peak memory at 4N = {4 * args.articles} articles, 1 worker ...", flush=True)
-        four = pipeline_run(corpus_4n, work / "four", workers=1, force=True)
+        # Memory at 4N against the 2-worker run at N: the default (one worker per core),
+        # and the whole process tree, workers included.
+        print(f"peak memory at 4N = {4 * args.articles} articles, 2 workers ...", flush=True)
+        four = pipeline_run(corpus_4n, work / "four", workers=2, force=True)
 
     def wps(run: dict, scale: int = 1) -> float:
         return scale * n_words / run["seconds"]
@@ -149,11 +152,11 @@ def main() -> None:
         "end_to_end_vs_spacy_cpu": bare["cpu_seconds"] / one["cpu_seconds"],
         "two_workers_vs_one": wps(two) / wps(one),
         "unchanged_rerun_vs_full": rerun["seconds"] / one["seconds"],
-        "peak_memory_4n_vs_n": four["peak_tree_mb"] / one["peak_tree_mb"],
-        "words_per_second": {"bare_spacy": wps(bare), "one_worker": wps(one), "two_workers": wps(two), "unchanged_rerun": wps(rerun), "one_worker_4n": wps(four, 4)},
-        "cpu_seconds": {"bare_spacy_process": bare["cpu_seconds"], "one_worker": one["cpu_seconds"], "two_workers": two["cpu_seconds"], "unchanged_rerun": rerun["cpu_seconds"], "one_worker_4n": four["cpu_seconds"]},
-        "seconds": {"bare_spacy": bare["seconds"], "one_worker": one["seconds"], "two_workers": two["seconds"], "unchanged_rerun": rerun["seconds"], "one_worker_4n": four["seconds"]},
-        "peak_memory_mb": {"n": one["peak_tree_mb"], "4n": four["peak_tree_mb"], "two_workers_n": two["peak_tree_mb"]},
+        "peak_memory_4n_vs_n": four["peak_tree_mb"] / two["peak_tree_mb"],
+        "words_per_second": {"bare_spacy": wps(bare), "one_worker": wps(one), "two_workers": wps(two), "unchanged_rerun": wps(rerun), "two_workers_4n": wps(four, 4)},
+        "cpu_seconds": {"bare_spacy_process": bare["cpu_seconds"], "one_worker": one["cpu_seconds"], "two_workers": two["cpu_seconds"], "unchanged_rerun": rerun["cpu_seconds"], "two_workers_4n": four["cpu_seconds"]},
+        "seconds": {"bare_spacy": bare["seconds"], "one_worker": one["seconds"], "two_workers": two["seconds"], "unchanged_rerun": rerun["seconds"], "two_workers_4n": four["seconds"]},
+        "peak_memory_mb": {"n": two["peak_tree_mb"], "4n": four["peak_tree_mb"], "one_worker_n": one["peak_tree_mb"]},
         "stage_share_one_worker": {name: stage["seconds"] / stage_total for name, stage in one["stages"].items()},
         "stages": {"one_worker": one["stages"], "two_workers": two["stages"], "unchanged_rerun": rerun["stages"]},
     }
@@ -167,7 +170,7 @@ def main() -> None:
     print(f"  end-to-end / bare spaCy     {figures['end_to_end_vs_spacy']:.2f}  (target >= 0.80; on CPU time of whole processes {figures['end_to_end_vs_spacy_cpu']:.2f})")
     print(f"  2 workers / 1 worker        {figures['two_workers_vs_one']:.2f}  (target >= 1.70)")
     print(f"  unchanged re-run / full     {figures['unchanged_rerun_vs_full']:.3f} (target <= 0.05)")
-    print(f"  peak memory 4N / N          {figures['peak_memory_4n_vs_n']:.2f}  ({figures['peak_memory_mb']['4n']:.0f} / {figures['peak_memory_mb']['n']:.0f} MB; target <= 1.20)")
+    print(f"  peak memory 4N / N          {figures['peak_memory_4n_vs_n']:.2f}  ({figures['peak_memory_mb']['4n']:.0f} / {figures['peak_memory_mb']['n']:.0f} MB, 2 workers, whole process tree; target <= 1.20)")
     print("  share of time per stage (1 worker): " + ", ".join(f"{name} {share:.0%}" for name, share in figures["stage_share_one_worker"].items()))
     print(f"wrote {args.output}")
 

@@ -582,11 +582,19 @@ def run_stage(stage: Stage, settings: Settings, folder: Path, progress: Progress
     finally:
         if part_folder is not None:
             shutil.rmtree(part_folder, ignore_errors=True)
+            _remove_if_empty(part_folder.parent)
     rows = {name: _concat(values) for name, values in counts.items()}
     _commit(writers, report, started)
     _write_manifest(stage, folder, token, doc_ids, fingerprints, rows)
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _remove_if_empty(folder: Path) -> None:
+    try:
+        folder.rmdir()
+    except OSError:  # another stage's parts are still there
+        pass
 
 
 def partition_size(docs_per_batch: int, documents: int, workers: int) -> int:
