@@ -23,7 +23,7 @@ test: $(STAMP)
 clean-outputs:
 	rm -rf outputs
 
-# `make bench` (N=2000 articles by default: `make bench N=500`); writes outputs/bench.json.
-N ?= 2000
+# `make bench` (N=4000 articles by default: `make bench N=500`); writes outputs/bench.json.
+N ?= 4000
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench.py $(N)

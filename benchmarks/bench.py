@@ -108,7 +108,7 @@ def words(documents: Path) -> int:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("articles", nargs="?", type=int, default=2000, help="N, articles in the corpus (default 2000)")
+    parser.add_argument("articles", nargs="?", type=int, default=4000, help="N, articles in the corpus (default 4000)")
     parser.add_argument("--repeat", type=int, default=1, help="runs of each timing; the best is kept")
     parser.add_argument("--output", type=Path, default=ROOT / "outputs" / "bench.json")
     args = parser.parse_args()
