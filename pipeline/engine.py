@@ -381,6 +381,9 @@ def _result_tables(result: PartitionResult, stage: Stage) -> dict[str, pa.Table]
 
 
 class Executor(Protocol):
+    workers: int
+    part_files: bool  # partitions write part files instead of returning their tables
+
     def map(self, partitions: Iterable[Partition], expected: int) -> Iterator[PartitionResult]: ...
 
 
