@@ -9,7 +9,7 @@ PYTHON ?= python3
 EVAL_OUTPUT := outputs/eval
 GOLD        := --gold data/labelled/seeds.json --gold data/labelled/frtb-dev.json --gold data/raw/fr-timebank-dev
 
-.PHONY: setup all test eval clean-outputs
+.PHONY: setup all test eval bench clean-outputs
 
 setup: $(STAMP)
 
@@ -35,3 +35,8 @@ eval: $(STAMP)
 
 clean-outputs:
 	rm -rf outputs
+
+# `make bench` (N=4000 articles by default: `make bench N=500`); writes outputs/bench.json.
+N ?= 4000
+bench: $(STAMP)
+	$(BIN)/python benchmarks/bench.py $(N)

@@ -10,7 +10,7 @@ from rich.console import Console
 
 from pipeline.config import ConfigError, Settings, load_settings
 from pipeline.console import Display
-from pipeline.engine import Stage, StageReport, count_documents, run_source_stage, run_stage
+from pipeline.engine import Stage, StageReport, count_documents, open_executor, run_source_stage, run_stage, write_run_summary
 from pipeline.paths import FolderBusy, claim_output_folder
 from pipeline.readers import read_records
 from pipeline.stages import SOURCE_STAGE, TABLE_STAGES
@@ -32,6 +32,10 @@ OutputOption = Annotated[Optional[Path], typer.Option("--output", "-o", help="Fo
 ConfigOption = Annotated[Optional[Path], typer.Option("--config", "-c", help="Settings (.toml or .yaml) merged over configs/default.toml.")]
 QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bars, no summary table: print only the summary line.")]
 StrictOption = Annotated[bool, typer.Option("--strict", help="Fail (exit code 1) when any input is rejected; the tables are written all the same.")]
+WorkersOption = Annotated[Optional[int], typer.Option("--workers", help="Worker processes for the table stages; 0 = the machine's cores; default: engine.workers in the config.")]
+EngineOption = Annotated[Optional[str], typer.Option("--engine", help="local (this machine) or dask; default: engine.kind in the config.")]
+SchedulerOption = Annotated[Optional[str], typer.Option("--scheduler", help="Dask scheduler address (tcp://host:8786); without it --engine dask starts a local cluster.")]
+ForceOption = Annotated[bool, typer.Option("--force", help="Recompute every document, even those unchanged since the last run.")]
 
 # Exit codes: 0 the run completed (rejects are counted in the summary line); 1 nothing
 # could be processed, or a reject under --strict, or validation problems; 2 a usage
@@ -45,12 +49,16 @@ def _fail(message: str, code: int = EXIT_USAGE) -> None:
     raise typer.Exit(code=code)
 
 
-def _settings(config: Optional[Path]) -> Settings:
+def _settings(config: Optional[Path], workers: Optional[int] = None, engine: Optional[str] = None, scheduler: Optional[str] = None) -> Settings:
     try:
-        return load_settings(config)
+        settings = load_settings(config)
     except ConfigError as exc:
         _fail(str(exc))
         raise
+    chosen = {"workers": workers, "kind": engine, "scheduler": scheduler}
+    if engine not in (None, "local", "dask"):
+        _fail(f"--engine must be local or dask, not {engine!r}")
+    return settings.with_overrides({"engine": {key: value for key, value in chosen.items() if value is not None}})
 
 
 def _output(settings: Settings, output: Optional[Path]) -> Path:
@@ -63,7 +71,8 @@ def _output(settings: Settings, output: Optional[Path]) -> Path:
     return folder
 
 
-def _summarise(display: Display, reports: list[StageReport], started: float) -> None:
+def _summarise(display: Display, reports: list[StageReport], started: float, folder: Path) -> None:
+    write_run_summary(folder, reports)
     first = reports[0] if reports else None
     rejected = _rejected(reports)
     if first and first.stage == SOURCE_STAGE.name:
@@ -101,61 +110,89 @@ def _guarded(action: Callable[[], list[StageReport]]) -> list[StageReport]:
         raise
 
 
-def _run_source(settings: Settings, inputs: Optional[list[str]], folder: Path, display: Display) -> StageReport:
+def _run_source(settings: Settings, inputs: Optional[list[str]], folder: Path, display: Display, force: bool) -> StageReport:
     chosen = inputs or settings.raw["paths"]["input"]
     max_bytes = settings.section(SOURCE_STAGE.name).get("max_bytes")
     with display.progress(SOURCE_STAGE.name, total=None) as advance:
-        return run_source_stage(SOURCE_STAGE, read_records(chosen, max_bytes=max_bytes), settings, folder, progress=advance)
+        return run_source_stage(SOURCE_STAGE, read_records(chosen, max_bytes=max_bytes), settings, folder, progress=advance, force=force)
 
 
-def _run_table_stage(stage: Stage, settings: Settings, folder: Path, display: Display) -> StageReport:
+def _run_table_stage(stage: Stage, settings: Settings, folder: Path, display: Display, executor, force: bool) -> StageReport:
     # Without documents.parquet the engine raises the contract's own error.
     total = count_documents(folder) if table_path(DOCUMENTS, folder).exists() else None
     with display.progress(stage.name, total) as advance:
-        return run_stage(stage, settings, folder, progress=advance)
+        return run_stage(stage, settings, folder, progress=advance, executor=executor, force=force)
 
 
 @app.command(help=f"Run every stage in order: {', '.join([SOURCE_STAGE.name] + [s.name for s in TABLE_STAGES])}. Reads the inputs; writes every table.")
-def run(input: InputOption = None, output: OutputOption = None, config: ConfigOption = None, quiet: QuietOption = False, strict: StrictOption = False) -> None:
+def run(
+    input: InputOption = None,
+    output: OutputOption = None,
+    config: ConfigOption = None,
+    quiet: QuietOption = False,
+    strict: StrictOption = False,
+    workers: WorkersOption = None,
+    engine: EngineOption = None,
+    scheduler: SchedulerOption = None,
+    force: ForceOption = False,
+) -> None:
     started = time.perf_counter()
-    settings = _settings(config)
+    settings = _settings(config, workers, engine, scheduler)
     folder = _output(settings, output)
     display = Display(quiet)
 
     def everything() -> list[StageReport]:
-        reports = [_run_source(settings, input, folder, display)]
-        reports += [_run_table_stage(stage, settings, folder, display) for stage in TABLE_STAGES]
+        reports = [_run_source(settings, input, folder, display, force)]
+        with open_executor(settings) as executor:
+            reports += [_run_table_stage(stage, settings, folder, display, executor, force) for stage in TABLE_STAGES]
         return reports
 
     reports = _guarded(everything)
-    _summarise(display, reports, started)
+    _summarise(display, reports, started, folder)
     _check_outcome(reports, strict)
 
 
 @app.command(name=SOURCE_STAGE.name, help=SOURCE_STAGE.description)
-def clean_command(input: InputOption = None, output: OutputOption = None, config: ConfigOption = None, quiet: QuietOption = False, strict: StrictOption = False) -> None:
+def clean_command(
+    input: InputOption = None,
+    output: OutputOption = None,
+    config: ConfigOption = None,
+    quiet: QuietOption = False,
+    strict: StrictOption = False,
+    force: ForceOption = False,
+) -> None:
     started = time.perf_counter()
     settings = _settings(config)
     folder = _output(settings, output)
     display = Display(quiet)
-    reports = _guarded(lambda: [_run_source(settings, input, folder, display)])
-    _summarise(display, reports, started)
+    reports = _guarded(lambda: [_run_source(settings, input, folder, display, force)])
+    _summarise(display, reports, started, folder)
     _check_outcome(reports, strict)
 
 
 def _table_command(stage: Stage) -> Callable[..., None]:
-    def command(output: OutputOption = None, config: ConfigOption = None, quiet: QuietOption = False, strict: StrictOption = False) -> None:
+    def command(
+        output: OutputOption = None,
+        config: ConfigOption = None,
+        quiet: QuietOption = False,
+        strict: StrictOption = False,
+        workers: WorkersOption = None,
+        engine: EngineOption = None,
+        scheduler: SchedulerOption = None,
+        force: ForceOption = False,
+    ) -> None:
         started = time.perf_counter()
-        settings = _settings(config)
+        settings = _settings(config, workers, engine, scheduler)
         folder = _output(settings, output)
         display = Display(quiet)
 
         def checked_run() -> list[StageReport]:
             check_upstream(stage, folder, (SOURCE_STAGE, *TABLE_STAGES))
-            return [_run_table_stage(stage, settings, folder, display)]
+            with open_executor(settings) as executor:
+                return [_run_table_stage(stage, settings, folder, display, executor, force)]
 
         reports = _guarded(checked_run)
-        _summarise(display, reports, started)
+        _summarise(display, reports, started, folder)
         _check_outcome(reports, strict)
 
     reads = ", ".join(spec.file_name for spec in stage.reads)

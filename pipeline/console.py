@@ -51,7 +51,7 @@ class Display:
             yield lambda documents: bar.advance(task, documents)
 
     def summary(self, reports: list[StageReport], line: str) -> None:
-        """One row per stage (documents, rows written per table, rejects, seconds), then ``line``."""
+        """One row per stage (documents processed and carried over unchanged, rows written per table, rejects, seconds), then ``line``."""
         if not self.quiet and reports:
             self.console.print(summary_table(reports))
         self.console.print(line, highlight=False, markup=False, soft_wrap=True)
@@ -61,10 +61,11 @@ def summary_table(reports: list[StageReport]) -> Table:
     table = Table(title="Stages", title_justify="left")
     table.add_column("stage")
     table.add_column("documents", justify="right")
+    table.add_column("unchanged", justify="right")
     table.add_column("rows written")
     table.add_column("rejects", justify="right")
     table.add_column("seconds", justify="right")
     for report in reports:
         written = ", ".join(f"{name} {count}" for name, count in report.rows.items() if name != "rejects")
-        table.add_row(report.stage, str(report.documents), written, str(report.rows.get("rejects", 0)), f"{report.seconds:.1f}")
+        table.add_row(report.stage, str(report.documents), str(report.carried), written, str(report.rows.get("rejects", 0)), f"{report.seconds:.1f}")
     return table

@@ -1,27 +1,72 @@
-"""How a stage runs over many documents: streaming batches in document order.
+"""How a stage runs over many documents: batches, workers, Dask, incremental skip.
 
 Stages own *what* (plain functions from DataFrames to DataFrames); the engine owns
-*how*: reading upstream tables batch by batch, handing each batch to the stage's
-worker function, and writing the results as row groups of an atomically committed
-table. Every table is kept in the document order of ``documents.parquet`` so that
-upstream tables can be streamed side by side without loading them whole.
+*how*. A table stage runs over *partitions*: consecutive documents of
+``documents.parquet`` (``[engine] docs_per_batch`` of them). A partition task reads its
+own rows from Parquet (documents, upstream tables, and the previous version of the
+stage's tables for documents it can carry over), calls the stage function on the
+documents that changed, and hands back its slice of every output table in document
+order. The same task runs in this process, in a pool of worker processes, or on Dask
+workers; results are written in partition order, so every engine writes the same rows
+in the same order.
+
+Incremental re-runs: each stage keeps a manifest ``_state/<stage>.parquet`` next to its
+tables, one row per document: a fingerprint of everything the stage's output for that
+document depends on, and the document's row count in each table. The clean stage's
+fingerprint hashes the raw record, the stage's settings and version; a later stage's
+hashes the fingerprints of its upstream stages for that document plus its own settings
+and version. A document whose fingerprint is unchanged is carried over from the previous
+table instead of recomputed. Tables carry a random ``run_token`` in their metadata, and
+the manifest names the token of each table it describes: a manifest whose tokens do not
+match the tables (a crash between the two commits) is ignored, so it never claims work
+the tables do not hold.
 """
 from __future__ import annotations
 
+import hashlib
+import json
+import os
+import shutil
+import threading
 import time
-from dataclasses import dataclass, field
+import uuid
+from collections import deque
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field
+from multiprocessing import get_context
 from pathlib import Path
-from typing import Callable, Iterable, Iterator
+from typing import Any, Callable, Iterable, Iterator, Protocol, Sequence
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
 import pyarrow.parquet as pq
 
 from pipeline.config import Settings
 from pipeline.failures import FAILED, isolate_failures, record_stage_rejects
-from pipeline.tables import DOCUMENTS, TableSpec, TableWriter, check_schema, documents_fingerprint, table_path
+from pipeline.tables import (
+    DOCUMENTS,
+    Column,
+    TableError,
+    TableSpec,
+    TABLES,
+    TableWriter,
+    check_schema,
+    documents_fingerprint,
+    read_metadata,
+    table_path,
+    to_arrow,
+)
 
 Frames = dict[str, pd.DataFrame]
 BatchFunction = Callable[[Frames], Frames]
+Progress = Callable[[int], None]
+
+STATE_FOLDER = "_state"
+PARTS_FOLDER = "_parts"
+# Partitions queued per worker: enough to keep workers busy, few enough to bound memory.
+IN_FLIGHT_PER_WORKER = 2
 
 
 @dataclass(frozen=True)
@@ -40,108 +85,660 @@ class Stage:
 @dataclass
 class StageReport:
     stage: str
-    documents: int = 0
+    documents: int = 0  # documents the stage function processed
     rows: dict[str, int] = field(default_factory=dict)
     seconds: float = 0.0
+    carried: int = 0  # documents carried over unchanged from the previous run
 
 
-class DocStream:
-    """Rows of one table, in file order, handed out document by document."""
-
-    def __init__(self, spec: TableSpec, folder: Path, columns: list[str] | None = None):
-        parquet = check_schema(spec, table_path(spec, folder))
-        self._batches = parquet.iter_batches(columns=columns, batch_size=8192)
-        self._pending: pd.DataFrame | None = None
-        self.spec = spec
-
-    def _fill(self) -> bool:
-        for batch in self._batches:
-            frame = batch.to_pandas()
-            if len(frame):
-                self._pending = frame if self._pending is None or not len(self._pending) else pd.concat([self._pending, frame], ignore_index=True)
-                return True
-        return False
-
-    def take(self, doc_ids: list[str]) -> pd.DataFrame:
-        """All rows of these documents, which must come next in the file."""
-        wanted = set(doc_ids)
-        parts: list[pd.DataFrame] = []
-        while True:
-            if self._pending is None or not len(self._pending):
-                if not self._fill():
-                    break
-            pending = self._pending
-            inside = pending["doc_id"].isin(wanted).to_numpy()
-            if inside.all():
-                parts.append(pending)
-                self._pending = None
-                continue
-            first_outside = int((~inside).argmax())
-            parts.append(pending.iloc[:first_outside])
-            self._pending = pending.iloc[first_outside:].reset_index(drop=True)
-            break
-        if not parts:
-            return pd.DataFrame(columns=self.spec.column_names)
-        return pd.concat(parts, ignore_index=True)
+RUN_SUMMARY = "last_run.json"
 
 
-def document_batches(folder: Path, size: int, columns: list[str] | None = None) -> Iterator[pd.DataFrame]:
-    parquet = check_schema(DOCUMENTS, table_path(DOCUMENTS, folder))
-    for batch in parquet.iter_batches(batch_size=size, columns=columns):
-        yield batch.to_pandas()
-
-
-def run_stage(stage: Stage, settings: Settings, folder: Path, progress: Callable[[int], None] | None = None) -> StageReport:
-    """Run one table stage over every document of ``folder``/documents.parquet."""
-    started = time.perf_counter()
-    report = StageReport(stage.name)
-    function = isolate_failures(stage.name, stage.writes, stage.prepare(settings))
-    failed: list[pd.DataFrame] = []
-    upstream = [spec for spec in stage.reads if spec is not DOCUMENTS]
-    streams = {spec.name: DocStream(spec, folder) for spec in upstream}
-    writers = _open_writers(stage, settings, folder)
-    try:
-        for documents in document_batches(folder, settings.docs_per_batch):
-            doc_ids = documents["doc_id"].tolist()
-            frames: Frames = {"documents": documents}
-            frames.update({name: stream.take(doc_ids) for name, stream in streams.items()})
-            outputs = function(frames)
-            failed.append(outputs[FAILED])
-            _write_outputs(writers, outputs)
-            report.documents += len(documents)
-            if progress:
-                progress(len(documents))
-    except BaseException:
-        _abort(writers)
-        raise
-    report = _commit(writers, report, started)
-    report.rows["rejects"] = record_stage_rejects(folder, stage.name, failed)
-    return report
+def write_run_summary(folder: Path, reports: list[StageReport]) -> Path:
+    """The last command's per-stage figures as JSON, for programs (the benchmark) that
+    should not parse what the console shows."""
+    path = Path(folder) / STATE_FOLDER / RUN_SUMMARY
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f".{path.name}.tmp")
+    temporary.write_text(json.dumps([asdict(report) for report in reports], indent=1), encoding="utf-8")
+    os.replace(temporary, path)
+    return path
 
 
 def count_documents(folder: Path) -> int:
     return pq.ParquetFile(table_path(DOCUMENTS, folder)).metadata.num_rows
 
 
-def run_source_stage(stage: Stage, items: Iterable, settings: Settings, folder: Path, progress: Callable[[int], None] | None = None) -> StageReport:
+# --------------------------------------------------------------------------- prepare, once per process
+
+_PREPARED: dict[tuple[str, str, str], BatchFunction] = {}
+_PREPARE_LOCK = threading.Lock()
+
+
+def prepared(stage: Stage, settings: Settings) -> BatchFunction:
+    """The stage's batch function, built once per process (and per stage settings)."""
+    key = (stage.name, stage.version, settings.stage_fingerprint(stage.name))
+    with _PREPARE_LOCK:
+        if key not in _PREPARED:
+            # A document that makes the stage fail becomes a reject; the others go on.
+            _PREPARED[key] = isolate_failures(stage.name, stage.writes, stage.prepare(settings))
+        return _PREPARED[key]
+
+
+# --------------------------------------------------------------------------- reading row ranges
+
+
+def keyed(spec: TableSpec) -> bool:
+    """Tables whose every row belongs to a document; those are carried over per document."""
+    return any(column.name == "doc_id" and not column.nullable for column in spec.columns)
+
+
+class RangeReader:
+    """Row ranges of a Parquet file, decoding only the row groups they touch."""
+
+    def __init__(self, path: Path, columns: list[str] | None = None):
+        self._file = pq.ParquetFile(path)
+        self._columns = columns
+        sizes = [self._file.metadata.row_group(i).num_rows for i in range(self._file.num_row_groups)]
+        self._starts = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64)
+        self._cached: tuple[int, pa.Table] | None = None
+
+    def _group(self, index: int) -> pa.Table:
+        # Documents keep their order from run to run, so the group needed next is
+        # usually the last one decoded; any order works, only slower.
+        if self._cached is None or self._cached[0] != index:
+            self._cached = (index, self._file.read_row_group(index, columns=self._columns))
+        return self._cached[1]
+
+    def read(self, start: int, stop: int) -> pa.Table:
+        if stop <= start:
+            return self._file.schema_arrow.empty_table().select(self._columns) if self._columns else self._file.schema_arrow.empty_table()
+        first = int(np.searchsorted(self._starts, start, side="right")) - 1
+        last = int(np.searchsorted(self._starts, stop, side="left")) - 1
+        pieces = []
+        for index in range(first, last + 1):
+            offset = int(self._starts[index])
+            group = self._group(index)
+            lo, hi = max(start - offset, 0), min(stop - offset, group.num_rows)
+            pieces.append(group.slice(lo, hi - lo))
+        return pa.concat_tables(pieces)
+
+
+# --------------------------------------------------------------------------- manifests
+
+
+def manifest_spec(stage: Stage) -> TableSpec:
+    counts = tuple(Column(f"rows_{spec.name}", pa.int32(), f"Rows of this document in {spec.file_name}", "12") for spec in stage.writes if keyed(spec))
+    return TableSpec(
+        f"{STATE_FOLDER}_{stage.name}",
+        stage.name,
+        f"Per-document state of the {stage.name} stage, for incremental re-runs.",
+        (
+            Column("doc_id", pa.string(), "Document identifier", "a12"),
+            Column("fingerprint", pa.string(), "Hash of the stage's inputs for this document, settings and version", "3f2a…", nullable=True),
+            *counts,
+        ),
+    )
+
+
+@dataclass
+class Manifest:
+    """What a stage wrote for each document, in table order."""
+
+    doc_ids: list[str]
+    fingerprints: list[str | None]
+    rows: dict[str, np.ndarray]  # table name -> rows per document
+
+    def __post_init__(self) -> None:
+        self.position = {doc_id: index for index, doc_id in enumerate(self.doc_ids)}
+        self.offsets = {name: np.concatenate([[0], np.cumsum(counts)]).astype(np.int64) for name, counts in self.rows.items()}
+
+    def row_range(self, table: str, first: int, stop: int) -> tuple[int, int]:
+        """Rows of ``table`` holding documents ``first`` to ``stop - 1``."""
+        return int(self.offsets[table][first]), int(self.offsets[table][stop])
+
+
+def _token_key(table: str) -> str:
+    return f"run_token:{table}"
+
+
+def manifest_path(stage_name: str, folder: Path) -> Path:
+    return Path(folder) / STATE_FOLDER / f"{stage_name}.parquet"
+
+
+def load_manifest(stage_name: str, folder: Path) -> Manifest | None:
+    """A stage's manifest, or None when absent or not describing the tables on disk."""
+    path = manifest_path(stage_name, folder)
+    if not path.exists():
+        return None
+    try:
+        meta = read_metadata(path)
+        frame = pq.read_table(path).to_pandas()
+        tables = [column.removeprefix("rows_") for column in frame.columns if column.startswith("rows_")]
+        for name in tables:
+            table = table_path(TABLES[name], folder)
+            if not table.exists() or read_metadata(table).get("run_token") != meta.get(_token_key(name)):
+                return None
+    except (OSError, KeyError, pa.ArrowException):
+        return None
+    fingerprints = [None if pd.isna(value) else value for value in frame["fingerprint"]]
+    return Manifest(frame["doc_id"].tolist(), fingerprints, {name: frame[f"rows_{name}"].to_numpy(np.int64) for name in tables})
+
+
+def _manifest_or_counts(specs: Sequence[TableSpec], folder: Path, doc_ids: list[str], manifests: dict[str, Manifest | None]) -> dict[str, np.ndarray]:
+    """Rows per document of upstream tables, from their manifest or, lacking one, from the table."""
+    counts: dict[str, np.ndarray] = {}
+    for spec in specs:
+        manifest = manifests.get(spec.stage)
+        if manifest is not None and spec.name in manifest.rows:
+            if manifest.doc_ids != doc_ids:
+                raise TableError(f"{table_path(spec, folder)}: out of date with documents.parquet; run `pipeline {spec.stage}` first")
+            counts[spec.name] = manifest.rows[spec.name]
+        else:
+            counts[spec.name] = _count_rows(spec, folder, doc_ids)
+    return counts
+
+
+def _count_rows(spec: TableSpec, folder: Path, doc_ids: list[str]) -> np.ndarray:
+    parquet = check_schema(spec, table_path(spec, folder))
+    column = parquet.read(columns=["doc_id"]).column("doc_id").to_pandas()
+    return _rows_per_document(column, doc_ids, str(table_path(spec, folder)))
+
+
+def _rows_per_document(doc_id_column: pd.Series, doc_ids: list[str], what: str) -> np.ndarray:
+    """Rows per document of a column of doc_ids, which must follow ``doc_ids``' order."""
+    position = {doc_id: index for index, doc_id in enumerate(doc_ids)}
+    positions = doc_id_column.map(position)
+    if positions.isna().any() or (np.diff(positions.to_numpy(np.int64)) < 0).any():
+        raise TableError(f"{what}: rows are not in the document order of documents.parquet; rebuild it")
+    return np.bincount(positions.to_numpy(np.int64), minlength=len(doc_ids))
+
+
+def _hash(*parts: str) -> str:
+    return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()[:24]
+
+
+def stage_key(stage: Stage, settings: Settings) -> str:
+    return f"{stage.name}:{stage.version}:{settings.stage_fingerprint(stage.name)}"
+
+
+def record_fingerprint(record: Any, key: str) -> str:
+    return _hash(key, json.dumps(asdict(record), sort_keys=True, ensure_ascii=False, default=str))
+
+
+# --------------------------------------------------------------------------- partitions
+
+
+@dataclass(frozen=True)
+class Partition:
+    """One task: consecutive documents, which of them to recompute, where their rows are."""
+
+    index: int
+    stage: Stage
+    settings: Settings
+    folder: str
+    doc_range: tuple[int, int]  # rows of documents.parquet
+    doc_ids: tuple[str, ...]
+    fresh: tuple[bool, ...]
+    upstream: dict[str, tuple[int, int]]  # upstream table -> row range of these documents
+    carried: dict[str, tuple[tuple[int, int], ...]]  # own keyed table -> old row range per document
+    part_folder: str | None = None  # set: write the output as part files there (Dask)
+
+
+@dataclass
+class PartitionResult:
+    index: int
+    documents: int
+    processed: int
+    counts: dict[str, np.ndarray]  # keyed table -> rows per document of the partition
+    tables: dict[str, pa.Table] | None = None
+    parts: dict[str, str] | None = None
+    failed: pd.DataFrame | None = None  # reject rows of the documents the stage failed on
+
+
+_READERS = threading.local()
+
+
+def _reader(path: Path, columns: list[str] | None = None) -> RangeReader:
+    """One reader per file and thread, so a worker decodes each row group once."""
+    cache = getattr(_READERS, "cache", None)
+    if cache is None:
+        cache = _READERS.cache = {}
+    # A rewritten table is a new inode (renamed into place) while the old one is held open.
+    status = os.stat(path)
+    key = (str(path), status.st_ino, status.st_mtime_ns, tuple(columns or ()))
+    if key not in cache:
+        if len(cache) >= 16:
+            cache.clear()
+        cache[key] = RangeReader(path, columns)
+    return cache[key]
+
+
+def run_partition(partition: Partition) -> PartitionResult:
+    """Compute one partition: the stage function on fresh documents, old rows for the rest."""
+    folder = Path(partition.folder)
+    stage = partition.stage
+    fresh_ids = [doc_id for doc_id, fresh in zip(partition.doc_ids, partition.fresh) if fresh]
+    outputs: dict[str, pa.Table] = {}
+    failed = None
+    if fresh_ids:
+        wanted = set(fresh_ids)
+        frames: Frames = {}
+        for spec in stage.reads:
+            rows = partition.doc_range if spec.name == DOCUMENTS.name else partition.upstream[spec.name]
+            frame = _reader(table_path(spec, folder)).read(*rows).to_pandas()
+            if len(fresh_ids) < len(partition.doc_ids):
+                frame = frame[frame["doc_id"].isin(wanted)].reset_index(drop=True)
+            frames[spec.name] = frame
+        result = prepared(stage, partition.settings)(frames)
+        outputs = {spec.name: to_arrow(spec, result[spec.name]) for spec in stage.writes}
+        failed = result[FAILED]
+    tables: dict[str, pa.Table] = {}
+    counts: dict[str, np.ndarray] = {}
+    for spec in stage.writes:
+        fresh_table = outputs.get(spec.name, spec.schema.empty_table())
+        if keyed(spec):
+            old = _reader(table_path(spec, folder)) if not all(partition.fresh) else None
+            fresh_table, counts[spec.name] = merge_rows(spec, partition.fresh, fresh_ids, fresh_table, partition.carried.get(spec.name, ()), old, stage.name)
+        tables[spec.name] = fresh_table
+    result = PartitionResult(partition.index, len(partition.doc_ids), len(fresh_ids), counts, failed=failed)
+    if partition.part_folder is None:
+        result.tables = tables
+    else:
+        result.parts = {spec.name: _write_part(spec, tables[spec.name], Path(partition.part_folder), partition.index) for spec in stage.writes}
+    return result
+
+
+def merge_rows(
+    spec: TableSpec,
+    fresh: Sequence[bool],
+    fresh_ids: list[str],
+    fresh_table: pa.Table,
+    carried: Sequence[tuple[int, int]],
+    old: RangeReader | None,
+    stage_name: str,
+) -> tuple[pa.Table, np.ndarray]:
+    """Rows of one table for a run of documents, in their order: fresh rows, and old rows
+    (``carried[i]``, a row range of the old table) for the documents not recomputed.
+    Returns the table and the number of rows of each document."""
+    fresh_counts = _rows_per_document(fresh_table.column("doc_id").to_pandas(), fresh_ids, f"stage {stage_name}, table {spec.name}")
+    if len(fresh_ids) == len(fresh):
+        return fresh_table, fresh_counts
+    fresh_offsets = np.concatenate([[0], np.cumsum(fresh_counts)]).astype(np.int64)
+    pieces: list[pa.Table] = []
+    counts = np.zeros(len(fresh), dtype=np.int64)
+    next_fresh = 0
+    for index, is_fresh in enumerate(fresh):
+        if is_fresh:
+            start, stop = fresh_offsets[next_fresh], fresh_offsets[next_fresh + 1]
+            piece = fresh_table.slice(int(start), int(stop - start))
+            next_fresh += 1
+        else:
+            piece = old.read(*carried[index]).cast(fresh_table.schema)
+        counts[index] = piece.num_rows
+        pieces.append(piece)
+    return (pa.concat_tables(pieces) if pieces else fresh_table), counts
+
+
+def _write_part(spec: TableSpec, table: pa.Table, part_folder: Path, index: int) -> str:
+    path = part_folder / f"{spec.name}-{index:08d}.parquet"
+    pq.write_table(table, path, compression="zstd")
+    return str(path)
+
+
+def _result_tables(result: PartitionResult, stage: Stage) -> dict[str, pa.Table]:
+    if result.tables is not None:
+        return result.tables
+    tables = {}
+    for spec in stage.writes:
+        part = Path(result.parts[spec.name])
+        tables[spec.name] = pq.read_table(part).cast(spec.schema)
+        part.unlink()
+    return tables
+
+
+# --------------------------------------------------------------------------- executors
+
+
+class Executor(Protocol):
+    workers: int
+    part_files: bool  # partitions write part files instead of returning their tables
+
+    def map(self, partitions: Iterable[Partition], expected: int) -> Iterator[PartitionResult]: ...
+
+
+class InProcess:
+    """Runs partitions one after the other in this process."""
+
+    workers = 1
+    part_files = False
+
+    def map(self, partitions: Iterable[Partition], expected: int) -> Iterator[PartitionResult]:
+        return (run_partition(partition) for partition in partitions)
+
+
+def _ordered(submit: Callable[[Partition], Any], partitions: Iterable[Partition], in_flight: int) -> Iterator[PartitionResult]:
+    """Results in submission order, with at most ``in_flight`` partitions queued or running."""
+    pending: deque = deque()
+    for partition in partitions:
+        pending.append(submit(partition))
+        if len(pending) >= in_flight:
+            yield pending.popleft().result()
+    while pending:
+        yield pending.popleft().result()
+
+
+# BLAS and OpenMP pools default to one thread per core; with one worker per core that
+# oversubscribes the machine, so each worker process keeps to one thread.
+THREAD_LIMITS = {name: "1" for name in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "BLIS_NUM_THREADS", "NUMEXPR_NUM_THREADS")}
+
+
+@contextmanager
+def _environment(values: dict[str, str]) -> Iterator[None]:
+    """Set environment variables for child processes started inside the block."""
+    saved = {name: os.environ.get(name) for name in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+
+class ProcessPool:
+    """Runs partitions in worker processes; each worker prepares a stage once.
+
+    Started on first use and kept for every stage of the run. A stage with a single
+    partition to compute runs in this process instead: starting workers and loading a
+    model in each would cost more than it saves.
+    """
+
+    part_files = False
+
+    def __init__(self, workers: int):
+        self.workers = workers
+        self._pool: ProcessPoolExecutor | None = None
+
+    def map(self, partitions: Iterable[Partition], expected: int) -> Iterator[PartitionResult]:
+        if expected <= 1:
+            return InProcess().map(partitions, expected)
+        if self._pool is None:
+            # spawn: forking a process that already runs Arrow's threads is unsafe.
+            with _environment(THREAD_LIMITS):
+                self._pool = ProcessPoolExecutor(self.workers, mp_context=get_context("spawn"))
+        pool = self._pool
+        return _ordered(lambda partition: pool.submit(run_partition, partition), partitions, self.workers * IN_FLIGHT_PER_WORKER)
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(cancel_futures=True)
+
+
+class DaskEngine:
+    """Runs partitions on Dask workers, which read and write Parquet themselves.
+
+    The output folder must be on a file system the workers share with this process.
+    """
+
+    part_files = True
+
+    def __init__(self, scheduler: str, workers: int):
+        from dask.distributed import Client, LocalCluster
+
+        self._cluster = None
+        if scheduler:
+            self._client = Client(scheduler)
+        else:
+            with _environment(THREAD_LIMITS):
+                self._cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None)
+            self._client = Client(self._cluster)
+        self.workers = max(len(self._client.scheduler_info().get("workers", {})), 1)
+
+    def map(self, partitions: Iterable[Partition], expected: int) -> Iterator[PartitionResult]:
+        client = self._client
+        return _ordered(lambda partition: client.submit(run_partition, partition, pure=False), partitions, self.workers * IN_FLIGHT_PER_WORKER)
+
+    def close(self) -> None:
+        self._client.close()
+        if self._cluster is not None:
+            self._cluster.close()
+
+
+@contextmanager
+def open_executor(settings: Settings) -> Iterator[Executor]:
+    """The executor that ``[engine]`` asks for: local (in process or a pool) or Dask."""
+    kind = str(settings.raw["engine"].get("kind", "local"))
+    if kind == "dask":
+        executor: Any = DaskEngine(str(settings.raw["engine"].get("scheduler", "")), settings.workers)
+    elif kind == "local":
+        executor = ProcessPool(settings.workers) if settings.workers > 1 else InProcess()
+    else:
+        raise TableError(f"[engine] kind must be local or dask, not {kind!r}")
+    try:
+        yield executor
+    finally:
+        if hasattr(executor, "close"):
+            executor.close()
+
+
+# --------------------------------------------------------------------------- table stages
+
+
+def _upstream_stages(stage: Stage) -> list[str]:
+    return list(dict.fromkeys(spec.stage for spec in stage.reads))
+
+
+def _decide(doc_ids: Sequence[str], fingerprints: Sequence[str | None], old: Manifest | None, force: bool) -> list[bool]:
+    """Which documents to recompute: new ones, changed ones, all of them when forced."""
+    if old is None or force:
+        return [True] * len(doc_ids)
+    return [fingerprint is None or doc_id not in old.position or old.fingerprints[old.position[doc_id]] != fingerprint for doc_id, fingerprint in zip(doc_ids, fingerprints)]
+
+
+def _nothing_changed(doc_ids: list[str], fresh: list[bool], old: Manifest | None) -> bool:
+    return old is not None and not any(fresh) and old.doc_ids == doc_ids
+
+
+def run_stage(stage: Stage, settings: Settings, folder: Path, progress: Progress | None = None, *, executor: Executor | None = None, force: bool = False) -> StageReport:
+    """Run one table stage over every document of ``folder``/documents.parquet."""
+    started = time.perf_counter()
+    folder = Path(folder)
+    documents = check_schema(DOCUMENTS, table_path(DOCUMENTS, folder))
+    doc_ids = documents.read(columns=["doc_id"]).column("doc_id").to_pylist()
+    upstream_specs = [spec for spec in stage.reads if spec.name != DOCUMENTS.name]
+    for spec in upstream_specs:
+        check_schema(spec, table_path(spec, folder))
+    manifests = {name: load_manifest(name, folder) for name in _upstream_stages(stage)}
+    upstream_counts = _manifest_or_counts(upstream_specs, folder, doc_ids, manifests)
+    fingerprints = _fingerprints(stage, settings, doc_ids, manifests)
+    old = load_manifest(stage.name, folder)
+    fresh = _decide(doc_ids, fingerprints, old, force)
+    report = StageReport(stage.name, carried=fresh.count(False))
+    if _nothing_changed(doc_ids, fresh, old):
+        report.rows = {spec.name: int(old.rows[spec.name].sum()) for spec in stage.writes if keyed(spec)}
+        report.seconds = time.perf_counter() - started
+        return report
+
+    executor = executor or InProcess()
+    size = partition_size(settings.docs_per_batch, len(doc_ids), executor.workers)
+    upstream_offsets = {name: np.concatenate([[0], np.cumsum(counts)]).astype(np.int64) for name, counts in upstream_counts.items()}
+    token = uuid.uuid4().hex
+    part_folder = folder / PARTS_FOLDER / f"{stage.name}-{token}" if executor.part_files else None
+    if part_folder is not None:
+        part_folder.mkdir(parents=True)
+
+    def partitions() -> Iterator[Partition]:
+        for index, first in enumerate(range(0, len(doc_ids), size)):
+            stop = min(first + size, len(doc_ids))
+            flags = tuple(fresh[first:stop])
+            yield Partition(
+                index=index,
+                stage=stage,
+                settings=settings,
+                folder=str(folder),
+                doc_range=(first, stop),
+                doc_ids=tuple(doc_ids[first:stop]),
+                fresh=flags,
+                upstream={name: (int(offsets[first]), int(offsets[stop])) for name, offsets in upstream_offsets.items()},
+                carried={spec.name: _carried_ranges(spec, old, doc_ids[first:stop], flags) for spec in stage.writes if keyed(spec)},
+                part_folder=str(part_folder) if part_folder else None,
+            )
+
+    # Partitions with nothing to recompute are cheap: only count the others.
+    expected = sum(1 for first in range(0, len(doc_ids), size) if any(fresh[first : first + size]))
+    writers = _open_writers(stage, settings, folder, token)
+    counts: dict[str, list[np.ndarray]] = {spec.name: [] for spec in stage.writes if keyed(spec)}
+    failed: list[pd.DataFrame] = []
+    try:
+        for result in executor.map(partitions(), expected):
+            _write_outputs(writers, _result_tables(result, stage))
+            failed.append(result.failed)
+            for name, values in result.counts.items():
+                counts[name].append(values)
+            report.documents += result.processed
+            if progress:
+                progress(result.documents)
+    except BaseException:
+        _abort(writers)
+        raise
+    finally:
+        if part_folder is not None:
+            shutil.rmtree(part_folder, ignore_errors=True)
+            _remove_if_empty(part_folder.parent)
+    rows = {name: _concat(values) for name, values in counts.items()}
+    _commit(writers, report, started)
+    report.rows["rejects"] = record_stage_rejects(folder, stage.name, failed)
+    # A document the stage failed on is tried again on the next run.
+    failed_ids = {doc_id for frame in failed if frame is not None for doc_id in frame["doc_id"]}
+    fingerprints = [None if doc_id in failed_ids else fingerprint for doc_id, fingerprint in zip(doc_ids, fingerprints)]
+    _write_manifest(stage, folder, token, doc_ids, fingerprints, rows)
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _remove_if_empty(folder: Path) -> None:
+    try:
+        folder.rmdir()
+    except OSError:  # another stage's parts are still there
+        pass
+
+
+def partition_size(docs_per_batch: int, documents: int, workers: int) -> int:
+    """Documents per partition: at most ``docs_per_batch``, and small enough that every
+    worker gets several partitions (a small corpus would otherwise keep one worker idle)."""
+    if workers <= 1:
+        return docs_per_batch
+    return max(1, min(docs_per_batch, -(-documents // (workers * 4))))
+
+
+def _fingerprints(stage: Stage, settings: Settings, doc_ids: list[str], manifests: dict[str, Manifest | None]) -> list[str | None]:
+    """Per document: hash of the upstream stages' fingerprints, this stage's settings and version."""
+    key = stage_key(stage, settings)
+    columns: list[list[str | None]] = []
+    for name, manifest in manifests.items():
+        if manifest is None or manifest.doc_ids != doc_ids:
+            return [None] * len(doc_ids)
+        columns.append(manifest.fingerprints)
+    return [None if None in upstream else _hash(key, *upstream) for upstream in zip(*columns)] if columns else [None] * len(doc_ids)
+
+
+def _carried_ranges(spec: TableSpec, old: Manifest | None, doc_ids: Sequence[str], fresh: Sequence[bool]) -> tuple[tuple[int, int], ...]:
+    """Old row range of ``spec`` for each document kept ((0, 0) for fresh ones)."""
+    ranges = []
+    for doc_id, is_fresh in zip(doc_ids, fresh):
+        position = -1 if is_fresh else old.position[doc_id]
+        ranges.append((0, 0) if is_fresh else old.row_range(spec.name, position, position + 1))
+    return tuple(ranges)
+
+
+def _write_manifest(stage: Stage, folder: Path, token: str, doc_ids: list[str], fingerprints: list[str | None], rows: dict[str, np.ndarray]) -> None:
+    spec = manifest_spec(stage)
+    frame = pd.DataFrame({"doc_id": doc_ids, "fingerprint": fingerprints, **{f"rows_{name}": values.astype(np.int32) for name, values in rows.items()}})
+    metadata = {_token_key(name): token for name in rows}
+    with TableWriter(spec, manifest_path(stage.name, folder), metadata) as writer:
+        writer.write(frame)
+
+
+# --------------------------------------------------------------------------- the source stage
+
+
+def run_source_stage(stage: Stage, items: Iterable, settings: Settings, folder: Path, progress: Progress | None = None, *, force: bool = False) -> StageReport:
     """Run the first stage, whose input is a stream of records rather than tables.
 
-    ``stage.prepare`` returns a function taking ``{"records": [...]}``.
+    ``stage.prepare`` returns a function taking ``{"records": [...]}``. A record (an item
+    with a ``doc_id`` and ``text``) whose fingerprint is unchanged keeps its previous rows;
+    other items (reader rejects) always go to the function. Tables not keyed by document
+    (rejects) are rewritten every run.
     """
     started = time.perf_counter()
+    folder = Path(folder)
     report = StageReport(stage.name)
-    function = stage.prepare(settings)
-    writers = _open_writers(stage, settings, folder)
+    key = stage_key(stage, settings)
+    old = load_manifest(stage.name, folder)
+    keyed_specs = [spec for spec in stage.writes if keyed(spec)]
+    old_readers = {spec.name: RangeReader(table_path(spec, folder)) for spec in keyed_specs} if old else {}
+    token = uuid.uuid4().hex
+    writers = _open_writers(stage, settings, folder, token)
+    doc_ids: list[str] = []
+    fingerprints: list[str | None] = []
+    counts: dict[str, list[np.ndarray]] = {spec.name: [] for spec in keyed_specs}
     try:
         for chunk in _chunks(items, settings.docs_per_batch):
-            _write_outputs(writers, function({"records": chunk}))
-            report.documents += len(chunk)
+            records = [item for item in chunk if _is_record(item)]
+            record_ids = [record.doc_id for record in records]
+            chunk_fingerprints = [record_fingerprint(record, key) for record in records]
+            fresh = _decide(record_ids, chunk_fingerprints, old, force)
+            fresh_ids = [doc_id for doc_id, is_fresh in zip(record_ids, fresh) if is_fresh]
+            fresh_items = [item for item in chunk if not _is_record(item)] + [record for record, is_fresh in zip(records, fresh) if is_fresh]
+            outputs = prepared(stage, settings)({"records": fresh_items}) if fresh_items else {}
+            for spec in stage.writes:
+                table = to_arrow(spec, outputs[spec.name]) if spec.name in outputs else spec.schema.empty_table()
+                if keyed(spec):
+                    carried = _carried_ranges(spec, old, record_ids, fresh)
+                    table, table_counts = merge_rows(spec, fresh, fresh_ids, table, carried, old_readers.get(spec.name), stage.name)
+                    counts[spec.name].append(table_counts)
+                writers[spec.name].write(table)
+            doc_ids += record_ids
+            fingerprints += chunk_fingerprints
+            report.documents += len(fresh_ids)
+            report.carried += len(records) - len(fresh_ids)
             if progress:
                 progress(len(chunk))
     except BaseException:
         _abort(writers)
         raise
-    return _commit(writers, report, started)
+    rows = {name: _concat(values) for name, values in counts.items()}
+    # Remember only records that left rows: a rejected record is tried again next time.
+    accepted = np.logical_or.reduce([values > 0 for values in rows.values()]) if rows else np.zeros(len(doc_ids), dtype=bool)
+    doc_ids = [doc_id for doc_id, ok in zip(doc_ids, accepted) if ok]
+    fingerprints = [fingerprint for fingerprint, ok in zip(fingerprints, accepted) if ok]
+    rows = {name: values[accepted] for name, values in rows.items()}
+    if not force and _same_documents(old, doc_ids, fingerprints):
+        # The same documents as last time (records re-tried and rejected again change
+        # nothing): the keyed tables and their manifest stay as they are.
+        for spec in keyed_specs:
+            writers.pop(spec.name).abort()
+            report.rows[spec.name] = int(rows[spec.name].sum())
+        return _commit(writers, report, started)
+    _commit(writers, report, started)
+    _write_manifest(stage, folder, token, doc_ids, fingerprints, rows)
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _is_record(item: Any) -> bool:
+    return hasattr(item, "doc_id") and hasattr(item, "text")
+
+
+def _same_documents(old: Manifest | None, doc_ids: list[str], fingerprints: list[str | None]) -> bool:
+    return old is not None and old.doc_ids == doc_ids and old.fingerprints == fingerprints
+
+
+def _concat(values: list[np.ndarray]) -> np.ndarray:
+    return np.concatenate(values).astype(np.int64) if values else np.zeros(0, dtype=np.int64)
 
 
 def _chunks(items: Iterable, size: int) -> Iterator[list]:
@@ -155,14 +752,15 @@ def _chunks(items: Iterable, size: int) -> Iterator[list]:
         yield chunk
 
 
-def _open_writers(stage: Stage, settings: Settings, folder: Path) -> dict[str, TableWriter]:
-    metadata = {"config_hash": settings.stage_fingerprint(stage.name), "stage_version": stage.version, "model": settings.model_name}
+def _open_writers(stage: Stage, settings: Settings, folder: Path, token: str) -> dict[str, TableWriter]:
+    metadata = {"config_hash": settings.stage_fingerprint(stage.name), "stage_version": stage.version, "model": settings.model_name, "run_token": token}
     if DOCUMENTS not in stage.writes:
+        # Lineage: `pipeline validate` recognises a table left from other documents.
         metadata["documents_sha256"] = documents_fingerprint(folder)
     return {spec.name: TableWriter(spec, table_path(spec, folder), metadata) for spec in stage.writes}
 
 
-def _write_outputs(writers: dict[str, TableWriter], outputs: Frames) -> None:
+def _write_outputs(writers: dict[str, TableWriter], outputs: dict[str, pa.Table]) -> None:
     for name, writer in writers.items():
         writer.write(outputs[name])
 

@@ -1,0 +1,183 @@
+"""The engine: same tables with 1 or 2 workers and on Dask; incremental re-runs."""
+from __future__ import annotations
+
+import json
+import shutil
+import tempfile
+from pathlib import Path
+
+import pyarrow.parquet as pq
+import pytest
+from hypothesis import given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
+
+from pipeline.config import load_settings
+from pipeline.engine import InProcess, ProcessPool, load_manifest, manifest_path, open_executor, run_source_stage, run_stage
+from pipeline.readers import read_records
+from pipeline.stages import SOURCE_STAGE, TABLE_STAGES
+from pipeline.tables import TABLES, TableWriter, table_path
+from tests.conftest import SEEDS, TIMEBANK
+
+pytestmark = pytest.mark.slow
+
+# Twelve articles in partitions of four: enough for several partitions per stage.
+CORPUS = sorted(SEEDS.glob("*.txt")) + sorted(TIMEBANK.glob("*.tml"))[:7]
+TABLE_NAMES = ("documents", "rejects", *(spec.name for stage in TABLE_STAGES for spec in stage.writes))
+
+
+@pytest.fixture(scope="module")
+def small_settings(settings):
+    return settings.with_overrides({"engine": {"docs_per_batch": 4}})
+
+
+def copy_corpus(folder: Path) -> Path:
+    """The articles, plus an empty file that the clean stage rejects on every run."""
+    folder.mkdir()
+    for path in CORPUS:
+        shutil.copy(path, folder / path.name)
+    (folder / "empty.txt").write_text("", encoding="utf-8")
+    return folder
+
+
+# The rejected input is tried again on every run; it never becomes a document.
+RETRIED = 1
+
+
+@pytest.fixture()
+def corpus(tmp_path, monkeypatch) -> Path:
+    """The corpus as a relative path, so documents.source is the same in every test."""
+    monkeypatch.chdir(tmp_path)
+    return copy_corpus(Path("in"))
+
+
+def run_all(settings, inputs: Path, folder: Path, executor=None, force: bool = False) -> dict[str, int]:
+    """Documents processed per stage."""
+    reports = [run_source_stage(SOURCE_STAGE, read_records([inputs]), settings, folder, force=force)]
+    reports += [run_stage(stage, settings, folder, executor=executor or InProcess(), force=force) for stage in TABLE_STAGES]
+    return {report.stage: report.documents for report in reports}
+
+
+def tables(folder: Path) -> dict:
+    return {name: pq.read_table(table_path(TABLES[name], folder)) for name in TABLE_NAMES}
+
+
+def assert_same_tables(left: Path, right: Path) -> None:
+    first, second = tables(left), tables(right)
+    for name in TABLE_NAMES:
+        assert first[name].equals(second[name]), name
+
+
+@pytest.fixture(scope="module")
+def first_run(small_settings, tmp_path_factory) -> Path:
+    """One in-process run over the corpus, copied by each test that changes it."""
+    scratch = tmp_path_factory.mktemp("first-run")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.chdir(scratch)
+        run_all(small_settings, copy_corpus(Path("in")), scratch / "out")
+    return scratch / "out"
+
+
+@pytest.fixture()
+def reference(first_run, corpus, tmp_path) -> Path:
+    """A previous run over ``corpus`` (same files, same contents)."""
+    return Path(shutil.copytree(first_run, tmp_path / "reference"))
+
+
+def test_two_workers_write_the_same_tables_as_one(small_settings, corpus, reference, tmp_path):
+    pool = ProcessPool(2)
+    try:
+        run_all(small_settings, corpus, tmp_path / "pool", executor=pool)
+    finally:
+        pool.close()
+    assert_same_tables(reference, tmp_path / "pool")
+
+
+def test_dask_cluster_writes_the_same_tables_as_the_local_engine(small_settings, corpus, reference, tmp_path):
+    distributed = pytest.importorskip("dask.distributed")
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
+        settings = small_settings.with_overrides({"engine": {"kind": "dask", "scheduler": cluster.scheduler_address}})
+        with open_executor(settings) as executor:
+            assert executor.workers == 2
+            run_all(settings, corpus, tmp_path / "dask", executor=executor)
+    assert_same_tables(reference, tmp_path / "dask")
+    assert not any((tmp_path / "dask" / "_parts").glob("*/*")), "part files are removed once assembled"
+
+
+def test_unchanged_rerun_processes_nothing(small_settings, corpus, reference):
+    before = {name: table_path(TABLES[name], reference).stat().st_mtime_ns for name in TABLE_NAMES if name != "rejects"}
+    assert run_all(small_settings, corpus, reference) == {"clean": RETRIED, **{stage.name: 0 for stage in TABLE_STAGES}}
+    after = {name: table_path(TABLES[name], reference).stat().st_mtime_ns for name in before}
+    assert before == after, "unchanged tables are not rewritten"
+
+
+def test_changed_article_is_the_only_one_reprocessed(small_settings, corpus, reference, tmp_path):
+    article = corpus / CORPUS[1].name
+    article.write_text(article.read_text(encoding="utf-8") + "\n\nUn paragraphe ajouté à Paris.\n", encoding="utf-8")
+    assert run_all(small_settings, corpus, reference) == {"clean": 1 + RETRIED, **{stage.name: 1 for stage in TABLE_STAGES}}
+    run_all(small_settings, corpus, tmp_path / "fresh")
+    assert_same_tables(reference, tmp_path / "fresh")
+
+
+def test_removed_article_disappears_from_every_table(small_settings, corpus, reference, tmp_path):
+    (corpus / CORPUS[0].name).unlink()
+    assert run_all(small_settings, corpus, reference) == {"clean": RETRIED, **{stage.name: 0 for stage in TABLE_STAGES}}
+    run_all(small_settings, corpus, tmp_path / "fresh")
+    assert_same_tables(reference, tmp_path / "fresh")
+
+
+def test_config_change_reruns_that_stage_and_the_later_ones(small_settings, corpus, reference, tmp_path):
+    lexicon = tmp_path / "abbreviations.txt"
+    lexicon.write_text(small_settings.lexicon_path("sentences", "abbreviations").read_text(encoding="utf-8") + "\nenv\n", encoding="utf-8")
+    changed = small_settings.with_overrides({"sentences": {"abbreviations": str(lexicon)}})
+    processed = run_all(changed, corpus, reference)
+    assert processed["clean"] == RETRIED
+    assert all(processed[stage.name] == len(CORPUS) for stage in TABLE_STAGES)
+
+
+def test_force_recomputes_everything(small_settings, corpus, reference):
+    assert run_all(small_settings, corpus, reference, force=True) == {"clean": len(CORPUS) + RETRIED, **{stage.name: len(CORPUS) for stage in TABLE_STAGES}}
+
+
+def test_manifest_not_matching_its_table_is_ignored(small_settings, corpus, reference):
+    """A crash between committing a table and its manifest must not skip any document."""
+    sentences = TABLES["sentences"]
+    rows = pq.read_table(table_path(sentences, reference))
+    with TableWriter(sentences, table_path(sentences, reference), {"run_token": "from-another-run"}) as writer:
+        writer.write(rows)
+    assert manifest_path("sentences", reference).exists()
+    assert load_manifest("sentences", reference) is None
+    processed = run_all(small_settings, corpus, reference)
+    assert processed["clean"] == RETRIED and processed["sentences"] == len(CORPUS)
+
+
+ARTICLE_IDS = [f"a{number}" for number in range(8)]
+corpora = st.lists(
+    st.tuples(st.sampled_from(ARTICLE_IDS), st.sampled_from(["Titre\n\nUn texte.", "Autre titre\n\nDeux phrases. Encore une.", "Court"])),
+    max_size=8,
+    unique_by=lambda article: article[0],
+)
+
+
+def write_corpus(path: Path, articles: list[tuple[str, str]]) -> Path:
+    path.write_text("".join(json.dumps({"id": doc_id, "text": text}, ensure_ascii=False) + "\n" for doc_id, text in articles), encoding="utf-8")
+    return path
+
+
+@hypothesis_settings(max_examples=40, deadline=None)
+@given(before=corpora, after=corpora, sentence_batch=st.integers(1, 5))
+def test_incremental_run_equals_a_fresh_run(before, after, sentence_batch):
+    """Whatever changed (added, removed, edited, reordered articles), carrying rows over
+    gives the tables a fresh run would write."""
+    config = load_settings().with_overrides({"engine": {"docs_per_batch": sentence_batch}})
+    stages = [SOURCE_STAGE, TABLE_STAGES[0]]
+    with tempfile.TemporaryDirectory() as scratch:
+        work = Path(scratch)
+        for folder, runs in ((work / "incremental", (before, after)), (work / "fresh", (after,))):
+            for articles in runs:
+                corpus = write_corpus(work / "corpus.jsonl", articles)
+                run_source_stage(stages[0], read_records([corpus]), config, folder)
+                run_stage(stages[1], config, folder)
+        for name in ("documents", "sentences"):
+            spec = TABLES[name]
+            assert pq.read_table(table_path(spec, work / "incremental")).equals(pq.read_table(table_path(spec, work / "fresh"))), name
