@@ -29,13 +29,15 @@ def test_bar_counts_documents():
 
 
 def test_summary_table_has_rows_rejects_and_seconds_per_stage():
-    reports = [StageReport("clean", 3, {"documents": 2, "rejects": 1}, 0.25), StageReport("sentences", 2, {"sentences": 9}, 1.5)]
+    reports = [StageReport("clean", 3, {"documents": 2, "rejects": 1}, 0.25), StageReport("sentences", 2, {"sentences": 9}, 1.5, carried=7)]
     out = console(False)
     out.print(summary_table(reports))
     text = out.file.getvalue()
     assert "documents 2" in text and "sentences 9" in text and "0.2" in text and "1.5" in text
     clean_row = next(line for line in text.splitlines() if "clean" in line)
-    assert clean_row.split("│")[4].strip() == "1"
+    assert clean_row.split("│")[5].strip() == "1"
+    sentences_row = next(line for line in text.splitlines() if "sentences 9" in line)
+    assert sentences_row.split("│")[3].strip() == "7"
 
 
 def test_run_prints_the_summary_table_and_quiet_only_the_line(tmp_path):
