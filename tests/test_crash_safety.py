@@ -82,7 +82,8 @@ def test_killed_run_keeps_previous_tables_and_next_run_completes(tmp_path, stage
     common = ["--output", str(output), "--config", str(small_batches)]
     before = snapshot(output)
 
-    killed = pipeline("run", "--input", str(SEEDS), "--input", str(TIMEBANK), *common, kill_in_stage=stage)
+    # One process: the stage kills the process that writes the tables, not a pool worker.
+    killed = pipeline("run", "--input", str(SEEDS), "--input", str(TIMEBANK), *common, "--workers", "1", kill_in_stage=stage)
     assert killed.returncode == -signal.SIGKILL, killed.stderr
     stray = [path for path in output.iterdir() if path.name.endswith(".tmp")]
     assert stray, "the killed stage should have left its temporary file"
