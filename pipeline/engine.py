@@ -111,13 +111,14 @@ def count_documents(folder: Path) -> int:
 
 # --------------------------------------------------------------------------- prepare, once per process
 
-_PREPARED: dict[tuple[str, str, str], BatchFunction] = {}
+_PREPARED: dict[tuple[str, str, str, Callable], BatchFunction] = {}
 _PREPARE_LOCK = threading.Lock()
 
 
 def prepared(stage: Stage, settings: Settings) -> BatchFunction:
     """The stage's batch function, built once per process (and per stage settings)."""
-    key = (stage.name, stage.version, settings.stage_fingerprint(stage.name))
+    # The prepare function is part of the key: two stages may share a name (a test's wrapper).
+    key = (stage.name, stage.version, settings.stage_fingerprint(stage.name), stage.prepare)
     with _PREPARE_LOCK:
         if key not in _PREPARED:
             # A document that makes the stage fail becomes a reject; the others go on.

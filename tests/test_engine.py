@@ -32,11 +32,11 @@ def small_settings(settings):
 
 
 def copy_corpus(folder: Path) -> Path:
-    """The articles, plus an empty file that the clean stage rejects on every run."""
+    """The articles, plus a blank file that the clean stage rejects on every run."""
     folder.mkdir()
     for path in CORPUS:
         shutil.copy(path, folder / path.name)
-    (folder / "empty.txt").write_text("", encoding="utf-8")
+    (folder / "blank.txt").write_text(" \n\t\n", encoding="utf-8")
     return folder
 
 
