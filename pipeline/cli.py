@@ -1,11 +1,14 @@
 """The `pipeline` command: one thin sub-command per stage, plus `run`."""
 from __future__ import annotations
 
+import sys
 import time
 from pathlib import Path
 from typing import Annotated, Callable, Optional
 
 import typer
+# Typer (pinned) vendors its own Click: its usage errors are these classes.
+from typer._click import exceptions as click_errors
 from rich.console import Console
 
 from pipeline.config import ConfigError, Settings, load_settings
@@ -26,7 +29,7 @@ app = typer.Typer(
 
 InputOption = Annotated[
     Optional[list[str]],
-    typer.Option("--input", "-i", help="Input files, folders or globs (.txt, .jsonl, .csv, .parquet, .tml); default: [paths] input of the config."),
+    typer.Option("--input", "-i", help="Input files, folders or globs (.txt, .jsonl, .csv, .parquet, .tml); default: paths.input in the config (data/raw)."),
 ]
 OutputOption = Annotated[Optional[Path], typer.Option("--output", "-o", help="Folder of the Parquet tables; default: outputs/.")]
 ConfigOption = Annotated[Optional[Path], typer.Option("--config", "-c", help="Settings (.toml or .yaml) merged over configs/default.toml.")]
@@ -313,5 +316,21 @@ for _stage in TABLE_STAGES:
     app.command(name=_stage.name)(_table_command(_stage))
 
 
+def main() -> None:
+    """The console script: a usage error is one line on stderr and exit code 2."""
+    try:
+        code = app(standalone_mode=False)
+    except click_errors.NoArgsIsHelpError as exc:
+        typer.echo(exc.ctx.get_help() if exc.ctx else str(exc))
+        code = 0
+    except click_errors.UsageError as exc:
+        command = exc.ctx.command_path if exc.ctx else "pipeline"
+        typer.echo(f"error: {exc.format_message()} (see `{command} --help`)", err=True)
+        code = EXIT_USAGE
+    except typer.Abort:
+        code = 130
+    sys.exit(code if isinstance(code, int) else 0)
+
+
 if __name__ == "__main__":
-    app()
+    main()
