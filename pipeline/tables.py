@@ -355,3 +355,15 @@ def documents_fingerprint(folder: Path) -> str:
 def read_metadata(path: Path) -> dict[str, str]:
     meta = pq.read_schema(path).metadata or {}
     return {k.decode(): v.decode() for k, v in meta.items()}
+
+
+def rows_by_doc(frame: pd.DataFrame | None, columns: tuple[str, ...]) -> dict[str, list[tuple]]:
+    """Rows of ``frame`` as plain tuples of ``columns``, grouped by doc_id in one pass, frame
+    order kept. Converting whole columns to Python lists once per batch is far cheaper than
+    pandas filtering, sorting and row iteration per document."""
+    by_doc: dict[str, list[tuple]] = {}
+    if frame is None or not len(frame):
+        return by_doc
+    for doc_id, *values in zip(frame["doc_id"].tolist(), *(frame[column].tolist() for column in columns)):
+        by_doc.setdefault(doc_id, []).append(tuple(values))
+    return by_doc

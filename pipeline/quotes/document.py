@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from pipeline.marks import paragraphs
+from pipeline.tables import rows_by_doc
 
 
 @dataclass(frozen=True)
@@ -126,54 +127,47 @@ class DocView:
         return [mention for mention in self.mentions if start <= mention.start and mention.end <= end]
 
 
-def _rows(frame: pd.DataFrame, doc_id: str) -> pd.DataFrame:
-    if frame is None or not len(frame):
-        return frame.iloc[0:0] if frame is not None else pd.DataFrame()
-    return frame[frame["doc_id"] == doc_id]
+TOKEN_COLUMNS = ("token_id", "sent_id", "start", "end", "text", "lemma", "pos", "morph", "dep", "head")
+SENTENCE_COLUMNS = ("sent_id", "start", "end")
+MENTION_COLUMNS = ("start", "end", "label", "canonical", "entity_key")
+
+
+def _by_start(rows: list[tuple], start_column: int) -> list[tuple]:
+    return sorted(rows, key=lambda row: row[start_column])  # stable, like the frame sort it replaces
 
 
 def build_views(documents: pd.DataFrame, sentences: pd.DataFrame, tokens: pd.DataFrame, entities: pd.DataFrame) -> list[DocView]:
     """One view per document, from the rows of the upstream tables."""
-    by_doc_tokens = {doc_id: rows for doc_id, rows in tokens.groupby("doc_id", sort=False)} if len(tokens) else {}
-    by_doc_sentences = {doc_id: rows for doc_id, rows in sentences.groupby("doc_id", sort=False)} if len(sentences) else {}
-    by_doc_entities = {doc_id: rows for doc_id, rows in entities.groupby("doc_id", sort=False)} if len(entities) else {}
-    views = []
-    for doc_id, text in zip(documents["doc_id"], documents["text"]):
-        views.append(_view(doc_id, text, by_doc_tokens.get(doc_id), by_doc_sentences.get(doc_id), by_doc_entities.get(doc_id)))
-    return views
+    by_doc_tokens = rows_by_doc(tokens, TOKEN_COLUMNS)
+    by_doc_sentences = rows_by_doc(sentences, SENTENCE_COLUMNS)
+    by_doc_entities = rows_by_doc(entities, MENTION_COLUMNS)
+    return [
+        _view(doc_id, text, by_doc_tokens.get(doc_id, []), by_doc_sentences.get(doc_id, []), by_doc_entities.get(doc_id, []))
+        for doc_id, text in zip(documents["doc_id"].tolist(), documents["text"].tolist())
+    ]
 
 
-def _view(doc_id: str, text: str, tokens: pd.DataFrame | None, sentences: pd.DataFrame | None, entities: pd.DataFrame | None) -> DocView:
-    token_list: list[Token] = []
-    if tokens is not None and len(tokens):
-        ordered = tokens[tokens["pos"] != "SPACE"].sort_values("start", kind="stable")
-        position_of = {int(token_id): position for position, token_id in enumerate(ordered["token_id"])}
-        for position, row in enumerate(ordered.itertuples(index=False)):
-            token_list.append(
-                Token(
-                    index=position,
-                    sent_id=int(row.sent_id),
-                    start=int(row.start),
-                    end=int(row.end),
-                    text=str(row.text),
-                    lemma=str(row.lemma or ""),
-                    pos=str(row.pos or ""),
-                    morph=str(row.morph or ""),
-                    dep=str(row.dep or ""),
-                    head=position_of.get(int(row.head), position),  # a head on a dropped space token: root
-                )
-            )
-    sentence_list = (
-        [(int(r.sent_id), int(r.start), int(r.end)) for r in sentences.sort_values("start").itertuples(index=False)]
-        if sentences is not None and len(sentences)
-        else []
-    )
-    mention_list = (
-        [
-            Mention(int(r.start), int(r.end), str(r.label), str(r.canonical), str(r.entity_key))
-            for r in entities.sort_values("start").itertuples(index=False)
-        ]
-        if entities is not None and len(entities)
-        else []
-    )
+def _view(doc_id: str, text: str, tokens: list[tuple], sentences: list[tuple], entities: list[tuple]) -> DocView:
+    ordered = _by_start([row for row in tokens if row[6] != "SPACE"], start_column=2)
+    position_of = {int(row[0]): position for position, row in enumerate(ordered)}
+    token_list = [
+        Token(
+            index=position,
+            sent_id=int(sent_id),
+            start=int(start),
+            end=int(end),
+            text=str(word),
+            lemma=str(lemma or ""),
+            pos=str(pos or ""),
+            morph=str(morph or ""),
+            dep=str(dep or ""),
+            head=position_of.get(int(head), position),  # a head on a dropped space token: root
+        )
+        for position, (_, sent_id, start, end, word, lemma, pos, morph, dep, head) in enumerate(ordered)
+    ]
+    sentence_list = [(int(sent_id), int(start), int(end)) for sent_id, start, end in _by_start(sentences, start_column=1)]
+    mention_list = [
+        Mention(int(start), int(end), str(label), str(canonical), str(entity_key))
+        for start, end, label, canonical, entity_key in _by_start(entities, start_column=0)
+    ]
     return DocView(doc_id, text, token_list, sentence_list, mention_list)

@@ -7,13 +7,13 @@ expression, read from the tokens table written by the entity stage (no parsing h
 from __future__ import annotations
 
 import bisect
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pandas as pd
 
 from pipeline.config import Settings
 from pipeline.engine import Stage
-from pipeline.tables import DATES, DOCUMENTS, SENTENCES, TOKENS
+from pipeline.tables import DATES, DOCUMENTS, SENTENCES, TOKENS, rows_by_doc
 from pipeline.temporal import FoundDate, find_dates
 from pipeline.temporal.timex import FUTURE, PAST, PRESENT
 
@@ -30,6 +30,9 @@ def _features(morph: str | None) -> dict[str, str]:
     return dict(part.split("=", 1) for part in morph.split("|") if "=" in part)
 
 
+TOKEN_COLUMNS = ("token_id", "start", "end", "head", "pos", "lemma", "dep", "morph", "sent_id")
+
+
 @dataclass
 class Clause:
     """The tokens of one document, enough to find the tense governing a span."""
@@ -40,25 +43,37 @@ class Clause:
     pos: list[str]
     lemmas: list[str]
     deps: list[str]
-    features: list[dict[str, str]]
+    morphs: list[str | None]
     sentences: list[int]
     children: dict[int, list[int]]
+    # Morphology is parsed only for the few tokens a tense question reaches.
+    _features: dict[int, dict[str, str]] = field(default_factory=dict)
 
     @classmethod
     def of(cls, tokens: pd.DataFrame) -> "Clause":
-        tokens = tokens.sort_values("token_id")
-        first = int(tokens["token_id"].iloc[0]) if len(tokens) else 0
-        heads = [int(h) - first for h in tokens["head"]]
+        return cls.from_rows(list(zip(*(tokens[column].tolist() for column in TOKEN_COLUMNS))))
+
+    @classmethod
+    def from_rows(cls, rows: list[tuple]) -> "Clause":
+        """From one document's token rows, as tuples of ``TOKEN_COLUMNS``."""
+        rows = sorted(rows, key=lambda row: row[0])
+        first = int(rows[0][0]) if rows else 0
+        heads = [int(row[3]) - first for row in rows]
         children: dict[int, list[int]] = {}
         for index, head in enumerate(heads):
             if head != index:
                 children.setdefault(head, []).append(index)
         return cls(
-            starts=tokens["start"].astype(int).tolist(), ends=tokens["end"].astype(int).tolist(), heads=heads,
-            pos=tokens["pos"].fillna("").tolist(), lemmas=tokens["lemma"].fillna("").str.lower().tolist(),
-            deps=tokens["dep"].fillna("").tolist(), features=[_features(m) for m in tokens["morph"]],
-            sentences=tokens["sent_id"].astype(int).tolist(), children=children,
+            starts=[int(row[1]) for row in rows], ends=[int(row[2]) for row in rows], heads=heads,
+            pos=[row[4] or "" for row in rows], lemmas=[(row[5] or "").lower() for row in rows],
+            deps=[row[6] or "" for row in rows], morphs=[row[7] for row in rows],
+            sentences=[int(row[8]) for row in rows], children=children,
         )
+
+    def features(self, index: int) -> dict[str, str]:
+        if index not in self._features:
+            self._features[index] = _features(self.morphs[index])
+        return self._features[index]
 
     def tense(self, start: int, end: int) -> str | None:
         """past, present or future of the verb governing the span at start..end."""
@@ -88,10 +103,10 @@ class Clause:
         return any(self.lemmas[child] == "avoir" and self.deps[child].startswith("aux") for child in self.children.get(verb, []))
 
     def _verb_tense(self, verb: int, depth: int = 0) -> str | None:
-        features = self.features[verb]
+        features = self.features(verb)
         auxiliaries = [child for child in self.children.get(verb, []) if self.deps[child].startswith("aux")]
         tense_auxiliaries = [a for a in auxiliaries if self.deps[a] == "aux:tense"]
-        every = [features] + [self.features[a] for a in auxiliaries]
+        every = [features] + [self.features(a) for a in auxiliaries]
         if any(f.get("Tense") == "Fut" for f in every):
             return FUTURE
         if self.lemmas[verb] in SCHEDULING_VERBS and features.get("VerbForm") == "Part" and not self._has_avoir(verb):
@@ -113,16 +128,17 @@ class Clause:
             return PAST
         if any(f.get("Tense") in ("Imp", "Past") for f in every):
             return PAST
-        if self.lemmas[verb] in PROSPECTIVE_VERBS and any(self.features[c].get("VerbForm") == "Inf" for c in self.children.get(verb, [])):
+        if self.lemmas[verb] in PROSPECTIVE_VERBS and any(self.features(c).get("VerbForm") == "Inf" for c in self.children.get(verb, [])):
             return FUTURE
         if features.get("Tense") == "Pres" or any(f.get("Tense") == "Pres" for f in every):
             return PRESENT
         return None
 
 
-def _sentence_of(sentences: pd.DataFrame):
-    starts = sentences["start"].astype(int).tolist()
-    ids = sentences["sent_id"].astype(int).tolist()
+def _sentence_of(sentences: list[tuple[int, int]]):
+    """offset -> sent_id, from one document's (sent_id, start) rows."""
+    starts = [int(start) for _, start in sentences]
+    ids = [int(sent_id) for sent_id, _ in sentences]
 
     def sentence(offset: int) -> int:
         position = bisect.bisect_right(starts, offset) - 1
@@ -131,9 +147,10 @@ def _sentence_of(sentences: pd.DataFrame):
     return sentence
 
 
-def document_dates(doc_id: str, text: str, published: str | None, sentences: pd.DataFrame, tokens: pd.DataFrame) -> list[tuple]:
-    """Rows of the dates table for one document."""
-    clause = Clause.of(tokens) if len(tokens) else None
+def document_dates(doc_id: str, text: str, published: str | None, sentences: list[tuple[int, int]], tokens: list[tuple]) -> list[tuple]:
+    """Rows of the dates table for one document, from its (sent_id, start) sentence rows and
+    its token rows (tuples of ``TOKEN_COLUMNS``)."""
+    clause = Clause.from_rows(tokens) if tokens else None
     found: list[FoundDate] = find_dates(text, anchor=published, tense=clause.tense if clause else None)
     sentence = _sentence_of(sentences)
     rows = []
@@ -147,15 +164,13 @@ def document_dates(doc_id: str, text: str, published: str | None, sentences: pd.
 
 def dates(documents: pd.DataFrame, sentences: pd.DataFrame, tokens: pd.DataFrame) -> pd.DataFrame:
     """documents + sentences + tokens -> dates (one row per temporal expression)."""
-    sentences_by_doc = dict(tuple(sentences.groupby("doc_id", sort=False)))
-    tokens_by_doc = dict(tuple(tokens.groupby("doc_id", sort=False)))
-    empty_sentences = sentences.iloc[:0]
-    empty_tokens = tokens.iloc[:0]
+    sentences_by_doc = rows_by_doc(sentences, ("sent_id", "start"))
+    tokens_by_doc = rows_by_doc(tokens, TOKEN_COLUMNS)
     rows = []
-    for doc_id, text, published in zip(documents["doc_id"], documents["text"], documents["published"]):
+    for doc_id, text, published in zip(documents["doc_id"].tolist(), documents["text"].tolist(), documents["published"].tolist()):
         rows += document_dates(
             doc_id, text, published if isinstance(published, str) else None,
-            sentences_by_doc.get(doc_id, empty_sentences), tokens_by_doc.get(doc_id, empty_tokens),
+            sentences_by_doc.get(doc_id, []), tokens_by_doc.get(doc_id, []),
         )
     return pd.DataFrame(rows, columns=DATES.column_names)
 
