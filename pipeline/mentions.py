@@ -16,6 +16,7 @@ import re
 import tomllib
 from collections import Counter
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from spacy.language import Language
@@ -586,10 +587,14 @@ def doc_mentions(doc: Doc, lexicons: Lexicons) -> list[Mention]:
 
 # -- canonical names within a document -------------------------------------------------
 
+# Resolving compares every mention with every other one of its document: the same few
+# names are folded over and over, so their folded forms are cached (bounded).
+@lru_cache(maxsize=8192)
 def name_words(text: str) -> tuple[str, ...]:
     return tuple(fold(text).replace("-", " ").split())
 
 
+@lru_cache(maxsize=8192)
 def acronym_of(text: str) -> str:
     """Initials of the content words: `Organisation du traité de l'Atlantique nord` -> `OTAN`."""
     words = fold(text).replace("-", " ").replace("'", "' ").split()

@@ -8,9 +8,13 @@ from __future__ import annotations
 
 from bisect import bisect_right
 
+import numpy as np
 import pandas as pd
 import spacy
+from spacy.attrs import DEP, HEAD, IDX, LEMMA, LENGTH, MORPH, POS, SENT_START
 from spacy.language import Language
+from spacy.morphology import Morphology
+from spacy.strings import StringStore
 from spacy.tokens import Doc
 
 from pipeline.config import Settings
@@ -31,36 +35,59 @@ def load_model(settings: Settings) -> tuple[Language, Lexicons]:
 def make_doc(nlp: Language, text: str, sentence_starts: list[int]) -> Doc:
     """Tokenise and preset sentence boundaries: a start at each sentence's first token."""
     doc = nlp.make_doc(text)
-    first_tokens = set(token_indices(doc, sentence_starts))
-    for token in doc:
-        token.is_sent_start = token.i in first_tokens or token.i == 0
+    # 1 marks a sentence start, -1 a token inside a sentence (what is_sent_start True/False set).
+    flags = np.full((len(doc), 1), -1, dtype=np.int64)
+    flags[token_indices(doc, sentence_starts)] = 1
+    flags[:1] = 1
+    doc.from_array([SENT_START], flags.view(np.uint64))
     return doc
 
 
-def token_indices(doc: Doc, offsets: list[int]) -> list[int]:
+def token_indices(doc: Doc, offsets: list[int]) -> np.ndarray:
     """Index of the token holding each character offset."""
-    token_starts = [token.idx for token in doc]
-    return [max(bisect_right(token_starts, offset) - 1, 0) for offset in offsets]
+    token_starts = doc.to_array(IDX).astype(np.int64)
+    return np.maximum(np.searchsorted(token_starts, offsets, side="right") - 1, 0)
 
 
-def token_rows(doc_id: str, doc: Doc, sent_ids: list[int], sentence_tokens: list[int]) -> list[tuple]:
-    """One tuple per token, in TOKENS column order; a token belongs to the last sentence started before it."""
-    return [
-        (
-            doc_id,
-            token.i,
-            sent_ids[max(bisect_right(sentence_tokens, token.i) - 1, 0)],
-            token.idx,
-            token.idx + len(token),
-            token.text,
-            token.lemma_,
-            token.pos_,
-            str(token.morph),
-            token.dep_,
-            token.head.i,
-        )
-        for token in doc
-    ]
+TOKEN_ATTRS = [IDX, LENGTH, HEAD, LEMMA, POS, MORPH, DEP]
+
+
+def token_columns(doc_id: str, doc: Doc, sent_ids: list[int], sentence_tokens: np.ndarray, strings: dict[int, str]) -> dict[str, list]:
+    """TOKENS columns of one document, read column-wise from the parse; a token belongs to the
+    last sentence started before it. `strings` caches hash -> string across documents."""
+    attrs = doc.to_array(TOKEN_ATTRS)
+    starts, lengths, heads = attrs[:, :3].view(np.int64).T
+    lemmas, pos, morphs, deps = attrs[:, 3:].T
+    token_ids = np.arange(len(doc))
+    sentence_of = np.maximum(np.searchsorted(sentence_tokens, token_ids, side="right") - 1, 0)
+    ends = starts + lengths
+    text = doc.text
+    return {
+        "doc_id": [doc_id] * len(doc),
+        "token_id": token_ids,
+        "sent_id": np.asarray(sent_ids, dtype=np.int64)[sentence_of],
+        "start": starts,
+        "end": ends,
+        "text": [text[start:end] for start, end in zip(starts.tolist(), ends.tolist())],
+        "lemma": decoded(lemmas, doc.vocab.strings, strings),
+        "pos": decoded(pos, doc.vocab.strings, strings),
+        # The store names an analysis without features `_`; str(token.morph) gives "".
+        "morph": ["" if morph == Morphology.EMPTY_MORPH else morph for morph in decoded(morphs, doc.vocab.strings, strings)],
+        "dep": decoded(deps, doc.vocab.strings, strings),
+        # to_array gives the head relative to the token.
+        "head": token_ids + heads,
+    }
+
+
+def decoded(keys: np.ndarray, store: StringStore, cache: dict[int, str]) -> list[str]:
+    """Strings of hash (or symbol) keys; a hash names the same string in every memory zone."""
+    result = []
+    for key in keys.tolist():
+        value = cache.get(key)
+        if value is None:
+            value = cache[key] = store[key] if key else ""
+        result.append(value)
+    return result
 
 
 def entity_rows(doc_id: str, mentions: list[Mention], sent_ids: list[int], sent_starts: list[int]) -> list[tuple]:
@@ -89,18 +116,28 @@ def extract(documents: pd.DataFrame, sentences: pd.DataFrame, nlp: Language, lex
         for doc_id, text in zip(documents["doc_id"], documents["text"])
         if doc_id in by_doc
     ]
-    tokens: list[tuple] = []
+    tokens: list[dict[str, list]] = []
     entities: list[tuple] = []
+    strings: dict[int, str] = {}
     # Strings created inside the zone are freed on exit: nothing from a Doc may escape it.
     with nlp.memory_zone():
         docs = (make_doc(nlp, text, starts) for _, text, _, starts in work)
         for (doc_id, text, sent_ids, starts), doc in zip(work, nlp.pipe(docs, batch_size=batch_size)):
-            tokens.extend(token_rows(doc_id, doc, sent_ids, token_indices(doc, starts)))
+            tokens.append(token_columns(doc_id, doc, sent_ids, token_indices(doc, starts), strings))
             entities.extend(entity_rows(doc_id, doc_mentions(doc, lexicons), sent_ids, starts))
     return {
-        "tokens": pd.DataFrame(tokens, columns=TOKENS.column_names),
+        "tokens": pd.DataFrame({column: concatenated(tokens, column) for column in TOKENS.column_names}),
         "entities": pd.DataFrame(entities, columns=ENTITIES.column_names),
     }
+
+
+def concatenated(columns: list[dict[str, list]], name: str) -> np.ndarray | list:
+    parts = [part[name] for part in columns]
+    if not parts:
+        return []
+    if isinstance(parts[0], np.ndarray):
+        return np.concatenate(parts).astype(np.int64)
+    return [value for part in parts for value in part]
 
 
 def _prepare(settings: Settings):
