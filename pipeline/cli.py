@@ -113,6 +113,17 @@ def _guarded(action: Callable[[], list[StageReport]]) -> list[StageReport]:
         raise
 
 
+def _execute(settings: Settings, output: Optional[Path], quiet: bool, strict: bool, action: Callable[[Path, Display], list[StageReport]]) -> None:
+    """What every stage command does around its stages: the output folder, the display,
+    the summary, and the exit code."""
+    started = time.perf_counter()
+    folder = _output(settings, output)
+    display = Display(quiet)
+    reports = _guarded(lambda: action(folder, display))
+    _summarise(display, reports, started, folder)
+    _check_outcome(reports, strict)
+
+
 def _run_source(settings: Settings, inputs: Optional[list[str]], folder: Path, display: Display, force: bool) -> StageReport:
     chosen = inputs or settings.raw["paths"]["input"]
     max_bytes = settings.section(SOURCE_STAGE.name).get("max_bytes")
@@ -139,20 +150,15 @@ def run(
     scheduler: SchedulerOption = None,
     force: ForceOption = False,
 ) -> None:
-    started = time.perf_counter()
     settings = _settings(config, workers, engine, scheduler)
-    folder = _output(settings, output)
-    display = Display(quiet)
 
-    def everything() -> list[StageReport]:
+    def everything(folder: Path, display: Display) -> list[StageReport]:
         reports = [_run_source(settings, input, folder, display, force)]
         with open_executor(settings) as executor:
             reports += [_run_table_stage(stage, settings, folder, display, executor, force) for stage in TABLE_STAGES]
         return reports
 
-    reports = _guarded(everything)
-    _summarise(display, reports, started, folder)
-    _check_outcome(reports, strict)
+    _execute(settings, output, quiet, strict, everything)
 
 
 @app.command(name=SOURCE_STAGE.name, help=SOURCE_STAGE.description)
@@ -164,13 +170,8 @@ def clean_command(
     strict: StrictOption = False,
     force: ForceOption = False,
 ) -> None:
-    started = time.perf_counter()
     settings = _settings(config)
-    folder = _output(settings, output)
-    display = Display(quiet)
-    reports = _guarded(lambda: [_run_source(settings, input, folder, display, force)])
-    _summarise(display, reports, started, folder)
-    _check_outcome(reports, strict)
+    _execute(settings, output, quiet, strict, lambda folder, display: [_run_source(settings, input, folder, display, force)])
 
 
 def _table_command(stage: Stage) -> Callable[..., None]:
@@ -184,19 +185,14 @@ def _table_command(stage: Stage) -> Callable[..., None]:
         scheduler: SchedulerOption = None,
         force: ForceOption = False,
     ) -> None:
-        started = time.perf_counter()
         settings = _settings(config, workers, engine, scheduler)
-        folder = _output(settings, output)
-        display = Display(quiet)
 
-        def checked_run() -> list[StageReport]:
+        def checked_run(folder: Path, display: Display) -> list[StageReport]:
             check_upstream(stage, folder, (SOURCE_STAGE, *TABLE_STAGES))
             with open_executor(settings) as executor:
                 return [_run_table_stage(stage, settings, folder, display, executor, force)]
 
-        reports = _guarded(checked_run)
-        _summarise(display, reports, started, folder)
-        _check_outcome(reports, strict)
+        _execute(settings, output, quiet, strict, checked_run)
 
     reads = ", ".join(spec.file_name for spec in stage.reads)
     writes = ", ".join(spec.file_name for spec in stage.writes)
