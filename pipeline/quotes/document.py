@@ -117,12 +117,6 @@ class DocView:
     def paragraph_bounds(self, para: int) -> tuple[int, int]:
         return self._paragraphs[para]
 
-    def mention_covering(self, token: Token) -> Mention | None:
-        for mention in self.mentions:
-            if mention.start <= token.start < mention.end:
-                return mention
-        return None
-
     def mentions_between(self, start: int, end: int) -> list[Mention]:
         return [mention for mention in self.mentions if start <= mention.start and mention.end <= end]
 
