@@ -71,6 +71,10 @@ class Settings:
         return int(self.raw["model"]["batch_size"])
 
     @property
+    def lasting_words(self) -> int:
+        return int(self.raw["model"]["lasting_words"])
+
+    @property
     def workers(self) -> int:
         workers = int(self.raw["engine"].get("workers", 0))
         return workers if workers > 0 else (os.cpu_count() or 1)

@@ -115,18 +115,17 @@ def demonym_forms(base: str) -> list[str]:
 
 # -- the entity ruler ------------------------------------------------------------------
 
-def ruler_patterns(nlp: Language, lexicons: Lexicons) -> list[dict]:
+def ruler_patterns(lexicons: Lexicons) -> list[dict]:
     """Names the lexicons know for sure, as entity_ruler patterns (case-sensitive).
 
-    Names become token patterns here (the tokenizer alone splits them), because phrase
-    patterns added to a ruler placed after the tagger would run the whole pipeline.
-    Demonyms are not ruled: a model span that is only a demonym is relabelled instead,
-    so that `Crédit Lyonnais` stays whole.
+    Fixed names are phrase patterns: the phrase matcher looks each token up once, where
+    a token pattern per name would be tried at every token. Streets and roads are
+    token patterns (a street word, then capitalised words). Demonyms are not ruled: a
+    model span that is only a demonym is relabelled instead, so that `Crédit Lyonnais`
+    stays whole.
     """
     names = sorted(lexicons.seats_of_power | lexicons.media)
-    patterns: list[dict] = [
-        {"label": "ORG", "pattern": [{"ORTH": token.text} for token in nlp.make_doc(name)]} for name in names
-    ]
+    patterns: list[dict] = [{"label": "ORG", "pattern": name} for name in names]
     capitalised = {"TEXT": {"REGEX": r"^[A-ZÀ-ÖØ-Þ0-9]"}}
     name_part = {"TEXT": {"REGEX": r"^([A-ZÀ-ÖØ-Þ0-9]|-$|d[’']$|de$|du$|des$|la$|l[’']$)"}, "OP": "*"}
     street = [
@@ -144,8 +143,11 @@ def ruler_patterns(nlp: Language, lexicons: Lexicons) -> list[dict]:
 
 
 def add_entity_ruler(nlp: Language, lexicons: Lexicons) -> None:
-    ruler = nlp.add_pipe("entity_ruler", name="lexicon_ruler", before="ner", config={"validate": True})
-    ruler.add_patterns(ruler_patterns(nlp, lexicons))
+    """The ruler goes first: its patterns read only the words, and ``ner`` (which keeps
+    preset entities) is the first component to look at entities. First in line, its
+    phrase patterns are made by the tokenizer alone."""
+    ruler = nlp.add_pipe("entity_ruler", name="lexicon_ruler", first=True, config={"validate": True})
+    ruler.add_patterns(ruler_patterns(lexicons))
 
 
 # -- cleaning one spaCy span -----------------------------------------------------------

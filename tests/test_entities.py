@@ -271,3 +271,34 @@ def test_a_name_after_a_building_word_is_a_place(entity_model):
     assert spans_of(entity_model, text, [(7, 8, "PER")]) == [("Jean-Moulin", "LOC")]
     text = "Il logeait à l'ex-hôtel Adriatik avec Adriatik Berisha."
     assert spans_of(entity_model, text, [(5, 6, "PER"), (7, 9, "PER")]) == [("Adriatik", "LOC"), ("Adriatik Berisha", "PER")]
+
+
+def test_lasting_words_outlive_memory_zones_up_to_their_capacity():
+    import spacy
+
+    from pipeline.stages.entities import LastingWords
+
+    nlp = spacy.blank("fr")
+    lasting = LastingWords(nlp, capacity=2)
+    lasting.keep_words_of(["zorglub zorglab", "zorglib"])
+    with nlp.memory_zone():
+        nlp("zorglub zorglab zorglib xyzzyq")
+    kept = {word for word in ("zorglab", "zorglib", "zorglub", "xyzzyq") if word in nlp.vocab}
+    assert kept == {"zorglab", "zorglib"}  # the capacity's worth, in sorted order; the rest freed
+    lasting.keep_words_of(["plugh"])
+    assert "plugh" not in nlp.vocab and len(lasting.kept) == 2
+
+
+def test_lasting_words_do_not_change_the_tables(entity_model, splitter, settings):
+    from pipeline.stages.entities import LastingWords
+
+    nlp, lexicons = entity_model
+    texts = [SEEDS.joinpath(name).read_text(encoding="utf-8") for name in sorted(p.name for p in SEEDS.glob("*.txt"))[:2]]
+    documents = pd.DataFrame({"doc_id": ["a", "b"], "text": texts})
+    sents = sentences(documents, splitter)
+    plain = extract(documents, sents, nlp, lexicons, settings.batch_size)
+    lasting = LastingWords(nlp, capacity=50)
+    for _ in range(2):  # the second pass meets the kept words
+        kept = extract(documents, sents, nlp, lexicons, settings.batch_size, lasting)
+        for name in plain:
+            pd.testing.assert_frame_equal(plain[name], kept[name])

@@ -7,6 +7,7 @@ them), and everything later stages need from the parse is kept in ``tokens``.
 from __future__ import annotations
 
 from bisect import bisect_right
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -30,6 +31,31 @@ def load_model(settings: Settings) -> tuple[Language, Lexicons]:
     lexicons = Lexicons.from_file(settings.lexicon_path("entities", "lexicons"))
     add_entity_ruler(nlp, lexicons)
     return nlp, lexicons
+
+
+@dataclass
+class LastingWords:
+    """Words whose lexemes and tokenisation outlive the memory zones.
+
+    A memory zone frees every lexeme and tokenizer cache entry made inside it, so each
+    batch would rebuild those of "le", "de", "a dit"... Words tokenised outside a zone are
+    kept for good. The first ``capacity`` distinct words met are kept (in news text the
+    frequent words come first); rarer words stay transient, so memory stays bounded.
+    """
+
+    nlp: Language
+    capacity: int
+    kept: set[str] = field(default_factory=set)
+
+    def keep_words_of(self, texts: list[str]) -> None:
+        """Call outside a memory zone, before the zone that parses ``texts``."""
+        room = self.capacity - len(self.kept)
+        if room <= 0:
+            return
+        new = sorted({word for text in texts for word in text.split()} - self.kept)[:room]
+        self.kept.update(new)
+        # Each space-separated chunk is tokenised (and cached) on its own, whatever its neighbours.
+        self.nlp.tokenizer(" ".join(new))
 
 
 def make_doc(nlp: Language, text: str, sentence_starts: list[int]) -> Doc:
@@ -108,7 +134,9 @@ def entity_rows(doc_id: str, mentions: list[Mention], sent_ids: list[int], sent_
     ]
 
 
-def extract(documents: pd.DataFrame, sentences: pd.DataFrame, nlp: Language, lexicons: Lexicons, batch_size: int) -> dict[str, pd.DataFrame]:
+def extract(
+    documents: pd.DataFrame, sentences: pd.DataFrame, nlp: Language, lexicons: Lexicons, batch_size: int, lasting: LastingWords | None = None
+) -> dict[str, pd.DataFrame]:
     """documents + sentences -> {"tokens": ..., "entities": ...}; one spaCy pass per document."""
     by_doc = {doc_id: group for doc_id, group in sentences.groupby("doc_id", sort=False)}
     work = [
@@ -119,6 +147,8 @@ def extract(documents: pd.DataFrame, sentences: pd.DataFrame, nlp: Language, lex
     tokens: list[dict[str, list]] = []
     entities: list[tuple] = []
     strings: dict[int, str] = {}
+    if lasting is not None:
+        lasting.keep_words_of([text for _, text, _, _ in work])
     # Strings created inside the zone are freed on exit: nothing from a Doc may escape it.
     with nlp.memory_zone():
         docs = (make_doc(nlp, text, starts) for _, text, _, starts in work)
@@ -143,7 +173,8 @@ def concatenated(columns: list[dict[str, list]], name: str) -> np.ndarray | list
 def _prepare(settings: Settings):
     nlp, lexicons = load_model(settings)
     batch_size = settings.batch_size
-    return lambda frames: extract(frames["documents"], frames["sentences"], nlp, lexicons, batch_size)
+    lasting = LastingWords(nlp, settings.lasting_words)
+    return lambda frames: extract(frames["documents"], frames["sentences"], nlp, lexicons, batch_size, lasting)
 
 
 STAGE = Stage(
