@@ -569,9 +569,9 @@ def named_buildings(text: str, mentions: list[Mention], lexicons: Lexicons) -> l
     ]
 
 
-def doc_mentions(doc: Doc, lexicons: Lexicons) -> list[Mention]:
-    """Clean mentions of a parsed document, in text order."""
-    text = doc.text
+def doc_mentions(doc: Doc, text: str, lexicons: Lexicons) -> list[Mention]:
+    """Clean mentions of a parsed document of ``text``, in text order. (The caller has the
+    text: ``Doc.text`` would rebuild it token by token.)"""
     mentions = [
         mention
         for ent in doc.ents

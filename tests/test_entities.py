@@ -41,7 +41,7 @@ def spans_of(entity_model, text, spans):
     with nlp.memory_zone():
         doc = nlp(text)
         doc.ents = [Span(doc, start, end, label=label) for start, end, label in spans]
-        return [(mention.text, mention.label) for mention in doc_mentions(doc, lexicons)]
+        return [(mention.text, mention.label) for mention in doc_mentions(doc, text, lexicons)]
 
 
 def test_elided_article_is_not_part_of_the_name(entities_of):

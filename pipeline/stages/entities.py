@@ -54,8 +54,9 @@ class LastingWords:
             return
         new = sorted({word for text in texts for word in text.split()} - self.kept)[:room]
         self.kept.update(new)
-        # Each space-separated chunk is tokenised (and cached) on its own, whatever its neighbours.
-        self.nlp.tokenizer(" ".join(new))
+        # One word per call: in a text, the tokenizer stops caching after the first special case.
+        for word in new:
+            self.nlp.tokenizer(word)
 
 
 def make_doc(nlp: Language, text: str, sentence_starts: list[int]) -> Doc:
@@ -78,7 +79,7 @@ def token_indices(doc: Doc, offsets: list[int]) -> np.ndarray:
 TOKEN_ATTRS = [IDX, LENGTH, HEAD, LEMMA, POS, MORPH, DEP]
 
 
-def token_columns(doc_id: str, doc: Doc, sent_ids: list[int], sentence_tokens: np.ndarray, strings: dict[int, str]) -> dict[str, list]:
+def token_columns(doc_id: str, doc: Doc, text: str, sent_ids: list[int], sentence_tokens: np.ndarray, strings: dict[int, str]) -> dict[str, list]:
     """TOKENS columns of one document, read column-wise from the parse; a token belongs to the
     last sentence started before it. `strings` caches hash -> string across documents."""
     attrs = doc.to_array(TOKEN_ATTRS)
@@ -87,7 +88,6 @@ def token_columns(doc_id: str, doc: Doc, sent_ids: list[int], sentence_tokens: n
     token_ids = np.arange(len(doc))
     sentence_of = np.maximum(np.searchsorted(sentence_tokens, token_ids, side="right") - 1, 0)
     ends = starts + lengths
-    text = doc.text
     return {
         "doc_id": [doc_id] * len(doc),
         "token_id": token_ids,
@@ -153,8 +153,8 @@ def extract(
     with nlp.memory_zone():
         docs = (make_doc(nlp, text, starts) for _, text, _, starts in work)
         for (doc_id, text, sent_ids, starts), doc in zip(work, nlp.pipe(docs, batch_size=batch_size)):
-            tokens.append(token_columns(doc_id, doc, sent_ids, token_indices(doc, starts), strings))
-            entities.extend(entity_rows(doc_id, doc_mentions(doc, lexicons), sent_ids, starts))
+            tokens.append(token_columns(doc_id, doc, text, sent_ids, token_indices(doc, starts), strings))
+            entities.extend(entity_rows(doc_id, doc_mentions(doc, text, lexicons), sent_ids, starts))
     return {
         "tokens": pd.DataFrame({column: concatenated(tokens, column) for column in TOKENS.column_names}),
         "entities": pd.DataFrame(entities, columns=ENTITIES.column_names),
