@@ -316,4 +316,4 @@ def test_empty_tables_give_an_empty_quotes_table(lexicon):
     empty_sentences = pd.DataFrame(columns=["doc_id", "sent_id", "para_id", "start", "end", "text"])
     frame = quotes(documents, empty_sentences, pd.DataFrame(columns=TOKENS.column_names), pd.DataFrame(columns=ENTITIES.column_names), lexicon)
     assert list(frame.columns) == QUOTES.column_names and frame.empty
-    assert build_views(documents, empty_sentences, pd.DataFrame(columns=TOKENS.column_names), pd.DataFrame(columns=ENTITIES.column_names))[0].tokens == []
+    assert next(build_views(documents, empty_sentences, pd.DataFrame(columns=TOKENS.column_names), pd.DataFrame(columns=ENTITIES.column_names))).tokens == []
