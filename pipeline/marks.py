@@ -19,6 +19,8 @@ STRAIGHT = '"'
 # Spaces that typography puts inside guillemets, kept out of the quoted content.
 INNER_SPACE = " \u00a0\u202f\t"
 PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
+# Any quote mark: the only characters the pairing below looks at.
+MARK = re.compile("[" + re.escape("".join(OPENING) + "".join(CLOSING) + STRAIGHT) + "]")
 
 
 @dataclass(frozen=True)
@@ -55,8 +57,8 @@ def paragraph_spans(text: str, start: int, end: int) -> list[MarkedSpan]:
     """Top-level quotations of the paragraph text[start:end]."""
     spans: list[MarkedSpan] = []
     stack: list[tuple[str, int]] = []
-    for index in range(start, end):
-        char = text[index]
+    for match in MARK.finditer(text, start, end):
+        index, char = match.start(), match.group()
         if char == STRAIGHT:
             # Straight quotes toggle: one closes the innermost straight quote left open.
             if not (stack and stack[-1][0] == STRAIGHT):

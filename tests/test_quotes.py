@@ -316,4 +316,30 @@ def test_empty_tables_give_an_empty_quotes_table(lexicon):
     empty_sentences = pd.DataFrame(columns=["doc_id", "sent_id", "para_id", "start", "end", "text"])
     frame = quotes(documents, empty_sentences, pd.DataFrame(columns=TOKENS.column_names), pd.DataFrame(columns=ENTITIES.column_names), lexicon)
     assert list(frame.columns) == QUOTES.column_names and frame.empty
-    assert build_views(documents, empty_sentences, pd.DataFrame(columns=TOKENS.column_names), pd.DataFrame(columns=ENTITIES.column_names))[0].tokens == []
+    assert next(build_views(documents, empty_sentences, pd.DataFrame(columns=TOKENS.column_names), pd.DataFrame(columns=ENTITIES.column_names))).tokens == []
+
+
+def test_views_group_rows_by_document_in_text_order_without_spaces():
+    documents = pd.DataFrame({"doc_id": ["a", "b"], "text": ["Il a dit  non", "Oui"]})
+    sentences = pd.DataFrame({"doc_id": ["b", "a"], "sent_id": [0, 0], "para_id": [0, 0], "start": [0, 0], "end": [3, 13], "text": ["Oui", "Il a dit  non"]})
+    rows = [  # doc_id, token_id, start, end, text, pos, head: rows out of text order, documents interleaved
+        ("a", 2, 5, 8, "dit", "VERB", 2),
+        ("b", 0, 0, 3, "Oui", "INTJ", 0),
+        ("a", 0, 0, 2, "Il", "PRON", 2),
+        ("a", 3, 8, 9, " ", "SPACE", 2),
+        ("a", 4, 10, 13, "non", "ADV", 3),
+        ("a", 1, 3, 4, "a", "AUX", 2),
+    ]
+    tokens = pd.DataFrame(
+        {
+            "doc_id": [r[0] for r in rows], "token_id": [r[1] for r in rows], "sent_id": 0, "start": [r[2] for r in rows], "end": [r[3] for r in rows],
+            "text": [r[4] for r in rows], "lemma": [r[4].lower() for r in rows], "pos": [r[5] for r in rows], "morph": "", "dep": "dep", "head": [r[6] for r in rows],
+        }
+    )
+    entities = pd.DataFrame(columns=ENTITIES.column_names)
+    a, b = build_views(documents, sentences, tokens, entities)
+    assert [t.text for t in a.tokens] == ["Il", "a", "dit", "non"] and [t.index for t in a.tokens] == [0, 1, 2, 3]
+    assert [t.head for t in a.tokens] == [2, 2, 2, 3]  # « non » hung on the dropped space: its own root
+    assert [t.text for t in a.children(2)] == ["Il", "a"] and a.children(3) == [] and a.subtree(2) == [0, 1, 2]
+    assert a.lowers == ["il", "a", "dit", "non"] and a.sentences == [(0, 0, 13)]
+    assert [t.text for t in b.tokens] == ["Oui"] and b.sentences == [(0, 0, 3)]

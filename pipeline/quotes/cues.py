@@ -80,7 +80,8 @@ def is_assertive(view: DocView, token: Token) -> bool:
 def find_cues(view: DocView, lexicon: Lexicon) -> dict[int, Cue]:
     """Every assertive cue of the document, by token index."""
     cues: dict[int, Cue] = {}
-    for token in view.tokens:
+    for index in _possible_cues(view, lexicon):
+        token = view.tokens[index]
         last = _multiword(view, token, lexicon)
         if last is not None:
             lemma = _multiword_lemma(view, token, last, lexicon)
@@ -90,6 +91,12 @@ def find_cues(view: DocView, lexicon: Lexicon) -> dict[int, Cue]:
         if lemma and is_assertive(view, token) and not _reflexive_other_sense(view, token, lemma, lexicon):
             cues[token.index] = Cue(token.index, last, lemma, token.start, view.tokens[last].end)
     return cues
+
+
+def _possible_cues(view: DocView, lexicon: Lexicon) -> list[int]:
+    """Tokens whose lemma or form may start a cue, found in one cheap pass: the rules run on these alone."""
+    lemmas, forms = lexicon.cue_lemmas, lexicon.cue_forms
+    return [token.index for token, lower in zip(view.tokens, view.lowers) if token.lemma in lemmas or lower in forms]
 
 
 def _reflexive_other_sense(view: DocView, token: Token, lemma: str, lexicon: Lexicon) -> bool:
@@ -107,9 +114,9 @@ def _multiword_lemma(view: DocView, token: Token, last: int, lexicon: Lexicon) -
 def selon_words(view: DocView) -> list[tuple[Token, Token]]:
     """(first, last) tokens of every « selon » and « d'après »."""
     found = []
-    for token in view.tokens:
-        if token.lower == "selon":
-            found.append((token, token))
-        elif token.lower == "après" and token.index > 0 and view.tokens[token.index - 1].lower in {"d'", "d’"}:
-            found.append((view.tokens[token.index - 1], token))
+    for index, lower in enumerate(view.lowers):
+        if lower == "selon":
+            found.append((view.tokens[index], view.tokens[index]))
+        elif lower == "après" and index > 0 and view.lowers[index - 1] in {"d'", "d’"}:
+            found.append((view.tokens[index - 1], view.tokens[index]))
     return found

@@ -2,20 +2,23 @@
 
 Tokens are addressed by their position in the document's token list (``Token.index``);
 ``head`` is translated from spaCy's token_id to that position once, here.
+
+Tokens and mentions are named tuples: a document has thousands of tokens, and tuples of
+plain values are cheap to build and soon left alone by the garbage collector.
 """
 from __future__ import annotations
 
 import bisect
 from dataclasses import dataclass, field
+from typing import Iterator, NamedTuple
 
+import numpy as np
 import pandas as pd
 
 from pipeline.marks import paragraphs
-from pipeline.tables import rows_by_doc
 
 
-@dataclass(frozen=True)
-class Token:
+class Token(NamedTuple):
     index: int
     sent_id: int
     start: int
@@ -39,8 +42,7 @@ class Token:
         return self.text.lower()
 
 
-@dataclass(frozen=True)
-class Mention:
+class Mention(NamedTuple):
     start: int
     end: int
     label: str
@@ -55,22 +57,34 @@ class DocView:
     tokens: list[Token]
     sentences: list[tuple[int, int, int]]  # (sent_id, start, end)
     mentions: list[Mention]
-    _children: list[list[int]] = field(default_factory=list)
+    # the lowercase form of every token, for the scans over the whole document
+    lowers: list[str] = field(default_factory=list)
+    # children of token i: _child_indices[_child_bounds[i] : _child_bounds[i + 1]], in text order
+    _child_indices: list[int] = field(default_factory=list)
+    _child_bounds: list[int] = field(default_factory=list)
     _starts: list[int] = field(default_factory=list)
+    _sentence_starts: list[int] = field(default_factory=list)
     _paragraph_starts: list[int] = field(default_factory=list)
     _paragraphs: list[tuple[int, int]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
-        self._children = [[] for _ in self.tokens]
-        for token in self.tokens:
-            if token.head != token.index:
-                self._children[token.head].append(token.index)
+        heads = np.fromiter((token.head for token in self.tokens), dtype=np.int64, count=len(self.tokens))
+        positions = np.arange(len(heads))
+        children = np.flatnonzero(heads != positions)
+        children = children[np.argsort(heads[children], kind="stable")]
+        self._child_indices = children.tolist()
+        self._child_bounds = np.searchsorted(heads[children], np.arange(len(heads) + 1)).tolist()
         self._starts = [token.start for token in self.tokens]
+        self.lowers = [token.text.lower() for token in self.tokens]
+        self._sentence_starts = [start for _, start, _ in self.sentences]
         self._paragraphs = list(paragraphs(self.text))
         self._paragraph_starts = [start for start, _ in self._paragraphs]
 
+    def _children_of(self, index: int) -> list[int]:
+        return self._child_indices[self._child_bounds[index] : self._child_bounds[index + 1]]
+
     def children(self, index: int) -> list[Token]:
-        return [self.tokens[child] for child in self._children[index]]
+        return [self.tokens[child] for child in self._children_of(index)]
 
     def head(self, token: Token) -> Token | None:
         return None if token.head == token.index else self.tokens[token.head]
@@ -90,7 +104,7 @@ class DocView:
         while todo:
             current = todo.pop()
             found.append(current)
-            todo.extend(child for child in self._children[current] if child not in found)
+            todo.extend(child for child in self._children_of(current) if child not in found)
         return sorted(found)
 
     def token_at(self, offset: int) -> int | None:
@@ -104,8 +118,7 @@ class DocView:
         return self.tokens[first:last]
 
     def sentence_of(self, offset: int) -> int:
-        starts = [start for _, start, _ in self.sentences]
-        position = max(bisect.bisect_right(starts, offset) - 1, 0)
+        position = max(bisect.bisect_right(self._sentence_starts, offset) - 1, 0)
         return self.sentences[position][0] if self.sentences else 0
 
     def sentence_tokens(self, sent_id: int) -> list[Token]:
@@ -124,44 +137,51 @@ class DocView:
 TOKEN_COLUMNS = ("token_id", "sent_id", "start", "end", "text", "lemma", "pos", "morph", "dep", "head")
 SENTENCE_COLUMNS = ("sent_id", "start", "end")
 MENTION_COLUMNS = ("start", "end", "label", "canonical", "entity_key")
+# Token columns spaCy may leave empty: read as "".
+OPTIONAL_TOKEN_COLUMNS = ("lemma", "pos", "morph", "dep")
 
 
-def _by_start(rows: list[tuple], start_column: int) -> list[tuple]:
-    return sorted(rows, key=lambda row: row[start_column])  # stable, like the frame sort it replaces
+class _ColumnsByDoc:
+    """The columns of a table as Python lists, rows grouped by document and ordered by start
+    (ties in table order). Converting whole columns once per batch is far cheaper than
+    building, grouping and sorting a tuple per row. Only the rows in ``keep`` are taken;
+    nulls in ``empty_when_null`` columns are read as ""."""
+
+    def __init__(self, frame: pd.DataFrame | None, columns: tuple[str, ...], keep: np.ndarray | None = None, empty_when_null: tuple[str, ...] = ()):
+        self._rows: dict[str, tuple[int, int]] = {}
+        self._columns: list[list] = [[] for _ in columns]
+        if frame is None or not len(frame):
+            return
+        codes, doc_ids = pd.factorize(frame["doc_id"])
+        rows = np.arange(len(frame)) if keep is None else np.flatnonzero(keep)
+        order = rows[np.lexsort((frame["start"].to_numpy(np.int64)[rows], codes[rows]))]  # stable: table order on ties
+        bounds = np.searchsorted(codes[order], np.arange(len(doc_ids) + 1)).tolist()
+        self._rows = {doc_id: (bounds[code], bounds[code + 1]) for code, doc_id in enumerate(doc_ids)}
+        self._columns = [_values(frame[column], column in empty_when_null)[order].tolist() for column in columns]
+
+    def of(self, doc_id: str) -> list[list]:
+        first, last = self._rows.get(doc_id, (0, 0))
+        return [column[first:last] for column in self._columns]
 
 
-def build_views(documents: pd.DataFrame, sentences: pd.DataFrame, tokens: pd.DataFrame, entities: pd.DataFrame) -> list[DocView]:
-    """One view per document, from the rows of the upstream tables."""
-    by_doc_tokens = rows_by_doc(tokens, TOKEN_COLUMNS)
-    by_doc_sentences = rows_by_doc(sentences, SENTENCE_COLUMNS)
-    by_doc_entities = rows_by_doc(entities, MENTION_COLUMNS)
-    return [
-        _view(doc_id, text, by_doc_tokens.get(doc_id, []), by_doc_sentences.get(doc_id, []), by_doc_entities.get(doc_id, []))
-        for doc_id, text in zip(documents["doc_id"].tolist(), documents["text"].tolist())
-    ]
+def _values(column: pd.Series, empty_when_null: bool) -> np.ndarray:
+    return column.to_numpy(dtype=object, na_value="") if empty_when_null else column.to_numpy()
 
 
-def _view(doc_id: str, text: str, tokens: list[tuple], sentences: list[tuple], entities: list[tuple]) -> DocView:
-    ordered = _by_start([row for row in tokens if row[6] != "SPACE"], start_column=2)
-    position_of = {int(row[0]): position for position, row in enumerate(ordered)}
-    token_list = [
-        Token(
-            index=position,
-            sent_id=int(sent_id),
-            start=int(start),
-            end=int(end),
-            text=str(word),
-            lemma=str(lemma or ""),
-            pos=str(pos or ""),
-            morph=str(morph or ""),
-            dep=str(dep or ""),
-            head=position_of.get(int(head), position),  # a head on a dropped space token: root
-        )
-        for position, (_, sent_id, start, end, word, lemma, pos, morph, dep, head) in enumerate(ordered)
-    ]
-    sentence_list = [(int(sent_id), int(start), int(end)) for sent_id, start, end in _by_start(sentences, start_column=1)]
-    mention_list = [
-        Mention(int(start), int(end), str(label), str(canonical), str(entity_key))
-        for start, end, label, canonical, entity_key in _by_start(entities, start_column=0)
-    ]
-    return DocView(doc_id, text, token_list, sentence_list, mention_list)
+def build_views(documents: pd.DataFrame, sentences: pd.DataFrame, tokens: pd.DataFrame, entities: pd.DataFrame) -> Iterator[DocView]:
+    """One view per document, from the rows of the upstream tables, built as they are used: a
+    batch's tokens alive all at once would make every garbage collection walk through them."""
+    words = (tokens["pos"] != "SPACE").to_numpy(bool, na_value=True) if len(tokens) else None
+    by_doc_tokens = _ColumnsByDoc(tokens, TOKEN_COLUMNS, keep=words, empty_when_null=OPTIONAL_TOKEN_COLUMNS)
+    by_doc_sentences = _ColumnsByDoc(sentences, SENTENCE_COLUMNS)
+    by_doc_mentions = _ColumnsByDoc(entities, MENTION_COLUMNS)
+    for doc_id, text in zip(documents["doc_id"].tolist(), documents["text"].tolist()):
+        yield DocView(doc_id, text, _tokens(*by_doc_tokens.of(doc_id)), list(zip(*by_doc_sentences.of(doc_id))), list(map(Mention, *by_doc_mentions.of(doc_id))))
+
+
+def _tokens(token_ids: list[int], sent_ids: list[int], starts: list[int], ends: list[int], texts: list[str], lemmas: list[str], pos: list[str], morphs: list[str], deps: list[str], heads: list[int]) -> list[Token]:
+    """A document's tokens in text order; ``head`` goes from spaCy's token_id to a position."""
+    positions = range(len(token_ids))
+    position_of = dict(zip(token_ids, positions))
+    head_positions = [position_of.get(head, position) for position, head in enumerate(heads)]  # a head on a dropped space token: root
+    return list(map(Token, positions, sent_ids, starts, ends, texts, lemmas, pos, morphs, deps, head_positions))

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import tomllib
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 from pipeline.config import Settings
@@ -23,6 +24,16 @@ class Lexicon:
     quantities: frozenset[str]
     anaphoric: frozenset[str]
     not_sources: frozenset[str]
+
+    @cached_property
+    def cue_lemmas(self) -> frozenset[str]:
+        """Lemmas that may start a cue: a speech verb or the first word of a multiword cue."""
+        return self.speech_verbs | {words[0] for words in self.multiword}
+
+    @cached_property
+    def cue_forms(self) -> frozenset[str]:
+        """Lowercase forms that may stand for a speech verb (the fallback tables)."""
+        return frozenset(self.form_lemmas) | frozenset(self.noun_forms)
 
     @classmethod
     def from_files(cls, speech_verbs: Path, speakers: Path) -> "Lexicon":
