@@ -23,6 +23,7 @@ the tables do not hold.
 """
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
 import os
@@ -123,6 +124,9 @@ def prepared(stage: Stage, settings: Settings) -> BatchFunction:
         if key not in _PREPARED:
             # A document that makes the stage fail becomes a reject; the others go on.
             _PREPARED[key] = isolate_failures(stage.name, stage.writes, stage.prepare(settings))
+            # What was just loaded (a model, lexicons) lives as long as the process: spare
+            # it the collector's full passes, which batches of short-lived rows trigger.
+            gc.freeze()
         return _PREPARED[key]
 
 
