@@ -121,9 +121,6 @@ class DocView:
         position = max(bisect.bisect_right(self._sentence_starts, offset) - 1, 0)
         return self.sentences[position][0] if self.sentences else 0
 
-    def sentence_tokens(self, sent_id: int) -> list[Token]:
-        return [token for token in self.tokens if token.sent_id == sent_id]
-
     def paragraph_of(self, offset: int) -> int:
         return max(bisect.bisect_right(self._paragraph_starts, offset) - 1, 0)
 
