@@ -24,7 +24,7 @@ TERMINATORS = ".!?…"
 TRAILING_CLOSERS = "".join(sorted(CLOSING)) + STRAIGHT + ")]"
 # A new sentence starts with one of these (after optional spaces).
 SENTENCE_OPENERS = re.compile(r"[A-ZÀ-ÖØ-Þ0-9" + re.escape("".join(OPENING) + STRAIGHT) + r"(\[–—-]")
-_WORD_BEFORE = re.compile(r"([\w.\-°]+)$")
+_WORD_BEFORE = re.compile(r"([\w.\-°]+)\Z")
 
 
 @dataclass(frozen=True)
