@@ -19,6 +19,8 @@ STRAIGHT = '"'
 # Spaces that typography puts inside guillemets, kept out of the quoted content.
 INNER_SPACE = " \u00a0\u202f\t"
 PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
+# Pairing looks at the marks only; the text between them is skipped in one step.
+_MARK = re.compile("[" + re.escape("".join(OPENING) + "".join(sorted(CLOSING)) + STRAIGHT) + "]")
 
 
 @dataclass(frozen=True)
@@ -55,8 +57,8 @@ def paragraph_spans(text: str, start: int, end: int) -> list[MarkedSpan]:
     """Top-level quotations of the paragraph text[start:end]."""
     spans: list[MarkedSpan] = []
     stack: list[tuple[str, int]] = []
-    for index in range(start, end):
-        char = text[index]
+    for mark in _MARK.finditer(text, start, end):
+        index, char = mark.start(), mark.group()
         if char == STRAIGHT:
             # Straight quotes toggle: one closes the innermost straight quote left open.
             if not (stack and stack[-1][0] == STRAIGHT):
