@@ -42,6 +42,7 @@ from typing import Any, Callable, Iterable, Iterator, Protocol, Sequence
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from pipeline.config import Settings
@@ -218,16 +219,16 @@ def load_manifest(stage_name: str, folder: Path) -> Manifest | None:
         return None
     try:
         meta = read_metadata(path)
-        frame = pq.read_table(path).to_pandas()
-        tables = [column.removeprefix("rows_") for column in frame.columns if column.startswith("rows_")]
+        manifest = pq.read_table(path)
+        tables = [column.removeprefix("rows_") for column in manifest.column_names if column.startswith("rows_")]
         for name in tables:
             table = table_path(TABLES[name], folder)
             if not table.exists() or read_metadata(table).get("run_token") != meta.get(_token_key(name)):
                 return None
     except (OSError, KeyError, pa.ArrowException):
         return None
-    fingerprints = [None if pd.isna(value) else value for value in frame["fingerprint"]]
-    return Manifest(frame["doc_id"].tolist(), fingerprints, {name: frame[f"rows_{name}"].to_numpy(np.int64) for name in tables})
+    rows = {name: manifest.column(f"rows_{name}").to_numpy().astype(np.int64) for name in tables}
+    return Manifest(manifest.column("doc_id").to_pylist(), manifest.column("fingerprint").to_pylist(), rows)
 
 
 def _manifest_or_counts(specs: Sequence[TableSpec], folder: Path, doc_ids: list[str], manifests: dict[str, Manifest | None]) -> dict[str, np.ndarray]:
@@ -246,17 +247,16 @@ def _manifest_or_counts(specs: Sequence[TableSpec], folder: Path, doc_ids: list[
 
 def _count_rows(spec: TableSpec, folder: Path, doc_ids: list[str]) -> np.ndarray:
     parquet = check_schema(spec, table_path(spec, folder))
-    column = parquet.read(columns=["doc_id"]).column("doc_id").to_pandas()
+    column = parquet.read(columns=["doc_id"]).column("doc_id")
     return _rows_per_document(column, doc_ids, str(table_path(spec, folder)))
 
 
-def _rows_per_document(doc_id_column: pd.Series, doc_ids: list[str], what: str) -> np.ndarray:
+def _rows_per_document(doc_id_column: pa.ChunkedArray, doc_ids: list[str], what: str) -> np.ndarray:
     """Rows per document of a column of doc_ids, which must follow ``doc_ids``' order."""
-    position = {doc_id: index for index, doc_id in enumerate(doc_ids)}
-    positions = doc_id_column.map(position)
-    if positions.isna().any() or (np.diff(positions.to_numpy(np.int64)) < 0).any():
+    positions = pc.index_in(doc_id_column, value_set=pa.array(doc_ids, pa.string()))
+    if positions.null_count or (np.diff(positions.to_numpy()) < 0).any():
         raise TableError(f"{what}: rows are not in the document order of documents.parquet; rebuild it")
-    return np.bincount(positions.to_numpy(np.int64), minlength=len(doc_ids))
+    return np.bincount(positions.to_numpy().astype(np.int64), minlength=len(doc_ids))
 
 
 def _hash(*parts: str) -> str:
@@ -366,7 +366,7 @@ def merge_rows(
     """Rows of one table for a run of documents, in their order: fresh rows, and old rows
     (``carried[i]``, a row range of the old table) for the documents not recomputed.
     Returns the table and the number of rows of each document."""
-    fresh_counts = _rows_per_document(fresh_table.column("doc_id").to_pandas(), fresh_ids, f"stage {stage_name}, table {spec.name}")
+    fresh_counts = _rows_per_document(fresh_table.column("doc_id"), fresh_ids, f"stage {stage_name}, table {spec.name}")
     if len(fresh_ids) == len(fresh):
         return fresh_table, fresh_counts
     fresh_offsets = np.concatenate([[0], np.cumsum(fresh_counts)]).astype(np.int64)

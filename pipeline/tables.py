@@ -5,6 +5,7 @@ Every span table carries ``doc_id``, ``start`` and ``end`` (character offsets in
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import secrets
@@ -36,7 +37,7 @@ class TableSpec:
     meaning: str
     columns: tuple[Column, ...]
 
-    @property
+    @functools.cached_property
     def schema(self) -> pa.Schema:
         return pa.schema(
             [
@@ -210,6 +211,13 @@ class TableError(Exception):
 
 
 def empty_frame(spec: TableSpec) -> pd.DataFrame:
+    return _empty_frame(spec).copy()
+
+
+@functools.lru_cache(maxsize=64)
+def _empty_frame(spec: TableSpec) -> pd.DataFrame:
+    # Every batch of every stage asks for one (no failed document); converting an empty
+    # Arrow table costs about a millisecond, copying this frame a few microseconds.
     return spec.schema.empty_table().to_pandas()
 
 

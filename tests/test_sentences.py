@@ -36,6 +36,12 @@ def test_abbreviations_and_initials(splitter):
     assert texts(splitter, text) == ["M. Stoltenberg a parlé à George W. Bush.", "Il est parti."]
 
 
+def test_a_full_stop_after_a_line_break_does_not_look_at_the_line_before(splitter):
+    # `$` also matches before a final newline: the stop was taken to close "M." above it.
+    text = "Il a vu M.\n. Puis il est parti."
+    assert not splitter.is_abbreviation(text, text.index("\n.") + 1)
+
+
 def test_never_crosses_a_paragraph(splitter):
     result = list(split_document("Titre sans point\n\nCorps ici. Fin", splitter))
     assert [(p, s, e) for p, s, e in result] == [(0, 0, 16), (1, 18, 28), (1, 29, 32)]

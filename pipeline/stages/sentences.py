@@ -24,7 +24,10 @@ TERMINATORS = ".!?…"
 TRAILING_CLOSERS = "".join(sorted(CLOSING)) + STRAIGHT + ")]"
 # A new sentence starts with one of these (after optional spaces).
 SENTENCE_OPENERS = re.compile(r"[A-ZÀ-ÖØ-Þ0-9" + re.escape("".join(OPENING) + STRAIGHT) + r"(\[–—-]")
-_WORD_BEFORE = re.compile(r"([\w.\-°]+)$")
+_TERMINATOR_RUN = re.compile("[" + re.escape(TERMINATORS) + "]+")
+# The word before a full stop, matched on the reversed paragraph: reading backwards from
+# the stop costs the word's length, where a forward search rescans the paragraph.
+_WORD_BACKWARDS = re.compile(r"[\w.\-°]*")
 
 
 @dataclass(frozen=True)
@@ -36,12 +39,16 @@ class Splitter:
         lines = settings.lexicon_path("sentences", "abbreviations").read_text(encoding="utf-8").splitlines()
         return cls(frozenset(line.strip() for line in lines if line.strip() and not line.startswith("#")))
 
-    def is_abbreviation(self, text: str, period: int) -> bool:
-        """True when the full stop at ``period`` closes an abbreviation or an initial."""
-        match = _WORD_BEFORE.search(text, 0, period)
-        if not match:
+    def is_abbreviation(self, text: str, period: int, backwards: str | None = None) -> bool:
+        """True when the full stop at ``period`` closes an abbreviation or an initial.
+
+        ``backwards`` is ``text[::-1]``, for a caller that asks about many stops of one text."""
+        backwards = text[::-1] if backwards is None else backwards
+        stop_backwards = len(text) - period
+        word_length = _WORD_BACKWARDS.match(backwards, stop_backwards).end() - stop_backwards
+        word = text[period - word_length : period]
+        if not word:
             return False
-        word = match.group(1)
         if word in self.abbreviations or word.rstrip(".") in self.abbreviations:
             return True
         return len(word) == 1 and word.isupper()
@@ -49,23 +56,15 @@ class Splitter:
     def split_paragraph(self, text: str) -> Iterator[tuple[int, int]]:
         """(start, end) of each sentence of one paragraph, trimmed of spaces."""
         quoted = [(span.open, span.close) for span in paragraph_spans(text, 0, len(text)) if span.closed]
+        backwards = text[::-1]
         start = 0
-        position = 0
         length = len(text)
-        while position < length:
-            char = text[position]
-            if char not in TERMINATORS:
-                position += 1
+        # Closers absorbed after a run are never terminators, so the next run is the next match.
+        for run in _TERMINATOR_RUN.finditer(text):
+            if run.group() == "." and self.is_abbreviation(text, run.start(), backwards):
                 continue
-            end = position + 1
-            while end < length and text[end] in TERMINATORS:
-                end += 1
-            if char == "." and end == position + 1 and self.is_abbreviation(text, position):
-                position = end
-                continue
-            end = _absorb_closers(text, end)
+            end = _absorb_closers(text, run.end())
             if _inside(quoted, end):
-                position = end
                 continue
             following = end
             while following < length and text[following].isspace():
@@ -73,7 +72,6 @@ class Splitter:
             if following == length or (following > end and SENTENCE_OPENERS.match(text, following)):
                 yield from _trimmed(text, start, end)
                 start = following
-            position = max(end, position + 1)
         if start < length:
             yield from _trimmed(text, start, length)
 
