@@ -1,3 +1,4 @@
+import re
 from datetime import date
 
 import pandas as pd
@@ -7,7 +8,7 @@ from hypothesis import given, settings as hypothesis_settings, strategies as st
 from pipeline.stages.dates import Clause, dates
 from pipeline.tables import DATES
 from pipeline.temporal import find_dates, normalise
-from pipeline.temporal.grammar import number_value
+from pipeline.temporal.grammar import PATTERNS, case_fold, number_value
 from pipeline.temporal.timex import interval
 
 
@@ -280,3 +281,26 @@ def test_clause_tense_of_an_infinitive_under_a_modal():
         (".", ".", "PUNCT", "", "punct", 1),
     ])
     assert Clause.of(tokens).tense(19, 24) == "future"
+
+
+# ---------------------------------------------------------------- cues
+
+@pytest.mark.parametrize("drawn_from", PATTERNS, ids=lambda pattern: pattern.name)
+@hypothesis_settings(max_examples=40, deadline=None)
+@given(data=st.data())
+def test_a_pattern_never_matches_where_its_cues_are_missing(drawn_from, data):
+    """scan skips a pattern on a text missing one of its cues: the cues must be found
+    wherever the pattern matches (on texts drawn from each pattern's own regex)."""
+    text = data.draw(st.from_regex(drawn_from.regex))
+    folded = case_fold(text)
+    for pattern in PATTERNS:
+        if pattern.regex.search(text):
+            assert all(cue.found(folded) for cue in pattern.needs), (pattern.name, text)
+
+
+def test_case_fold_keeps_every_letter_that_ignorecase_matches():
+    every_character = "".join(map(chr, range(0x110000)))
+    letters = {c for pattern in PATTERNS for cue in pattern.needs for piece in cue.pieces for c in piece}
+    for letter in letters:
+        matched = re.findall(re.escape(letter), every_character, re.IGNORECASE)
+        assert {case_fold(c) for c in matched} == {letter}, letter

@@ -130,13 +130,65 @@ CLOCK = (
 )
 
 DEMONSTRATIVE = r"(?P<demonstrative>ce|cet|cette)" + SPACE
+# "mi" is written mi-juin, with its hyphen, never "mi de juin".
+POSITION_WORDS = tuple(k for k in atoms.POSITIONS if k != "mi")
 THE = r"(?:le|la|l" + APOSTROPHE + ")" + OPT_SPACE
 POSITION = "(?:" + (
     r"(?:(?:le|la)" + SPACE + ")?"
-    + named("position", words(k for k in atoms.POSITIONS if k != "mi"))
+    + named("position", words(POSITION_WORDS))
     + r"(?:" + SPACE + r"(?:du|des|de)" + SPACE + r"|" + SPACE + r"d" + APOSTROPHE + OPT_SPACE + r"|" + SPACE + ")"
     + r"|" + named("mid", r"mi") + r"-"
 ) + ")"
+
+
+# ---------------------------------------------------------------- cues
+# Most patterns cannot match most texts, and running a regex over a whole text costs
+# about as much whether it matches or not. So each pattern lists *cues* its matches
+# always contain: a cue stands for a mandatory atom (not inside an optional part or
+# an alternation) and is made from the same written forms as the atom, so a match
+# holds one of them. A text missing a cue cannot hold a match: the regex is not run.
+# Atoms whose forms are too common to tell texts apart ("an", "en", "ce") get no cue.
+# A cue not implied by its pattern silently loses dates: tests/test_dates.py checks
+# on texts drawn from each pattern's regex that it never matches where its cues fail.
+
+# Letters that re.IGNORECASE matches to "i" or "s" but that str.lower() leaves alone.
+CASE_TWINS = str.maketrans({"İ": "i", "ı": "i", "ſ": "s"})
+
+
+def case_fold(text: str) -> str:
+    """Lower case such that a text matching a written form under re.IGNORECASE contains it."""
+    if "İ" in text or "ı" in text or "ſ" in text:
+        text = text.translate(CASE_TWINS)
+    return text.lower()
+
+
+@dataclass(frozen=True)
+class Cue:
+    """Pieces one of which is in the case-folded text wherever a pattern can match."""
+
+    pieces: tuple[str, ...]
+
+    def found(self, folded: str) -> bool:
+        return any(piece in folded for piece in self.pieces)
+
+
+def cue(*forms: str) -> Cue:
+    """The cue of an alternation of written forms, as ``words(forms)`` writes it.
+
+    ``words`` lets spaces and apostrophes vary, so each form is known to leave only its
+    pieces between them in the text: its longest one is kept. A piece that contains a
+    shorter piece is dropped (wherever it is, the shorter one is too).
+    """
+    pieces = {max(re.split(r"[\s'’]+", case_fold(form)), key=len) for form in forms}
+    return Cue(tuple(sorted(p for p in pieces if not any(q != p and q in p for q in pieces))))
+
+
+MONTH_CUE = cue(*atoms.MONTHS)
+WEEKDAY_CUE = cue(*atoms.WEEKDAYS)
+DIRECTION_CUE = cue(*atoms.DIRECTIONS)
+POSITION_CUE = cue(*POSITION_WORDS, "mi-")
+DAY_PART_CUE = cue(*atoms.DAY_PARTS)
+SEASON_CUE = cue(*atoms.SEASONS)
 
 
 # ---------------------------------------------------------------- readers
@@ -220,6 +272,8 @@ class ExpressionPattern:
     name: str
     regex: re.Pattern
     read: Reader
+    # Cues of the mandatory atoms of ``regex``: see "cues" above.
+    needs: tuple[Cue, ...] = ()
 
 
 def _whole(parse_of: Callable[[dict], Parse | None], group: str | None = None) -> Reader:
@@ -395,6 +449,11 @@ _DATE_CORE = (
 _MONTH_SPECIFIER = optional(r"(?:le" + SPACE + r")?mois" + SPACE + r"(?:de" + SPACE + "|d" + APOSTROPHE + ")")
 _PREPOSITION = r"(?:en|de|d" + APOSTROPHE + r"|dès|depuis|pour|jusqu" + APOSTROPHE + r"en|à" + SPACE + r"partir" + SPACE + r"d" + APOSTROPHE + r"|avant|après|entre|et|ou|fin|début|mi-|courant|à|au|du)"
 _TEMPORAL_PREPOSITION = r"(?:en|depuis|dès|jusqu" + APOSTROPHE + r"en|avant|après|vers|saison)"
+NAMED_TIME = "|".join(atoms.NAMED_TIMES)
+ORDINAL_DAY_PARTS = ("nuit", "journée", "soirée", "matinée", "matinee")
+RECENT = ("derniers", "dernières", "prochains", "prochaines")
+# "Été" starts a sentence, "été" alone is a past participle: [ÉE]t[ée], case-folded.
+SUMMER_CAPITALISED = ("été", "ete", "éte", "eté")
 
 PATTERNS: tuple[ExpressionPattern, ...] = (
     ExpressionPattern(
@@ -406,8 +465,9 @@ PATTERNS: tuple[ExpressionPattern, ...] = (
             + optional(SPACE + year()) + optional(SPACE + DIRECTION)
         ),
         _read_day_list,
+        needs=(MONTH_CUE,),
     ),
-    ExpressionPattern("date", _compile(_DATE_CORE), _whole(_date_parse)),
+    ExpressionPattern("date", _compile(_DATE_CORE), _whole(_date_parse), needs=(MONTH_CUE,)),
     ExpressionPattern(
         "numeric_date",
         re.compile(r"(?<![\d.,/-])" + named("nday", r"\d{1,2}") + r"(?P<sep>[./-])" + named("nmonth", r"\d{1,2}") + r"(?P=sep)"
@@ -423,28 +483,33 @@ PATTERNS: tuple[ExpressionPattern, ...] = (
         "month_year",
         _compile(optional(POSITION) + _MONTH_SPECIFIER + month() + SPACE + r"(?:" + year() + "|" + short_year() + ")"),
         _whole(_read_month),
+        needs=(MONTH_CUE,),
     ),
     ExpressionPattern(
         "month_direction",
         _compile(optional(POSITION) + _MONTH_SPECIFIER + month() + SPACE + DIRECTION),
         _whole(_read_month),
+        needs=(MONTH_CUE, DIRECTION_CUE),
     ),
     ExpressionPattern(
         "positioned_month",
         _compile(POSITION + _MONTH_SPECIFIER + month()),
         _whole(_read_month),
+        needs=(POSITION_CUE, MONTH_CUE),
     ),
     ExpressionPattern(
         "month_after_preposition",
         _compile(_PREPOSITION + SPACE + named("expr", _MONTH_SPECIFIER + month())),
         _whole(_read_month, "expr"),
+        needs=(MONTH_CUE,),
     ),
     ExpressionPattern(
         "named_month",
         _compile(r"(?:le" + SPACE + r")?mois" + SPACE + r"(?:de" + SPACE + r"|d" + APOSTROPHE + ")" + month()),
         _whole(_read_month),
+        needs=(cue("mois"), MONTH_CUE),
     ),
-    ExpressionPattern("positioned_year", _compile(POSITION + optional(r"l" + APOSTROPHE + r"(?:année|an)" + SPACE) + year()), _whole(_read_year)),
+    ExpressionPattern("positioned_year", _compile(POSITION + optional(r"l" + APOSTROPHE + r"(?:année|an)" + SPACE) + year()), _whole(_read_year), needs=(POSITION_CUE,)),
     ExpressionPattern("named_year", _compile(r"l" + APOSTROPHE + r"(?:année|an)" + SPACE + year()), _whole(_read_year)),
     ExpressionPattern(
         "year_after_preposition",
@@ -454,19 +519,21 @@ PATTERNS: tuple[ExpressionPattern, ...] = (
     # A bare year, unless a lower-case word follows (1500 manifestants).
     # A bare year, unless a count's noun or symbol follows (1500 manifestants, 1800 €).
     ExpressionPattern("year", re.compile(r"(?<![\w.,-])(?<!(?<!\d)/)" + year() + r"(?![.,]\d)(?!" + OPT_SPACE + r"[a-zà-ÿ€$%])"), _whole(_read_year)),
-    ExpressionPattern("decade", _compile(r"les" + SPACE + r"années" + SPACE + named("decade", r"(?:19|20)?\d0") + r"(?!\d)"), _whole(_read_decade)),
-    ExpressionPattern("century", _compile(r"(?:le" + SPACE + r")?" + named("century", r"[IVX]+|\d{1,2}") + r"(?:e|è|ème)" + SPACE + r"siècle"), _whole(_read_century)),
+    ExpressionPattern("decade", _compile(r"les" + SPACE + r"années" + SPACE + named("decade", r"(?:19|20)?\d0") + r"(?!\d)"), _whole(_read_decade), needs=(cue("années"),)),
+    ExpressionPattern("century", _compile(r"(?:le" + SPACE + r")?" + named("century", r"[IVX]+|\d{1,2}") + r"(?:e|è|ème)" + SPACE + r"siècle"), _whole(_read_century), needs=(cue("siècle"),)),
     ExpressionPattern(
         "today",
         _compile(named("relative", words(atoms.RELATIVE_DAYS)) + AFTER
-                 + optional(SPACE + r"(?:" + DAY_PART + "|" + weekday() + r"|à" + SPACE + named("named_time", "midi|minuit") + ")")),
+                 + optional(SPACE + r"(?:" + DAY_PART + "|" + weekday() + r"|à" + SPACE + named("named_time", NAMED_TIME) + ")")),
         _whole(_read_today),
+        needs=(cue(*atoms.RELATIVE_DAYS),),
     ),
     ExpressionPattern(
         "weekday",
         _compile(optional(DEMONSTRATIVE + optional(named("same", "même") + SPACE)) + weekday() + AFTER + optional(SPACE + DIRECTION)
                  + optional(SPACE + r"(?:au" + SPACE + r")?" + DAY_PART)),
         _whole(_read_weekday),
+        needs=(WEEKDAY_CUE,),
     ),
     ExpressionPattern(
         "this_period",
@@ -478,21 +545,25 @@ PATTERNS: tuple[ExpressionPattern, ...] = (
         "directed_period",
         _compile(optional(POSITION) + THE + named("unit", words(list(atoms.PERIOD_UNITS) + list(atoms.SEASONS))) + OPT_SPACE + DIRECTION),
         _whole(_read_period),
+        needs=(DIRECTION_CUE,),
     ),
     ExpressionPattern(
         "new_year",
         _compile(optional(POSITION) + THE + named("new_year", "nouvelle") + SPACE + named("unit", "année") + AFTER),
         _whole(_read_period),
+        needs=(cue("nouvelle"), cue("année")),
     ),
     ExpressionPattern(
         "current_period",
         _compile(optional(POSITION) + optional(THE) + PERIOD_UNIT + SPACE + r"en" + SPACE + r"cours" + AFTER),
         _whole(_read_period),
+        needs=(cue("cours"),),
     ),
     ExpressionPattern(
         "positioned_period",
         _compile(POSITION + optional(THE) + PERIOD_UNIT),
         _whole(_read_period),
+        needs=(POSITION_CUE,),
     ),
     ExpressionPattern(
         "season",
@@ -500,31 +571,37 @@ PATTERNS: tuple[ExpressionPattern, ...] = (
         re.compile(r"(?<![\w-])(?<!d['’])(?<!\bde\s)" + optional(POSITION) + optional(r"l" + APOSTROPHE)
                    + named("season", r"printemps|automne|hiver|(?<=[’'])été|(?-i:[ÉE]t[ée])") + AFTER + optional(SPACE + year()), re.IGNORECASE),
         _whole(_read_season),
+        needs=(cue("printemps", "automne", "hiver", "été", *SUMMER_CAPITALISED),),
     ),
     ExpressionPattern(
         "season_after_preposition",
         _compile(r"en" + SPACE + named("expr", named("season", r"été|eté") + AFTER + optional(SPACE + year()))),
         _whole(_read_season, "expr"),
+        needs=(cue("été", "eté"),),
     ),
     ExpressionPattern(
         "season_months",
         _compile(r"les" + SPACE + r"mois" + SPACE + r"d" + APOSTROPHE + named("season", words(atoms.SEASONS)) + AFTER),
         _whole(lambda g: Parse("calendar", season=_lookup(atoms.SEASONS, g["season"]))),
+        needs=(cue("mois"), SEASON_CUE),
     ),
     ExpressionPattern(
         "anchored_day",
         _compile(named("anchored", words(atoms.ANCHORED_DAYS)) + AFTER + optional(SPACE + r"(?:au" + SPACE + r")?" + DAY_PART)),
         _whole(_read_anchored_day),
+        needs=(cue(*atoms.ANCHORED_DAYS),),
     ),
     ExpressionPattern(
         "part_of_reference",
         _compile(r"(?:(?:la|le)" + SPACE + DAY_PART + optional(SPACE + r"même") + r")(?!" + SPACE + r"(?:d[eu']|d" + APOSTROPHE + "))"),
         _whole(_read_part_of_reference),
+        needs=(DAY_PART_CUE,),
     ),
     ExpressionPattern(
         "ordinal_day",
-        _compile(r"la" + SPACE + ORDINAL + SPACE + named("part", r"nuit|journée|soirée|matinée|matinee") + AFTER),
+        _compile(r"la" + SPACE + ORDINAL + SPACE + named("part", "|".join(ORDINAL_DAY_PARTS)) + AFTER),
         _whole(lambda g: Parse("anchored", part=None if _fold(g["part"]) == "journée" else _part(g))),
+        needs=(cue(*ORDINAL_DAY_PARTS),),
     ),
     ExpressionPattern(
         "clock",
@@ -533,8 +610,9 @@ PATTERNS: tuple[ExpressionPattern, ...] = (
     ),
     ExpressionPattern(
         "named_time",
-        _compile(r"(?:à|vers|avant|après|dès|jusqu" + APOSTROPHE + r"à|entre|et|de)" + SPACE + named("expr", named("named_time", "midi|minuit")) + AFTER),
+        _compile(r"(?:à|vers|avant|après|dès|jusqu" + APOSTROPHE + r"à|entre|et|de)" + SPACE + named("expr", named("named_time", NAMED_TIME)) + AFTER),
         _whole(_read_clock, "expr"),
+        needs=(cue(*atoms.NAMED_TIMES),),
     ),
     ExpressionPattern(
         "duration",
@@ -546,59 +624,73 @@ PATTERNS: tuple[ExpressionPattern, ...] = (
     ),
     ExpressionPattern(
         "recent_duration",
-        _compile(r"(?:ces|les)" + SPACE + optional(NUMBER + SPACE) + r"(?:derniers|dernières|prochains|prochaines)" + SPACE + UNIT),
+        _compile(r"(?:ces|les)" + SPACE + optional(NUMBER + SPACE) + r"(?:" + "|".join(RECENT) + ")" + SPACE + UNIT),
         _whole(_read_recent_duration),
+        needs=(cue(*RECENT),),
     ),
     ExpressionPattern(
         "each",
         _compile(r"chaque" + SPACE + r"(?:" + weekday() + AFTER + "|" + SET_UNIT + r")"),
         _whole(_read_set),
+        needs=(cue("chaque"),),
     ),
     ExpressionPattern(
         "every",
         _compile(r"tou(?:s|tes)" + SPACE + r"les" + SPACE + r"(?:" + WEEKDAY_PLURAL + AFTER + "|" + SET_UNIT + r")"),
         _whole(_read_set),
+        needs=(cue("tous", "toutes"),),
     ),
     ExpressionPattern(
         "ordinal_weekdays",
         _compile(r"les" + SPACE + ORDINAL + r"(?:" + SPACE + r"et" + SPACE + ORDINAL + r")?" + SPACE + WEEKDAY_PLURAL + AFTER),
         _whole(_read_set),
+        needs=(WEEKDAY_CUE,),
     ),
     ExpressionPattern(
         "habitual_weekday",
         _compile(r"le" + SPACE + weekday() + AFTER + r"(?!" + SPACE + r"(?:\d|1er|premier|dernier|prochain|matin|soir|après|au))"),
         _whole(_read_set),
+        needs=(WEEKDAY_CUE,),
     ),
     ExpressionPattern(
         "per_unit",
         _compile(r"par" + SPACE + named("expr", SET_UNIT)),
         _whole(_read_set, "expr"),
+        needs=(cue("par"),),
     ),
     ExpressionPattern(
         "whole_year",
         _compile(r"toute" + SPACE + r"l" + APOSTROPHE + r"année"),
         _whole(lambda g: Parse("set", value="P1Y")),
+        needs=(cue("toute"), cue("année")),
     ),
-    ExpressionPattern("frequency_adjective", _compile(named("adjective", words(atoms.SET_ADJECTIVES)) + AFTER), lambda match: _read_frequency_adjective(match)),
-    ExpressionPattern("vague", _compile(named("ref", words(atoms.VAGUE_REFERENCES)) + AFTER), _whole(_read_ref)),
+    ExpressionPattern("frequency_adjective", _compile(named("adjective", words(atoms.SET_ADJECTIVES)) + AFTER), lambda match: _read_frequency_adjective(match), needs=(cue(*atoms.SET_ADJECTIVES),)),
+    ExpressionPattern("vague", _compile(named("ref", words(atoms.VAGUE_REFERENCES)) + AFTER), _whole(_read_ref), needs=(cue(*atoms.VAGUE_REFERENCES),)),
     ExpressionPattern(
         "upcoming",
         _compile(r"(?:les|la|le)" + SPACE + named("expr", r"prochaine?s?") + AFTER + r"(?!" + SPACE + r"(?:fois))"),
         _whole(_future_ref, "expr"),
+        needs=(cue("prochain"),),
     ),
     ExpressionPattern(
         "until_here",
         _compile(r"d" + APOSTROPHE + named("expr", r"ici") + SPACE + r"(?:à|la|le|l" + APOSTROPHE + r"|fin|début|\d)"),
         _whole(_present_ref, "expr"),
+        needs=(cue("ici"),),
     ),
     ExpressionPattern(
         "same_moment",
         _compile(r"(?:à" + SPACE + r")?" + named("expr", r"ce" + SPACE + r"moment(?:-|" + SPACE + r")là")),
         _whole(lambda g: Parse("anchored", same=True), "expr"),
+        needs=(cue("moment"),),
     ),
     ExpressionPattern("nocturnal", _compile(named("ref", r"nocturnes?|diurnes?") + AFTER),
-                      _whole(lambda g: Parse("ref", value="TNI" if _fold(g["ref"]).startswith("noct") else "TDT"))),
+                      _whole(lambda g: Parse("ref", value="TNI" if _fold(g["ref"]).startswith("noct") else "TDT")),
+        needs=(cue("nocturne", "diurne"),),
+    ),
 )
+
+CUES = frozenset(cue for pattern in PATTERNS for cue in pattern.needs)
 
 
 AGE_BEFORE = re.compile(
@@ -683,7 +775,11 @@ def _read_clock_match(match: re.Match) -> list[Match]:
 def scan(text: str) -> Iterator[Match]:
     """Every expression of ``text``, longest first where candidates overlap, in text order."""
     candidates: list[tuple[int, int, int, list[Match]]] = []
+    folded = case_fold(text)
+    missing = {cue for cue in CUES if not cue.found(folded)}
     for priority, pattern in enumerate(PATTERNS):
+        if not missing.isdisjoint(pattern.needs):
+            continue
         for found in pattern.regex.finditer(text):
             matches = pattern.read(found)
             if matches:
