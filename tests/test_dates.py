@@ -8,7 +8,7 @@ from hypothesis import given, settings as hypothesis_settings, strategies as st
 from pipeline.stages.dates import Clause, dates
 from pipeline.tables import DATES
 from pipeline.temporal import find_dates, normalise
-from pipeline.temporal.grammar import PATTERNS, case_fold, number_value
+from pipeline.temporal.grammar import PATTERNS, Cue, case_fold, number_value
 from pipeline.temporal.timex import interval
 
 
@@ -295,12 +295,14 @@ def test_a_pattern_never_matches_where_its_cues_are_missing(drawn_from, data):
     folded = case_fold(text)
     for pattern in PATTERNS:
         if pattern.regex.search(text):
-            assert all(cue.found(folded) for cue in pattern.needs), (pattern.name, text)
+            assert all(cue.found(text, folded) for cue in pattern.needs), (pattern.name, text)
 
 
-def test_case_fold_keeps_every_letter_that_ignorecase_matches():
+def test_case_fold_reads_letters_and_word_ends_as_re_does():
     every_character = "".join(map(chr, range(0x110000)))
-    letters = {c for pattern in PATTERNS for cue in pattern.needs for piece in cue.pieces for c in piece}
+    letters = {c for pattern in PATTERNS for cue in pattern.needs if isinstance(cue, Cue) for piece in cue.pieces for c in piece}
     for letter in letters:
         matched = re.findall(re.escape(letter), every_character, re.IGNORECASE)
         assert {case_fold(c) for c in matched} == {letter}, letter
+    # A word_end cue reads the character after a piece in the folded text.
+    assert not re.search(r"\w", "".join(case_fold(c)[:1] for c in re.findall(r"\W", every_character)))

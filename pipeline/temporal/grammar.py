@@ -124,10 +124,8 @@ ORDINAL = r"(?:premier|première|second|seconde|[a-zé]+ième|\d+(?:e|è|ème|em
 
 HOUR = named("hour", r"[01]?\d|2[0-3]")
 MINUTE = named("minute", r"[0-5]\d")
-CLOCK = (
-    HOUR + r"(?P<mark>" + OPT_SPACE + r"[hH]" + OPT_SPACE + r"|:|" + SPACE + r"heures?" + OPT_SPACE + ")"
-    + optional(MINUTE) + r"(?![\w:])"
-)
+CLOCK_MARK = r"(?P<mark>" + OPT_SPACE + r"[hH]" + OPT_SPACE + r"|:|" + SPACE + r"heures?" + OPT_SPACE + ")"
+CLOCK = HOUR + CLOCK_MARK + optional(MINUTE) + r"(?![\w:])"
 
 DEMONSTRATIVE = r"(?P<demonstrative>ce|cet|cette)" + SPACE
 # "mi" is written mi-juin, with its hyphen, never "mi de juin".
@@ -143,11 +141,16 @@ POSITION = "(?:" + (
 
 # ---------------------------------------------------------------- cues
 # Most patterns cannot match most texts, and running a regex over a whole text costs
-# about as much whether it matches or not. So each pattern lists *cues* its matches
-# always contain: a cue stands for a mandatory atom (not inside an optional part or
-# an alternation) and is made from the same written forms as the atom, so a match
-# holds one of them. A text missing a cue cannot hold a match: the regex is not run.
-# Atoms whose forms are too common to tell texts apart ("an", "en", "ce") get no cue.
+# about as much whether it matches or not. So each pattern lists *cues*, cheap tests
+# that hold wherever it matches, and is not run on a text failing one. A cue stands
+# for a mandatory atom of the pattern (not inside an optional part or an alternation):
+# - ``cue(forms)``: the atom is an alternation of written forms, so a match holds a
+#   piece of one of them; made from the same atom tables as the regex;
+# - ``cue(forms, word_end=True)``: the same, for an atom whose regex ends with a
+#   lookahead refusing a word character, so a form's last piece ends a word there;
+# - ``Shape``: a regex that every match of the atom also matches, starting with a
+#   digit so that it runs fast (re skips to the digits).
+# Atoms whose forms are in nearly every text ("an", "en", "ce") get no cue.
 # A cue not implied by its pattern silently loses dates: tests/test_dates.py checks
 # on texts drawn from each pattern's regex that it never matches where its cues fail.
 
@@ -162,33 +165,68 @@ def case_fold(text: str) -> str:
     return text.lower()
 
 
+def _is_word_character(character: str) -> bool:
+    return character.isalnum() or character == "_"  # what re's \w matches
+
+
 @dataclass(frozen=True)
 class Cue:
-    """Pieces one of which is in the case-folded text wherever a pattern can match."""
+    """Pieces one of which is in the case-folded text wherever a pattern can match (with
+    ``word_end``: followed there by a non-word character or the end of the text)."""
 
     pieces: tuple[str, ...]
+    word_end: bool = False
 
-    def found(self, folded: str) -> bool:
-        return any(piece in folded for piece in self.pieces)
+    def found(self, text: str, folded: str) -> bool:
+        if not self.word_end:
+            return any(piece in folded for piece in self.pieces)
+        return any(self._ends_a_word(piece, folded) for piece in self.pieces)
+
+    @staticmethod
+    def _ends_a_word(piece: str, folded: str) -> bool:
+        at = folded.find(piece)
+        while at >= 0:
+            after = at + len(piece)
+            if after == len(folded) or not _is_word_character(folded[after]):
+                return True
+            at = folded.find(piece, at + 1)
+        return False
 
 
-def cue(*forms: str) -> Cue:
+def cue(*forms: str, word_end: bool = False) -> Cue:
     """The cue of an alternation of written forms, as ``words(forms)`` writes it.
 
-    ``words`` lets spaces and apostrophes vary, so each form is known to leave only its
-    pieces between them in the text: its longest one is kept. A piece that contains a
-    shorter piece is dropped (wherever it is, the shorter one is too).
+    ``words`` lets spaces and apostrophes vary, so a match of a form holds each of its
+    pieces between them: the longest one is kept, or the last one for ``word_end``. A
+    piece that holds a shorter one (ends with it, for ``word_end``) is dropped: wherever
+    it is found, so is the shorter one.
     """
-    pieces = {max(re.split(r"[\s'’]+", case_fold(form)), key=len) for form in forms}
-    return Cue(tuple(sorted(p for p in pieces if not any(q != p and q in p for q in pieces))))
+    pick = (lambda pieces: pieces[-1]) if word_end else (lambda pieces: max(pieces, key=len))
+    kept = {pick(re.split(r"[\s'’]+", case_fold(form))) for form in forms}
+    holds = str.endswith if word_end else str.__contains__
+    return Cue(tuple(sorted(p for p in kept if not any(q != p and holds(p, q) for q in kept))), word_end)
 
 
-MONTH_CUE = cue(*atoms.MONTHS)
+@dataclass(frozen=True)
+class Shape:
+    """A regex matching wherever a mandatory atom of a pattern matches."""
+
+    regex: re.Pattern
+
+    def found(self, text: str, folded: str) -> bool:
+        return self.regex.search(text) is not None
+
+
+MONTH_CUE = cue(*atoms.MONTHS, word_end=True)  # month() ends with (?!\w)
 WEEKDAY_CUE = cue(*atoms.WEEKDAYS)
 DIRECTION_CUE = cue(*atoms.DIRECTIONS)
 POSITION_CUE = cue(*POSITION_WORDS, "mi-")
 DAY_PART_CUE = cue(*atoms.DAY_PARTS)
 SEASON_CUE = cue(*atoms.SEASONS)
+# year() begins with 1 or 2: re jumps straight to those digits.
+YEAR_SHAPE = Shape(re.compile(year()))
+# The last digit of an hour, then its mark: "18 h", "9:30", "20 heures".
+CLOCK_SHAPE = Shape(re.compile(r"\d" + CLOCK_MARK, re.IGNORECASE))
 
 
 # ---------------------------------------------------------------- readers
@@ -273,7 +311,7 @@ class ExpressionPattern:
     regex: re.Pattern
     read: Reader
     # Cues of the mandatory atoms of ``regex``: see "cues" above.
-    needs: tuple[Cue, ...] = ()
+    needs: tuple[Cue | Shape, ...] = ()
 
 
 def _whole(parse_of: Callable[[dict], Parse | None], group: str | None = None) -> Reader:
@@ -473,11 +511,15 @@ PATTERNS: tuple[ExpressionPattern, ...] = (
         re.compile(r"(?<![\d.,/-])" + named("nday", r"\d{1,2}") + r"(?P<sep>[./-])" + named("nmonth", r"\d{1,2}") + r"(?P=sep)"
                    + r"(?:" + year() + "|" + short_year() + r")(?![\d.,/]\d)"),
         _whole(_read_numeric_date),
+        # The last digit of the day, the separator, the first digit of the month.
+        needs=(Shape(re.compile(r"\d[./-]\d")),),
     ),
     ExpressionPattern(
         "iso_date",
         re.compile(r"(?<![\d.-])" + year() + "-" + named("nmonth", r"\d\d") + "-" + named("nday", r"\d\d") + r"(?!\d)"),
         _whole(_read_iso_date),
+        # The last digit of the year, the month, the first digit of the day.
+        needs=(Shape(re.compile(r"\d-\d\d-\d")),),
     ),
     ExpressionPattern(
         "month_year",
@@ -509,16 +551,18 @@ PATTERNS: tuple[ExpressionPattern, ...] = (
         _whole(_read_month),
         needs=(cue("mois"), MONTH_CUE),
     ),
-    ExpressionPattern("positioned_year", _compile(POSITION + optional(r"l" + APOSTROPHE + r"(?:année|an)" + SPACE) + year()), _whole(_read_year), needs=(POSITION_CUE,)),
-    ExpressionPattern("named_year", _compile(r"l" + APOSTROPHE + r"(?:année|an)" + SPACE + year()), _whole(_read_year)),
+    ExpressionPattern("positioned_year", _compile(POSITION + optional(r"l" + APOSTROPHE + r"(?:année|an)" + SPACE) + year()), _whole(_read_year), needs=(POSITION_CUE, YEAR_SHAPE)),
+    ExpressionPattern("named_year", _compile(r"l" + APOSTROPHE + r"(?:année|an)" + SPACE + year()), _whole(_read_year), needs=(YEAR_SHAPE,)),
     ExpressionPattern(
         "year_after_preposition",
         _compile(_TEMPORAL_PREPOSITION + OPT_SPACE + named("expr", year())),
         _whole(_read_year, "expr"),
+        needs=(YEAR_SHAPE,),
     ),
     # A bare year, unless a lower-case word follows (1500 manifestants).
     # A bare year, unless a count's noun or symbol follows (1500 manifestants, 1800 €).
-    ExpressionPattern("year", re.compile(r"(?<![\w.,-])(?<!(?<!\d)/)" + year() + r"(?![.,]\d)(?!" + OPT_SPACE + r"[a-zà-ÿ€$%])"), _whole(_read_year)),
+    ExpressionPattern("year", re.compile(r"(?<![\w.,-])(?<!(?<!\d)/)" + year() + r"(?![.,]\d)(?!" + OPT_SPACE + r"[a-zà-ÿ€$%])"), _whole(_read_year),
+                      needs=(YEAR_SHAPE,)),
     ExpressionPattern("decade", _compile(r"les" + SPACE + r"années" + SPACE + named("decade", r"(?:19|20)?\d0") + r"(?!\d)"), _whole(_read_decade), needs=(cue("années"),)),
     ExpressionPattern("century", _compile(r"(?:le" + SPACE + r")?" + named("century", r"[IVX]+|\d{1,2}") + r"(?:e|è|ème)" + SPACE + r"siècle"), _whole(_read_century), needs=(cue("siècle"),)),
     ExpressionPattern(
@@ -607,6 +651,7 @@ PATTERNS: tuple[ExpressionPattern, ...] = (
         "clock",
         _compile(optional(AMOUNT_MODIFIER + SPACE) + named("expr", CLOCK)),
         lambda match: _read_clock_match(match),
+        needs=(CLOCK_SHAPE,),
     ),
     ExpressionPattern(
         "named_time",
@@ -621,6 +666,7 @@ PATTERNS: tuple[ExpressionPattern, ...] = (
                  + optional(SPACE + named("half", r"et" + SPACE + r"demie?") + AFTER)
                  + "|" + optional(r"(?:un|une)" + SPACE) + named("unit_noun", words(atoms.UNIT_NOUNS)) + AFTER + ")" + optional(SPACE + named("relative", words(atoms.RELATIVE_POSTMODIFIERS)) + AFTER)),
         lambda match: _read_duration_match(match),
+        needs=(cue(*atoms.UNITS, *atoms.UNIT_NOUNS, word_end=True),),  # UNIT and the unit nouns end with AFTER
     ),
     ExpressionPattern(
         "recent_duration",
@@ -690,7 +736,6 @@ PATTERNS: tuple[ExpressionPattern, ...] = (
     ),
 )
 
-CUES = frozenset(cue for pattern in PATTERNS for cue in pattern.needs)
 
 
 AGE_BEFORE = re.compile(
@@ -776,9 +821,18 @@ def scan(text: str) -> Iterator[Match]:
     """Every expression of ``text``, longest first where candidates overlap, in text order."""
     candidates: list[tuple[int, int, int, list[Match]]] = []
     folded = case_fold(text)
-    missing = {cue for cue in CUES if not cue.found(folded)}
+    cues_found: dict[Cue | Shape, bool] = {}
+
+    def cued(pattern: ExpressionPattern) -> bool:
+        for cue in pattern.needs:
+            if cue not in cues_found:
+                cues_found[cue] = cue.found(text, folded)
+            if not cues_found[cue]:
+                return False
+        return True
+
     for priority, pattern in enumerate(PATTERNS):
-        if not missing.isdisjoint(pattern.needs):
+        if not cued(pattern):
             continue
         for found in pattern.regex.finditer(text):
             matches = pattern.read(found)
