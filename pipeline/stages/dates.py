@@ -156,26 +156,29 @@ def _sentence_of(sentences: list[tuple[int, int]]):
     return sentence
 
 
-def columns_by_doc(tokens: pd.DataFrame) -> dict[str, dict[str, list]]:
-    """Each document's token columns (``TOKEN_COLUMNS``), frame order kept. Whole columns
-    become Python lists once per batch and are cut at each document's runs of rows, far
-    cheaper than a tuple per row."""
-    if not len(tokens):
-        return {}
-    columns = {column: tokens[column].tolist() for column in TOKEN_COLUMNS}
-    runs: dict[str, list[tuple[int, int]]] = {}
-    start = 0
-    for doc_id, rows in groupby(tokens["doc_id"].tolist()):
-        end = start + len(list(rows))
-        runs.setdefault(doc_id, []).append((start, end))
-        start = end
-    return {doc_id: {name: _cut(values, spans) for name, values in columns.items()} for doc_id, spans in runs.items()}
+class TokenColumns:
+    """The tokens table as whole-column lists, made once per batch, cut per document on
+    demand: far cheaper than a tuple per token row, and the cuts of a document die with
+    it instead of piling up for the garbage collector."""
 
+    def __init__(self, tokens: pd.DataFrame):
+        self.columns = {column: tokens[column].tolist() for column in TOKEN_COLUMNS} if len(tokens) else {}
+        # Each document's runs of rows, in frame order (a document is usually one run).
+        self.runs: dict[str, list[tuple[int, int]]] = {}
+        start = 0
+        for doc_id, rows in groupby(tokens["doc_id"].tolist() if len(tokens) else []):
+            end = start + len(list(rows))
+            self.runs.setdefault(doc_id, []).append((start, end))
+            start = end
 
-def _cut(values: list, spans: list[tuple[int, int]]) -> list:
-    if len(spans) == 1:
-        return values[spans[0][0]:spans[0][1]]
-    return list(chain.from_iterable(values[start:end] for start, end in spans))
+    def of(self, doc_id: str) -> dict[str, list] | None:
+        runs = self.runs.get(doc_id)
+        if runs is None:
+            return None
+        if len(runs) == 1:
+            (start, end), = runs
+            return {name: values[start:end] for name, values in self.columns.items()}
+        return {name: list(chain.from_iterable(values[start:end] for start, end in runs)) for name, values in self.columns.items()}
 
 
 def document_dates(doc_id: str, text: str, published: str | None, sentences: list[tuple[int, int]], clause: Clause | None) -> list[tuple]:
@@ -195,10 +198,10 @@ def document_dates(doc_id: str, text: str, published: str | None, sentences: lis
 def dates(documents: pd.DataFrame, sentences: pd.DataFrame, tokens: pd.DataFrame) -> pd.DataFrame:
     """documents + sentences + tokens -> dates (one row per temporal expression)."""
     sentences_by_doc = rows_by_doc(sentences, ("sent_id", "start"))
-    tokens_by_doc = columns_by_doc(tokens)
+    token_columns = TokenColumns(tokens)
     rows = []
     for doc_id, text, published in zip(documents["doc_id"].tolist(), documents["text"].tolist(), documents["published"].tolist()):
-        columns = tokens_by_doc.get(doc_id)
+        columns = token_columns.of(doc_id)
         rows += document_dates(
             doc_id, text, published if isinstance(published, str) else None,
             sentences_by_doc.get(doc_id, []), Clause.from_columns(columns) if columns else None,
