@@ -8,6 +8,7 @@ pattern* composes atoms and comes with a *reader* that turns its match into a
 """
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, replace
 from typing import Callable, Iterator
@@ -140,19 +141,21 @@ POSITION = "(?:" + (
 
 
 # ---------------------------------------------------------------- cues
-# Most patterns cannot match most texts, and running a regex over a whole text costs
-# about as much whether it matches or not. So each pattern lists *cues*, cheap tests
-# that hold wherever it matches, and is not run on a text failing one. A cue stands
-# for a mandatory atom of the pattern (not inside an optional part or an alternation):
+# Most patterns cannot match most lines of a text, and running a regex over a text
+# costs about as much whether it matches or not. A match never crosses a line (SPACE
+# stops at "\n"), so each pattern lists *cues*, cheap tests that hold on the line of
+# each of its matches, and runs only over the lines where all its cues hold. A cue
+# stands for a mandatory atom of the pattern (not inside an optional part or an
+# alternation):
 # - ``cue(forms)``: the atom is an alternation of written forms, so a match holds a
 #   piece of one of them; made from the same atom tables as the regex;
 # - ``cue(forms, word_end=True)``: the same, for an atom whose regex ends with a
 #   lookahead refusing a word character, so a form's last piece ends a word there;
 # - ``Shape``: a regex that every match of the atom also matches, starting with a
 #   digit so that it runs fast (re skips to the digits).
-# Atoms whose forms are in nearly every text ("an", "en", "ce") get no cue.
+# Atoms whose forms are on nearly every line ("an", "en", "ce") get no cue.
 # A cue not implied by its pattern silently loses dates: tests/test_dates.py checks
-# on texts drawn from each pattern's regex that it never matches where its cues fail.
+# on texts drawn from each pattern's regex that scan finds what the bare regex finds.
 
 # Letters that re.IGNORECASE matches to "i" or "s" but that str.lower() leaves alone.
 CASE_TWINS = str.maketrans({"İ": "i", "ı": "i", "ſ": "s"})
@@ -165,32 +168,41 @@ def case_fold(text: str) -> str:
     return text.lower()
 
 
+def line_starts(text: str) -> list[int]:
+    starts = [0]
+    newline = text.find("\n")
+    while newline >= 0:
+        starts.append(newline + 1)
+        newline = text.find("\n", newline + 1)
+    return starts
+
+
 def _is_word_character(character: str) -> bool:
     return character.isalnum() or character == "_"  # what re's \w matches
 
 
 @dataclass(frozen=True)
 class Cue:
-    """Pieces one of which is in the case-folded text wherever a pattern can match (with
+    """Pieces one of which is in the case-folded line of every match of a pattern (with
     ``word_end``: followed there by a non-word character or the end of the text)."""
 
     pieces: tuple[str, ...]
     word_end: bool = False
 
-    def found(self, text: str, folded: str) -> bool:
-        if not self.word_end:
-            return any(piece in folded for piece in self.pieces)
-        return any(self._ends_a_word(piece, folded) for piece in self.pieces)
-
-    @staticmethod
-    def _ends_a_word(piece: str, folded: str) -> bool:
-        at = folded.find(piece)
-        while at >= 0:
-            after = at + len(piece)
-            if after == len(folded) or not _is_word_character(folded[after]):
-                return True
-            at = folded.find(piece, at + 1)
-        return False
+    def lines(self, reading: "Reading") -> set[int]:
+        folded, starts = reading.folded, reading.folded_starts
+        found: set[int] = set()
+        for piece in self.pieces:
+            at = folded.find(piece)
+            while at >= 0:
+                after = at + len(piece)
+                if self.word_end and after < len(folded) and _is_word_character(folded[after]):
+                    at = folded.find(piece, at + 1)
+                    continue
+                line = bisect.bisect_right(starts, at) - 1
+                found.add(line)
+                at = folded.find(piece, starts[line + 1]) if line + 1 < len(starts) else -1
+        return found
 
 
 def cue(*forms: str, word_end: bool = False) -> Cue:
@@ -209,12 +221,19 @@ def cue(*forms: str, word_end: bool = False) -> Cue:
 
 @dataclass(frozen=True)
 class Shape:
-    """A regex matching wherever a mandatory atom of a pattern matches."""
+    """A regex matching, on its line, wherever a mandatory atom of a pattern matches."""
 
     regex: re.Pattern
 
-    def found(self, text: str, folded: str) -> bool:
-        return self.regex.search(text) is not None
+    def lines(self, reading: "Reading") -> set[int]:
+        starts = reading.text_starts
+        found: set[int] = set()
+        match = self.regex.search(reading.text)
+        while match:
+            line = bisect.bisect_right(starts, match.start()) - 1
+            found.add(line)
+            match = self.regex.search(reading.text, starts[line + 1]) if line + 1 < len(starts) else None
+        return found
 
 
 MONTH_CUE = cue(*atoms.MONTHS, word_end=True)  # month() ends with (?!\w)
@@ -817,24 +836,54 @@ def _read_clock_match(match: re.Match) -> list[Match]:
     return [Match(start, match.end(), parse)]
 
 
+class Reading:
+    """One text as scan reads it: case-folded, cut into lines, with the lines where each
+    cue holds found once, when a pattern first asks."""
+
+    def __init__(self, text: str):
+        self.text = text
+        self.folded = case_fold(text)
+        self.text_starts = line_starts(text)
+        # Folding may lengthen a line (İ), never add or remove one.
+        self.folded_starts = line_starts(self.folded)
+        self._lines: dict[Cue | Shape, set[int]] = {}
+
+    def windows(self, pattern: ExpressionPattern) -> list[tuple[int, int]]:
+        """Spans of the text, runs of whole lines with their newline, where every cue of
+        ``pattern`` holds: the only places it can match."""
+        if not pattern.needs:
+            return [(0, len(self.text))]
+        lines: set[int] | None = None
+        for cue in pattern.needs:
+            if cue not in self._lines:
+                self._lines[cue] = cue.lines(self)
+            lines = self._lines[cue] if lines is None else lines & self._lines[cue]
+            if not lines:
+                return []
+        starts, windows = self.text_starts, []
+        for line in sorted(lines):
+            end = starts[line + 1] if line + 1 < len(starts) else len(self.text)
+            if windows and windows[-1][1] == starts[line]:
+                windows[-1] = (windows[-1][0], end)
+            else:
+                windows.append((starts[line], end))
+        return windows
+
+    def matches(self, pattern: ExpressionPattern) -> Iterator[re.Match]:
+        """What ``pattern.regex.finditer(text)`` finds, searching its windows only.
+
+        A window ends after a newline, so lookaheads at its end see what they would
+        in the whole text; lookbehinds see before a window's start anyway."""
+        for start, end in self.windows(pattern):
+            yield from pattern.regex.finditer(self.text, start, end)
+
+
 def scan(text: str) -> Iterator[Match]:
     """Every expression of ``text``, longest first where candidates overlap, in text order."""
     candidates: list[tuple[int, int, int, list[Match]]] = []
-    folded = case_fold(text)
-    cues_found: dict[Cue | Shape, bool] = {}
-
-    def cued(pattern: ExpressionPattern) -> bool:
-        for cue in pattern.needs:
-            if cue not in cues_found:
-                cues_found[cue] = cue.found(text, folded)
-            if not cues_found[cue]:
-                return False
-        return True
-
+    reading = Reading(text)
     for priority, pattern in enumerate(PATTERNS):
-        if not cued(pattern):
-            continue
-        for found in pattern.regex.finditer(text):
+        for found in reading.matches(pattern):
             matches = pattern.read(found)
             if matches:
                 start = min(m.start for m in matches)
