@@ -162,11 +162,14 @@ class TokenColumns:
     it instead of piling up for the garbage collector."""
 
     def __init__(self, tokens: pd.DataFrame):
-        self.columns = {column: tokens[column].tolist() for column in TOKEN_COLUMNS} if len(tokens) else {}
+        self.columns: dict[str, list] = {}
         # Each document's runs of rows, in frame order (a document is usually one run).
         self.runs: dict[str, list[tuple[int, int]]] = {}
+        if not len(tokens):
+            return
+        self.columns = {column: tokens[column].tolist() for column in TOKEN_COLUMNS}
         start = 0
-        for doc_id, rows in groupby(tokens["doc_id"].tolist() if len(tokens) else []):
+        for doc_id, rows in groupby(tokens["doc_id"].tolist()):
             end = start + len(list(rows))
             self.runs.setdefault(doc_id, []).append((start, end))
             start = end
