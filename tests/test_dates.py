@@ -1,3 +1,4 @@
+import re
 from datetime import date
 
 import pandas as pd
@@ -7,7 +8,7 @@ from hypothesis import given, settings as hypothesis_settings, strategies as st
 from pipeline.stages.dates import Clause, dates
 from pipeline.tables import DATES
 from pipeline.temporal import find_dates, normalise
-from pipeline.temporal.grammar import number_value
+from pipeline.temporal.grammar import PATTERNS, Cue, Reading, case_fold, number_value
 from pipeline.temporal.timex import interval
 
 
@@ -280,3 +281,31 @@ def test_clause_tense_of_an_infinitive_under_a_modal():
         (".", ".", "PUNCT", "", "punct", 1),
     ])
     assert Clause.of(tokens).tense(19, 24) == "future"
+
+
+# ---------------------------------------------------------------- cues
+
+@pytest.mark.parametrize("drawn_from", PATTERNS, ids=lambda pattern: pattern.name)
+@hypothesis_settings(max_examples=40, deadline=None)
+@given(data=st.data())
+def test_cues_never_hide_a_match(drawn_from, data):
+    """scan runs a pattern only over the lines where its cues hold: it must find there
+    all the bare regex finds in the whole text (texts drawn from each pattern's regex,
+    on lines of their own or not)."""
+    drawn = st.from_regex(drawn_from.regex)
+    text = data.draw(st.lists(drawn, min_size=1, max_size=3).flatmap(
+        lambda texts: st.sampled_from(["", " ", "\n", "\r\n"]).map(lambda joiner: joiner.join(texts))))
+    reading = Reading(text)
+    for pattern in PATTERNS:
+        found = [(m.span(), m.groupdict()) for m in reading.matches(pattern)]
+        assert found == [(m.span(), m.groupdict()) for m in pattern.regex.finditer(text)], (pattern.name, text)
+
+
+def test_case_fold_reads_letters_and_word_ends_as_re_does():
+    every_character = "".join(map(chr, range(0x110000)))
+    letters = {c for pattern in PATTERNS for cue in pattern.needs if isinstance(cue, Cue) for piece in cue.pieces for c in piece}
+    for letter in letters:
+        matched = re.findall(re.escape(letter), every_character, re.IGNORECASE)
+        assert {case_fold(c) for c in matched} == {letter}, letter
+    # A word_end cue reads the character after a piece in the folded text.
+    assert not re.search(r"\w", "".join(case_fold(c)[:1] for c in re.findall(r"\W", every_character)))

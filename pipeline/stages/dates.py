@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import bisect
 from dataclasses import dataclass, field
+from itertools import chain, groupby
 
 import pandas as pd
 
@@ -30,50 +31,58 @@ def _features(morph: str | None) -> dict[str, str]:
     return dict(part.split("=", 1) for part in morph.split("|") if "=" in part)
 
 
-TOKEN_COLUMNS = ("token_id", "start", "end", "head", "pos", "lemma", "dep", "morph", "sent_id")
+TOKEN_COLUMNS = ("token_id", "start", "head", "pos", "lemma", "dep", "morph", "sent_id")
 
 
 @dataclass
 class Clause:
-    """The tokens of one document, enough to find the tense governing a span."""
+    """The tokens of one document, enough to find the tense governing a span.
+
+    Lemmas, dependencies and morphology matter only for the few tokens a tense
+    question reaches: they are kept as the tokens table gives them, read on demand."""
 
     starts: list[int]
-    ends: list[int]
     heads: list[int]
-    pos: list[str]
-    lemmas: list[str]
-    deps: list[str]
+    pos: list[str | None]
+    lemmas: list[str | None]
+    deps: list[str | None]
     morphs: list[str | None]
     sentences: list[int]
     children: dict[int, list[int]]
-    # Morphology is parsed only for the few tokens a tense question reaches.
     _features: dict[int, dict[str, str]] = field(default_factory=dict)
 
     @classmethod
     def of(cls, tokens: pd.DataFrame) -> "Clause":
-        return cls.from_rows(list(zip(*(tokens[column].tolist() for column in TOKEN_COLUMNS))))
+        return cls.from_columns({column: tokens[column].tolist() for column in TOKEN_COLUMNS})
 
     @classmethod
-    def from_rows(cls, rows: list[tuple]) -> "Clause":
-        """From one document's token rows, as tuples of ``TOKEN_COLUMNS``."""
-        rows = sorted(rows, key=lambda row: row[0])
-        first = int(rows[0][0]) if rows else 0
-        heads = [int(row[3]) - first for row in rows]
+    def from_columns(cls, columns: dict[str, list]) -> "Clause":
+        """From one document's token columns, as lists named by ``TOKEN_COLUMNS``."""
+        token_ids = columns["token_id"]
+        if token_ids != sorted(token_ids):
+            order = sorted(range(len(token_ids)), key=token_ids.__getitem__)
+            columns = {name: [values[i] for i in order] for name, values in columns.items()}
+        first = int(columns["token_id"][0]) if token_ids else 0
+        heads = [int(head) - first for head in columns["head"]]
         children: dict[int, list[int]] = {}
         for index, head in enumerate(heads):
             if head != index:
                 children.setdefault(head, []).append(index)
         return cls(
-            starts=[int(row[1]) for row in rows], ends=[int(row[2]) for row in rows], heads=heads,
-            pos=[row[4] or "" for row in rows], lemmas=[(row[5] or "").lower() for row in rows],
-            deps=[row[6] or "" for row in rows], morphs=[row[7] for row in rows],
-            sentences=[int(row[8]) for row in rows], children=children,
+            starts=columns["start"], heads=heads, pos=columns["pos"], lemmas=columns["lemma"], deps=columns["dep"],
+            morphs=columns["morph"], sentences=columns["sent_id"], children=children,
         )
 
     def features(self, index: int) -> dict[str, str]:
         if index not in self._features:
             self._features[index] = _features(self.morphs[index])
         return self._features[index]
+
+    def lemma(self, index: int) -> str:
+        return (self.lemmas[index] or "").lower()
+
+    def dep(self, index: int) -> str:
+        return self.deps[index] or ""
 
     def tense(self, start: int, end: int) -> str | None:
         """past, present or future of the verb governing the span at start..end."""
@@ -100,16 +109,16 @@ class Clause:
         return min(candidates, key=lambda i: abs(i - index)) if candidates else None
 
     def _has_avoir(self, verb: int) -> bool:
-        return any(self.lemmas[child] == "avoir" and self.deps[child].startswith("aux") for child in self.children.get(verb, []))
+        return any(self.lemma(child) == "avoir" and self.dep(child).startswith("aux") for child in self.children.get(verb, []))
 
     def _verb_tense(self, verb: int, depth: int = 0) -> str | None:
         features = self.features(verb)
-        auxiliaries = [child for child in self.children.get(verb, []) if self.deps[child].startswith("aux")]
-        tense_auxiliaries = [a for a in auxiliaries if self.deps[a] == "aux:tense"]
+        auxiliaries = [child for child in self.children.get(verb, []) if self.dep(child).startswith("aux")]
+        tense_auxiliaries = [a for a in auxiliaries if self.dep(a) == "aux:tense"]
         every = [features] + [self.features(a) for a in auxiliaries]
         if any(f.get("Tense") == "Fut" for f in every):
             return FUTURE
-        if self.lemmas[verb] in SCHEDULING_VERBS and features.get("VerbForm") == "Part" and not self._has_avoir(verb):
+        if self.lemma(verb) in SCHEDULING_VERBS and features.get("VerbForm") == "Part" and not self._has_avoir(verb):
             return FUTURE
         if tense_auxiliaries:
             return PAST
@@ -120,7 +129,7 @@ class Clause:
             head = self.heads[verb]
             if head != verb and self.pos[head] in VERBAL and depth < 3:
                 governor = self._verb_tense(head, depth + 1)
-                if governor == FUTURE or self.lemmas[head] in PROSPECTIVE_VERBS:
+                if governor == FUTURE or self.lemma(head) in PROSPECTIVE_VERBS:
                     return FUTURE
             return None
 
@@ -128,7 +137,7 @@ class Clause:
             return PAST
         if any(f.get("Tense") in ("Imp", "Past") for f in every):
             return PAST
-        if self.lemmas[verb] in PROSPECTIVE_VERBS and any(self.features(c).get("VerbForm") == "Inf" for c in self.children.get(verb, [])):
+        if self.lemma(verb) in PROSPECTIVE_VERBS and any(self.features(c).get("VerbForm") == "Inf" for c in self.children.get(verb, [])):
             return FUTURE
         if features.get("Tense") == "Pres" or any(f.get("Tense") == "Pres" for f in every):
             return PRESENT
@@ -147,10 +156,37 @@ def _sentence_of(sentences: list[tuple[int, int]]):
     return sentence
 
 
-def document_dates(doc_id: str, text: str, published: str | None, sentences: list[tuple[int, int]], tokens: list[tuple]) -> list[tuple]:
+class TokenColumns:
+    """The tokens table as whole-column lists, made once per batch, cut per document on
+    demand: far cheaper than a tuple per token row, and the cuts of a document die with
+    it instead of piling up for the garbage collector."""
+
+    def __init__(self, tokens: pd.DataFrame):
+        self.columns: dict[str, list] = {}
+        # Each document's runs of rows, in frame order (a document is usually one run).
+        self.runs: dict[str, list[tuple[int, int]]] = {}
+        if not len(tokens):
+            return
+        self.columns = {column: tokens[column].tolist() for column in TOKEN_COLUMNS}
+        start = 0
+        for doc_id, rows in groupby(tokens["doc_id"].tolist()):
+            end = start + len(list(rows))
+            self.runs.setdefault(doc_id, []).append((start, end))
+            start = end
+
+    def of(self, doc_id: str) -> dict[str, list] | None:
+        runs = self.runs.get(doc_id)
+        if runs is None:
+            return None
+        if len(runs) == 1:
+            (start, end), = runs
+            return {name: values[start:end] for name, values in self.columns.items()}
+        return {name: list(chain.from_iterable(values[start:end] for start, end in runs)) for name, values in self.columns.items()}
+
+
+def document_dates(doc_id: str, text: str, published: str | None, sentences: list[tuple[int, int]], clause: Clause | None) -> list[tuple]:
     """Rows of the dates table for one document, from its (sent_id, start) sentence rows and
-    its token rows (tuples of ``TOKEN_COLUMNS``)."""
-    clause = Clause.from_rows(tokens) if tokens else None
+    the clause of its tokens (None without tokens)."""
     found: list[FoundDate] = find_dates(text, anchor=published, tense=clause.tense if clause else None)
     sentence = _sentence_of(sentences)
     rows = []
@@ -165,12 +201,13 @@ def document_dates(doc_id: str, text: str, published: str | None, sentences: lis
 def dates(documents: pd.DataFrame, sentences: pd.DataFrame, tokens: pd.DataFrame) -> pd.DataFrame:
     """documents + sentences + tokens -> dates (one row per temporal expression)."""
     sentences_by_doc = rows_by_doc(sentences, ("sent_id", "start"))
-    tokens_by_doc = rows_by_doc(tokens, TOKEN_COLUMNS)
+    token_columns = TokenColumns(tokens)
     rows = []
     for doc_id, text, published in zip(documents["doc_id"].tolist(), documents["text"].tolist(), documents["published"].tolist()):
+        columns = token_columns.of(doc_id)
         rows += document_dates(
             doc_id, text, published if isinstance(published, str) else None,
-            sentences_by_doc.get(doc_id, []), tokens_by_doc.get(doc_id, []),
+            sentences_by_doc.get(doc_id, []), Clause.from_columns(columns) if columns else None,
         )
     return pd.DataFrame(rows, columns=DATES.column_names)
 

@@ -8,6 +8,7 @@ pattern* composes atoms and comes with a *reader* that turns its match into a
 """
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, replace
 from typing import Callable, Iterator
@@ -124,19 +125,127 @@ ORDINAL = r"(?:premier|première|second|seconde|[a-zé]+ième|\d+(?:e|è|ème|em
 
 HOUR = named("hour", r"[01]?\d|2[0-3]")
 MINUTE = named("minute", r"[0-5]\d")
-CLOCK = (
-    HOUR + r"(?P<mark>" + OPT_SPACE + r"[hH]" + OPT_SPACE + r"|:|" + SPACE + r"heures?" + OPT_SPACE + ")"
-    + optional(MINUTE) + r"(?![\w:])"
-)
+CLOCK_MARK = r"(?P<mark>" + OPT_SPACE + r"[hH]" + OPT_SPACE + r"|:|" + SPACE + r"heures?" + OPT_SPACE + ")"
+CLOCK = HOUR + CLOCK_MARK + optional(MINUTE) + r"(?![\w:])"
 
 DEMONSTRATIVE = r"(?P<demonstrative>ce|cet|cette)" + SPACE
+# "mi" is written mi-juin, with its hyphen, never "mi de juin".
+POSITION_WORDS = tuple(k for k in atoms.POSITIONS if k != "mi")
 THE = r"(?:le|la|l" + APOSTROPHE + ")" + OPT_SPACE
 POSITION = "(?:" + (
     r"(?:(?:le|la)" + SPACE + ")?"
-    + named("position", words(k for k in atoms.POSITIONS if k != "mi"))
+    + named("position", words(POSITION_WORDS))
     + r"(?:" + SPACE + r"(?:du|des|de)" + SPACE + r"|" + SPACE + r"d" + APOSTROPHE + OPT_SPACE + r"|" + SPACE + ")"
     + r"|" + named("mid", r"mi") + r"-"
 ) + ")"
+
+
+# ---------------------------------------------------------------- cues
+# Most patterns cannot match most lines of a text, and running a regex over a text
+# costs about as much whether it matches or not. A match never crosses a line (SPACE
+# stops at "\n"), so each pattern lists *cues*, cheap tests that hold on the line of
+# each of its matches, and runs only over the lines where all its cues hold. A cue
+# stands for a mandatory atom of the pattern (not inside an optional part or an
+# alternation):
+# - ``cue(forms)``: the atom is an alternation of written forms, so a match holds a
+#   piece of one of them; made from the same atom tables as the regex;
+# - ``cue(forms, word_end=True)``: the same, for an atom whose regex ends with a
+#   lookahead refusing a word character, so a form's last piece ends a word there;
+# - ``Shape``: a regex that every match of the atom also matches, starting with a
+#   digit so that it runs fast (re skips to the digits).
+# Atoms whose forms are on nearly every line ("an", "en", "ce") get no cue.
+# A cue not implied by its pattern silently loses dates: tests/test_dates.py checks
+# on texts drawn from each pattern's regex that scan finds what the bare regex finds.
+
+# Letters that re.IGNORECASE matches to "i" or "s" but that str.lower() leaves alone.
+CASE_TWINS = str.maketrans({"İ": "i", "ı": "i", "ſ": "s"})
+
+
+def case_fold(text: str) -> str:
+    """Lower case such that a text matching a written form under re.IGNORECASE contains it."""
+    if "İ" in text or "ı" in text or "ſ" in text:
+        text = text.translate(CASE_TWINS)
+    return text.lower()
+
+
+def line_starts(text: str) -> list[int]:
+    starts = [0]
+    newline = text.find("\n")
+    while newline >= 0:
+        starts.append(newline + 1)
+        newline = text.find("\n", newline + 1)
+    return starts
+
+
+def _is_word_character(character: str) -> bool:
+    return character.isalnum() or character == "_"  # what re's \w matches
+
+
+@dataclass(frozen=True)
+class Cue:
+    """Pieces one of which is in the case-folded line of every match of a pattern (with
+    ``word_end``: followed there by a non-word character or the end of the text)."""
+
+    pieces: tuple[str, ...]
+    word_end: bool = False
+
+    def lines(self, reading: "Reading") -> set[int]:
+        folded, starts = reading.folded, reading.folded_starts
+        found: set[int] = set()
+        for piece in self.pieces:
+            at = folded.find(piece)
+            while at >= 0:
+                after = at + len(piece)
+                if self.word_end and after < len(folded) and _is_word_character(folded[after]):
+                    at = folded.find(piece, at + 1)
+                    continue
+                line = bisect.bisect_right(starts, at) - 1
+                found.add(line)
+                at = folded.find(piece, starts[line + 1]) if line + 1 < len(starts) else -1
+        return found
+
+
+def cue(*forms: str, word_end: bool = False) -> Cue:
+    """The cue of an alternation of written forms, as ``words(forms)`` writes it.
+
+    ``words`` lets spaces and apostrophes vary, so a match of a form holds each of its
+    pieces between them: the longest one is kept, or the last one for ``word_end``. A
+    piece that holds a shorter one (ends with it, for ``word_end``) is dropped: wherever
+    it is found, so is the shorter one.
+    """
+    pick = (lambda pieces: pieces[-1]) if word_end else (lambda pieces: max(pieces, key=len))
+    kept = {pick(re.split(r"[\s'’]+", case_fold(form))) for form in forms}
+    holds = str.endswith if word_end else str.__contains__
+    return Cue(tuple(sorted(p for p in kept if not any(q != p and holds(p, q) for q in kept))), word_end)
+
+
+@dataclass(frozen=True)
+class Shape:
+    """A regex matching, on its line, wherever a mandatory atom of a pattern matches."""
+
+    regex: re.Pattern
+
+    def lines(self, reading: "Reading") -> set[int]:
+        starts = reading.text_starts
+        found: set[int] = set()
+        match = self.regex.search(reading.text)
+        while match:
+            line = bisect.bisect_right(starts, match.start()) - 1
+            found.add(line)
+            match = self.regex.search(reading.text, starts[line + 1]) if line + 1 < len(starts) else None
+        return found
+
+
+MONTH_CUE = cue(*atoms.MONTHS, word_end=True)  # month() ends with (?!\w)
+WEEKDAY_CUE = cue(*atoms.WEEKDAYS)
+DIRECTION_CUE = cue(*atoms.DIRECTIONS)
+POSITION_CUE = cue(*POSITION_WORDS, "mi-")
+DAY_PART_CUE = cue(*atoms.DAY_PARTS)
+SEASON_CUE = cue(*atoms.SEASONS)
+# year() begins with 1 or 2: re jumps straight to those digits.
+YEAR_SHAPE = Shape(re.compile(year()))
+# The last digit of an hour, then its mark: "18 h", "9:30", "20 heures".
+CLOCK_SHAPE = Shape(re.compile(r"\d" + CLOCK_MARK, re.IGNORECASE))
 
 
 # ---------------------------------------------------------------- readers
@@ -220,6 +329,8 @@ class ExpressionPattern:
     name: str
     regex: re.Pattern
     read: Reader
+    # Cues of the mandatory atoms of ``regex``: see "cues" above.
+    needs: tuple[Cue | Shape, ...] = ()
 
 
 def _whole(parse_of: Callable[[dict], Parse | None], group: str | None = None) -> Reader:
@@ -395,6 +506,11 @@ _DATE_CORE = (
 _MONTH_SPECIFIER = optional(r"(?:le" + SPACE + r")?mois" + SPACE + r"(?:de" + SPACE + "|d" + APOSTROPHE + ")")
 _PREPOSITION = r"(?:en|de|d" + APOSTROPHE + r"|dès|depuis|pour|jusqu" + APOSTROPHE + r"en|à" + SPACE + r"partir" + SPACE + r"d" + APOSTROPHE + r"|avant|après|entre|et|ou|fin|début|mi-|courant|à|au|du)"
 _TEMPORAL_PREPOSITION = r"(?:en|depuis|dès|jusqu" + APOSTROPHE + r"en|avant|après|vers|saison)"
+NAMED_TIME = "|".join(atoms.NAMED_TIMES)
+ORDINAL_DAY_PARTS = ("nuit", "journée", "soirée", "matinée", "matinee")
+RECENT = ("derniers", "dernières", "prochains", "prochaines")
+# "Été" starts a sentence, "été" alone is a past participle: [ÉE]t[ée], case-folded.
+SUMMER_CAPITALISED = ("été", "ete", "éte", "eté")
 
 PATTERNS: tuple[ExpressionPattern, ...] = (
     ExpressionPattern(
@@ -406,67 +522,81 @@ PATTERNS: tuple[ExpressionPattern, ...] = (
             + optional(SPACE + year()) + optional(SPACE + DIRECTION)
         ),
         _read_day_list,
+        needs=(MONTH_CUE,),
     ),
-    ExpressionPattern("date", _compile(_DATE_CORE), _whole(_date_parse)),
+    ExpressionPattern("date", _compile(_DATE_CORE), _whole(_date_parse), needs=(MONTH_CUE,)),
     ExpressionPattern(
         "numeric_date",
         re.compile(r"(?<![\d.,/-])" + named("nday", r"\d{1,2}") + r"(?P<sep>[./-])" + named("nmonth", r"\d{1,2}") + r"(?P=sep)"
                    + r"(?:" + year() + "|" + short_year() + r")(?![\d.,/]\d)"),
         _whole(_read_numeric_date),
+        # The last digit of the day, the separator, the first digit of the month.
+        needs=(Shape(re.compile(r"\d[./-]\d")),),
     ),
     ExpressionPattern(
         "iso_date",
         re.compile(r"(?<![\d.-])" + year() + "-" + named("nmonth", r"\d\d") + "-" + named("nday", r"\d\d") + r"(?!\d)"),
         _whole(_read_iso_date),
+        # The last digit of the year, the month, the first digit of the day.
+        needs=(Shape(re.compile(r"\d-\d\d-\d")),),
     ),
     ExpressionPattern(
         "month_year",
         _compile(optional(POSITION) + _MONTH_SPECIFIER + month() + SPACE + r"(?:" + year() + "|" + short_year() + ")"),
         _whole(_read_month),
+        needs=(MONTH_CUE,),
     ),
     ExpressionPattern(
         "month_direction",
         _compile(optional(POSITION) + _MONTH_SPECIFIER + month() + SPACE + DIRECTION),
         _whole(_read_month),
+        needs=(MONTH_CUE, DIRECTION_CUE),
     ),
     ExpressionPattern(
         "positioned_month",
         _compile(POSITION + _MONTH_SPECIFIER + month()),
         _whole(_read_month),
+        needs=(POSITION_CUE, MONTH_CUE),
     ),
     ExpressionPattern(
         "month_after_preposition",
         _compile(_PREPOSITION + SPACE + named("expr", _MONTH_SPECIFIER + month())),
         _whole(_read_month, "expr"),
+        needs=(MONTH_CUE,),
     ),
     ExpressionPattern(
         "named_month",
         _compile(r"(?:le" + SPACE + r")?mois" + SPACE + r"(?:de" + SPACE + r"|d" + APOSTROPHE + ")" + month()),
         _whole(_read_month),
+        needs=(cue("mois"), MONTH_CUE),
     ),
-    ExpressionPattern("positioned_year", _compile(POSITION + optional(r"l" + APOSTROPHE + r"(?:année|an)" + SPACE) + year()), _whole(_read_year)),
-    ExpressionPattern("named_year", _compile(r"l" + APOSTROPHE + r"(?:année|an)" + SPACE + year()), _whole(_read_year)),
+    ExpressionPattern("positioned_year", _compile(POSITION + optional(r"l" + APOSTROPHE + r"(?:année|an)" + SPACE) + year()), _whole(_read_year), needs=(POSITION_CUE, YEAR_SHAPE)),
+    ExpressionPattern("named_year", _compile(r"l" + APOSTROPHE + r"(?:année|an)" + SPACE + year()), _whole(_read_year), needs=(YEAR_SHAPE,)),
     ExpressionPattern(
         "year_after_preposition",
         _compile(_TEMPORAL_PREPOSITION + OPT_SPACE + named("expr", year())),
         _whole(_read_year, "expr"),
+        needs=(YEAR_SHAPE,),
     ),
     # A bare year, unless a lower-case word follows (1500 manifestants).
     # A bare year, unless a count's noun or symbol follows (1500 manifestants, 1800 €).
-    ExpressionPattern("year", re.compile(r"(?<![\w.,-])(?<!(?<!\d)/)" + year() + r"(?![.,]\d)(?!" + OPT_SPACE + r"[a-zà-ÿ€$%])"), _whole(_read_year)),
-    ExpressionPattern("decade", _compile(r"les" + SPACE + r"années" + SPACE + named("decade", r"(?:19|20)?\d0") + r"(?!\d)"), _whole(_read_decade)),
-    ExpressionPattern("century", _compile(r"(?:le" + SPACE + r")?" + named("century", r"[IVX]+|\d{1,2}") + r"(?:e|è|ème)" + SPACE + r"siècle"), _whole(_read_century)),
+    ExpressionPattern("year", re.compile(r"(?<![\w.,-])(?<!(?<!\d)/)" + year() + r"(?![.,]\d)(?!" + OPT_SPACE + r"[a-zà-ÿ€$%])"), _whole(_read_year),
+                      needs=(YEAR_SHAPE,)),
+    ExpressionPattern("decade", _compile(r"les" + SPACE + r"années" + SPACE + named("decade", r"(?:19|20)?\d0") + r"(?!\d)"), _whole(_read_decade), needs=(cue("années"),)),
+    ExpressionPattern("century", _compile(r"(?:le" + SPACE + r")?" + named("century", r"[IVX]+|\d{1,2}") + r"(?:e|è|ème)" + SPACE + r"siècle"), _whole(_read_century), needs=(cue("siècle"),)),
     ExpressionPattern(
         "today",
         _compile(named("relative", words(atoms.RELATIVE_DAYS)) + AFTER
-                 + optional(SPACE + r"(?:" + DAY_PART + "|" + weekday() + r"|à" + SPACE + named("named_time", "midi|minuit") + ")")),
+                 + optional(SPACE + r"(?:" + DAY_PART + "|" + weekday() + r"|à" + SPACE + named("named_time", NAMED_TIME) + ")")),
         _whole(_read_today),
+        needs=(cue(*atoms.RELATIVE_DAYS),),
     ),
     ExpressionPattern(
         "weekday",
         _compile(optional(DEMONSTRATIVE + optional(named("same", "même") + SPACE)) + weekday() + AFTER + optional(SPACE + DIRECTION)
                  + optional(SPACE + r"(?:au" + SPACE + r")?" + DAY_PART)),
         _whole(_read_weekday),
+        needs=(WEEKDAY_CUE,),
     ),
     ExpressionPattern(
         "this_period",
@@ -478,21 +608,25 @@ PATTERNS: tuple[ExpressionPattern, ...] = (
         "directed_period",
         _compile(optional(POSITION) + THE + named("unit", words(list(atoms.PERIOD_UNITS) + list(atoms.SEASONS))) + OPT_SPACE + DIRECTION),
         _whole(_read_period),
+        needs=(DIRECTION_CUE,),
     ),
     ExpressionPattern(
         "new_year",
         _compile(optional(POSITION) + THE + named("new_year", "nouvelle") + SPACE + named("unit", "année") + AFTER),
         _whole(_read_period),
+        needs=(cue("nouvelle"), cue("année")),
     ),
     ExpressionPattern(
         "current_period",
         _compile(optional(POSITION) + optional(THE) + PERIOD_UNIT + SPACE + r"en" + SPACE + r"cours" + AFTER),
         _whole(_read_period),
+        needs=(cue("cours"),),
     ),
     ExpressionPattern(
         "positioned_period",
         _compile(POSITION + optional(THE) + PERIOD_UNIT),
         _whole(_read_period),
+        needs=(POSITION_CUE,),
     ),
     ExpressionPattern(
         "season",
@@ -500,41 +634,49 @@ PATTERNS: tuple[ExpressionPattern, ...] = (
         re.compile(r"(?<![\w-])(?<!d['’])(?<!\bde\s)" + optional(POSITION) + optional(r"l" + APOSTROPHE)
                    + named("season", r"printemps|automne|hiver|(?<=[’'])été|(?-i:[ÉE]t[ée])") + AFTER + optional(SPACE + year()), re.IGNORECASE),
         _whole(_read_season),
+        needs=(cue("printemps", "automne", "hiver", "été", *SUMMER_CAPITALISED),),
     ),
     ExpressionPattern(
         "season_after_preposition",
         _compile(r"en" + SPACE + named("expr", named("season", r"été|eté") + AFTER + optional(SPACE + year()))),
         _whole(_read_season, "expr"),
+        needs=(cue("été", "eté"),),
     ),
     ExpressionPattern(
         "season_months",
         _compile(r"les" + SPACE + r"mois" + SPACE + r"d" + APOSTROPHE + named("season", words(atoms.SEASONS)) + AFTER),
         _whole(lambda g: Parse("calendar", season=_lookup(atoms.SEASONS, g["season"]))),
+        needs=(cue("mois"), SEASON_CUE),
     ),
     ExpressionPattern(
         "anchored_day",
         _compile(named("anchored", words(atoms.ANCHORED_DAYS)) + AFTER + optional(SPACE + r"(?:au" + SPACE + r")?" + DAY_PART)),
         _whole(_read_anchored_day),
+        needs=(cue(*atoms.ANCHORED_DAYS),),
     ),
     ExpressionPattern(
         "part_of_reference",
         _compile(r"(?:(?:la|le)" + SPACE + DAY_PART + optional(SPACE + r"même") + r")(?!" + SPACE + r"(?:d[eu']|d" + APOSTROPHE + "))"),
         _whole(_read_part_of_reference),
+        needs=(DAY_PART_CUE,),
     ),
     ExpressionPattern(
         "ordinal_day",
-        _compile(r"la" + SPACE + ORDINAL + SPACE + named("part", r"nuit|journée|soirée|matinée|matinee") + AFTER),
+        _compile(r"la" + SPACE + ORDINAL + SPACE + named("part", "|".join(ORDINAL_DAY_PARTS)) + AFTER),
         _whole(lambda g: Parse("anchored", part=None if _fold(g["part"]) == "journée" else _part(g))),
+        needs=(cue(*ORDINAL_DAY_PARTS),),
     ),
     ExpressionPattern(
         "clock",
         _compile(optional(AMOUNT_MODIFIER + SPACE) + named("expr", CLOCK)),
         lambda match: _read_clock_match(match),
+        needs=(CLOCK_SHAPE,),
     ),
     ExpressionPattern(
         "named_time",
-        _compile(r"(?:à|vers|avant|après|dès|jusqu" + APOSTROPHE + r"à|entre|et|de)" + SPACE + named("expr", named("named_time", "midi|minuit")) + AFTER),
+        _compile(r"(?:à|vers|avant|après|dès|jusqu" + APOSTROPHE + r"à|entre|et|de)" + SPACE + named("expr", named("named_time", NAMED_TIME)) + AFTER),
         _whole(_read_clock, "expr"),
+        needs=(cue(*atoms.NAMED_TIMES),),
     ),
     ExpressionPattern(
         "duration",
@@ -543,62 +685,76 @@ PATTERNS: tuple[ExpressionPattern, ...] = (
                  + optional(SPACE + named("half", r"et" + SPACE + r"demie?") + AFTER)
                  + "|" + optional(r"(?:un|une)" + SPACE) + named("unit_noun", words(atoms.UNIT_NOUNS)) + AFTER + ")" + optional(SPACE + named("relative", words(atoms.RELATIVE_POSTMODIFIERS)) + AFTER)),
         lambda match: _read_duration_match(match),
+        needs=(cue(*atoms.UNITS, *atoms.UNIT_NOUNS, word_end=True),),  # UNIT and the unit nouns end with AFTER
     ),
     ExpressionPattern(
         "recent_duration",
-        _compile(r"(?:ces|les)" + SPACE + optional(NUMBER + SPACE) + r"(?:derniers|dernières|prochains|prochaines)" + SPACE + UNIT),
+        _compile(r"(?:ces|les)" + SPACE + optional(NUMBER + SPACE) + r"(?:" + "|".join(RECENT) + ")" + SPACE + UNIT),
         _whole(_read_recent_duration),
+        needs=(cue(*RECENT),),
     ),
     ExpressionPattern(
         "each",
         _compile(r"chaque" + SPACE + r"(?:" + weekday() + AFTER + "|" + SET_UNIT + r")"),
         _whole(_read_set),
+        needs=(cue("chaque"),),
     ),
     ExpressionPattern(
         "every",
         _compile(r"tou(?:s|tes)" + SPACE + r"les" + SPACE + r"(?:" + WEEKDAY_PLURAL + AFTER + "|" + SET_UNIT + r")"),
         _whole(_read_set),
+        needs=(cue("tous", "toutes"),),
     ),
     ExpressionPattern(
         "ordinal_weekdays",
         _compile(r"les" + SPACE + ORDINAL + r"(?:" + SPACE + r"et" + SPACE + ORDINAL + r")?" + SPACE + WEEKDAY_PLURAL + AFTER),
         _whole(_read_set),
+        needs=(WEEKDAY_CUE,),
     ),
     ExpressionPattern(
         "habitual_weekday",
         _compile(r"le" + SPACE + weekday() + AFTER + r"(?!" + SPACE + r"(?:\d|1er|premier|dernier|prochain|matin|soir|après|au))"),
         _whole(_read_set),
+        needs=(WEEKDAY_CUE,),
     ),
     ExpressionPattern(
         "per_unit",
         _compile(r"par" + SPACE + named("expr", SET_UNIT)),
         _whole(_read_set, "expr"),
+        needs=(cue("par"),),
     ),
     ExpressionPattern(
         "whole_year",
         _compile(r"toute" + SPACE + r"l" + APOSTROPHE + r"année"),
         _whole(lambda g: Parse("set", value="P1Y")),
+        needs=(cue("toute"), cue("année")),
     ),
-    ExpressionPattern("frequency_adjective", _compile(named("adjective", words(atoms.SET_ADJECTIVES)) + AFTER), lambda match: _read_frequency_adjective(match)),
-    ExpressionPattern("vague", _compile(named("ref", words(atoms.VAGUE_REFERENCES)) + AFTER), _whole(_read_ref)),
+    ExpressionPattern("frequency_adjective", _compile(named("adjective", words(atoms.SET_ADJECTIVES)) + AFTER), lambda match: _read_frequency_adjective(match), needs=(cue(*atoms.SET_ADJECTIVES),)),
+    ExpressionPattern("vague", _compile(named("ref", words(atoms.VAGUE_REFERENCES)) + AFTER), _whole(_read_ref), needs=(cue(*atoms.VAGUE_REFERENCES),)),
     ExpressionPattern(
         "upcoming",
         _compile(r"(?:les|la|le)" + SPACE + named("expr", r"prochaine?s?") + AFTER + r"(?!" + SPACE + r"(?:fois))"),
         _whole(_future_ref, "expr"),
+        needs=(cue("prochain"),),
     ),
     ExpressionPattern(
         "until_here",
         _compile(r"d" + APOSTROPHE + named("expr", r"ici") + SPACE + r"(?:à|la|le|l" + APOSTROPHE + r"|fin|début|\d)"),
         _whole(_present_ref, "expr"),
+        needs=(cue("ici"),),
     ),
     ExpressionPattern(
         "same_moment",
         _compile(r"(?:à" + SPACE + r")?" + named("expr", r"ce" + SPACE + r"moment(?:-|" + SPACE + r")là")),
         _whole(lambda g: Parse("anchored", same=True), "expr"),
+        needs=(cue("moment"),),
     ),
     ExpressionPattern("nocturnal", _compile(named("ref", r"nocturnes?|diurnes?") + AFTER),
-                      _whole(lambda g: Parse("ref", value="TNI" if _fold(g["ref"]).startswith("noct") else "TDT"))),
+                      _whole(lambda g: Parse("ref", value="TNI" if _fold(g["ref"]).startswith("noct") else "TDT")),
+        needs=(cue("nocturne", "diurne"),),
+    ),
 )
+
 
 
 AGE_BEFORE = re.compile(
@@ -680,11 +836,54 @@ def _read_clock_match(match: re.Match) -> list[Match]:
     return [Match(start, match.end(), parse)]
 
 
+class Reading:
+    """One text as scan reads it: case-folded, cut into lines, with the lines where each
+    cue holds found once, when a pattern first asks."""
+
+    def __init__(self, text: str):
+        self.text = text
+        self.folded = case_fold(text)
+        self.text_starts = line_starts(text)
+        # Folding may lengthen a line (İ), never add or remove one.
+        self.folded_starts = line_starts(self.folded)
+        self._lines: dict[Cue | Shape, set[int]] = {}
+
+    def windows(self, pattern: ExpressionPattern) -> list[tuple[int, int]]:
+        """Spans of the text, runs of whole lines with their newline, where every cue of
+        ``pattern`` holds: the only places it can match."""
+        if not pattern.needs:
+            return [(0, len(self.text))]
+        lines: set[int] | None = None
+        for cue in pattern.needs:
+            if cue not in self._lines:
+                self._lines[cue] = cue.lines(self)
+            lines = self._lines[cue] if lines is None else lines & self._lines[cue]
+            if not lines:
+                return []
+        starts, windows = self.text_starts, []
+        for line in sorted(lines):
+            end = starts[line + 1] if line + 1 < len(starts) else len(self.text)
+            if windows and windows[-1][1] == starts[line]:
+                windows[-1] = (windows[-1][0], end)
+            else:
+                windows.append((starts[line], end))
+        return windows
+
+    def matches(self, pattern: ExpressionPattern) -> Iterator[re.Match]:
+        """What ``pattern.regex.finditer(text)`` finds, searching its windows only.
+
+        A window ends after a newline, so lookaheads at its end see what they would
+        in the whole text; lookbehinds see before a window's start anyway."""
+        for start, end in self.windows(pattern):
+            yield from pattern.regex.finditer(self.text, start, end)
+
+
 def scan(text: str) -> Iterator[Match]:
     """Every expression of ``text``, longest first where candidates overlap, in text order."""
     candidates: list[tuple[int, int, int, list[Match]]] = []
+    reading = Reading(text)
     for priority, pattern in enumerate(PATTERNS):
-        for found in pattern.regex.finditer(text):
+        for found in reading.matches(pattern):
             matches = pattern.read(found)
             if matches:
                 start = min(m.start for m in matches)
