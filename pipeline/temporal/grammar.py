@@ -108,7 +108,6 @@ def weekday(name: str = "weekday") -> str:
 WEEKDAY_PLURAL = named("weekday", words(atoms.WEEKDAYS)) + "s"
 DIRECTION = named("direction", words(atoms.DIRECTIONS)) + AFTER
 DAY_PART = named("part", words(atoms.DAY_PARTS)) + AFTER
-SEASON = named("season", words(atoms.SEASONS)) + AFTER
 UNIT = named("unit", words(atoms.UNITS)) + AFTER
 PERIOD_UNIT = named("unit", words(atoms.PERIOD_UNITS)) + AFTER
 SET_UNIT = named("unit", words(atoms.SET_UNITS)) + AFTER
