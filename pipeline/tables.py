@@ -12,6 +12,7 @@ import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -365,13 +366,38 @@ def read_metadata(path: Path) -> dict[str, str]:
     return {k.decode(): v.decode() for k, v in meta.items()}
 
 
-def rows_by_doc(frame: pd.DataFrame | None, columns: tuple[str, ...]) -> dict[str, list[tuple]]:
-    """Rows of ``frame`` as plain tuples of ``columns``, grouped by doc_id in one pass, frame
-    order kept. Converting whole columns to Python lists once per batch is far cheaper than
-    pandas filtering, sorting and row iteration per document."""
-    by_doc: dict[str, list[tuple]] = {}
-    if frame is None or not len(frame):
-        return by_doc
-    for doc_id, *values in zip(frame["doc_id"].tolist(), *(frame[column].tolist() for column in columns)):
-        by_doc.setdefault(doc_id, []).append(tuple(values))
-    return by_doc
+class ColumnsByDoc:
+    """Columns of a table as Python lists, cut per document on demand.
+
+    Converting whole columns once per batch is far cheaper than pandas filtering or a
+    tuple per row, and one document's cuts die with it instead of piling up for the
+    garbage collector. Rows keep table order within a document, or are ordered by
+    ``order_by`` (ties in table order); only rows in the ``keep`` mask are taken; nulls
+    in ``empty_when_null`` columns are read as ""."""
+
+    def __init__(self, frame: pd.DataFrame | None, columns: tuple[str, ...], *, order_by: str | None = None,
+                 keep: np.ndarray | None = None, empty_when_null: tuple[str, ...] = ()):
+        self._rows: dict[str, tuple[int, int]] = {}
+        self._columns: list[list] = [[] for _ in columns]
+        if frame is None or not len(frame):
+            return
+        codes, doc_ids = pd.factorize(frame["doc_id"])
+        rows = np.arange(len(frame)) if keep is None else np.flatnonzero(keep)
+        keys = (codes[rows],) if order_by is None else (frame[order_by].to_numpy(np.int64)[rows], codes[rows])
+        order = rows[np.lexsort(keys)]  # lexsort is stable: table order on ties
+        bounds = np.searchsorted(codes[order], np.arange(len(doc_ids) + 1)).tolist()
+        self._rows = {doc_id: (bounds[code], bounds[code + 1]) for code, doc_id in enumerate(doc_ids)}
+        self._columns = [_column_values(frame[column], column in empty_when_null)[order].tolist() for column in columns]
+
+    def of(self, doc_id: str) -> list[list]:
+        """One list per column (empty for a document without rows)."""
+        first, last = self._rows.get(doc_id, (0, 0))
+        return [column[first:last] for column in self._columns]
+
+    def rows(self, doc_id: str) -> list[tuple]:
+        """The document's rows as tuples of the columns."""
+        return list(zip(*self.of(doc_id)))
+
+
+def _column_values(column: pd.Series, empty_when_null: bool) -> np.ndarray:
+    return column.to_numpy(dtype=object, na_value="") if empty_when_null else column.to_numpy()

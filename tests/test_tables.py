@@ -2,7 +2,7 @@ import pandas as pd
 import pytest
 
 from pipeline import dictionary
-from pipeline.tables import SENTENCES, TableError, TableWriter, check_schema, read_metadata, read_table, table_path, write_table
+from pipeline.tables import SENTENCES, ColumnsByDoc, TableError, TableWriter, check_schema, read_metadata, read_table, table_path, write_table
 
 
 def test_data_dictionary_is_up_to_date():
@@ -33,3 +33,32 @@ def test_wrong_schema_names_the_rebuilding_command(tmp_path):
     _sentences().drop(columns=["para_id"]).to_parquet(table_path(SENTENCES, tmp_path))
     with pytest.raises(TableError, match="pipeline sentences"):
         check_schema(SENTENCES, table_path(SENTENCES, tmp_path))
+
+
+def _interleaved_rows():
+    return pd.DataFrame({
+        "doc_id": ["b", "a", "b", "a", "b"],
+        "start": [9, 4, 2, 0, 2],
+        "text": ["x", None, "y", "z", "w"],
+    })
+
+
+def test_columns_by_doc_keeps_table_order_within_a_document():
+    by_doc = ColumnsByDoc(_interleaved_rows(), ("start", "text"))
+    assert by_doc.of("b") == [[9, 2, 2], ["x", "y", "w"]]
+    (first_start, missing), second = by_doc.rows("a")
+    assert first_start == 4 and pd.isna(missing) and second == (0, "z")
+
+
+def test_columns_by_doc_orders_by_a_column_with_ties_in_table_order():
+    by_doc = ColumnsByDoc(_interleaved_rows(), ("start", "text"), order_by="start", empty_when_null=("text",))
+    assert by_doc.of("b") == [[2, 2, 9], ["y", "w", "x"]]
+    assert by_doc.of("a") == [[0, 4], ["z", ""]]
+
+
+def test_columns_by_doc_takes_only_kept_rows_and_knows_no_other_document():
+    frame = _interleaved_rows()
+    by_doc = ColumnsByDoc(frame, ("text",), keep=(frame["text"] != "y").to_numpy())
+    assert by_doc.of("b") == [["x", "w"]]
+    assert by_doc.of("c") == [[]] and by_doc.rows("c") == []
+    assert ColumnsByDoc(frame.iloc[:0], ("text",)).of("a") == [[]]

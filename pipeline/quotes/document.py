@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from pipeline.marks import paragraphs
+from pipeline.tables import ColumnsByDoc
 
 
 class Token(NamedTuple):
@@ -138,40 +139,13 @@ MENTION_COLUMNS = ("start", "end", "label", "canonical", "entity_key")
 OPTIONAL_TOKEN_COLUMNS = ("lemma", "pos", "morph", "dep")
 
 
-class _ColumnsByDoc:
-    """The columns of a table as Python lists, rows grouped by document and ordered by start
-    (ties in table order). Converting whole columns once per batch is far cheaper than
-    building, grouping and sorting a tuple per row. Only the rows in ``keep`` are taken;
-    nulls in ``empty_when_null`` columns are read as ""."""
-
-    def __init__(self, frame: pd.DataFrame | None, columns: tuple[str, ...], keep: np.ndarray | None = None, empty_when_null: tuple[str, ...] = ()):
-        self._rows: dict[str, tuple[int, int]] = {}
-        self._columns: list[list] = [[] for _ in columns]
-        if frame is None or not len(frame):
-            return
-        codes, doc_ids = pd.factorize(frame["doc_id"])
-        rows = np.arange(len(frame)) if keep is None else np.flatnonzero(keep)
-        order = rows[np.lexsort((frame["start"].to_numpy(np.int64)[rows], codes[rows]))]  # stable: table order on ties
-        bounds = np.searchsorted(codes[order], np.arange(len(doc_ids) + 1)).tolist()
-        self._rows = {doc_id: (bounds[code], bounds[code + 1]) for code, doc_id in enumerate(doc_ids)}
-        self._columns = [_values(frame[column], column in empty_when_null)[order].tolist() for column in columns]
-
-    def of(self, doc_id: str) -> list[list]:
-        first, last = self._rows.get(doc_id, (0, 0))
-        return [column[first:last] for column in self._columns]
-
-
-def _values(column: pd.Series, empty_when_null: bool) -> np.ndarray:
-    return column.to_numpy(dtype=object, na_value="") if empty_when_null else column.to_numpy()
-
-
 def build_views(documents: pd.DataFrame, sentences: pd.DataFrame, tokens: pd.DataFrame, entities: pd.DataFrame) -> Iterator[DocView]:
     """One view per document, from the rows of the upstream tables, built as they are used: a
     batch's tokens alive all at once would make every garbage collection walk through them."""
     words = (tokens["pos"] != "SPACE").to_numpy(bool, na_value=True) if len(tokens) else None
-    by_doc_tokens = _ColumnsByDoc(tokens, TOKEN_COLUMNS, keep=words, empty_when_null=OPTIONAL_TOKEN_COLUMNS)
-    by_doc_sentences = _ColumnsByDoc(sentences, SENTENCE_COLUMNS)
-    by_doc_mentions = _ColumnsByDoc(entities, MENTION_COLUMNS)
+    by_doc_tokens = ColumnsByDoc(tokens, TOKEN_COLUMNS, order_by="start", keep=words, empty_when_null=OPTIONAL_TOKEN_COLUMNS)
+    by_doc_sentences = ColumnsByDoc(sentences, SENTENCE_COLUMNS, order_by="start")
+    by_doc_mentions = ColumnsByDoc(entities, MENTION_COLUMNS, order_by="start")
     for doc_id, text in zip(documents["doc_id"].tolist(), documents["text"].tolist()):
         yield DocView(doc_id, text, _tokens(*by_doc_tokens.of(doc_id)), list(zip(*by_doc_sentences.of(doc_id))), list(map(Mention, *by_doc_mentions.of(doc_id))))
 

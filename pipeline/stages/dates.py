@@ -8,13 +8,12 @@ from __future__ import annotations
 
 import bisect
 from dataclasses import dataclass, field
-from itertools import chain, groupby
 
 import pandas as pd
 
 from pipeline.config import Settings
 from pipeline.engine import Stage
-from pipeline.tables import DATES, DOCUMENTS, SENTENCES, TOKENS, rows_by_doc
+from pipeline.tables import DATES, DOCUMENTS, SENTENCES, TOKENS, ColumnsByDoc
 from pipeline.temporal import FoundDate, find_dates
 from pipeline.temporal.timex import FUTURE, PAST, PRESENT
 
@@ -156,34 +155,6 @@ def _sentence_of(sentences: list[tuple[int, int]]):
     return sentence
 
 
-class TokenColumns:
-    """The tokens table as whole-column lists, made once per batch, cut per document on
-    demand: far cheaper than a tuple per token row, and the cuts of a document die with
-    it instead of piling up for the garbage collector."""
-
-    def __init__(self, tokens: pd.DataFrame):
-        self.columns: dict[str, list] = {}
-        # Each document's runs of rows, in frame order (a document is usually one run).
-        self.runs: dict[str, list[tuple[int, int]]] = {}
-        if not len(tokens):
-            return
-        self.columns = {column: tokens[column].tolist() for column in TOKEN_COLUMNS}
-        start = 0
-        for doc_id, rows in groupby(tokens["doc_id"].tolist()):
-            end = start + len(list(rows))
-            self.runs.setdefault(doc_id, []).append((start, end))
-            start = end
-
-    def of(self, doc_id: str) -> dict[str, list] | None:
-        runs = self.runs.get(doc_id)
-        if runs is None:
-            return None
-        if len(runs) == 1:
-            (start, end), = runs
-            return {name: values[start:end] for name, values in self.columns.items()}
-        return {name: list(chain.from_iterable(values[start:end] for start, end in runs)) for name, values in self.columns.items()}
-
-
 def document_dates(doc_id: str, text: str, published: str | None, sentences: list[tuple[int, int]], clause: Clause | None) -> list[tuple]:
     """Rows of the dates table for one document, from its (sent_id, start) sentence rows and
     the clause of its tokens (None without tokens)."""
@@ -200,14 +171,14 @@ def document_dates(doc_id: str, text: str, published: str | None, sentences: lis
 
 def dates(documents: pd.DataFrame, sentences: pd.DataFrame, tokens: pd.DataFrame) -> pd.DataFrame:
     """documents + sentences + tokens -> dates (one row per temporal expression)."""
-    sentences_by_doc = rows_by_doc(sentences, ("sent_id", "start"))
-    token_columns = TokenColumns(tokens)
+    sentences_by_doc = ColumnsByDoc(sentences, ("sent_id", "start"))
+    tokens_by_doc = ColumnsByDoc(tokens, TOKEN_COLUMNS)
     rows = []
     for doc_id, text, published in zip(documents["doc_id"].tolist(), documents["text"].tolist(), documents["published"].tolist()):
-        columns = token_columns.of(doc_id)
+        columns = dict(zip(TOKEN_COLUMNS, tokens_by_doc.of(doc_id)))
         rows += document_dates(
             doc_id, text, published if isinstance(published, str) else None,
-            sentences_by_doc.get(doc_id, []), Clause.from_columns(columns) if columns else None,
+            sentences_by_doc.rows(doc_id), Clause.from_columns(columns) if columns["token_id"] else None,
         )
     return pd.DataFrame(rows, columns=DATES.column_names)
 
