@@ -75,6 +75,10 @@ class Settings:
         return int(self.raw["model"]["lasting_words"])
 
     @property
+    def keep_freed_mb(self) -> int:
+        return int(self.raw["model"].get("keep_freed_mb", 0))
+
+    @property
     def workers(self) -> int:
         workers = int(self.raw["engine"].get("workers", 0))
         return workers if workers > 0 else (os.cpu_count() or 1)

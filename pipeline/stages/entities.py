@@ -18,6 +18,7 @@ from spacy.morphology import Morphology
 from spacy.strings import StringStore
 from spacy.tokens import Doc
 
+from pipeline.allocator import keep_freed_memory
 from pipeline.config import Settings
 from pipeline.engine import Stage
 from pipeline.mentions import Lexicons, Mention, add_entity_ruler, doc_mentions, resolve
@@ -171,6 +172,7 @@ def concatenated(columns: list[dict[str, list]], name: str) -> np.ndarray | list
 
 
 def _prepare(settings: Settings):
+    keep_freed_memory(settings.keep_freed_mb)
     nlp, lexicons = load_model(settings)
     batch_size = settings.batch_size
     lasting = LastingWords(nlp, settings.lasting_words)
