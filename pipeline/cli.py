@@ -124,11 +124,11 @@ def _execute(settings: Settings, output: Optional[Path], quiet: bool, strict: bo
     _check_outcome(reports, strict)
 
 
-def _run_source(settings: Settings, inputs: Optional[list[str]], folder: Path, display: Display, force: bool) -> StageReport:
+def _run_source(settings: Settings, inputs: Optional[list[str]], folder: Path, display: Display, force: bool, on_fresh: Optional[Callable[[int], None]] = None) -> StageReport:
     chosen = inputs or settings.raw["paths"]["input"]
     max_bytes = settings.section(SOURCE_STAGE.name).get("max_bytes")
     with display.progress(SOURCE_STAGE.name, total=None) as advance:
-        return run_source_stage(SOURCE_STAGE, read_records(chosen, max_bytes=max_bytes), settings, folder, progress=advance, force=force)
+        return run_source_stage(SOURCE_STAGE, read_records(chosen, max_bytes=max_bytes), settings, folder, progress=advance, force=force, on_fresh=on_fresh)
 
 
 def _run_table_stage(stage: Stage, settings: Settings, folder: Path, display: Display, executor, force: bool) -> StageReport:
@@ -153,8 +153,15 @@ def run(
     settings = _settings(config, workers, engine, scheduler)
 
     def everything(folder: Path, display: Display) -> list[StageReport]:
-        reports = [_run_source(settings, input, folder, display, force)]
         with open_executor(settings) as executor:
+
+            def warm_workers(fresh_documents: int) -> None:
+                # Workers get ready (a model to load) while this process cleans; one changed
+                # document is computed in this process, without workers.
+                if fresh_documents > 1:
+                    executor.warm(settings, TABLE_STAGES)
+
+            reports = [_run_source(settings, input, folder, display, force, on_fresh=warm_workers)]
             reports += [_run_table_stage(stage, settings, folder, display, executor, force) for stage in TABLE_STAGES]
         return reports
 

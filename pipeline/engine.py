@@ -25,9 +25,11 @@ from __future__ import annotations
 
 import gc
 import hashlib
+import importlib
 import json
 import os
 import shutil
+import sys
 import threading
 import time
 import uuid
@@ -35,7 +37,7 @@ from collections import deque
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
-from multiprocessing import get_context
+from multiprocessing import forkserver, get_all_start_methods, get_context
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Protocol, Sequence
 
@@ -69,6 +71,8 @@ STATE_FOLDER = "_state"
 PARTS_FOLDER = "_parts"
 # Partitions queued per worker: enough to keep workers busy, few enough to bound memory.
 IN_FLIGHT_PER_WORKER = 2
+# Imported by a worker pool's fork server; it calls prepare_from_environment.
+PRELOAD_MODULE = "pipeline.preload"
 
 
 @dataclass(frozen=True)
@@ -129,6 +133,53 @@ def prepared(stage: Stage, settings: Settings) -> BatchFunction:
             # it the collector's full passes, which batches of short-lived rows trigger.
             gc.freeze()
         return _PREPARED[key]
+
+
+# Names the settings and stages a worker pool's fork server prepares (see ProcessPool.warm).
+PRELOAD_VARIABLE = "PIPELINE_PRELOAD"
+
+
+def preload_payload(settings: Settings, stages: Sequence[Stage]) -> str | None:
+    """JSON naming the settings and the stages (module and attribute of each), or None when
+    they cannot be named so: a stage that is no module's attribute, settings that are not
+    plain data."""
+    references = [_reference(stage) for stage in stages]
+    if None in references:
+        return None
+    try:
+        return json.dumps({
+            # Python 3.11's fork server does not take the parent's sys.path, which stages
+            # defined outside the installed package (a test's) need.
+            "path": sys.path,
+            "settings": {"raw": settings.raw, "config_dir": str(settings.config_dir), "sources": [str(path) for path in settings.sources]},
+            "stages": references,
+        })
+    except TypeError:
+        return None
+
+
+def _reference(stage: Stage) -> list[str] | None:
+    module = sys.modules.get(getattr(stage.prepare, "__module__", ""))
+    names = [name for name, value in vars(module).items() if value is stage] if module else []
+    return [module.__name__, names[0]] if names else None
+
+
+def prepare_from_environment() -> None:
+    """Prepare the stages that PRELOAD_VARIABLE names, in this process (the fork server)."""
+    payload = os.environ.get(PRELOAD_VARIABLE)
+    if not payload:
+        return
+    try:
+        work = json.loads(payload)
+        sys.path[:] = work["path"]
+        raw, config_dir, sources = work["settings"]["raw"], Path(work["settings"]["config_dir"]), work["settings"]["sources"]
+        settings = Settings(raw, config_dir, tuple(Path(source) for source in sources))
+        for module, name in work["stages"]:
+            stage = getattr(importlib.import_module(module), name)
+            if isinstance(stage, Stage):
+                prepared(stage, settings)
+    except Exception:  # noqa: BLE001 - each worker prepares again and reports the error per partition
+        pass
 
 
 # --------------------------------------------------------------------------- reading row ranges
@@ -411,6 +462,10 @@ class Executor(Protocol):
 
     def map(self, partitions: Iterable[Partition], expected: int) -> Iterator[PartitionResult]: ...
 
+    def warm(self, settings: Settings, stages: Sequence[Stage]) -> None:
+        """Start preparing ``stages`` where partitions will run, if that can go on while this
+        process does other work."""
+
 
 class InProcess:
     """Runs partitions one after the other in this process."""
@@ -420,6 +475,9 @@ class InProcess:
 
     def map(self, partitions: Iterable[Partition], expected: int) -> Iterator[PartitionResult]:
         return (run_partition(partition) for partition in partitions)
+
+    def warm(self, settings: Settings, stages: Sequence[Stage]) -> None:
+        """Nothing ahead of time: preparing here would hold up this process."""
 
 
 def _ordered(submit: Callable[[Partition], Any], partitions: Iterable[Partition], in_flight: int) -> Iterator[PartitionResult]:
@@ -459,6 +517,11 @@ class ProcessPool:
     Started on first use and kept for every stage of the run. A stage with a single
     partition to compute runs in this process instead: starting workers and loading a
     model in each would cost more than it saves.
+
+    Workers are forked from a fork server (spawned where there is none). The server has
+    imported the pipeline, so workers do not import it again; after ``warm`` it has also
+    prepared the stages, so the model is loaded once for all workers (they share its pages)
+    while this process is still cleaning, instead of once per worker.
     """
 
     part_files = False
@@ -466,20 +529,47 @@ class ProcessPool:
     def __init__(self, workers: int):
         self.workers = workers
         self._pool: ProcessPoolExecutor | None = None
+        self._forking = "forkserver" in get_all_start_methods()
+        self._server_started = False
+
+    def warm(self, settings: Settings, stages: Sequence[Stage]) -> None:
+        payload = preload_payload(settings, stages)
+        if self._forking and not self._server_started and payload is not None:
+            self._start_server({PRELOAD_VARIABLE: payload})
+
+    def _start_server(self, environment: dict[str, str]) -> None:
+        # The server's children inherit its environment: thread limits and what to prepare.
+        forkserver.set_forkserver_preload([PRELOAD_MODULE])
+        with _environment({**THREAD_LIMITS, **environment}):
+            forkserver.ensure_running()
+        self._server_started = True
 
     def map(self, partitions: Iterable[Partition], expected: int) -> Iterator[PartitionResult]:
         if expected <= 1:
             return InProcess().map(partitions, expected)
         if self._pool is None:
-            # spawn: forking a process that already runs Arrow's threads is unsafe.
+            if self._forking:
+                if not self._server_started:
+                    self._start_server({})
+                context = get_context("forkserver")
+            else:
+                # spawn: forking a process that already runs Arrow's threads is unsafe.
+                context = get_context("spawn")
             with _environment(THREAD_LIMITS):
-                self._pool = ProcessPoolExecutor(self.workers, mp_context=get_context("spawn"))
+                self._pool = ProcessPoolExecutor(self.workers, mp_context=context)
         pool = self._pool
         return _ordered(lambda partition: pool.submit(run_partition, partition), partitions, self.workers * IN_FLIGHT_PER_WORKER)
 
     def close(self) -> None:
         if self._pool is not None:
             self._pool.shutdown(cancel_futures=True)
+        if self._server_started:
+            # The fork server outlives a pool; stopping it frees the model it holds, lets the
+            # next pool prepare other settings, and counts its CPU time as this process's child.
+            stop = getattr(forkserver._forkserver, "_stop", None)
+            if stop is not None:
+                stop()
+            self._server_started = False
 
 
 class DaskEngine:
@@ -505,6 +595,9 @@ class DaskEngine:
     def map(self, partitions: Iterable[Partition], expected: int) -> Iterator[PartitionResult]:
         client = self._client
         return _ordered(lambda partition: client.submit(run_partition, partition, pure=False), partitions, self.workers * IN_FLIGHT_PER_WORKER)
+
+    def warm(self, settings: Settings, stages: Sequence[Stage]) -> None:
+        """Nothing ahead of time: each Dask worker prepares a stage on its first partition."""
 
     def close(self) -> None:
         self._client.close()
@@ -670,13 +763,18 @@ def _write_manifest(stage: Stage, folder: Path, token: str, doc_ids: list[str], 
 # --------------------------------------------------------------------------- the source stage
 
 
-def run_source_stage(stage: Stage, items: Iterable, settings: Settings, folder: Path, progress: Progress | None = None, *, force: bool = False) -> StageReport:
+def run_source_stage(
+    stage: Stage, items: Iterable, settings: Settings, folder: Path, progress: Progress | None = None, *, force: bool = False,
+    on_fresh: Callable[[int], None] | None = None,
+) -> StageReport:
     """Run the first stage, whose input is a stream of records rather than tables.
 
     ``stage.prepare`` returns a function taking ``{"records": [...]}``. A record (an item
     with a ``doc_id`` and ``text``) whose fingerprint is unchanged keeps its previous rows;
     other items (reader rejects) always go to the function. Tables not keyed by document
-    (rejects) are rewritten every run.
+    (rejects) are rewritten every run. ``on_fresh`` is called after each batch that wrote
+    rows for new or changed documents, with their number so far: the later stages will
+    have that much work.
     """
     started = time.perf_counter()
     folder = Path(folder)
@@ -690,6 +788,7 @@ def run_source_stage(stage: Stage, items: Iterable, settings: Settings, folder: 
     doc_ids: list[str] = []
     fingerprints: list[str | None] = []
     counts: dict[str, list[np.ndarray]] = {spec.name: [] for spec in keyed_specs}
+    fresh_written = 0
     try:
         for chunk in _chunks(items, settings.docs_per_batch):
             records = [item for item in chunk if _is_record(item)]
@@ -706,6 +805,11 @@ def run_source_stage(stage: Stage, items: Iterable, settings: Settings, folder: 
                     table, table_counts = merge_rows(spec, fresh, fresh_ids, table, carried, old_readers.get(spec.name), stage.name)
                     counts[spec.name].append(table_counts)
                 writers[spec.name].write(table)
+            if fresh_ids and on_fresh is not None:
+                written = int(np.count_nonzero(_with_rows([values[-1] for values in counts.values()], len(records)) & np.asarray(fresh)))
+                if written:
+                    fresh_written += written
+                    on_fresh(fresh_written)
             doc_ids += record_ids
             fingerprints += chunk_fingerprints
             report.documents += len(fresh_ids)
@@ -717,7 +821,7 @@ def run_source_stage(stage: Stage, items: Iterable, settings: Settings, folder: 
         raise
     rows = {name: _concat(values) for name, values in counts.items()}
     # Remember only records that left rows: a rejected record is tried again next time.
-    accepted = np.logical_or.reduce([values > 0 for values in rows.values()]) if rows else np.zeros(len(doc_ids), dtype=bool)
+    accepted = _with_rows(list(rows.values()), len(doc_ids))
     doc_ids = [doc_id for doc_id, ok in zip(doc_ids, accepted) if ok]
     fingerprints = [fingerprint for fingerprint, ok in zip(fingerprints, accepted) if ok]
     rows = {name: values[accepted] for name, values in rows.items()}
@@ -732,6 +836,11 @@ def run_source_stage(stage: Stage, items: Iterable, settings: Settings, folder: 
     _write_manifest(stage, folder, token, doc_ids, fingerprints, rows)
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _with_rows(counts: list[np.ndarray], records: int) -> np.ndarray:
+    """Per record, from its row counts in each keyed table: whether it left any row."""
+    return np.logical_or.reduce([values > 0 for values in counts]) if counts else np.zeros(records, dtype=bool)
 
 
 def _is_record(item: Any) -> bool:

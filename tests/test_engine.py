@@ -1,7 +1,9 @@
 """The engine: same tables with 1 or 2 workers and on Dask; incremental re-runs."""
 from __future__ import annotations
 
+import dataclasses
 import json
+import os
 import shutil
 import tempfile
 from pathlib import Path
@@ -13,7 +15,7 @@ from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
 from pipeline.config import load_settings
-from pipeline.engine import InProcess, ProcessPool, load_manifest, manifest_path, open_executor, run_source_stage, run_stage
+from pipeline.engine import InProcess, ProcessPool, load_manifest, manifest_path, open_executor, preload_payload, run_source_stage, run_stage
 from pipeline.readers import read_records
 from pipeline.stages import SOURCE_STAGE, TABLE_STAGES
 from pipeline.tables import TABLES, TableWriter, table_path
@@ -84,13 +86,62 @@ def reference(first_run, corpus, tmp_path) -> Path:
     return Path(shutil.copytree(first_run, tmp_path / "reference"))
 
 
-def test_two_workers_write_the_same_tables_as_one(small_settings, corpus, reference, tmp_path):
+@pytest.mark.parametrize("warm", [False, True], ids=["cold", "warmed"])
+def test_two_workers_write_the_same_tables_as_one(warm, small_settings, corpus, reference, tmp_path):
     pool = ProcessPool(2)
     try:
+        if warm:
+            pool.warm(small_settings, TABLE_STAGES)
         run_all(small_settings, corpus, tmp_path / "pool", executor=pool)
     finally:
         pool.close()
     assert_same_tables(reference, tmp_path / "pool")
+
+
+SENTENCE_STAGE = next(stage for stage in TABLE_STAGES if stage.name == "sentences")
+
+
+def prepare_and_sign(settings):
+    """The sentence stage's prepare, which also writes the preparing process's id to the file
+    that ``[test] prepared_in`` names."""
+    with open(settings.raw["test"]["prepared_in"], "a", encoding="utf-8") as signatures:
+        signatures.write(f"{os.getpid()}\n")
+    return SENTENCE_STAGE.prepare(settings)
+
+
+SIGNING_SENTENCES = dataclasses.replace(SENTENCE_STAGE, prepare=prepare_and_sign)
+
+
+def test_warmed_pool_prepares_a_stage_once_for_every_worker(small_settings, corpus, tmp_path):
+    signatures = tmp_path / "prepared-in.txt"
+    settings = small_settings.with_overrides({"test": {"prepared_in": str(signatures)}})
+    run_source_stage(SOURCE_STAGE, read_records([corpus]), settings, tmp_path / "out")
+    pool = ProcessPool(2)
+    try:
+        pool.warm(settings, [SIGNING_SENTENCES])
+        run_stage(SIGNING_SENTENCES, settings, tmp_path / "out", executor=pool)
+    finally:
+        pool.close()
+    preparers = signatures.read_text(encoding="utf-8").split()
+    assert len(preparers) == 1 and preparers != [str(os.getpid())], "prepared once, in the fork server"
+    assert run_stage(SENTENCE_STAGE, small_settings, tmp_path / "out").documents == 0, "a complete sentences table"
+
+
+def test_only_named_stages_and_plain_settings_are_preloaded(small_settings):
+    assert json.loads(preload_payload(small_settings, TABLE_STAGES))["stages"][1] == ["pipeline.stages.entities", "STAGE"]
+    unnamed = dataclasses.replace(SENTENCE_STAGE, name="unnamed")
+    assert preload_payload(small_settings, [unnamed]) is None
+    assert preload_payload(small_settings.with_overrides({"test": {"when": object()}}), TABLE_STAGES) is None
+
+
+def test_clean_announces_work_only_for_new_or_changed_documents(small_settings, corpus, reference):
+    announced = []
+    run_source_stage(SOURCE_STAGE, read_records([corpus]), small_settings, reference, on_fresh=announced.append)
+    assert announced == [], "the blank file is read again and rejected again: no work for later stages"
+    for article in (corpus / CORPUS[0].name, corpus / CORPUS[4].name):
+        article.write_text(article.read_text(encoding="utf-8") + "\n\nUn paragraphe ajouté.\n", encoding="utf-8")
+    run_source_stage(SOURCE_STAGE, read_records([corpus]), small_settings, reference, on_fresh=announced.append)
+    assert announced == [1, 2], "one call per batch of four records that wrote a changed document"
 
 
 def test_dask_cluster_writes_the_same_tables_as_the_local_engine(small_settings, corpus, reference, tmp_path):
