@@ -533,8 +533,10 @@ class ProcessPool:
         self._server_started = False
 
     def warm(self, settings: Settings, stages: Sequence[Stage]) -> None:
+        if not self._forking or self._server_started:
+            return
         payload = preload_payload(settings, stages)
-        if self._forking and not self._server_started and payload is not None:
+        if payload is not None:
             self._start_server({PRELOAD_VARIABLE: payload})
 
     def _start_server(self, environment: dict[str, str]) -> None:
