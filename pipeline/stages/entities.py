@@ -23,7 +23,7 @@ from pipeline.config import Settings
 from pipeline.engine import Stage
 from pipeline.mentions import Lexicons, Mention, add_entity_ruler, doc_mentions, resolve
 from pipeline.names import entity_key
-from pipeline.tables import DOCUMENTS, ENTITIES, SENTENCES, TOKENS
+from pipeline.tables import DOCUMENTS, ENTITIES, SENTENCES, TOKENS, ColumnsByDoc
 
 
 def load_model(settings: Settings) -> tuple[Language, Lexicons]:
@@ -139,12 +139,12 @@ def extract(
     documents: pd.DataFrame, sentences: pd.DataFrame, nlp: Language, lexicons: Lexicons, batch_size: int, lasting: LastingWords | None = None
 ) -> dict[str, pd.DataFrame]:
     """documents + sentences -> {"tokens": ..., "entities": ...}; one spaCy pass per document."""
-    by_doc = {doc_id: group for doc_id, group in sentences.groupby("doc_id", sort=False)}
-    work = [
-        (doc_id, text, by_doc[doc_id]["sent_id"].tolist(), by_doc[doc_id]["start"].tolist())
-        for doc_id, text in zip(documents["doc_id"], documents["text"])
-        if doc_id in by_doc
-    ]
+    sentences_by_doc = ColumnsByDoc(sentences, ("sent_id", "start"))
+    work = []
+    for doc_id, text in zip(documents["doc_id"].tolist(), documents["text"].tolist()):
+        sent_ids, starts = sentences_by_doc.of(doc_id)
+        if sent_ids:  # a document without sentences has nothing to parse
+            work.append((doc_id, text, sent_ids, starts))
     tokens: list[dict[str, list]] = []
     entities: list[tuple] = []
     strings: dict[int, str] = {}
