@@ -476,11 +476,11 @@ class Finder:
         covered = {view.paragraph_of(c.start) for c in found}
         marked = {view.paragraph_of(s.open) for s in self.spans}
         for para in range(1, len(view._paragraphs)):
-            start, end = view.paragraph_bounds(para)
-            tokens = view.tokens_between(start, end)
-            if para in covered or para in marked or not tokens or tokens[0].lower not in FIRST_PERSON:
+            if para in covered or para in marked or para - 1 not in covered:
                 continue
-            if para - 1 in covered:
+            start, end = view.paragraph_bounds(para)
+            first = view.token_at(start)
+            if first is not None and view.tokens[first].start < end and view.lowers[first] in FIRST_PERSON:
                 result.append(Candidate(start, self._trim_end(start, end) if view.text[end - 1] not in ".!?" else end, "direct", None, "previous"))
         return result
 

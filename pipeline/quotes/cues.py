@@ -7,6 +7,8 @@ negated (« il n'a pas dit que »), conditional (« il pourrait déclarer »), h
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import compress, count
+from operator import attrgetter, or_
 
 from pipeline.quotes.document import DocView, Token
 from pipeline.quotes.lexicon import Lexicon
@@ -16,6 +18,9 @@ NEGATION = frozenset({"ne", "n'", "n’", "pas", "jamais", "guère", "point", "n
 HYPOTHESIS = frozenset({"si", "s'", "s’"})
 REFLEXIVE = frozenset({"se", "s'", "s’"})
 MODALS = frozenset({"pouvoir", "devoir", "vouloir", "falloir", "aller"})
+# « selon », and the « après » of « d'après »
+SELON_WORDS = frozenset({"selon", "après"})
+_LEMMA = attrgetter("lemma")
 
 
 @dataclass(frozen=True)
@@ -95,8 +100,9 @@ def find_cues(view: DocView, lexicon: Lexicon) -> dict[int, Cue]:
 
 def _possible_cues(view: DocView, lexicon: Lexicon) -> list[int]:
     """Tokens whose lemma or form may start a cue, found in one cheap pass: the rules run on these alone."""
-    lemmas, forms = lexicon.cue_lemmas, lexicon.cue_forms
-    return [token.index for token, lower in zip(view.tokens, view.lowers) if token.lemma in lemmas or lower in forms]
+    by_lemma = map(lexicon.cue_lemmas.__contains__, map(_LEMMA, view.tokens))
+    by_form = map(lexicon.cue_forms.__contains__, view.lowers)
+    return list(compress(count(), map(or_, by_lemma, by_form)))  # all in C: no Python code per token
 
 
 def _reflexive_other_sense(view: DocView, token: Token, lemma: str, lexicon: Lexicon) -> bool:
@@ -114,9 +120,9 @@ def _multiword_lemma(view: DocView, token: Token, last: int, lexicon: Lexicon) -
 def selon_words(view: DocView) -> list[tuple[Token, Token]]:
     """(first, last) tokens of every « selon » and « d'après »."""
     found = []
-    for index, lower in enumerate(view.lowers):
-        if lower == "selon":
+    for index in compress(count(), map(SELON_WORDS.__contains__, view.lowers)):
+        if view.lowers[index] == "selon":
             found.append((view.tokens[index], view.tokens[index]))
-        elif lower == "après" and index > 0 and view.lowers[index - 1] in {"d'", "d’"}:
+        elif index > 0 and view.lowers[index - 1] in {"d'", "d’"}:
             found.append((view.tokens[index - 1], view.tokens[index]))
     return found

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import bisect
 from dataclasses import dataclass, field
+from itertools import repeat
+from operator import attrgetter
 from typing import Iterator, NamedTuple
 
 import numpy as np
@@ -69,14 +71,15 @@ class DocView:
     _paragraphs: list[tuple[int, int]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
-        heads = np.fromiter((token.head for token in self.tokens), dtype=np.int64, count=len(self.tokens))
+        # map with attrgetter walks the tokens in C: a generator would run Python code per token
+        heads = np.fromiter(map(_HEAD, self.tokens), dtype=np.int64, count=len(self.tokens))
         positions = np.arange(len(heads))
         children = np.flatnonzero(heads != positions)
         children = children[np.argsort(heads[children], kind="stable")]
         self._child_indices = children.tolist()
         self._child_bounds = np.searchsorted(heads[children], np.arange(len(heads) + 1)).tolist()
-        self._starts = [token.start for token in self.tokens]
-        self.lowers = [token.text.lower() for token in self.tokens]
+        self._starts = list(map(_START, self.tokens))
+        self.lowers = list(map(str.lower, map(_TEXT, self.tokens)))
         self._sentence_starts = [start for _, start, _ in self.sentences]
         self._paragraphs = list(paragraphs(self.text))
         self._paragraph_starts = [start for start, _ in self._paragraphs]
@@ -132,6 +135,8 @@ class DocView:
         return [mention for mention in self.mentions if start <= mention.start and mention.end <= end]
 
 
+_HEAD, _START, _TEXT = attrgetter("head"), attrgetter("start"), attrgetter("text")
+
 TOKEN_COLUMNS = ("token_id", "sent_id", "start", "end", "text", "lemma", "pos", "morph", "dep", "head")
 SENTENCE_COLUMNS = ("sent_id", "start", "end")
 MENTION_COLUMNS = ("start", "end", "label", "canonical", "entity_key")
@@ -154,5 +159,7 @@ def _tokens(token_ids: list[int], sent_ids: list[int], starts: list[int], ends: 
     """A document's tokens in text order; ``head`` goes from spaCy's token_id to a position."""
     positions = range(len(token_ids))
     position_of = dict(zip(token_ids, positions))
-    head_positions = [position_of.get(head, position) for position, head in enumerate(heads)]  # a head on a dropped space token: root
-    return list(map(Token, positions, sent_ids, starts, ends, texts, lemmas, pos, morphs, deps, head_positions))
+    head_positions = map(position_of.get, heads, positions)  # a head on a dropped space token: root
+    # tuple.__new__ makes each Token in C; calling Token(...) would run its Python __new__ per token
+    rows = zip(positions, sent_ids, starts, ends, texts, lemmas, pos, morphs, deps, head_positions)
+    return list(map(tuple.__new__, repeat(Token), rows))

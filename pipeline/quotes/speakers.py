@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
+from functools import cached_property
 
 from pipeline.quotes.cues import Cue
 from pipeline.quotes.document import DocView, Mention, Token
@@ -81,10 +82,6 @@ class Speakers:
         self.quoted_spans = quoted or []
         self.lexicon = lexicon
         self.history: list[tuple[int, Speaker]] = []
-        self._roles = self._role_words()
-        self._roles_by_person: dict[str, set[str]] = {}
-        for mention, words in self._roles:
-            self._roles_by_person.setdefault(mention.entity_key, set()).update(words)
 
     def _quoted(self, token: Token) -> bool:
         return any(start <= token.start < end for start, end in self.quoted_spans)
@@ -330,8 +327,17 @@ class Speakers:
         held = self._roles_by_person.get(entity_key, set()) & self.lexicon.person_roles
         return bool(held) and not held & role
 
-    def _role_words(self) -> list[tuple[Mention, set[str]]]:
-        """Words written around each named person: « le secrétaire général de l'OTAN, Jens Stoltenberg »."""
+    @cached_property
+    def _roles_by_person(self) -> dict[str, set[str]]:
+        by_person: dict[str, set[str]] = {}
+        for mention, words in self._roles:
+            by_person.setdefault(mention.entity_key, set()).update(words)
+        return by_person
+
+    @cached_property
+    def _roles(self) -> list[tuple[Mention, set[str]]]:
+        """Words written around each named person: « le secrétaire général de l'OTAN, Jens Stoltenberg »;
+        found when a description or a role first asks for them, which most documents never do."""
         view = self.view
         roles = []
         for mention in view.mentions:
