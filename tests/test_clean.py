@@ -1,7 +1,15 @@
+import re
+import re._constants as sre_constants
+import re._parser as sre_parser
+import tomllib
+
+import ftfy
 import pytest
+from ftfy.badness import BADNESS_RE, MOJIBAKE_CATEGORIES
+from hypothesis import given, strategies as st
 
 from pipeline.readers import Record
-from pipeline.stages.clean import Boilerplate, CleanError, clean_record, parse_date
+from pipeline.stages.clean import _MAY_BE_MOJIBAKE, _SPACE_RUN, Boilerplate, CleanError, clean_record, parse_date
 
 
 @pytest.fixture(scope="module")
@@ -66,3 +74,85 @@ def test_empty_text_is_an_error(boilerplate):
 )
 def test_parse_date(text, iso):
     assert parse_date(text) == iso
+
+
+def test_boilerplate_alternation_matches_a_line_when_one_of_the_patterns_does(settings, boilerplate):
+    data = tomllib.loads(settings.lexicon_path("clean", "boilerplate").read_text(encoding="utf-8"))
+    trailing = set(data["trailing"]["patterns"])
+    patterns = {name: re.compile(pattern, re.IGNORECASE) for name, pattern in data["patterns"].items()}
+    lines = ["LIRE AUSSI : la suite", "Plus", "Lire plus...", "Partagez cet article", "Abonnez-vous à notre newsletter", "-----", "---", "Le président a parlé.", "plus tard", ""]
+    for line in lines:
+        for at_end in (False, True):
+            one_by_one = any(p.fullmatch(line) for name, p in patterns.items() if at_end or name not in trailing)
+            assert boilerplate.matches(line, at_end) == one_by_one, (line, at_end)
+
+
+@given(st.text(alphabet=" \t\f\vab\u00a0", max_size=30))
+def test_space_runs_fold_as_one_space_per_run(text):
+    assert _SPACE_RUN.sub(" ", text) == re.sub(r"[ \t\f\v]+", " ", text)
+
+
+def _code_points(item) -> set[int] | None:
+    """Code points one element of a parsed regex matches, or None when it is not one listed character."""
+    op, value = item
+    if op is sre_constants.LITERAL:
+        return {value}
+    if op is not sre_constants.IN:
+        return None  # a repeat, an anchor, any character
+    points: set[int] = set()
+    for kind, arg in value:
+        if kind is sre_constants.LITERAL:
+            points.add(arg)
+        elif kind is sre_constants.RANGE:
+            points.update(range(arg[0], arg[1] + 1))
+        else:
+            return None  # a negated class or a category (\\s, \\w)
+    return points
+
+
+C1 = set(range(0x80, 0xA0))
+(NOT_A_LETTER,) = list(sre_parser.parse("[^A-Za-z]"))
+
+
+def _needs_a_prefilter_match(alternative: list) -> bool:
+    """True when every match of this alternative of ftfy's badness pattern holds a match of
+    _MAY_BE_MOJIBAKE: two adjacent non-ASCII characters, a C1 control, « œ » before a
+    non-letter, « Ã »/« Â » before a space."""
+    points = [_code_points(item) for item in alternative]
+    non_ascii = [found is not None and min(found) > 0x7F for found in points]
+    if len(points) == 1 and points[0] is not None and points[0] <= C1:
+        return True
+    for position in range(len(alternative) - 1):
+        first, following = points[position], points[position + 1]
+        if non_ascii[position] and non_ascii[position + 1]:
+            return True
+        if first is not None and first <= {ord("Œ"), ord("œ")} and alternative[position + 1] == NOT_A_LETTER:
+            return True
+        if first is not None and first <= {ord("Ã"), ord("Â")} and following is not None and all(c == ord(" ") or c > 0x7F for c in following):
+            return True
+    return False
+
+
+def test_every_badness_alternative_needs_what_the_mojibake_prefilter_looks_for():
+    [(op, (_, alternatives))] = list(sre_parser.parse(BADNESS_RE.pattern, BADNESS_RE.flags))
+    assert op is sre_constants.BRANCH and len(alternatives) > 30
+    assert [str(list(alternative))[:120] for alternative in alternatives if not _needs_a_prefilter_match(list(alternative))] == []
+
+
+@pytest.mark.parametrize("text", ["lâ€™OTAN", "Ã©tÃ©", "prix\x85", "sÅ“ur", "cœ.", "voilÃ le travail", "à l’Élysée"])
+def test_mojibake_prefilter_lets_through_what_ftfy_may_repair(text):
+    assert _MAY_BE_MOJIBAKE.search(text)
+
+
+@pytest.mark.parametrize("text", ["Le président a déclaré : « oui ».", "plain ASCII", "cœur"])
+def test_mojibake_prefilter_skips_text_without_suspect_sequences(text):
+    assert _MAY_BE_MOJIBAKE.search(text) is None and ftfy.fix_encoding(text) == text
+
+
+MOJIBAKE_CHARS = "".join(sorted(set("".join(MOJIBAKE_CATEGORIES.values()) + "ÃÂÎÐØÙŒœ°×²³àâäêó√≈‚вЂВГРСўβ€ΒΓΞΟā")))
+
+
+@given(st.text(alphabet=st.sampled_from(list(MOJIBAKE_CHARS + "aeZ .,!?\n«»’é\xa0-")), max_size=12) | st.text(max_size=12))
+def test_ftfy_changes_only_text_the_prefilter_lets_through(text):
+    if _MAY_BE_MOJIBAKE.search(text) is None:
+        assert ftfy.fix_encoding(text) == text and not BADNESS_RE.search(text)

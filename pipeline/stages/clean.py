@@ -28,7 +28,15 @@ from pipeline.temporal.atoms import MONTHS
 MAX_TITLE_CHARS = 200
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b\u200e\u200f\ufeff]")
-_SPACE_RUN = re.compile(r"[ \t\f\v]+")
+# Runs of spaces and tabs become one space; a lone space is left alone rather than replaced by itself.
+_SPACE_RUN = re.compile(r"[ \t\f\v]{2,}|[\t\f\v]")
+# ftfy repairs a text only where its badness pattern (ftfy.badness.BADNESS_RE) matches, and
+# every alternative of that pattern holds two adjacent non-ASCII characters, a C1 control,
+# « œ » before a non-letter or « Ã »/« Â » before a space (tests/test_clean.py checks this
+# against the pattern ftfy has). A text with none of these is one ftfy leaves as it is.
+# Written to start with one character class, which the regex engine skips to without trying
+# the alternatives at every position.
+_MAY_BE_MOJIBAKE = re.compile(r"[^\x00-\x7f](?:[^\x00-\x7f]|(?<=[\x80-\x9f])|(?<=[Œœ])[^A-Za-z]|(?<=[ÃÂ]) )")
 # A header line: "date" then a token starting with a digit, which must be an ISO date.
 _HEADER = re.compile(r"^\s*date\s+(?P<date>\d\S*)\s*(?P<rest>.*)$", re.IGNORECASE)
 _ISO_HEADER_DATE = re.compile(r"\d{4}(?:-\d{1,2}(?:-\d{1,2})?)?")
@@ -47,22 +55,26 @@ class CleanError(Exception):
 
 @dataclass(frozen=True)
 class Boilerplate:
-    anywhere: tuple[re.Pattern[str], ...]
-    trailing: tuple[re.Pattern[str], ...]
+    # One alternation per place in the article: a whole line matches it exactly when it matches
+    # one of the patterns, and one regex reads the line once instead of once per pattern.
+    anywhere: re.Pattern[str]
+    at_end: re.Pattern[str]  # the patterns of ``anywhere`` and the trailing ones
 
     @classmethod
     def from_settings(cls, settings: Settings) -> "Boilerplate":
         data = tomllib.loads(settings.lexicon_path("clean", "boilerplate").read_text(encoding="utf-8"))
         trailing_names = set(data.get("trailing", {}).get("patterns", []))
-        compiled = {name: re.compile(rf"(?:{pattern})", re.IGNORECASE) for name, pattern in data["patterns"].items()}
-        return cls(
-            anywhere=tuple(p for name, p in compiled.items() if name not in trailing_names),
-            trailing=tuple(p for name, p in compiled.items() if name in trailing_names),
-        )
+        anywhere = [pattern for name, pattern in data["patterns"].items() if name not in trailing_names]
+        trailing = [pattern for name, pattern in data["patterns"].items() if name in trailing_names]
+        return cls(anywhere=_any_of(anywhere), at_end=_any_of(anywhere + trailing))
 
     def matches(self, line: str, at_end: bool) -> bool:
-        patterns = self.anywhere + (self.trailing if at_end else ())
-        return any(p.fullmatch(line) for p in patterns)
+        return (self.at_end if at_end else self.anywhere).fullmatch(line) is not None
+
+
+def _any_of(patterns: list[str]) -> re.Pattern[str]:
+    """One case-insensitive regex matching what any of ``patterns`` matches (none: nothing)."""
+    return re.compile("|".join(f"(?:{pattern})" for pattern in patterns) or "(?!)", re.IGNORECASE)
 
 
 def normalise_line(line: str) -> str:
@@ -156,7 +168,7 @@ class TextChecks:
 
     def repair_encoding(self, text: str) -> tuple[str, list[str]]:
         """Text with mojibake (UTF-8 read as Windows-1252: `Ã©` for `é`) repaired by ftfy."""
-        repaired = ftfy.fix_encoding(text)
+        repaired = ftfy.fix_encoding(text) if _MAY_BE_MOJIBAKE.search(text) else text
         if repaired == text:
             return text, []
         if self.mojibake == "reject":
