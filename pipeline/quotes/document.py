@@ -11,7 +11,6 @@ from __future__ import annotations
 import bisect
 from dataclasses import dataclass, field
 from itertools import repeat
-from operator import attrgetter
 from typing import Iterator, NamedTuple
 
 import numpy as np
@@ -60,26 +59,28 @@ class DocView:
     tokens: list[Token]
     sentences: list[tuple[int, int, int]]  # (sent_id, start, end)
     mentions: list[Mention]
-    # the lowercase form of every token, for the scans over the whole document
+    # the lowercase form and the lemma of every token, for the scans over the whole document
     lowers: list[str] = field(default_factory=list)
+    lemmas: tuple[str, ...] = ()
     # children of token i: _child_indices[_child_bounds[i] : _child_bounds[i + 1]], in text order
     _child_indices: list[int] = field(default_factory=list)
     _child_bounds: list[int] = field(default_factory=list)
-    _starts: list[int] = field(default_factory=list)
+    _starts: tuple[int, ...] = ()
     _sentence_starts: list[int] = field(default_factory=list)
     _paragraph_starts: list[int] = field(default_factory=list)
     _paragraphs: list[tuple[int, int]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
-        # map with attrgetter walks the tokens in C: a generator would run Python code per token
-        heads = np.fromiter(map(_HEAD, self.tokens), dtype=np.int64, count=len(self.tokens))
+        # the token columns, transposed in C: no Python code runs per token
+        columns = dict(zip(Token._fields, zip(*self.tokens))) if self.tokens else dict.fromkeys(Token._fields, ())
+        self._starts, self.lemmas = columns["start"], columns["lemma"]
+        heads = np.array(columns["head"], dtype=np.int64)
         positions = np.arange(len(heads))
         children = np.flatnonzero(heads != positions)
         children = children[np.argsort(heads[children], kind="stable")]
         self._child_indices = children.tolist()
         self._child_bounds = np.searchsorted(heads[children], np.arange(len(heads) + 1)).tolist()
-        self._starts = list(map(_START, self.tokens))
-        self.lowers = list(map(str.lower, map(_TEXT, self.tokens)))
+        self.lowers = list(map(str.lower, columns["text"]))
         self._sentence_starts = [start for _, start, _ in self.sentences]
         self._paragraphs = list(paragraphs(self.text))
         self._paragraph_starts = [start for start, _ in self._paragraphs]
@@ -134,8 +135,6 @@ class DocView:
     def mentions_between(self, start: int, end: int) -> list[Mention]:
         return [mention for mention in self.mentions if start <= mention.start and mention.end <= end]
 
-
-_HEAD, _START, _TEXT = attrgetter("head"), attrgetter("start"), attrgetter("text")
 
 TOKEN_COLUMNS = ("token_id", "sent_id", "start", "end", "text", "lemma", "pos", "morph", "dep", "head")
 SENTENCE_COLUMNS = ("sent_id", "start", "end")
