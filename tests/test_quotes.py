@@ -342,4 +342,7 @@ def test_views_group_rows_by_document_in_text_order_without_spaces():
     assert [t.head for t in a.tokens] == [2, 2, 2, 3]  # « non » hung on the dropped space: its own root
     assert [t.text for t in a.children(2)] == ["Il", "a"] and a.children(3) == [] and a.subtree(2) == [0, 1, 2]
     assert a.lowers == ["il", "a", "dit", "non"] and a.sentences == [(0, 0, 13)]
+    from_tokens = DocView(a.doc_id, a.text, a.tokens, a.sentences, a.mentions)  # the columns taken from the tokens instead
+    assert (from_tokens.lowers, list(from_tokens.lemmas), list(from_tokens._starts)) == (a.lowers, list(a.lemmas), list(a._starts))
+    assert [from_tokens.children(i) for i in range(4)] == [a.children(i) for i in range(4)]
     assert [t.text for t in b.tokens] == ["Oui"] and b.sentences == [(0, 0, 3)]

@@ -9,9 +9,9 @@ plain values are cheap to build and soon left alone by the garbage collector.
 from __future__ import annotations
 
 import bisect
-from dataclasses import dataclass, field
+from dataclasses import InitVar, dataclass, field
 from itertools import repeat
-from typing import Iterator, NamedTuple
+from typing import Iterator, NamedTuple, Sequence
 
 import numpy as np
 import pandas as pd
@@ -59,20 +59,23 @@ class DocView:
     tokens: list[Token]
     sentences: list[tuple[int, int, int]]  # (sent_id, start, end)
     mentions: list[Mention]
+    # the token columns a caller already has ("start", "text", "lemma", "head" as a position);
+    # without them the view takes them from the tokens
+    columns: InitVar[dict[str, Sequence] | None] = None
     # the lowercase form and the lemma of every token, for the scans over the whole document
     lowers: list[str] = field(default_factory=list)
-    lemmas: tuple[str, ...] = ()
+    lemmas: Sequence[str] = ()
     # children of token i: _child_indices[_child_bounds[i] : _child_bounds[i + 1]], in text order
     _child_indices: list[int] = field(default_factory=list)
     _child_bounds: list[int] = field(default_factory=list)
-    _starts: tuple[int, ...] = ()
+    _starts: Sequence[int] = ()
     _sentence_starts: list[int] = field(default_factory=list)
     _paragraph_starts: list[int] = field(default_factory=list)
     _paragraphs: list[tuple[int, int]] = field(default_factory=list)
 
-    def __post_init__(self) -> None:
-        # the token columns, transposed in C: no Python code runs per token
-        columns = dict(zip(Token._fields, zip(*self.tokens))) if self.tokens else dict.fromkeys(Token._fields, ())
+    def __post_init__(self, columns: dict[str, Sequence] | None) -> None:
+        if columns is None:  # transposed in C: no Python code runs per token
+            columns = dict(zip(Token._fields, zip(*self.tokens))) if self.tokens else dict.fromkeys(Token._fields, ())
         self._starts, self.lemmas = columns["start"], columns["lemma"]
         heads = np.array(columns["head"], dtype=np.int64)
         positions = np.arange(len(heads))
@@ -151,14 +154,21 @@ def build_views(documents: pd.DataFrame, sentences: pd.DataFrame, tokens: pd.Dat
     by_doc_sentences = ColumnsByDoc(sentences, SENTENCE_COLUMNS, order_by="start")
     by_doc_mentions = ColumnsByDoc(entities, MENTION_COLUMNS, order_by="start")
     for doc_id, text in zip(documents["doc_id"].tolist(), documents["text"].tolist()):
-        yield DocView(doc_id, text, _tokens(*by_doc_tokens.of(doc_id)), list(zip(*by_doc_sentences.of(doc_id))), list(map(Mention, *by_doc_mentions.of(doc_id))))
+        mentions = _named_tuples(Mention, by_doc_mentions.of(doc_id))
+        yield _view(doc_id, text, by_doc_tokens.of(doc_id), list(zip(*by_doc_sentences.of(doc_id))), mentions)
 
 
-def _tokens(token_ids: list[int], sent_ids: list[int], starts: list[int], ends: list[int], texts: list[str], lemmas: list[str], pos: list[str], morphs: list[str], deps: list[str], heads: list[int]) -> list[Token]:
-    """A document's tokens in text order; ``head`` goes from spaCy's token_id to a position."""
+def _view(doc_id: str, text: str, token_columns: list[list], sentences: list[tuple[int, int, int]], mentions: list[Mention]) -> DocView:
+    """A document's view, its tokens in text order; ``head`` goes from spaCy's token_id to a position."""
+    token_ids, sent_ids, starts, ends, texts, lemmas, pos, morphs, deps, heads = token_columns
     positions = range(len(token_ids))
     position_of = dict(zip(token_ids, positions))
-    head_positions = map(position_of.get, heads, positions)  # a head on a dropped space token: root
-    # tuple.__new__ makes each Token in C; calling Token(...) would run its Python __new__ per token
-    rows = zip(positions, sent_ids, starts, ends, texts, lemmas, pos, morphs, deps, head_positions)
-    return list(map(tuple.__new__, repeat(Token), rows))
+    head_positions = list(map(position_of.get, heads, positions))  # a head on a dropped space token: root
+    tokens = _named_tuples(Token, [positions, sent_ids, starts, ends, texts, lemmas, pos, morphs, deps, head_positions])
+    return DocView(doc_id, text, tokens, sentences, mentions, {"start": starts, "text": texts, "lemma": lemmas, "head": head_positions})
+
+
+def _named_tuples(kind: type[tuple], columns: list) -> list:
+    """One ``kind`` per row of the columns; tuple.__new__ makes each in C, where calling ``kind``
+    would run its Python __new__ per row."""
+    return list(map(tuple.__new__, repeat(kind), zip(*columns)))
