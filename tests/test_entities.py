@@ -1,9 +1,12 @@
+import re
+import unicodedata
+
 import pandas as pd
 import pytest
 from hypothesis import given, strategies as st
 from spacy.tokens import Span
 
-from pipeline.mentions import Mention, acronym_of, demonym_forms, doc_mentions, resolve
+from pipeline.mentions import Mention, acronym_of, demonym_forms, doc_mentions, resolve, standalone_occurrences
 from pipeline.names import entity_key, fold
 from pipeline.readers import read_records
 from pipeline.stages.clean import Boilerplate, clean_batch
@@ -124,6 +127,35 @@ def test_fold_and_entity_key():
 @given(st.text())
 def test_fold_is_idempotent(text):
     assert fold(fold(text)) == fold(text)
+
+
+def plain_fold(name):
+    """fold as first written: a regex per step, a generator over the characters."""
+    text = unicodedata.normalize("NFKD", name.translate(str.maketrans({mark: "'" for mark in "’‘ʼ`´′"})))
+    text = "".join(char for char in text if not unicodedata.combining(char))
+    text = re.sub(r"[\u2010-\u2015\u2212]", "-", text)
+    return re.sub(r"\s+", " ", text).strip().casefold()
+
+
+@given(st.text() | st.text(alphabet="aeÉé\u0301\u0327´`’\u2013\u2212-\u00a0\u2009 \t\nLŒﬁ"))
+def test_fold_agrees_with_its_plain_definition(text):
+    assert fold(text) == plain_fold(text)
+
+
+# Word characters, hyphens, apostrophes and spaces, Unicode ones too: where a name's
+# edges may or may not touch another word.
+EDGES = "ab-_ 'é9٣\u00a0\u0301\u2013"
+
+
+@given(st.text(alphabet=EDGES, max_size=40), st.text(alphabet=EDGES, min_size=1, max_size=4))
+def test_standalone_occurrences_are_the_regex_matches(text, name):
+    expected = [match.start() for match in re.finditer(r"(?<![\w-])" + re.escape(name) + r"(?![\w-])", text)]
+    assert list(standalone_occurrences(text, name)) == expected
+
+
+def test_standalone_occurrences_skip_names_inside_words():
+    text = "Stoltenberg, Stoltenbergs, Stoltenberg-Nord, _Stoltenberg, (Stoltenberg) Stoltenberg"
+    assert list(standalone_occurrences(text, "Stoltenberg")) == [0, text.index("(") + 1, text.rindex(" ") + 1]
 
 
 @pytest.fixture(scope="module")

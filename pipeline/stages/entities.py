@@ -119,6 +119,9 @@ def decoded(keys: np.ndarray, store: StringStore, cache: dict[int, str]) -> list
 
 def entity_rows(doc_id: str, mentions: list[Mention], sent_ids: list[int], sent_starts: list[int]) -> list[tuple]:
     """One tuple per mention, in ENTITIES column order, with canonical names and keys."""
+    resolved = resolve(mentions)
+    # The mentions of an entity share its key: each key is built once.
+    keys = {pair: entity_key(*pair) for pair in {(mention.label, canonical) for mention, canonical in resolved}}
     return [
         (
             doc_id,
@@ -129,9 +132,9 @@ def entity_rows(doc_id: str, mentions: list[Mention], sent_ids: list[int], sent_
             mention.text,
             mention.label,
             canonical,
-            entity_key(mention.label, canonical),
+            keys[mention.label, canonical],
         )
-        for ent_id, (mention, canonical) in enumerate(resolve(mentions))
+        for ent_id, (mention, canonical) in enumerate(resolved)
     ]
 
 
