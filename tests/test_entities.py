@@ -10,7 +10,7 @@ from pipeline.mentions import Mention, acronym_of, demonym_forms, doc_mentions, 
 from pipeline.names import entity_key, fold
 from pipeline.readers import read_records
 from pipeline.stages.clean import Boilerplate, clean_batch
-from pipeline.stages.entities import extract
+from pipeline.stages.entities import extract, make_doc, token_columns, token_indices, tokens_frame
 from pipeline.stages.sentences import Splitter, sentences
 
 from tests.conftest import SEEDS
@@ -156,6 +156,24 @@ def test_standalone_occurrences_are_the_regex_matches(text, name):
 def test_standalone_occurrences_skip_names_inside_words():
     text = "Stoltenberg, Stoltenbergs, Stoltenberg-Nord, _Stoltenberg, (Stoltenberg) Stoltenberg"
     assert list(standalone_occurrences(text, "Stoltenberg")) == [0, text.index("(") + 1, text.rindex(" ") + 1]
+
+
+def test_token_columns_hold_what_the_tokens_say(entity_model):
+    nlp, _ = entity_model
+    texts = ["M. Stoltenberg a déclaré : « Nous restons unis. »\n\nL’OTAN se réunit à Bruxelles.", "Il pleut."]
+    with nlp.memory_zone():
+        docs = [make_doc(nlp, text, [0]) for text in texts]
+        docs = list(nlp.pipe(docs))
+        frame = tokens_frame(["a", "b"], [token_columns(doc, text, [7], token_indices(doc, [0])) for doc, text in zip(docs, texts)], nlp.vocab.strings)
+        expected = pd.DataFrame(
+            [
+                (doc_id, token.i, 7, token.idx, token.idx + len(token), token.text, token.lemma_, token.pos_, str(token.morph), token.dep_, token.head.i)
+                for doc_id, doc in zip(["a", "b"], docs)
+                for token in doc
+            ],
+            columns=frame.columns,
+        )
+    pd.testing.assert_frame_equal(frame, expected)
 
 
 @pytest.fixture(scope="module")
