@@ -392,12 +392,22 @@ WORD = re.compile(r"[\w-]+['’]?")
 
 
 def word_before(text: str, start: int, skipped: frozenset[str] = LEADING_ARTICLES) -> str:
-    """The lowercased word before ``start`` in its line, determiners skipped."""
-    line = text[text.rfind("\n", 0, start) + 1 : start]
-    words = [word.lower() for word in WORD.findall(line)]
-    while words and words[-1] in skipped:
-        words.pop()
-    return words[-1] if words else ""
+    """The lowercased word before ``start`` in its line, determiners skipped.
+
+    The line is read back from ``start`` a stretch at a time, each cut just after a
+    space, which no word holds: a paragraph is one line, and its head is rarely needed."""
+    line_start = text.rfind("\n", 0, start) + 1
+    end = start
+    while end > line_start:
+        space = text.rfind(" ", line_start, max(line_start, end - 40))
+        cut = space + 1 if space >= 0 else line_start
+        words = [word.lower() for word in WORD.findall(text, cut, end)]
+        while words and words[-1] in skipped:
+            words.pop()
+        if words:
+            return words[-1]
+        end = cut
+    return ""
 
 
 def route_places(text: str, mentions: list[Mention], lexicons: Lexicons) -> list[Mention]:
@@ -436,24 +446,25 @@ def repeated_mentions(text: str, mentions: list[Mention], lexicons: Lexicons) ->
     return found
 
 
-def standalone_occurrences(text: str, name: str) -> Iterator[int]:
-    r"""Starts of a non-empty ``name`` in ``text`` with neither a word character nor a
-    hyphen on either side, left to right and without overlap: the matches of
-    ``(?<![\w-])NAME(?![\w-])``, found without compiling a pattern per name (re keeps
-    only 512 compiled patterns, fewer than a corpus has names)."""
+def standalone_occurrences(text: str, name: str, joining: str = "-") -> Iterator[int]:
+    r"""Starts of a non-empty ``name`` in ``text`` with neither a word character nor one of
+    ``joining`` on either side, left to right and without overlap: the matches of
+    ``(?<![\w-])NAME(?![\w-])`` (for the default), found without compiling a pattern per
+    name (re keeps only 512 compiled patterns, fewer than a corpus has names)."""
     start = text.find(name)
     while start >= 0:
         end = start + len(name)
-        if (start == 0 or not joins_word(text[start - 1])) and (end == len(text) or not joins_word(text[end])):
+        if (start == 0 or not joins_word(text[start - 1], joining)) and (end == len(text) or not joins_word(text[end], joining)):
             yield start
             start = text.find(name, end)
         else:
             start = text.find(name, start + 1)
 
 
-def joins_word(char: str) -> bool:
-    r"""What ``[\w-]`` matches: for re on str, \w is what str.isalnum() accepts, and `_`."""
-    return char.isalnum() or char == "_" or char == "-"
+def joins_word(char: str, joining: str) -> bool:
+    r"""What ``[\w...]`` matches, ``joining`` in place of the dots: for re on str, \w is
+    what str.isalnum() accepts, and `_`."""
+    return char.isalnum() or char == "_" or char in joining
 
 
 # `Elhamma d'Alger`: a name followed by the one-word place it is in.
@@ -542,6 +553,14 @@ def compound_places(text: str, mentions: list[Mention]) -> list[Mention]:
 
 
 LOWERCASE_WORD = re.compile(r"(?<![\w'’-])[a-zà-öø-ÿœ][\w'’-]*")
+
+
+def is_written_in_lowercase(text: str, word: str) -> bool:
+    """``word`` is a LOWERCASE_WORD match of ``text``: looked for where needed rather
+    than every lowercase word of the text listed."""
+    return LOWERCASE_WORD.fullmatch(word) is not None and next(standalone_occurrences(text, word, "-'’"), None) is not None
+
+
 # What may stand between a sentence's start and its first word.
 SENTENCE_OPENING = re.compile(r"(?:^|[.!?:]|\n)[\s«»\"“”'’(_–—-]*$")
 
@@ -552,13 +571,12 @@ def capitalised_common_words(text: str, mentions: list[Mention], lexicons: Lexic
     lowercase is a common word wherever its capital has another reason: the start of a
     sentence, or capitals throughout. The phrase must be common words all through, and
     generic heads of institutions, events and streets keep their names."""
-    lowercase = set(LOWERCASE_WORD.findall(text))
-    return [m for m in mentions if not is_capitalised_common_phrase(text, m, lowercase, lexicons)]
+    return [m for m in mentions if not is_capitalised_common_phrase(text, m, lexicons)]
 
 
-def is_capitalised_common_phrase(text: str, mention: Mention, lowercase: set[str], lexicons: Lexicons) -> bool:
+def is_capitalised_common_phrase(text: str, mention: Mention, lexicons: Lexicons) -> bool:
     first, *rest = mention.text.split()
-    if len(first) < 4 or first.lower() not in lowercase or lexicons.is_generic_head(first.lower()):
+    if len(first) < 4 or lexicons.is_generic_head(first.lower()) or not is_written_in_lowercase(text, first.lower()):
         return False
     if mention.text.isupper():
         return True

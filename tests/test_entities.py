@@ -6,7 +6,10 @@ import pytest
 from hypothesis import given, strategies as st
 from spacy.tokens import Span
 
-from pipeline.mentions import Mention, acronym_of, demonym_forms, doc_mentions, resolve, standalone_occurrences
+from pipeline.mentions import (
+    LEADING_ARTICLES, LOWERCASE_WORD, WORD, Mention, acronym_of, demonym_forms, doc_mentions, is_written_in_lowercase, resolve,
+    standalone_occurrences, word_before,
+)
 from pipeline.names import entity_key, fold
 from pipeline.readers import read_records
 from pipeline.stages.clean import Boilerplate, clean_batch
@@ -142,13 +145,15 @@ def test_fold_agrees_with_its_plain_definition(text):
     assert fold(text) == plain_fold(text)
 
 
-# Word characters, hyphens, apostrophes and spaces, Unicode ones too: where a name's
+# Word characters, hyphens, apostrophes and spaces, Unicode ones too: where a word's
 # edges may or may not touch another word.
-EDGES = "ab-_ 'é9٣\u00a0\u0301\u2013"
+EDGES = "ab-_ 'é9٣\u00a0\u0301\u2013’"
+AROUND = st.text(alphabet=EDGES, max_size=12)
 
 
-@given(st.text(alphabet=EDGES, max_size=40), st.text(alphabet=EDGES, min_size=1, max_size=4))
-def test_standalone_occurrences_are_the_regex_matches(text, name):
+@given(AROUND, AROUND, AROUND, st.text(alphabet=EDGES, min_size=1, max_size=3))
+def test_standalone_occurrences_are_the_regex_matches(before, between, after, name):
+    text = before + name + between + name + after
     expected = [match.start() for match in re.finditer(r"(?<![\w-])" + re.escape(name) + r"(?![\w-])", text)]
     assert list(standalone_occurrences(text, name)) == expected
 
@@ -156,6 +161,32 @@ def test_standalone_occurrences_are_the_regex_matches(text, name):
 def test_standalone_occurrences_skip_names_inside_words():
     text = "Stoltenberg, Stoltenbergs, Stoltenberg-Nord, _Stoltenberg, (Stoltenberg) Stoltenberg"
     assert list(standalone_occurrences(text, "Stoltenberg")) == [0, text.index("(") + 1, text.rindex(" ") + 1]
+
+
+# Long lines of short words, many of them skipped ones: the word before is far back.
+LINES = st.lists(st.sampled_from(["le", "la", "l'", "de", "Rue", "ex-hôtel", "aujourd’hui", "_x", " ", "  ", "\n", ",", "-", "’"]), max_size=120).map("".join)
+
+
+@given(LINES, st.integers(min_value=0), st.sampled_from([frozenset(), LEADING_ARTICLES]))
+def test_word_before_reads_the_line_as_a_whole(text, start, skipped):
+    start = start % (len(text) + 1)
+    words = [word.lower() for word in WORD.findall(text[text.rfind("\n", 0, start) + 1 : start])]
+    while words and words[-1] in skipped:
+        words.pop()
+    assert word_before(text, start, skipped) == (words[-1] if words else "")
+
+
+@given(AROUND, AROUND, st.sampled_from("aéÉ_'"), st.text(alphabet="aAéß_-'’.\u0301", max_size=3))
+def test_a_word_is_written_in_lowercase_when_the_text_has_it_as_a_lowercase_word(before, after, head, tail):
+    word = head + tail
+    text = before + word + after
+    assert is_written_in_lowercase(text, word) == (word in set(LOWERCASE_WORD.findall(text)))
+
+
+def test_only_whole_lowercase_words_count_as_written_in_lowercase():
+    text = "Le sondage, l'enquête, pré-étude et reprise_2 ; Vote."
+    assert is_written_in_lowercase(text, "sondage")
+    assert not any(is_written_in_lowercase(text, word) for word in ("enquête", "étude", "reprise", "vote", "Vote"))
 
 
 def test_token_columns_hold_what_the_tokens_say(entity_model):
