@@ -387,6 +387,9 @@ def clean_piece(tokens: list[Token], text: str, start: int, end: int, label: str
 # A hyphenated run of capitalised words (`Paris-Nantes`, `Lyon-Saint-Étienne`): one
 # place, or the places a route joins.
 HYPHENATED_NAMES = re.compile(r"(?<![\w-])(?:(?:Saint|Sainte|St|Ste)-)?[A-ZÀ-ÖØ-Þ][\w'’]+(?:-(?:(?:Saint|Sainte|St|Ste)-)?[A-ZÀ-ÖØ-Þ][\w'’]+)+(?![\w-])")
+# Part of every match above. A pattern that opens with a literal is searched for quickly;
+# one that opens with a lookbehind is tried at every character of the text.
+HYPHEN_BEFORE_CAPITAL = re.compile(r"-[A-ZÀ-ÖØ-Þ]")
 PAIR_PART = re.compile(r"(?:(?:Saint|Sainte|St|Ste)-)?[A-ZÀ-ÖØ-Þ][\w'’]+")
 WORD = re.compile(r"[\w-]+['’]?")
 
@@ -416,7 +419,7 @@ def route_places(text: str, mentions: list[Mention], lexicons: Lexicons) -> list
     one place. The model tags such pairs whole or cuts them at the hyphen."""
     places = {mention.text for mention in mentions if mention.label == "LOC"}
     result = list(mentions)
-    for match in HYPHENATED_NAMES.finditer(text):
+    for match in HYPHENATED_NAMES.finditer(text) if HYPHEN_BEFORE_CAPITAL.search(text) else ():
         inside = [m for m in result if m.start < match.end() and match.start() < m.end]
         if not inside or any(m.label != "LOC" for m in inside):
             continue
@@ -536,14 +539,17 @@ def job_domains_after_titles(text: str, mentions: list[Mention], lexicons: Lexic
 
 # French place names joined by `-sur-`, `-sous-`, `-lès-`, `-en-`, `-aux-`, `-le-`...
 # (`Haréville-sous-Montfort`, `BAR-LE-DUC`, `Pont-à-Mousson`).
-COMPOUND_PLACE = re.compile(r"(?<![\w-])[A-ZÀ-ÖØ-Þ][\w'’]*(?:-[\w'’]+)*-(?i:sur|sous|lès|lez|en|aux|au|à|le|la|les)-[^\W\d_][\w'’-]*")
+PLACE_LINK = r"-(?i:sur|sous|lès|lez|en|aux|au|à|le|la|les)-"
+COMPOUND_PLACE = re.compile(r"(?<![\w-])[A-ZÀ-ÖØ-Þ][\w'’]*(?:-[\w'’]+)*" + PLACE_LINK + r"[^\W\d_][\w'’-]*")
+# Searched first, as HYPHEN_BEFORE_CAPITAL is: few texts have one.
+HAS_PLACE_LINK = re.compile(PLACE_LINK)
 
 
 def compound_places(text: str, mentions: list[Mention]) -> list[Mention]:
     """A word shaped like a French commune name is a place: added where the model missed
     it, relabelled where the model took it for something else."""
     result = list(mentions)
-    for match in COMPOUND_PLACE.finditer(text):
+    for match in COMPOUND_PLACE.finditer(text) if HAS_PLACE_LINK.search(text) else ():
         inside = [m for m in result if m.start < match.end() and match.start() < m.end]
         if not inside:
             result.append(Mention(match.start(), match.end(), "LOC", match.group()))

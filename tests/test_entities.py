@@ -7,7 +7,7 @@ from hypothesis import given, strategies as st
 from spacy.tokens import Span
 
 from pipeline.mentions import (
-    LEADING_ARTICLES, LOWERCASE_WORD, WORD, Mention, acronym_of, demonym_forms, doc_mentions, is_written_in_lowercase, resolve,
+    COMPOUND_PLACE, HAS_PLACE_LINK, HYPHEN_BEFORE_CAPITAL, HYPHENATED_NAMES, LEADING_ARTICLES, LOWERCASE_WORD, WORD, Mention, acronym_of, demonym_forms, doc_mentions, is_written_in_lowercase, resolve,
     standalone_occurrences, word_before,
 )
 from pipeline.names import entity_key, fold
@@ -187,6 +187,15 @@ def test_only_whole_lowercase_words_count_as_written_in_lowercase():
     text = "Le sondage, l'enquête, pré-étude et reprise_2 ; Vote."
     assert is_written_in_lowercase(text, "sondage")
     assert not any(is_written_in_lowercase(text, word) for word in ("enquête", "étude", "reprise", "vote", "Vote"))
+
+
+NAME_PIECES = st.lists(st.sampled_from(["Saint-", "Ste", "-", "-sur-", "-LE-", "-à-", "Paris", "É", "l'", "x", "_", " ", "9", "’"]), max_size=10).map("".join)
+
+
+@given(NAME_PIECES)
+def test_the_patterns_searched_first_are_in_every_match(text):
+    assert all(HYPHEN_BEFORE_CAPITAL.search(match.group()) for match in HYPHENATED_NAMES.finditer(text))
+    assert all(HAS_PLACE_LINK.search(match.group()) for match in COMPOUND_PLACE.finditer(text))
 
 
 def test_token_columns_hold_what_the_tokens_say(entity_model):
