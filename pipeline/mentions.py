@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 import tomllib
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
@@ -703,9 +703,9 @@ def resolve(mentions: list[Mention]) -> list[tuple[Mention, str]]:
     fullest = [fullest_name(mention, mentions, people) for mention in mentions]
     # Many mentions share a fullest name: each name is folded once.
     folded = {text: fold(text) for text in {full.text for full in fullest}}
-    votes: dict[str, Counter] = {}
+    votes: dict[str, Counter] = defaultdict(Counter)
     for mention, full in zip(mentions, fullest):
-        votes.setdefault(folded[full.text], Counter())[mention.label] += 1
+        votes[folded[full.text]][mention.label] += 1
     resolved = []
     for mention, full in zip(mentions, fullest):
         label = full.label if full is not mention and full.label == "PER" else _majority(votes[folded[full.text]], full.label)
