@@ -13,7 +13,7 @@ from pipeline.mentions import (
 from pipeline.names import entity_key, fold
 from pipeline.readers import read_records
 from pipeline.stages.clean import Boilerplate, clean_batch
-from pipeline.stages.entities import extract, make_doc, token_columns, token_indices, tokens_frame
+from pipeline.stages.entities import extract, make_doc, token_columns, tokens_frame
 from pipeline.stages.sentences import Splitter, sentences
 
 from tests.conftest import SEEDS
@@ -204,7 +204,7 @@ def test_token_columns_hold_what_the_tokens_say(entity_model):
     with nlp.memory_zone():
         docs = [make_doc(nlp, text, [0]) for text in texts]
         docs = list(nlp.pipe(docs))
-        frame = tokens_frame(["a", "b"], [token_columns(doc, text, [7], token_indices(doc, [0])) for doc, text in zip(docs, texts)], nlp.vocab.strings)
+        frame = tokens_frame(["a", "b"], [token_columns(doc, text, [7], [0]) for doc, text in zip(docs, texts)], nlp.vocab.strings)
         expected = pd.DataFrame(
             [
                 (doc_id, token.i, 7, token.idx, token.idx + len(token), token.text, token.lemma_, token.pos_, str(token.morph), token.dep_, token.head.i)

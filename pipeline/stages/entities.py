@@ -68,15 +68,14 @@ def make_doc(nlp: Language, text: str, sentence_starts: list[int]) -> Doc:
     doc = nlp.make_doc(text)
     # 1 marks a sentence start, -1 a token inside a sentence (what is_sent_start True/False set).
     flags = np.full((len(doc), 1), -1, dtype=np.int64)
-    flags[token_indices(doc, sentence_starts)] = 1
+    flags[token_indices(doc.to_array(IDX).astype(np.int64), sentence_starts)] = 1
     flags[:1] = 1
     doc.from_array([SENT_START], flags.view(np.uint64))
     return doc
 
 
-def token_indices(doc: Doc, offsets: list[int]) -> np.ndarray:
-    """Index of the token holding each character offset."""
-    token_starts = doc.to_array(IDX).astype(np.int64)
+def token_indices(token_starts: np.ndarray, offsets: list[int]) -> np.ndarray:
+    """Index of the token holding each character offset, given where each token starts."""
     return np.maximum(np.searchsorted(token_starts, offsets, side="right") - 1, 0)
 
 
@@ -85,14 +84,14 @@ TOKEN_ATTRS = [IDX, LENGTH, HEAD, LEMMA, POS, MORPH, DEP]
 KEYED_COLUMNS = {"lemma": 3, "pos": 4, "morph": 5, "dep": 6}
 
 
-def token_columns(doc: Doc, text: str, sent_ids: list[int], sentence_tokens: np.ndarray) -> dict[str, np.ndarray | list[str]]:
+def token_columns(doc: Doc, text: str, sent_ids: list[int], sent_starts: list[int]) -> dict[str, np.ndarray | list[str]]:
     """TOKENS columns of one document but its id, read column-wise from the parse; a token
     belongs to the last sentence started before it. KEYED_COLUMNS stay StringStore keys:
     ``tokens_frame`` reads them for a whole batch."""
     attrs = doc.to_array(TOKEN_ATTRS)
     starts, lengths, heads = attrs[:, :3].view(np.int64).T
     token_ids = np.arange(len(doc))
-    sentence_of = np.maximum(np.searchsorted(sentence_tokens, token_ids, side="right") - 1, 0)
+    sentence_of = np.maximum(np.searchsorted(token_indices(starts, sent_starts), token_ids, side="right") - 1, 0)
     ends = starts + lengths
     return {
         "token_id": token_ids,
@@ -170,7 +169,7 @@ def extract(
     with nlp.memory_zone():
         docs = (make_doc(nlp, text, starts) for _, text, _, starts in work)
         for (doc_id, text, sent_ids, starts), doc in zip(work, nlp.pipe(docs, batch_size=batch_size)):
-            tokens.append(token_columns(doc, text, sent_ids, token_indices(doc, starts)))
+            tokens.append(token_columns(doc, text, sent_ids, starts))
             entities.extend(entity_rows(doc_id, doc_mentions(doc, text, lexicons), sent_ids, starts))
         token_frame = tokens_frame([doc_id for doc_id, _, _, _ in work], tokens, nlp.vocab.strings)
     return {"tokens": token_frame, "entities": pd.DataFrame(entities, columns=ENTITIES.column_names)}
