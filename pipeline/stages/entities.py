@@ -107,7 +107,10 @@ def token_columns(doc: Doc, text: str, sent_ids: list[int], sent_starts: list[in
 
 def tokens_frame(doc_ids: list[str], columns: list[dict[str, np.ndarray | list[str]]], store: StringStore) -> pd.DataFrame:
     """The TOKENS frame of documents from their ``token_columns``. Call inside the memory
-    zone of the parses: the keys are read from ``store`` here."""
+    zone of the parses: the keys are read from ``store`` here.
+
+    pandas keeps str columns in Arrow: they are built there directly, the keyed ones by
+    reading each distinct key once and taking it for every token that has it."""
     if not columns:
         return pd.DataFrame({column: [] for column in TOKENS.column_names})
     counts = [len(part["token_id"]) for part in columns]
