@@ -14,13 +14,14 @@ from __future__ import annotations
 
 import re
 import tomllib
-from collections import Counter
+from collections import Counter, defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 from spacy.language import Language
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc, Token
 from spacy.vocab import Vocab
 
 from pipeline.names import fold
@@ -164,63 +165,64 @@ def starts_upper(text: str) -> bool:
     return text[:1].isupper() or text[:1].isdigit()
 
 
-def line_pieces(span: Span) -> list[tuple[int, int]]:
-    """Token ranges of the span between line breaks: a name never crosses one."""
-    pieces, start = [], span.start
-    for token in span:
+def line_pieces(tokens: list[Token], start: int, end: int) -> list[tuple[int, int]]:
+    """Token ranges of tokens[start:end] between line breaks: a name never crosses one."""
+    pieces = []
+    for index in range(start, end):
+        token = tokens[index]
         if token.is_space and "\n" in token.text:
-            pieces.append((start, token.i))
-            start = token.i + 1
-    pieces.append((start, span.end))
+            pieces.append((start, index))
+            start = index + 1
+    pieces.append((start, end))
     return [(start, end) for start, end in pieces if end > start]
 
 
-def opens_sentence(doc: Doc, index: int) -> bool:
+def opens_sentence(tokens: list[Token], index: int) -> bool:
     """The token starts a sentence or a quotation, where any word may be capitalised."""
-    return index == 0 or doc[index].is_sent_start or doc[index - 1].text in OPENING_MARKS
+    return index == 0 or tokens[index].is_sent_start or tokens[index - 1].text in OPENING_MARKS
 
 
-def with_particle(doc: Doc, start: int, label: str) -> int:
+def with_particle(tokens: list[Token], start: int, label: str) -> int:
     """`M. Le Pen`, `bâtiment Les Etourneaux`: the model often leaves a capitalised
     particle out of a person's name, and a capitalised article out of any name."""
-    if start == 0 or opens_sentence(doc, start - 1):
+    if start == 0 or opens_sentence(tokens, start - 1):
         return start
-    before = doc[start - 1].text
+    before = tokens[start - 1].text
     return start - 1 if before in CAPITALISED_ARTICLES or (label == "PER" and before in NAME_PARTICLES) else start
 
 
-def with_generic_head(doc: Doc, start: int, lexicons: Lexicons) -> int:
+def with_generic_head(tokens: list[Token], start: int, lexicons: Lexicons) -> int:
     """`fort Dorsner`, `détroit de Gibraltar`, `école Maurice-Henry`: the model leaves
     out the generic word of a natural place or a fort, and of a facility named after
     someone; both belong to the name."""
-    if start > 1 and is_noun_head(doc, start - 1) and (doc[start - 1].lower_ in lexicons.place_heads or doc[start - 1].lower_ in lexicons.named_facilities):
+    if start > 1 and is_noun_head(tokens, start - 1) and (tokens[start - 1].lower_ in lexicons.place_heads or tokens[start - 1].lower_ in lexicons.named_facilities):
         return start - 1
-    if start > 2 and is_noun_head(doc, start - 2) and doc[start - 2].lower_ in lexicons.place_heads and doc[start - 1].lower_ in PREPOSITIONS:
+    if start > 2 and is_noun_head(tokens, start - 2) and tokens[start - 2].lower_ in lexicons.place_heads and tokens[start - 1].lower_ in PREPOSITIONS:
         return start - 2
     return start
 
 
-def is_noun_head(doc: Doc, index: int) -> bool:
+def is_noun_head(tokens: list[Token], index: int) -> bool:
     """A determiner or a preposition before the word makes it a noun (`le fort`, `en
     mer`), not an adverb or a verb (`frapper fort`); the tagger is unsure on these."""
-    return doc[index - 1].lower_ in NOUN_OPENERS
+    return tokens[index - 1].lower_ in NOUN_OPENERS
 
 
-def is_name_particle(doc: Doc, index: int, end: int, label: str) -> bool:
+def is_name_particle(tokens: list[Token], index: int, end: int, label: str) -> bool:
     """`Le Pen`, `de Villepin`, `La Farandole`: a particle opening a person's name is part
     of it, and so is a capitalised article inside a sentence."""
-    if not (index + 1 < end and doc[index].text[:1].isupper() and starts_upper(doc[index + 1].text)):
+    if not (index + 1 < end and tokens[index].text[:1].isupper() and starts_upper(tokens[index + 1].text)):
         return False
-    return label == "PER" or (doc[index].text in CAPITALISED_ARTICLES and not opens_sentence(doc, index))
+    return label == "PER" or (tokens[index].text in CAPITALISED_ARTICLES and not opens_sentence(tokens, index))
 
 
-def keeps_head(doc: Doc, index: int, end: int, lexicons: Lexicons) -> bool:
+def keeps_head(tokens: list[Token], index: int, end: int, lexicons: Lexicons) -> bool:
     """Street words and the generic word of an event or a treaty stay in the span; so
     does an institution directly followed by its own name (`école Maurice-Henry`)."""
-    lower = doc[index].lower_
+    lower = tokens[index].lower_
     if lower in lexicons.street_words or ((lower in lexicons.misc_heads or lower in lexicons.place_heads) and index + 1 < end):
         return True
-    return lower in lexicons.named_facilities and index + 1 < end and starts_upper(doc[index + 1].text)
+    return lower in lexicons.named_facilities and index + 1 < end and starts_upper(tokens[index + 1].text)
 
 
 @dataclass(frozen=True)
@@ -233,19 +235,20 @@ class Lead:
     person_head: bool
 
 
-def skip_lead(doc: Doc, start: int, end: int, label: str, lexicons: Lexicons) -> Lead:
+def skip_lead(tokens: list[Token], start: int, end: int, label: str, lexicons: Lexicons) -> Lead:
     titled = complement = person_head = False
     first = start
     while start < end:
-        token, lower = doc[start], doc[start].lower_
-        if keeps_head(doc, start, end, lexicons):
+        token = tokens[start]
+        lower = token.lower_
+        if keeps_head(tokens, start, end, lexicons):
             break
         if lower in lexicons.titles:
             titled = True
         elif lower in lexicons.person_heads:
             person_head = True
         elif lower in LEADING_ARTICLES or lower in PREPOSITIONS:
-            if start == first and is_name_particle(doc, start, end, label):
+            if start == first and is_name_particle(tokens, start, end, label):
                 break
             complement |= lower in PREPOSITIONS
         elif starts_upper(token.text) and not token.is_punct:
@@ -254,21 +257,27 @@ def skip_lead(doc: Doc, start: int, end: int, label: str, lexicons: Lexicons) ->
     return Lead(start, titled, complement, person_head)
 
 
-def skip_tail(doc: Doc, start: int, end: int) -> int:
-    end = before_bare_complement(doc, start, end)
-    while end > start and (doc[end - 1].is_punct or doc[end - 1].is_space or doc[end - 1].lower_ in TRAILING_WORDS):
+def skip_tail(tokens: list[Token], start: int, end: int) -> int:
+    end = before_bare_complement(tokens, start, end)
+    while end > start and (tokens[end - 1].is_punct or tokens[end - 1].is_space or tokens[end - 1].lower_ in TRAILING_WORDS):
         end -= 1
     return end
 
 
-def before_bare_complement(doc: Doc, start: int, end: int) -> int:
+def before_bare_complement(tokens: list[Token], start: int, end: int) -> int:
     """`le Congrès à majorité républicaine`: `à` and lowercase words without an article
     describe the name, they do not belong to it (`Commissariat à l'énergie atomique` does)."""
     for index in range(start + 1, end - 1):
-        rest = doc[index + 1 : end]
-        if doc[index].lower_ == "à" and rest[0].lower_ not in LEADING_ARTICLES and not any(starts_upper(token.text) for token in rest):
+        rest = tokens[index + 1 : end]
+        if tokens[index].lower_ == "à" and rest[0].lower_ not in LEADING_ARTICLES and not any(starts_upper(token.text) for token in rest):
             return index
     return end
+
+
+def chars_of(tokens: list[Token], start: int, end: int) -> tuple[int, int]:
+    """Character offsets of tokens[start:end], without the last token's trailing space
+    (what ``Span.start_char`` and ``Span.end_char`` give)."""
+    return tokens[start].idx, tokens[end - 1].idx + len(tokens[end - 1])
 
 
 def trimmed_chars(text: str, start: int, end: int) -> tuple[int, int]:
@@ -279,17 +288,18 @@ def trimmed_chars(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
-def is_job_title(tokens: Span, lead: Lead, lexicons: Lexicons) -> bool:
+def is_job_title(words: list[Token], lead: Lead, lexicons: Lexicons) -> bool:
     """`ministre russe des Affaires étrangères`: what follows the title is its domain, not a name."""
-    return lead.titled and tokens[0].lower_ in lexicons.job_domains
+    return lead.titled and words[0].lower_ in lexicons.job_domains
 
 
-def is_demonym(tokens: Span, lexicons: Lexicons) -> bool:
-    if tokens.text in lexicons.demonyms:
+def is_demonym(words: list[Token], phrase: str, lexicons: Lexicons) -> bool:
+    """``phrase`` is the text the words span."""
+    if phrase in lexicons.demonyms:
         return True
-    if len(tokens) != 1:
+    if len(words) != 1:
         return False
-    token = tokens[0]
+    token = words[0]
     return (
         token.pos_ in COMMON_POS
         and token.text[:1].isupper()
@@ -298,17 +308,17 @@ def is_demonym(tokens: Span, lexicons: Lexicons) -> bool:
     )
 
 
-def is_common_word(tokens: Span, lexicons: Lexicons) -> bool:
+def is_common_word(words: list[Token], lexicons: Lexicons) -> bool:
     """A lone capitalised common word (`SUITE`, `Partagez`, a sentence-initial noun), or
     a sentence-initial phrase of common words (`Tournoi de boules annulé`, a headline)
     that is not headed by the generic word of an institution, an event or a place.
     After a quotation mark such a phrase is a title (`« Secours pop »`)."""
-    token = tokens[0]
-    if len(tokens) > 1:
+    token = words[0]
+    if len(words) > 1:
         return (
             token.pos_ in COMMON_POS
             and token.is_sent_start
-            and not any(starts_upper(word.text) for word in tokens[1:])
+            and not any(starts_upper(word.text) for word in words[1:])
             and not lexicons.is_generic_head(token.lower_)
         )
     if fold(token.text) in lexicons.not_names or token.pos_ in NOT_NAME_POS:
@@ -317,20 +327,20 @@ def is_common_word(tokens: Span, lexicons: Lexicons) -> bool:
     return token.pos_ in COMMON_POS and not token.text.isupper() and token.is_sent_start
 
 
-def label_by_lexicon(tokens: Span, label: str, lexicons: Lexicons) -> str:
+def label_by_lexicon(words: list[Token], phrase: str, label: str, lexicons: Lexicons) -> str:
     """Labels the guidelines settle by what the name is, whatever the model said."""
-    text, first, last = tokens.text, tokens[0].lower_, tokens[-1].lower_
-    if text in lexicons.seats_of_power or text in lexicons.media:
+    first, last = words[0].lower_, words[-1].lower_
+    if phrase in lexicons.seats_of_power or phrase in lexicons.media:
         return "ORG"
-    if is_demonym(tokens, lexicons):
+    if is_demonym(words, phrase, lexicons):
         return "MISC"
-    if first in lexicons.street_words or (first in lexicons.place_heads and len(tokens) > 1):
+    if first in lexicons.street_words or (first in lexicons.place_heads and len(words) > 1):
         return "LOC"
     if first in lexicons.misc_heads:
         return "MISC"
-    if len(tokens) == 1 and lexicons.is_given_name(text):
+    if len(words) == 1 and lexicons.is_given_name(phrase):
         return "PER"
-    if len(tokens) > 1 and (first in lexicons.org_heads or last in lexicons.media_tails):
+    if len(words) > 1 and (first in lexicons.org_heads or last in lexicons.media_tails):
         return "ORG"
     # A lone institution word (`le Congrès`) is no event or product.
     if label == "MISC" and first in lexicons.org_heads:
@@ -338,34 +348,35 @@ def label_by_lexicon(tokens: Span, label: str, lexicons: Lexicons) -> str:
     return label
 
 
-def label_by_lead(lead: Lead, tokens: Span, label: str) -> str:
+def label_by_lead(lead: Lead, words: list[Token], label: str) -> str:
     """What the skipped words say about the name that follows them."""
     if lead.titled and lead.complement and label == "PER":
         # `Premier ministre de Norvège`: the complement of a title is a place, not the person.
         return "LOC"
-    if lead.person_head and len(tokens) == 1:
+    if lead.person_head and len(words) == 1:
         return "PER"
     return label
 
 
-def clean_piece(doc: Doc, text: str, start: int, end: int, label: str, lexicons: Lexicons) -> list[Mention]:
-    """The mention one line of a model span stands for, if any: none for a job title or a
-    common word.
-
-    ``text`` is ``doc.text``, which spaCy rebuilds from every token at each access."""
-    if lexicons.is_known_name(doc[start:end].text):
-        return [Mention(doc[start].idx, doc[end - 1].idx + len(doc[end - 1]), "ORG", doc[start:end].text)]
-    lead = skip_lead(doc, start, end, label, lexicons)
-    end = skip_tail(doc, lead.start, end)
+def clean_piece(tokens: list[Token], text: str, start: int, end: int, label: str, lexicons: Lexicons) -> list[Mention]:
+    """The mention one line of a model span (tokens[start:end]) stands for, if any: none
+    for a job title or a common word."""
+    start_char, end_char = chars_of(tokens, start, end)
+    if lexicons.is_known_name(text[start_char:end_char]):
+        return [Mention(start_char, end_char, "ORG", text[start_char:end_char])]
+    lead = skip_lead(tokens, start, end, label, lexicons)
+    end = skip_tail(tokens, lead.start, end)
     if end <= lead.start:
         return []
-    tokens = doc[lead.start : end]
-    if is_job_title(tokens, lead, lexicons):
+    words = tokens[lead.start : end]
+    if is_job_title(words, lead, lexicons):
         return []
-    label = label_by_lexicon(tokens, label_by_lead(lead, tokens, label), lexicons)
-    if not (label == "MISC" and is_demonym(tokens, lexicons)) and is_common_word(tokens, lexicons):
+    start_char, end_char = chars_of(tokens, lead.start, end)
+    phrase = text[start_char:end_char]
+    label = label_by_lexicon(words, phrase, label_by_lead(lead, words, label), lexicons)
+    if not (label == "MISC" and is_demonym(words, phrase, lexicons)) and is_common_word(words, lexicons):
         return []
-    start_char, end_char = trimmed_chars(text, tokens.start_char, tokens.end_char)
+    start_char, end_char = trimmed_chars(text, start_char, end_char)
     name = text[start_char:end_char]
     # A single letter is an abbreviation (`5.000 F`, `phase V`), never a name.
     if len(name) < 2 or not any(char.isupper() for char in name):
@@ -376,17 +387,30 @@ def clean_piece(doc: Doc, text: str, start: int, end: int, label: str, lexicons:
 # A hyphenated run of capitalised words (`Paris-Nantes`, `Lyon-Saint-Étienne`): one
 # place, or the places a route joins.
 HYPHENATED_NAMES = re.compile(r"(?<![\w-])(?:(?:Saint|Sainte|St|Ste)-)?[A-ZÀ-ÖØ-Þ][\w'’]+(?:-(?:(?:Saint|Sainte|St|Ste)-)?[A-ZÀ-ÖØ-Þ][\w'’]+)+(?![\w-])")
+# Part of every match above. A pattern that opens with a literal is searched for quickly;
+# one that opens with a lookbehind is tried at every character of the text.
+HYPHEN_BEFORE_CAPITAL = re.compile(r"-[A-ZÀ-ÖØ-Þ]")
 PAIR_PART = re.compile(r"(?:(?:Saint|Sainte|St|Ste)-)?[A-ZÀ-ÖØ-Þ][\w'’]+")
 WORD = re.compile(r"[\w-]+['’]?")
 
 
 def word_before(text: str, start: int, skipped: frozenset[str] = LEADING_ARTICLES) -> str:
-    """The lowercased word before ``start`` in its line, determiners skipped."""
-    line = text[text.rfind("\n", 0, start) + 1 : start]
-    words = [word.lower() for word in WORD.findall(line)]
-    while words and words[-1] in skipped:
-        words.pop()
-    return words[-1] if words else ""
+    """The lowercased word before ``start`` in its line, determiners skipped.
+
+    The line is read back from ``start`` a stretch at a time, each cut just after a
+    space, which no word holds: a paragraph is one line, and its head is rarely needed."""
+    line_start = text.rfind("\n", 0, start) + 1
+    end = start
+    while end > line_start:
+        space = text.rfind(" ", line_start, max(line_start, end - 40))
+        cut = space + 1 if space >= 0 else line_start
+        words = [word.lower() for word in WORD.findall(text, cut, end)]
+        while words and words[-1] in skipped:
+            words.pop()
+        if words:
+            return words[-1]
+        end = cut
+    return ""
 
 
 def route_places(text: str, mentions: list[Mention], lexicons: Lexicons) -> list[Mention]:
@@ -395,7 +419,7 @@ def route_places(text: str, mentions: list[Mention], lexicons: Lexicons) -> list
     one place. The model tags such pairs whole or cuts them at the hyphen."""
     places = {mention.text for mention in mentions if mention.label == "LOC"}
     result = list(mentions)
-    for match in HYPHENATED_NAMES.finditer(text):
+    for match in HYPHENATED_NAMES.finditer(text) if HYPHEN_BEFORE_CAPITAL.search(text) else ():
         inside = [m for m in result if m.start < match.end() and match.start() < m.end]
         if not inside or any(m.label != "LOC" for m in inside):
             continue
@@ -417,11 +441,33 @@ def repeated_mentions(text: str, mentions: list[Mention], lexicons: Lexicons) ->
     for name, label in {mention.text: mention.label for mention in reversed(mentions)}.items():
         if len(name) < 3 or fold(name) in lexicons.not_names:
             continue
-        for match in re.finditer(r"(?<![\w-])" + re.escape(name) + r"(?![\w-])", text):
-            if not any(start < match.end() and match.start() < end for start, end in taken):
-                found.append(Mention(match.start(), match.end(), label, name))
-                taken.append((match.start(), match.end()))
+        for start in standalone_occurrences(text, name):
+            end = start + len(name)
+            if not any(taken_start < end and start < taken_end for taken_start, taken_end in taken):
+                found.append(Mention(start, end, label, name))
+                taken.append((start, end))
     return found
+
+
+def standalone_occurrences(text: str, name: str, joining: str = "-") -> Iterator[int]:
+    r"""Starts of a non-empty ``name`` in ``text`` with neither a word character nor one of
+    ``joining`` on either side, left to right and without overlap: the matches of
+    ``(?<![\w-])NAME(?![\w-])`` (for the default), found without compiling a pattern per
+    name (re keeps only 512 compiled patterns, fewer than a corpus has names)."""
+    start = text.find(name)
+    while start >= 0:
+        end = start + len(name)
+        if (start == 0 or not joins_word(text[start - 1], joining)) and (end == len(text) or not joins_word(text[end], joining)):
+            yield start
+            start = text.find(name, end)
+        else:
+            start = text.find(name, start + 1)
+
+
+def joins_word(char: str, joining: str) -> bool:
+    r"""What ``[\w...]`` matches, ``joining`` in place of the dots: for re on str, \w is
+    what str.isalnum() accepts, and `_`."""
+    return char.isalnum() or char == "_" or char in joining
 
 
 # `Elhamma d'Alger`: a name followed by the one-word place it is in.
@@ -493,14 +539,17 @@ def job_domains_after_titles(text: str, mentions: list[Mention], lexicons: Lexic
 
 # French place names joined by `-sur-`, `-sous-`, `-lès-`, `-en-`, `-aux-`, `-le-`...
 # (`Haréville-sous-Montfort`, `BAR-LE-DUC`, `Pont-à-Mousson`).
-COMPOUND_PLACE = re.compile(r"(?<![\w-])[A-ZÀ-ÖØ-Þ][\w'’]*(?:-[\w'’]+)*-(?i:sur|sous|lès|lez|en|aux|au|à|le|la|les)-[^\W\d_][\w'’-]*")
+PLACE_LINK = r"-(?i:sur|sous|lès|lez|en|aux|au|à|le|la|les)-"
+COMPOUND_PLACE = re.compile(r"(?<![\w-])[A-ZÀ-ÖØ-Þ][\w'’]*(?:-[\w'’]+)*" + PLACE_LINK + r"[^\W\d_][\w'’-]*")
+# Searched first, as HYPHEN_BEFORE_CAPITAL is: few texts have one.
+HAS_PLACE_LINK = re.compile(PLACE_LINK)
 
 
 def compound_places(text: str, mentions: list[Mention]) -> list[Mention]:
     """A word shaped like a French commune name is a place: added where the model missed
     it, relabelled where the model took it for something else."""
     result = list(mentions)
-    for match in COMPOUND_PLACE.finditer(text):
+    for match in COMPOUND_PLACE.finditer(text) if HAS_PLACE_LINK.search(text) else ():
         inside = [m for m in result if m.start < match.end() and match.start() < m.end]
         if not inside:
             result.append(Mention(match.start(), match.end(), "LOC", match.group()))
@@ -510,6 +559,14 @@ def compound_places(text: str, mentions: list[Mention]) -> list[Mention]:
 
 
 LOWERCASE_WORD = re.compile(r"(?<![\w'’-])[a-zà-öø-ÿœ][\w'’-]*")
+
+
+def is_written_in_lowercase(text: str, word: str) -> bool:
+    """``word`` is a LOWERCASE_WORD match of ``text``: looked for where needed rather
+    than every lowercase word of the text listed."""
+    return LOWERCASE_WORD.fullmatch(word) is not None and next(standalone_occurrences(text, word, "-'’"), None) is not None
+
+
 # What may stand between a sentence's start and its first word.
 SENTENCE_OPENING = re.compile(r"(?:^|[.!?:]|\n)[\s«»\"“”'’(_–—-]*$")
 
@@ -520,13 +577,12 @@ def capitalised_common_words(text: str, mentions: list[Mention], lexicons: Lexic
     lowercase is a common word wherever its capital has another reason: the start of a
     sentence, or capitals throughout. The phrase must be common words all through, and
     generic heads of institutions, events and streets keep their names."""
-    lowercase = set(LOWERCASE_WORD.findall(text))
-    return [m for m in mentions if not is_capitalised_common_phrase(text, m, lowercase, lexicons)]
+    return [m for m in mentions if not is_capitalised_common_phrase(text, m, lexicons)]
 
 
-def is_capitalised_common_phrase(text: str, mention: Mention, lowercase: set[str], lexicons: Lexicons) -> bool:
+def is_capitalised_common_phrase(text: str, mention: Mention, lexicons: Lexicons) -> bool:
     first, *rest = mention.text.split()
-    if len(first) < 4 or first.lower() not in lowercase or lexicons.is_generic_head(first.lower()):
+    if len(first) < 4 or lexicons.is_generic_head(first.lower()) or not is_written_in_lowercase(text, first.lower()):
         return False
     if mention.text.isupper():
         return True
@@ -572,12 +628,15 @@ def named_buildings(text: str, mentions: list[Mention], lexicons: Lexicons) -> l
 def doc_mentions(doc: Doc, text: str, lexicons: Lexicons) -> list[Mention]:
     """Clean mentions of a parsed document of ``text``, in text order. (The caller has the
     text: ``Doc.text`` would rebuild it token by token.)"""
+    # Indexing a Doc makes a new Token each time: the rules below read tokens around
+    # every span many times over, so the document's tokens are made once.
+    tokens = list(doc)
     mentions = [
         mention
         for ent in doc.ents
         if ent.label_ in LABELS
-        for start, end in line_pieces(ent)
-        for mention in clean_piece(doc, text, with_generic_head(doc, with_particle(doc, start, ent.label_), lexicons), end, ent.label_, lexicons)
+        for start, end in line_pieces(tokens, ent.start, ent.end)
+        for mention in clean_piece(tokens, text, with_generic_head(tokens, with_particle(tokens, start, ent.label_), lexicons), end, ent.label_, lexicons)
     ]
     mentions = completed_institutions(text, located_names(doc.vocab, mentions), lexicons)
     mentions = route_places(text, job_domains_after_titles(text, compound_places(text, mentions), lexicons), lexicons)
@@ -617,13 +676,15 @@ def ends_with(longer: tuple[str, ...], shorter: tuple[str, ...]) -> bool:
     return longer[-len(shorter) :] == shorter
 
 
-def fullest_name(mention: Mention, mentions: list[Mention]) -> Mention:
-    """The fullest mention of the same entity: a full name for a partial one, a long form for an acronym."""
+def fullest_name(mention: Mention, mentions: list[Mention], people: list[tuple[Mention, tuple[str, ...]]]) -> Mention:
+    """The fullest mention of the same entity: a full name for a partial one, a long form for an acronym.
+
+    ``people`` are the PER mentions of ``mentions`` with their name words."""
     words = name_words(mention.text)
     partial_of = [
         other
-        for other in mentions
-        if other.label == "PER" and contains(name_words(other.text), words) and (mention.label in ("PER", "MISC") or ends_with(name_words(other.text), words))
+        for other, other_words in people
+        if contains(other_words, words) and (mention.label in ("PER", "MISC") or ends_with(other_words, words))
     ]
     if is_acronym(mention.text):
         partial_of += [other for other in mentions if other is not mention and acronym_of(other.text) == mention.text]
@@ -638,13 +699,16 @@ def resolve(mentions: list[Mention]) -> list[tuple[Mention, str]]:
     The label of an entity is the one most of its mentions carry, so a city the model
     once took for an organisation gets the label of its other mentions.
     """
-    fullest = [fullest_name(mention, mentions) for mention in mentions]
-    votes: dict[str, Counter] = {}
+    people = [(other, name_words(other.text)) for other in mentions if other.label == "PER"]
+    fullest = [fullest_name(mention, mentions, people) for mention in mentions]
+    # Many mentions share a fullest name: each name is folded once.
+    folded = {text: fold(text) for text in {full.text for full in fullest}}
+    votes: dict[str, Counter] = defaultdict(Counter)
     for mention, full in zip(mentions, fullest):
-        votes.setdefault(fold(full.text), Counter())[mention.label] += 1
+        votes[folded[full.text]][mention.label] += 1
     resolved = []
     for mention, full in zip(mentions, fullest):
-        label = full.label if full is not mention and full.label == "PER" else _majority(votes[fold(full.text)], full.label)
+        label = full.label if full is not mention and full.label == "PER" else _majority(votes[folded[full.text]], full.label)
         resolved.append((Mention(mention.start, mention.end, label, mention.text), full.text))
     return resolved
 

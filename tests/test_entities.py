@@ -1,13 +1,19 @@
+import re
+import unicodedata
+
 import pandas as pd
 import pytest
 from hypothesis import given, strategies as st
 from spacy.tokens import Span
 
-from pipeline.mentions import Mention, acronym_of, demonym_forms, doc_mentions, resolve
+from pipeline.mentions import (
+    COMPOUND_PLACE, HAS_PLACE_LINK, HYPHEN_BEFORE_CAPITAL, HYPHENATED_NAMES, LEADING_ARTICLES, LOWERCASE_WORD, WORD, Mention, acronym_of, demonym_forms, doc_mentions, is_written_in_lowercase, resolve,
+    standalone_occurrences, word_before,
+)
 from pipeline.names import entity_key, fold
 from pipeline.readers import read_records
 from pipeline.stages.clean import Boilerplate, clean_batch
-from pipeline.stages.entities import extract
+from pipeline.stages.entities import extract, make_doc, token_columns, tokens_frame
 from pipeline.stages.sentences import Splitter, sentences
 
 from tests.conftest import SEEDS
@@ -124,6 +130,90 @@ def test_fold_and_entity_key():
 @given(st.text())
 def test_fold_is_idempotent(text):
     assert fold(fold(text)) == fold(text)
+
+
+def plain_fold(name):
+    """fold as first written: a regex per step, a generator over the characters."""
+    text = unicodedata.normalize("NFKD", name.translate(str.maketrans({mark: "'" for mark in "’‘ʼ`´′"})))
+    text = "".join(char for char in text if not unicodedata.combining(char))
+    text = re.sub(r"[\u2010-\u2015\u2212]", "-", text)
+    return re.sub(r"\s+", " ", text).strip().casefold()
+
+
+@given(st.text() | st.text(alphabet="aeÉé\u0301\u0327´`’\u2013\u2212-\u00a0\u2009 \t\nLŒﬁ"))
+def test_fold_agrees_with_its_plain_definition(text):
+    assert fold(text) == plain_fold(text)
+
+
+# Word characters, hyphens, apostrophes and spaces, Unicode ones too: where a word's
+# edges may or may not touch another word.
+EDGES = "ab-_ 'é9٣\u00a0\u0301\u2013’"
+AROUND = st.text(alphabet=EDGES, max_size=12)
+
+
+@given(AROUND, AROUND, AROUND, st.text(alphabet=EDGES, min_size=1, max_size=3))
+def test_standalone_occurrences_are_the_regex_matches(before, between, after, name):
+    text = before + name + between + name + after
+    expected = [match.start() for match in re.finditer(r"(?<![\w-])" + re.escape(name) + r"(?![\w-])", text)]
+    assert list(standalone_occurrences(text, name)) == expected
+
+
+def test_standalone_occurrences_skip_names_inside_words():
+    text = "Stoltenberg, Stoltenbergs, Stoltenberg-Nord, _Stoltenberg, (Stoltenberg) Stoltenberg"
+    assert list(standalone_occurrences(text, "Stoltenberg")) == [0, text.index("(") + 1, text.rindex(" ") + 1]
+
+
+# Long lines of short words, many of them skipped ones: the word before is far back.
+LINES = st.lists(st.sampled_from(["le", "la", "l'", "de", "Rue", "ex-hôtel", "aujourd’hui", "_x", " ", "  ", "\n", ",", "-", "’"]), max_size=120).map("".join)
+
+
+@given(LINES, st.integers(min_value=0), st.sampled_from([frozenset(), LEADING_ARTICLES]))
+def test_word_before_reads_the_line_as_a_whole(text, start, skipped):
+    start = start % (len(text) + 1)
+    words = [word.lower() for word in WORD.findall(text[text.rfind("\n", 0, start) + 1 : start])]
+    while words and words[-1] in skipped:
+        words.pop()
+    assert word_before(text, start, skipped) == (words[-1] if words else "")
+
+
+@given(AROUND, AROUND, st.sampled_from("aéÉ_'"), st.text(alphabet="aAéß_-'’.\u0301", max_size=3))
+def test_a_word_is_written_in_lowercase_when_the_text_has_it_as_a_lowercase_word(before, after, head, tail):
+    word = head + tail
+    text = before + word + after
+    assert is_written_in_lowercase(text, word) == (word in set(LOWERCASE_WORD.findall(text)))
+
+
+def test_only_whole_lowercase_words_count_as_written_in_lowercase():
+    text = "Le sondage, l'enquête, pré-étude et reprise_2 ; Vote."
+    assert is_written_in_lowercase(text, "sondage")
+    assert not any(is_written_in_lowercase(text, word) for word in ("enquête", "étude", "reprise", "vote", "Vote"))
+
+
+NAME_PIECES = st.lists(st.sampled_from(["Saint-", "Ste", "-", "-sur-", "-LE-", "-à-", "Paris", "É", "l'", "x", "_", " ", "9", "’"]), max_size=10).map("".join)
+
+
+@given(NAME_PIECES)
+def test_the_patterns_searched_first_are_in_every_match(text):
+    assert all(HYPHEN_BEFORE_CAPITAL.search(match.group()) for match in HYPHENATED_NAMES.finditer(text))
+    assert all(HAS_PLACE_LINK.search(match.group()) for match in COMPOUND_PLACE.finditer(text))
+
+
+def test_token_columns_hold_what_the_tokens_say(entity_model):
+    nlp, _ = entity_model
+    texts = ["M. Stoltenberg a déclaré : « Nous restons unis. »\n\nL’OTAN se réunit à Bruxelles.", "Il pleut."]
+    with nlp.memory_zone():
+        docs = [make_doc(nlp, text, [0]) for text in texts]
+        docs = list(nlp.pipe(docs))
+        frame = tokens_frame(["a", "b"], [token_columns(doc, text, [7], [0]) for doc, text in zip(docs, texts)], nlp.vocab.strings)
+        expected = pd.DataFrame(
+            [
+                (doc_id, token.i, 7, token.idx, token.idx + len(token), token.text, token.lemma_, token.pos_, str(token.morph), token.dep_, token.head.i)
+                for doc_id, doc in zip(["a", "b"], docs)
+                for token in doc
+            ],
+            columns=frame.columns,
+        )
+    pd.testing.assert_frame_equal(frame, expected)
 
 
 @pytest.fixture(scope="module")

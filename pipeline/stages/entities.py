@@ -8,9 +8,12 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from dataclasses import dataclass, field
+from itertools import chain
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 import spacy
 from spacy.attrs import DEP, HEAD, IDX, LEMMA, LENGTH, MORPH, POS, SENT_START
 from spacy.language import Language
@@ -65,60 +68,76 @@ def make_doc(nlp: Language, text: str, sentence_starts: list[int]) -> Doc:
     doc = nlp.make_doc(text)
     # 1 marks a sentence start, -1 a token inside a sentence (what is_sent_start True/False set).
     flags = np.full((len(doc), 1), -1, dtype=np.int64)
-    flags[token_indices(doc, sentence_starts)] = 1
+    flags[token_indices(doc.to_array(IDX).astype(np.int64), sentence_starts)] = 1
     flags[:1] = 1
     doc.from_array([SENT_START], flags.view(np.uint64))
     return doc
 
 
-def token_indices(doc: Doc, offsets: list[int]) -> np.ndarray:
-    """Index of the token holding each character offset."""
-    token_starts = doc.to_array(IDX).astype(np.int64)
+def token_indices(token_starts: np.ndarray, offsets: list[int]) -> np.ndarray:
+    """Index of the token holding each character offset, given where each token starts."""
     return np.maximum(np.searchsorted(token_starts, offsets, side="right") - 1, 0)
 
 
 TOKEN_ATTRS = [IDX, LENGTH, HEAD, LEMMA, POS, MORPH, DEP]
+# TOKENS columns spaCy gives as StringStore keys, with their TOKEN_ATTRS position.
+KEYED_COLUMNS = {"lemma": 3, "pos": 4, "morph": 5, "dep": 6}
 
 
-def token_columns(doc_id: str, doc: Doc, text: str, sent_ids: list[int], sentence_tokens: np.ndarray, strings: dict[int, str]) -> dict[str, list]:
-    """TOKENS columns of one document, read column-wise from the parse; a token belongs to the
-    last sentence started before it. `strings` caches hash -> string across documents."""
+def token_columns(doc: Doc, text: str, sent_ids: list[int], sent_starts: list[int]) -> dict[str, np.ndarray | list[str]]:
+    """TOKENS columns of one document but its id, read column-wise from the parse; a token
+    belongs to the last sentence started before it. KEYED_COLUMNS stay StringStore keys:
+    ``tokens_frame`` reads them for a whole batch."""
     attrs = doc.to_array(TOKEN_ATTRS)
     starts, lengths, heads = attrs[:, :3].view(np.int64).T
-    lemmas, pos, morphs, deps = attrs[:, 3:].T
     token_ids = np.arange(len(doc))
-    sentence_of = np.maximum(np.searchsorted(sentence_tokens, token_ids, side="right") - 1, 0)
+    sentence_of = np.maximum(np.searchsorted(token_indices(starts, sent_starts), token_ids, side="right") - 1, 0)
     ends = starts + lengths
     return {
-        "doc_id": [doc_id] * len(doc),
         "token_id": token_ids,
         "sent_id": np.asarray(sent_ids, dtype=np.int64)[sentence_of],
         "start": starts,
         "end": ends,
         "text": [text[start:end] for start, end in zip(starts.tolist(), ends.tolist())],
-        "lemma": decoded(lemmas, doc.vocab.strings, strings),
-        "pos": decoded(pos, doc.vocab.strings, strings),
-        # The store names an analysis without features `_`; str(token.morph) gives "".
-        "morph": ["" if morph == Morphology.EMPTY_MORPH else morph for morph in decoded(morphs, doc.vocab.strings, strings)],
-        "dep": decoded(deps, doc.vocab.strings, strings),
+        **{name: attrs[:, position] for name, position in KEYED_COLUMNS.items()},
         # to_array gives the head relative to the token.
         "head": token_ids + heads,
     }
 
 
-def decoded(keys: np.ndarray, store: StringStore, cache: dict[int, str]) -> list[str]:
-    """Strings of hash (or symbol) keys; a hash names the same string in every memory zone."""
-    result = []
-    for key in keys.tolist():
-        value = cache.get(key)
-        if value is None:
-            value = cache[key] = store[key] if key else ""
-        result.append(value)
-    return result
+def tokens_frame(doc_ids: list[str], columns: list[dict[str, np.ndarray | list[str]]], store: StringStore) -> pd.DataFrame:
+    """The TOKENS frame of documents from their ``token_columns``. Call inside the memory
+    zone of the parses: the keys are read from ``store`` here.
+
+    pandas keeps str columns in Arrow: they are built there directly, the keyed ones by
+    reading each distinct key once and taking it for every token that has it."""
+    if not columns:
+        return pd.DataFrame({column: [] for column in TOKENS.column_names})
+    counts = [len(part["token_id"]) for part in columns]
+    joined = {name: np.concatenate([part[name] for part in columns]) for name in columns[0] if name != "text"}
+    strings = {name: decoded(joined[name], store) for name in KEYED_COLUMNS}
+    # The store names an analysis without features `_`; str(token.morph) gives "".
+    strings["morph"] = pc.if_else(pc.equal(strings["morph"], Morphology.EMPTY_MORPH), "", strings["morph"])
+    strings["text"] = pa.array(list(chain.from_iterable(part["text"] for part in columns)), pa.string())
+    strings["doc_id"] = pa.array(doc_ids, pa.string()).take(np.repeat(np.arange(len(doc_ids)), counts))
+    return pd.DataFrame({
+        column: pd.array(strings[column], dtype="str") if column in strings else joined[column].astype(np.int64)
+        for column in TOKENS.column_names
+    })
+
+
+def decoded(keys: np.ndarray, store: StringStore) -> pa.Array:
+    """Strings of hash (or symbol) keys (0: no string), each distinct key read once; a hash
+    names the same string in every memory zone."""
+    codes, distinct = pd.factorize(keys)
+    return pa.array([store[key] if key else "" for key in distinct.tolist()], pa.string()).take(codes)
 
 
 def entity_rows(doc_id: str, mentions: list[Mention], sent_ids: list[int], sent_starts: list[int]) -> list[tuple]:
     """One tuple per mention, in ENTITIES column order, with canonical names and keys."""
+    resolved = resolve(mentions)
+    # The mentions of an entity share its key: each key is built once.
+    keys = {pair: entity_key(*pair) for pair in {(mention.label, canonical) for mention, canonical in resolved}}
     return [
         (
             doc_id,
@@ -129,9 +148,9 @@ def entity_rows(doc_id: str, mentions: list[Mention], sent_ids: list[int], sent_
             mention.text,
             mention.label,
             canonical,
-            entity_key(mention.label, canonical),
+            keys[mention.label, canonical],
         )
-        for ent_id, (mention, canonical) in enumerate(resolve(mentions))
+        for ent_id, (mention, canonical) in enumerate(resolved)
     ]
 
 
@@ -145,30 +164,18 @@ def extract(
         sent_ids, starts = sentences_by_doc.of(doc_id)
         if sent_ids:  # a document without sentences has nothing to parse
             work.append((doc_id, text, sent_ids, starts))
-    tokens: list[dict[str, list]] = []
+    tokens: list[dict[str, np.ndarray | list[str]]] = []
     entities: list[tuple] = []
-    strings: dict[int, str] = {}
     if lasting is not None:
         lasting.keep_words_of([text for _, text, _, _ in work])
     # Strings created inside the zone are freed on exit: nothing from a Doc may escape it.
     with nlp.memory_zone():
         docs = (make_doc(nlp, text, starts) for _, text, _, starts in work)
         for (doc_id, text, sent_ids, starts), doc in zip(work, nlp.pipe(docs, batch_size=batch_size)):
-            tokens.append(token_columns(doc_id, doc, text, sent_ids, token_indices(doc, starts), strings))
+            tokens.append(token_columns(doc, text, sent_ids, starts))
             entities.extend(entity_rows(doc_id, doc_mentions(doc, text, lexicons), sent_ids, starts))
-    return {
-        "tokens": pd.DataFrame({column: concatenated(tokens, column) for column in TOKENS.column_names}),
-        "entities": pd.DataFrame(entities, columns=ENTITIES.column_names),
-    }
-
-
-def concatenated(columns: list[dict[str, list]], name: str) -> np.ndarray | list:
-    parts = [part[name] for part in columns]
-    if not parts:
-        return []
-    if isinstance(parts[0], np.ndarray):
-        return np.concatenate(parts).astype(np.int64)
-    return [value for part in parts for value in part]
+        token_frame = tokens_frame([doc_id for doc_id, _, _, _ in work], tokens, nlp.vocab.strings)
+    return {"tokens": token_frame, "entities": pd.DataFrame(entities, columns=ENTITIES.column_names)}
 
 
 def _prepare(settings: Settings):
