@@ -8,7 +8,8 @@ from hypothesis import given, settings as hypothesis_settings, strategies as st
 from pipeline.stages.dates import Clause, dates
 from pipeline.tables import DATES
 from pipeline.temporal import find_dates, normalise
-from pipeline.temporal.grammar import PATTERNS, Cue, Reading, case_fold, number_value
+from pipeline.temporal import grammar
+from pipeline.temporal.grammar import PATTERNS, Cue, Reading, Shape, case_fold, line_starts, number_value
 from pipeline.temporal.timex import interval
 
 
@@ -307,5 +308,96 @@ def test_case_fold_reads_letters_and_word_ends_as_re_does():
     for letter in letters:
         matched = re.findall(re.escape(letter), every_character, re.IGNORECASE)
         assert {case_fold(c) for c in matched} == {letter}, letter
-    # A word_end cue reads the character after a piece in the folded text.
-    assert not re.search(r"\w", "".join(case_fold(c)[:1] for c in re.findall(r"\W", every_character)))
+    # Folding keeps every character one character, so the folded text lines up with the text.
+    assert all(len(case_fold(c)) == 1 for c in every_character)
+    # A word_end (word_start) cue reads the character after (before) a piece in the folded text.
+    assert not re.search(r"\w", "".join(case_fold(c) for c in re.findall(r"\W", every_character)))
+    # Chunks are cut at spaces: no piece holds one, and folding keeps spaces spaces.
+    assert not any(c.isspace() for c in letters)
+    assert all(case_fold(c).isspace() == c.isspace() for c in every_character)
+    # Shapes read on chunks see digits, dots, slashes and hyphens: folding changes none of
+    # them, and makes none of them.
+    shape_characters = re.compile(r"[\d./-]")
+    changed = [c for c in every_character if case_fold(c) != c]
+    assert not any(shape_characters.match(c) or shape_characters.match(case_fold(c)) for c in changed)
+
+
+def _cue_lines_read_directly(text, pattern):
+    """Lines of ``text`` where every cue of ``pattern`` holds, searched on the whole text:
+    each piece of a cue at each place it is found, each shape by its regex."""
+    folded = case_fold(text)
+    line_of = [line for line, part in enumerate(folded.split("\n")) for _ in range(len(part) + 1)]
+    lines = set(range(len(line_starts(text))))
+    for needed in pattern.needs:
+        if isinstance(needed, Shape):
+            lines &= {line_of[match.start()] for match in needed.regex.finditer(text)}
+            continue
+        held = set()
+        for piece in needed.pieces:
+            for at in range(len(folded)):
+                after = at + len(piece)
+                if folded.startswith(piece, at) \
+                        and not (needed.word_start and at > 0 and re.match(r"\w", folded[at - 1])) \
+                        and not (needed.word_end and after < len(folded) and re.match(r"\w", folded[after])):
+                    held.add(line_of[at])
+        lines &= held
+    return sorted(lines)
+
+
+cue_text = st.lists(st.one_of(
+    st.sampled_from(sorted({piece for pattern in PATTERNS for cue in pattern.needs if isinstance(cue, Cue) for piece in cue.pieces})),
+    st.sampled_from([" ", "  ", "\n", "\r\n", "\t", "\u00a0", "\u2009", "'", "’", "-", ".", ",", "/", ":", "_", "«", "(", "h"]),
+    st.sampled_from(["İ", "ı", "ſ", "Σ", "É", "JANVIER", "Août", "ÉTÉ", "x", "é", "2", "19", "2022", "26.2.2022", "2003-02-04", "18 h", "9:30"]),
+), max_size=30).map("".join)
+
+
+@hypothesis_settings(max_examples=400, deadline=None)
+@given(cue_text)
+def test_cues_read_on_chunks_hold_where_a_search_finds_them(text):
+    reading = Reading(text)
+    for pattern in PATTERNS:
+        assert reading.lines(pattern) == _cue_lines_read_directly(text, pattern), pattern.name
+
+
+def test_chunk_cues_survive_forgetting(monkeypatch):
+    monkeypatch.setattr(grammar, "_CHUNK_LIMIT", 3)
+    texts = ["Le 3 mars 2020, il y a deux ans.", "Ce week-end\nPar jour : 18 h", "l’été dernier, aujourd'hui"]
+    for text in texts * 2:
+        reading = Reading(text)
+        for pattern in PATTERNS:
+            assert reading.lines(pattern) == _cue_lines_read_directly(text, pattern), (pattern.name, text)
+
+
+# ---------------------------------------------------------------- first characters
+
+def test_first_characters_of_small_patterns():
+    def firsts(pattern, flags=0):
+        atoms = grammar.first_characters(re.compile(pattern, flags))
+        return None if atoms is None else sorted(grammar._class_items(op, av) for _, op, av in atoms)
+
+    letter = lambda c: "\\U%08x" % ord(c)
+    assert firsts(r"(?<![\w-])(?:le\s)?(?:a|bc)?\d+x") == sorted([letter("l"), letter("a"), letter("b"), r"\d"])
+    assert firsts(r"(?=x)y") == [letter("y")]
+    assert firsts(r"a*") is None  # matches the empty string
+    assert firsts(r".b") is None  # any character: no guard
+    assert firsts(r"(?-i:[ÉE])t|été", re.IGNORECASE) == sorted([letter("É") + letter("E"), letter("é")])
+
+
+def test_every_pattern_is_searched_behind_a_guard():
+    assert [pattern.name for pattern in PATTERNS if pattern.search is pattern.regex] == []
+
+
+def test_guards_accept_every_first_character():
+    """Each atom a match can start with, compiled on its own by re, accepts no character
+    the guard of its pattern refuses (checked over every character)."""
+    from re import _compiler, _parser
+
+    every_character = "".join(map(chr, range(0x110000)))
+    for pattern in PATTERNS:
+        guard = re.compile(pattern.search.pattern[:len(pattern.search.pattern) - len(pattern.regex.pattern)] + r"[\s\S]", pattern.regex.flags)
+        accepted = set(guard.findall(every_character))
+        state = _parser.State()
+        for ignore_case, op, av in grammar.first_characters(pattern.regex):
+            flags = re.IGNORECASE if ignore_case else 0
+            atom = _compiler.compile(_parser.SubPattern(state, [(op, av)]), flags)
+            assert set(atom.findall(every_character)) <= accepted, pattern.name
