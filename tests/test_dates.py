@@ -274,6 +274,29 @@ def test_stage_without_tokens_still_resolves():
     assert table["anchor"].isna().all()
 
 
+def test_stage_reads_tokens_in_any_row_order():
+    """Tokens are read per document in token order, whatever the order of the rows."""
+    texts = {"a": "Il a déclaré dimanche.", "b": "La fête se déroulera dimanche."}
+    past = _tokens("a", texts["a"], [
+        ("Il", "il", "PRON", "", "nsubj", 2), ("a", "avoir", "AUX", "Mood=Ind|Tense=Pres|VerbForm=Fin", "aux:tense", 2),
+        ("déclaré", "déclarer", "VERB", "Tense=Past|VerbForm=Part", "ROOT", 2), ("dimanche", "dimanche", "NOUN", None, "obl:mod", 2),
+        (".", ".", "PUNCT", None, "punct", 2),
+    ])
+    future = _tokens("b", texts["b"], [
+        ("La", "le", "DET", "", "det", 1), ("fête", "fête", "NOUN", "", "nsubj", 3), ("se", None, "PRON", "", None, 3),
+        ("déroulera", "dérouler", "VERB", "Mood=Ind|Tense=Fut|VerbForm=Fin", "ROOT", 3),
+        ("dimanche", "dimanche", "NOUN", "", "obl:mod", 3), (".", ".", None, "", "punct", 3),
+    ])
+    documents = pd.DataFrame({"doc_id": list(texts), "text": list(texts.values()), "published": ["2022-10-12", "2022-10-12"]})
+    sentences = pd.DataFrame({"doc_id": list(texts), "sent_id": [0, 0], "para_id": [0, 0], "start": [0, 0],
+                              "end": [len(t) for t in texts.values()], "text": list(texts.values())})
+    in_order = pd.concat([past, future], ignore_index=True)
+    shuffled = in_order.sample(frac=1, random_state=3).reset_index(drop=True)
+    expected = dates(documents, sentences, in_order)
+    assert expected["value"].tolist() == ["2022-10-09", "2022-10-16"]
+    pd.testing.assert_frame_equal(dates(documents, sentences, shuffled), expected)
+
+
 def test_clause_tense_of_an_infinitive_under_a_modal():
     text = "Il devrait arriver lundi."
     tokens = _tokens("d", text, [
