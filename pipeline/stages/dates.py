@@ -68,23 +68,11 @@ class Tokens:
     its dates asks for its tense (``Clause``)."""
 
     def __init__(self, tokens: pd.DataFrame | None):
-        self._bounds: dict[str, tuple[int, int]] = {}
+        self._by_doc = ColumnsByDoc(tokens, (), order_by="token_id")
         if tokens is None or not len(tokens):
             return
-        doc_codes, doc_ids = pd.factorize(tokens["doc_id"])
-        token_ids = tokens["token_id"].to_numpy(np.int64)
-        same_doc = doc_codes[1:] == doc_codes[:-1]
-        if (doc_codes[1:] >= doc_codes[:-1]).all() and (token_ids[1:] >= token_ids[:-1])[same_doc].all() and (doc_codes >= 0).all():
-            order = None  # already sorted: most batches
-        else:
-            order = np.lexsort((token_ids, doc_codes))  # stable: table order on ties
-
-        def ordered(values: np.ndarray) -> np.ndarray:
-            return values if order is None else values[order]
-
-        bounds = np.searchsorted(ordered(doc_codes), np.arange(len(doc_ids) + 1)).tolist()
-        self._bounds = {doc_id: (bounds[code], bounds[code + 1]) for code, doc_id in enumerate(doc_ids)}
-        self.token_ids = ordered(token_ids)
+        ordered = self._by_doc.ordered
+        self.token_ids = ordered(tokens["token_id"].to_numpy(np.int64))
         self.starts = ordered(tokens["start"].to_numpy(np.int64))
         self.heads = ordered(tokens["head"].to_numpy(np.int64))
         self.sentences = ordered(tokens["sent_id"].to_numpy(np.int64))
@@ -93,15 +81,13 @@ class Tokens:
         self.verbal = ordered(_flags(pc.is_in(pos, value_set=pa.array(VERBAL))))
         self.auxiliaries = ordered(_flags(pc.starts_with(dep, "aux")))
         self.tense_auxiliaries = ordered(_flags(pc.equal(dep, "aux:tense")))
-        taken = None if order is None else pa.array(order)
-        self.lemmas = _strings(tokens["lemma"]) if order is None else _strings(tokens["lemma"]).take(taken)
-        self.morphs = _strings(tokens["morph"]) if order is None else _strings(tokens["morph"]).take(taken)
+        # Lemmas and morphology stay in table order: each is read at its token's row.
+        self.rows = ordered(np.arange(len(tokens)))
+        self.lemmas, self.morphs = _strings(tokens["lemma"]), _strings(tokens["morph"])
 
     def clause(self, doc_id: str) -> "Clause | None":
         """The clause of one document's tokens, None without tokens."""
-        if doc_id not in self._bounds:
-            return None
-        first, last = self._bounds[doc_id]
+        first, last = self._by_doc.span(doc_id)
         return Clause(self, first, last) if last > first else None
 
 
@@ -123,8 +109,7 @@ class Clause:
     @classmethod
     def of(cls, tokens: pd.DataFrame) -> "Clause | None":
         """The clause of a frame holding one document's tokens."""
-        table = Tokens(tokens)
-        return table.clause(next(iter(table._bounds))) if table._bounds else None
+        return Tokens(tokens).clause(tokens["doc_id"].iloc[0]) if len(tokens) else None
 
     def _read_tokens(self) -> None:
         tokens, first, last = self._tokens, self._first, self._last
@@ -137,11 +122,11 @@ class Clause:
         self._read = True
 
     def _row(self, index: int) -> int:
-        """The row of the batch of token ``index``, read as a list index."""
+        """The row in the tokens table of token ``index``, read as a list index."""
         size = self._last - self._first
         if not -size <= index < size:
             raise IndexError(index)
-        return self._first + (index if index >= 0 else index + size)
+        return int(self._tokens.rows[self._first + (index if index >= 0 else index + size)])
 
     def children(self, index: int) -> list[int]:
         """Tokens whose head is ``index`` (but itself), in order."""
