@@ -305,17 +305,23 @@ def line_cues(folded: str) -> list[int]:
     """For each line of a case-folded text, the mask of the chunk cues that hold on it."""
     if len(_CHUNK_CUES) > _CHUNK_LIMIT:
         _CHUNK_CUES.clear()
-    known = _CHUNK_CUES
-    lines = [line.split() for line in folded.split("\n")]
-    new = {chunk for chunks in lines for chunk in chunks if chunk not in known}
-    if new:
-        _learn(new)
-    masks = []
-    for chunks in lines:
+    known = _CHUNK_CUES.get
+    masks: list[int] = []
+    unknown: dict[int, list[str]] = {}  # line -> its chunks not seen yet
+    for line, text in enumerate(folded.split("\n")):
         mask = 0
-        for chunk in chunks:
-            mask |= known[chunk]
+        for chunk in text.split():
+            held = known(chunk)
+            if held is None:
+                unknown.setdefault(line, []).append(chunk)
+            else:
+                mask |= held
         masks.append(mask)
+    if unknown:
+        _learn({chunk for chunks in unknown.values() for chunk in chunks})
+        for line, chunks in unknown.items():
+            for chunk in chunks:
+                masks[line] |= _CHUNK_CUES[chunk]
     return masks
 
 
