@@ -9,8 +9,8 @@ from pipeline.stages.dates import Clause, dates
 from pipeline.tables import DATES
 from pipeline.temporal import find_dates, normalise
 from pipeline.temporal import grammar
-from pipeline.temporal.grammar import PATTERNS, Cue, Reading, Shape, case_fold, line_starts, number_value
-from pipeline.temporal.timex import interval
+from pipeline.temporal.grammar import PATTERNS, Cue, Reading, Shape, case_fold, line_starts, number_value, scan
+from pipeline.temporal.timex import FUTURE, PAST, PRESENT, TENSED_KINDS, Anchor, interval, resolve
 
 
 def reading(expression, anchor=None, tense=None, reference=None):
@@ -226,6 +226,19 @@ def test_date_like_word_salad_resolves(words, anchor):
         assert item.text == text[item.start:item.end]
         if item.timex.start is not None:
             assert item.timex.start <= item.timex.end
+
+
+@hypothesis_settings(max_examples=300, deadline=None)
+@given(st.lists(date_words, max_size=12), st.sampled_from([None, "2022", "2022-12", "2022-02-26"]),
+       st.sampled_from([None, "2022-02-25", "2022-02-25TEV"]))
+def test_only_tensed_readings_depend_on_the_tense(words, anchor, reference):
+    """find_dates asks the clause its tense only for TENSED_KINDS: the others read the same
+    whatever the tense."""
+    publication = Anchor.parse(anchor)
+    for match in scan(" ".join(words)):
+        if match.parse.kind not in TENSED_KINDS:
+            readings = {resolve(match.parse, publication, tense, reference) for tense in (None, PAST, PRESENT, FUTURE)}
+            assert len(readings) == 1, match.parse
 
 
 # ---------------------------------------------------------------- the stage
