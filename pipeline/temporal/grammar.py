@@ -128,7 +128,8 @@ MINUTE = named("minute", r"[0-5]\d")
 CLOCK_MARK = r"(?P<mark>" + OPT_SPACE + r"[hH]" + OPT_SPACE + r"|:|" + SPACE + r"heures?" + OPT_SPACE + ")"
 CLOCK = HOUR + CLOCK_MARK + optional(MINUTE) + r"(?![\w:])"
 
-DEMONSTRATIVE = r"(?P<demonstrative>ce|cet|cette)" + SPACE
+DEMONSTRATIVES = "ce|cet|cette"
+DEMONSTRATIVE = named("demonstrative", DEMONSTRATIVES) + SPACE
 # "mi" is written mi-juin, with its hyphen, never "mi de juin".
 POSITION_WORDS = tuple(k for k in atoms.POSITIONS if k != "mi")
 THE = r"(?:le|la|l" + APOSTROPHE + ")" + OPT_SPACE
@@ -155,10 +156,13 @@ POSITION = "(?:" + (
 # - ``cue(forms, word_start=True)``: likewise for an atom preceded in its pattern by
 #   a non-word character (a space, an apostrophe, the hyphen of "mi-") or, at the
 #   start of the pattern, by BEFORE's lookbehind: a form's first piece starts a word;
-# - ``Shape``: a regex that every match of the atom also matches, starting with a
-#   digit so that it runs fast (re skips to the digits).
+# - ``Shape``: a regex that every match of the atom also matches (the atom itself, or
+#   what it starts with), read on the text as it is, case included;
+# - ``Then(first, second)``: two atoms joined by SPACE, "le 3 | mars", "par | jour":
+#   ``ends_chunk`` and ``starts_chunk`` shapes of consecutive chunks (see below).
 # Atoms whose forms are on nearly every line ("an", "en", "ce") get no cue unless
-# both ends of their words are known ("ce" as a whole word is much rarer).
+# both ends of their words are known ("ce" as a whole word is much rarer), or unless
+# a Then ties them to their neighbour ("en | été": "été" alone is mostly a participle).
 #
 # The pieces of a cue hold no space (its forms are cut at spaces and apostrophes), so
 # whether a cue holds on a line is whether it holds in one of the line's *chunks*, its
@@ -167,8 +171,8 @@ POSITION = "(?:" + (
 # regex that never matches a space and has no lookaround reaching past one. The
 # chunks of texts repeat from one text to the next (the words of a language do), so
 # what each chunk holds is learned once and kept (``_CHUNK_CUES``): reading a text
-# costs a dictionary look-up per chunk, and a search per piece only over the chunks
-# not seen before.
+# costs a dictionary look-up per chunk (and a look at the chunk before, for Thens),
+# and a search per piece only over the chunks not seen before.
 # A cue not implied by its pattern silently loses dates: tests/test_dates.py checks
 # on texts drawn from each pattern's regex that scan finds what the bare regex finds.
 
@@ -239,8 +243,8 @@ def cue(*forms: str, word_start: bool = False, word_end: bool = False) -> Cue:
 class Shape:
     """A regex matching, on its line, wherever a mandatory atom of a pattern matches.
 
-    ``within_chunks``: it never matches a space and no lookaround of it looks past one
-    (nor past a letter that case folding changes), so it is read on the folded chunks."""
+    ``within_chunks``: it never matches a space and no lookaround of it looks past one,
+    so it is read on the chunks."""
 
     regex: re.Pattern
     within_chunks: bool = False
@@ -255,8 +259,30 @@ class Shape:
         return found
 
 
+def ends_chunk(pattern: str) -> Shape:
+    """An atom followed by SPACE in its pattern: its chunk ends right after it."""
+    return Shape(re.compile(pattern + r"(?!\S)", re.IGNORECASE), within_chunks=True)
+
+
+def starts_chunk(pattern: str) -> Shape:
+    """An atom following SPACE in its pattern: its chunk starts with it."""
+    return Shape(re.compile(r"(?<!\S)" + pattern, re.IGNORECASE), within_chunks=True)
+
+
+@dataclass(frozen=True)
+class Then:
+    """Two atoms joined by SPACE in a pattern: on the line of each match, a chunk where
+    ``first`` holds is followed by one where ``second`` holds."""
+
+    first: Shape
+    second: Shape
+
+
 # Every cue read on chunks, with its bit in the masks of _CHUNK_CUES.
 _CHUNK_BITS: dict[Cue | Shape, int] = {}
+# (first bit, second bit, bit) of every Then; the bits of all their firsts, seconds.
+_THENS: list[tuple[int, int, int]] = []
+_THEN_FIRSTS = _THEN_SECONDS = 0
 # Piece -> (cue, bit) of every cue holding it; pieces by their first two characters.
 _PIECE_CUES: dict[str, list[tuple[Cue, int]]] = {}
 _PIECES_BY_PAIR: dict[str, list[str]] = {}
@@ -267,7 +293,7 @@ _CHUNK_LIMIT = 200_000
 
 def _chunk_bit(needed: Cue | Shape) -> int:
     if needed not in _CHUNK_BITS:
-        bit = _CHUNK_BITS[needed] = 1 << len(_CHUNK_BITS)
+        bit = _CHUNK_BITS[needed] = 1 << (len(_CHUNK_BITS) + len(_THENS))
         for piece in needed.pieces if isinstance(needed, Cue) else ():
             if piece not in _PIECE_CUES:
                 _PIECE_CUES[piece] = []
@@ -277,23 +303,38 @@ def _chunk_bit(needed: Cue | Shape) -> int:
     return _CHUNK_BITS[needed]
 
 
+def _then_bit(then: Then) -> int:
+    global _THEN_FIRSTS, _THEN_SECONDS
+    first, second = _chunk_bit(then.first), _chunk_bit(then.second)
+    for known_first, known_second, bit in _THENS:
+        if (known_first, known_second) == (first, second):
+            return bit
+    bit = 1 << (len(_CHUNK_BITS) + len(_THENS))
+    _THENS.append((first, second, bit))
+    _THEN_FIRSTS |= first
+    _THEN_SECONDS |= second
+    return bit
+
+
 def _learn(chunks: set[str]) -> None:
     """What each cue says of chunks not seen yet, read on all of them at once: one
-    chunk per line of a text of their own. Only pieces whose first two characters
-    follow each other somewhere in it are searched (a piece of one character always)."""
+    chunk per line of a text of their own, and its case folding (character for
+    character) for the cues. Only pieces whose first two characters follow each other
+    somewhere in it are searched (a piece of one character always)."""
     new = list(chunks)
     text = "\n".join(new)
+    folded = case_fold(text)
     starts = line_starts(text)
     masks = [0] * len(new)
-    pairs = set(map(operator.add, text, text[1:])) | set(text)
+    pairs = set(map(operator.add, folded, folded[1:])) | set(folded)
     for pair in pairs.intersection(_PIECES_BY_PAIR):
         for piece in _PIECES_BY_PAIR[pair]:
-            at = text.find(piece)
+            at = folded.find(piece)
             while at >= 0:
                 for needed, bit in _PIECE_CUES[piece]:
-                    if needed.bounded(text, at, at + len(piece)):
+                    if needed.bounded(folded, at, at + len(piece)):
                         masks[bisect.bisect_right(starts, at) - 1] |= bit
-                at = text.find(piece, at + 1)
+                at = folded.find(piece, at + 1)
     for needed, bit in _CHUNK_BITS.items():
         if isinstance(needed, Shape):
             for line in needed.lines(text, starts):
@@ -301,27 +342,31 @@ def _learn(chunks: set[str]) -> None:
     _CHUNK_CUES.update(zip(new, masks))
 
 
-def line_cues(folded: str) -> list[int]:
-    """For each line of a case-folded text, the mask of the chunk cues that hold on it."""
+def _line_mask(chunks: list[str]) -> int | None:
+    """The cues that hold on a line of these chunks, None if one is not learned yet."""
+    mask = previous = 0
+    for chunk in chunks:
+        held = _CHUNK_CUES.get(chunk)
+        if held is None:
+            return None
+        if previous & _THEN_FIRSTS and held & _THEN_SECONDS:
+            for first, second, bit in _THENS:
+                if previous & first and held & second:
+                    mask |= bit
+        mask |= held
+        previous = held
+    return mask
+
+
+def line_cues(text: str) -> list[int]:
+    """For each line of a text, the mask of the chunk cues (and Thens) that hold on it."""
     if len(_CHUNK_CUES) > _CHUNK_LIMIT:
         _CHUNK_CUES.clear()
-    known = _CHUNK_CUES.get
-    masks: list[int] = []
-    unknown: dict[int, list[str]] = {}  # line -> its chunks not seen yet
-    for line, text in enumerate(folded.split("\n")):
-        mask = 0
-        for chunk in text.split():
-            held = known(chunk)
-            if held is None:
-                unknown.setdefault(line, []).append(chunk)
-            else:
-                mask |= held
-        masks.append(mask)
-    if unknown:
-        _learn({chunk for chunks in unknown.values() for chunk in chunks})
-        for line, chunks in unknown.items():
-            for chunk in chunks:
-                masks[line] |= _CHUNK_CUES[chunk]
+    lines = [words.split() for words in text.split("\n")]
+    masks = [_line_mask(chunks) for chunks in lines]
+    if None in masks:
+        _learn({chunk for chunks, mask in zip(lines, masks) if mask is None for chunk in chunks if chunk not in _CHUNK_CUES})
+        masks = [_line_mask(chunks) if mask is None else mask for chunks, mask in zip(lines, masks)]
     return masks
 
 
@@ -332,8 +377,13 @@ DIRECTION_CUE = cue(*atoms.DIRECTIONS, word_end=True)  # OPT_SPACE may glue it t
 POSITION_CUE = cue(*POSITION_WORDS, "mi-", word_start=True)  # "mi-" ends on the hyphen
 DAY_PART_CUE = cue(*atoms.DAY_PARTS, word_start=True, word_end=True)
 SEASON_CUE = cue(*atoms.SEASONS, word_start=True, word_end=True)
-SET_UNIT_CUE = cue(*atoms.SET_UNITS, word_start=True, word_end=True)  # SET_UNIT follows a space
-# year() begins with 1 or 2: re jumps straight to those digits.
+MONTH_WORD = words(atoms.MONTHS)
+# "le 3 mars": a day number ends its chunk, a month starts the next one.
+DAY_THEN_MONTH = Then(ends_chunk(day_number()), starts_chunk(MONTH_WORD))
+# "mars 2020", "sept. 21": a month, with the full stop of its abbreviation, then a year.
+MONTH_THEN_YEAR = Then(ends_chunk(MONTH_WORD + r"\.?"), starts_chunk("(?:" + year() + "|" + short_year() + ")"))
+# year() begins with 1 or 2: re jumps straight to those digits (shapes starting with a
+# digit run fast on a line).
 YEAR_SHAPE = Shape(re.compile(year()), within_chunks=True)
 # The last digit of an hour, then its mark: "18 h", "9:30", "20 heures" (across a space).
 CLOCK_SHAPE = Shape(re.compile(r"\d" + CLOCK_MARK, re.IGNORECASE))
@@ -534,7 +584,7 @@ class ExpressionPattern:
     regex: re.Pattern
     read: Reader
     # Cues of the mandatory atoms of ``regex``: see "cues" above.
-    needs: tuple[Cue | Shape, ...] = ()
+    needs: tuple[Cue | Shape | Then, ...] = ()
     # The bits of the needs read on chunks, and the shapes read on whole lines.
     chunk_mask: int = field(init=False, repr=False, compare=False, default=0)
     line_shapes: tuple[Shape, ...] = field(init=False, repr=False, compare=False, default=())
@@ -543,8 +593,9 @@ class ExpressionPattern:
 
     def __post_init__(self):
         object.__setattr__(self, "search", guarded(self.regex))
-        on_chunks = [n for n in self.needs if isinstance(n, Cue) or n.within_chunks]
-        object.__setattr__(self, "chunk_mask", sum({_chunk_bit(n) for n in on_chunks}))
+        on_chunks = [n for n in self.needs if not isinstance(n, Shape) or n.within_chunks]
+        bits = {_then_bit(n) if isinstance(n, Then) else _chunk_bit(n) for n in on_chunks}
+        object.__setattr__(self, "chunk_mask", sum(bits))
         object.__setattr__(self, "line_shapes", tuple(n for n in self.needs if n not in on_chunks))
 
 
@@ -724,8 +775,10 @@ _TEMPORAL_PREPOSITION = r"(?:en|depuis|dès|jusqu" + APOSTROPHE + r"en|avant|apr
 NAMED_TIME = "|".join(atoms.NAMED_TIMES)
 ORDINAL_DAY_PARTS = ("nuit", "journée", "soirée", "matinée", "matinee")
 RECENT = ("derniers", "dernières", "prochains", "prochaines")
-# "Été" starts a sentence, "été" alone is a past participle: [ÉE]t[ée], case-folded.
-SUMMER_CAPITALISED = ("été", "ete", "éte", "eté")
+# "Été" starts a sentence, "l'été" follows an article; "été" alone is a past participle.
+SEASON_WORD = r"(?:printemps|automne|hiver|(?<=[’'])été|(?-i:[ÉE]t[ée]))"
+SUMMER = r"(?:été|eté)"
+THIS_UNIT = words(list(atoms.PERIOD_UNITS) + list(atoms.SEASONS) + list(atoms.DAY_PARTS))
 
 PATTERNS: tuple[ExpressionPattern, ...] = (
     ExpressionPattern(
@@ -737,9 +790,9 @@ PATTERNS: tuple[ExpressionPattern, ...] = (
             + optional(SPACE + year()) + optional(SPACE + DIRECTION)
         ),
         _read_day_list,
-        needs=(MONTH_CUE,),
+        needs=(DAY_THEN_MONTH,),
     ),
-    ExpressionPattern("date", _compile(_DATE_CORE), _whole(_date_parse), needs=(MONTH_CUE,)),
+    ExpressionPattern("date", _compile(_DATE_CORE), _whole(_date_parse), needs=(DAY_THEN_MONTH,)),
     ExpressionPattern(
         "numeric_date",
         re.compile(r"(?<![\d.,/-])" + named("nday", r"\d{1,2}") + r"(?P<sep>[./-])" + named("nmonth", r"\d{1,2}") + r"(?P=sep)"
@@ -759,7 +812,7 @@ PATTERNS: tuple[ExpressionPattern, ...] = (
         "month_year",
         _compile(optional(POSITION) + _MONTH_SPECIFIER + month() + SPACE + r"(?:" + year() + "|" + short_year() + ")"),
         _whole(_read_month),
-        needs=(MONTH_CUE,),
+        needs=(MONTH_THEN_YEAR,),
     ),
     ExpressionPattern(
         "month_direction",
@@ -815,11 +868,10 @@ PATTERNS: tuple[ExpressionPattern, ...] = (
     ),
     ExpressionPattern(
         "this_period",
-        _compile(optional(POSITION) + DEMONSTRATIVE + optional(r"même" + SPACE)
-                 + named("unit", words(list(atoms.PERIOD_UNITS) + list(atoms.SEASONS) + list(atoms.DAY_PARTS))) + r"(?:-ci)?" + AFTER),
+        _compile(optional(POSITION) + DEMONSTRATIVE + optional(r"même" + SPACE) + named("unit", THIS_UNIT) + r"(?:-ci)?" + AFTER),
         _whole(_read_period),
-        # The demonstrative follows BEFORE, a space, an apostrophe or "mi-"; the unit a space, before "-ci" or AFTER.
-        needs=(cue("ce", "cet", "cette", word_start=True, word_end=True),
+        # The unit follows a space, before "-ci" or AFTER.
+        needs=(Then(ends_chunk(f"(?:{DEMONSTRATIVES})"), starts_chunk(f"(?:même|{THIS_UNIT})")),
                cue(*atoms.PERIOD_UNITS, *atoms.SEASONS, *atoms.DAY_PARTS, word_start=True, word_end=True)),
     ),
     ExpressionPattern(
@@ -850,15 +902,16 @@ PATTERNS: tuple[ExpressionPattern, ...] = (
         "season",
         # "les Jeux d'hiver", "l'heure d'été": a season qualifying a noun is not a date.
         re.compile(r"(?<![\w-])(?<!d['’])(?<!\bde\s)" + optional(POSITION) + optional(r"l" + APOSTROPHE)
-                   + named("season", r"printemps|automne|hiver|(?<=[’'])été|(?-i:[ÉE]t[ée])") + AFTER + optional(SPACE + year()), re.IGNORECASE),
+                   + named("season", SEASON_WORD) + AFTER + optional(SPACE + year()), re.IGNORECASE),
         _whole(_read_season),
-        needs=(cue("printemps", "automne", "hiver", "été", *SUMMER_CAPITALISED, word_start=True, word_end=True),),
+        # "été" is mostly a participle: the shape keeps the case the pattern reads.
+        needs=(Shape(re.compile(SEASON_WORD + AFTER, re.IGNORECASE), within_chunks=True),),
     ),
     ExpressionPattern(
         "season_after_preposition",
-        _compile(r"en" + SPACE + named("expr", named("season", r"été|eté") + AFTER + optional(SPACE + year()))),
+        _compile(r"en" + SPACE + named("expr", named("season", SUMMER) + AFTER + optional(SPACE + year()))),
         _whole(_read_season, "expr"),
-        needs=(cue("été", "eté", word_start=True, word_end=True),),
+        needs=(Then(ends_chunk("en"), starts_chunk(SUMMER + AFTER)),),
     ),
     ExpressionPattern(
         "season_months",
@@ -934,13 +987,13 @@ PATTERNS: tuple[ExpressionPattern, ...] = (
         "habitual_weekday",
         _compile(r"le" + SPACE + weekday() + AFTER + r"(?!" + SPACE + r"(?:\d|1er|premier|dernier|prochain|matin|soir|après|au))"),
         _whole(_read_set),
-        needs=(WEEKDAY_CUE,),
+        needs=(Then(ends_chunk("le"), starts_chunk(weekday() + AFTER)),),
     ),
     ExpressionPattern(
         "per_unit",
         _compile(r"par" + SPACE + named("expr", SET_UNIT)),
         _whole(_read_set, "expr"),
-        needs=(cue("par", word_start=True, word_end=True), SET_UNIT_CUE),
+        needs=(Then(ends_chunk("par"), starts_chunk(SET_UNIT)),),
     ),
     ExpressionPattern(
         "whole_year",
@@ -1062,8 +1115,7 @@ class Reading:
     def __init__(self, text: str):
         self.text = text
         self.text_starts = line_starts(text)
-        # Folding never adds or removes a line.
-        self.line_cues = line_cues(case_fold(text))
+        self.line_cues = line_cues(text)
         self.text_cues = 0  # the chunk cues that hold somewhere in the text
         for held in self.line_cues:
             self.text_cues |= held
