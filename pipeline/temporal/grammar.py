@@ -9,6 +9,7 @@ pattern* composes atoms and comes with a *reader* that turns its match into a
 from __future__ import annotations
 
 import bisect
+import functools
 import operator
 import re
 from dataclasses import dataclass, field, replace
@@ -588,11 +589,14 @@ class ExpressionPattern:
     # The bits of the needs read on chunks, and the shapes read on whole lines.
     chunk_mask: int = field(init=False, repr=False, compare=False, default=0)
     line_shapes: tuple[Shape, ...] = field(init=False, repr=False, compare=False, default=())
-    # ``regex`` behind a lookahead on its first characters: what scan searches.
-    search: re.Pattern | None = field(init=False, repr=False, compare=False, default=None)
+
+    @functools.cached_property
+    def search(self) -> re.Pattern:
+        """``regex`` behind a lookahead on its first characters: what scan searches
+        (compiled when first searched: importing the grammar stays cheap)."""
+        return guarded(self.regex)
 
     def __post_init__(self):
-        object.__setattr__(self, "search", guarded(self.regex))
         on_chunks = [n for n in self.needs if not isinstance(n, Shape) or n.within_chunks]
         bits = {_then_bit(n) if isinstance(n, Then) else _chunk_bit(n) for n in on_chunks}
         object.__setattr__(self, "chunk_mask", sum(bits))
