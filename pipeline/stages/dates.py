@@ -41,9 +41,6 @@ def _features(morph: str | None) -> dict[str, str]:
 _FEATURES: dict[str, dict[str, str]] = {}
 
 
-TOKEN_COLUMNS = ("token_id", "start", "head", "pos", "lemma", "dep", "morph", "sent_id")
-
-
 def _strings(column: pd.Series) -> pa.Array:
     """A string column as one Arrow array (no copy for pandas' Arrow-backed strings)."""
     array = pa.array(column)
