@@ -129,8 +129,8 @@ MINUTE = named("minute", r"[0-5]\d")
 CLOCK_MARK = r"(?P<mark>" + OPT_SPACE + r"[hH]" + OPT_SPACE + r"|:|" + SPACE + r"heures?" + OPT_SPACE + ")"
 CLOCK = HOUR + CLOCK_MARK + optional(MINUTE) + r"(?![\w:])"
 
-DEMONSTRATIVES = "ce|cet|cette"
-DEMONSTRATIVE = named("demonstrative", DEMONSTRATIVES) + SPACE
+DEMONSTRATIVES = ("ce", "cet", "cette")
+DEMONSTRATIVE = named("demonstrative", "|".join(DEMONSTRATIVES)) + SPACE
 # "mi" is written mi-juin, with its hyphen, never "mi de juin".
 POSITION_WORDS = tuple(k for k in atoms.POSITIONS if k != "mi")
 THE = r"(?:le|la|l" + APOSTROPHE + ")" + OPT_SPACE
@@ -205,17 +205,22 @@ def _is_word_character(character: str) -> bool:
 class Cue:
     """Pieces one of which is in the case-folded line of every match of a pattern (with
     ``word_start``: preceded there by a non-word character or the start of the text;
-    with ``word_end``: followed there by a non-word character or the end of the text)."""
+    with ``word_end``: followed there by a non-word character or the end of the text;
+    with ``chunk_start``, ``chunk_end``: by a space, or the start, the end of the text)."""
 
     pieces: tuple[str, ...]
     word_end: bool = False
     word_start: bool = False
+    chunk_start: bool = False
+    chunk_end: bool = False
 
     def bounded(self, text: str, at: int, after: int) -> bool:
-        """Whether a piece found at ``at``..``after`` of a case-folded text has the word
-        ends the cue asks for."""
-        return not ((self.word_start and at > 0 and _is_word_character(text[at - 1]))
-                    or (self.word_end and after < len(text) and _is_word_character(text[after])))
+        """Whether a piece found at ``at``..``after`` of a case-folded text has the ends
+        the cue asks for."""
+        before = text[at - 1] if at > 0 else " "
+        following = text[after] if after < len(text) else " "
+        return not ((self.word_start and _is_word_character(before)) or (self.word_end and _is_word_character(following))
+                    or (self.chunk_start and not before.isspace()) or (self.chunk_end and not following.isspace()))
 
 
 def cue(*forms: str, word_start: bool = False, word_end: bool = False) -> Cue:
@@ -260,23 +265,33 @@ class Shape:
         return found
 
 
-def ends_chunk(pattern: str) -> Shape:
-    """An atom followed by SPACE in its pattern: its chunk ends right after it."""
-    return Shape(re.compile(pattern + r"(?!\S)", re.IGNORECASE), within_chunks=True)
+def ends_chunk(*endings: str, word_start: bool = False) -> Cue:
+    """An atom followed by SPACE in its pattern, whose match ends with one of these
+    (spaceless) endings: one of them ends its chunk."""
+    return Cue(_spaceless(endings), word_start=word_start, chunk_end=True)
 
 
-def starts_chunk(pattern: str) -> Shape:
-    """An atom following SPACE in its pattern: its chunk starts with it."""
-    return Shape(re.compile(r"(?<!\S)" + pattern, re.IGNORECASE), within_chunks=True)
+def starts_chunk(*beginnings: str, word_end: bool = False) -> Cue:
+    """An atom following SPACE in its pattern, whose match starts with one of these
+    (spaceless) beginnings: one of them starts its chunk."""
+    return Cue(_spaceless(beginnings), word_end=word_end, chunk_start=True)
+
+
+def _spaceless(forms: tuple[str, ...]) -> tuple[str, ...]:
+    pieces = tuple(sorted({case_fold(form) for form in forms}))
+    if any(not piece or any(c.isspace() for c in piece) for piece in pieces):
+        raise ValueError(f"a chunk cue's pieces hold no space: {pieces}")
+    return pieces
 
 
 @dataclass(frozen=True)
 class Then:
     """Two atoms joined by SPACE in a pattern: on the line of each match, a chunk where
-    ``first`` holds is followed by one where ``second`` holds."""
+    ``first`` holds (at its end) is followed by one where ``second`` holds (at its
+    start): ``ends_chunk``, ``starts_chunk`` cues, or shapes within chunks saying so."""
 
-    first: Shape
-    second: Shape
+    first: Cue | Shape
+    second: Cue | Shape
 
 
 # Every cue read on chunks, with its bit in the masks of _CHUNK_CUES.
@@ -378,11 +393,13 @@ DIRECTION_CUE = cue(*atoms.DIRECTIONS, word_end=True)  # OPT_SPACE may glue it t
 POSITION_CUE = cue(*POSITION_WORDS, "mi-", word_start=True)  # "mi-" ends on the hyphen
 DAY_PART_CUE = cue(*atoms.DAY_PARTS, word_start=True, word_end=True)
 SEASON_CUE = cue(*atoms.SEASONS, word_start=True, word_end=True)
-MONTH_WORD = words(atoms.MONTHS)
-# "le 3 mars": a day number ends its chunk, a month starts the next one.
-DAY_THEN_MONTH = Then(ends_chunk(day_number()), starts_chunk(MONTH_WORD))
-# "mars 2020", "sept. 21": a month, with the full stop of its abbreviation, then a year.
-MONTH_THEN_YEAR = Then(ends_chunk(MONTH_WORD + r"\.?"), starts_chunk("(?:" + year() + "|" + short_year() + ")"))
+# "le 3 mars", "le 1er mai": a day number ends its chunk, a month starts the next one.
+DAY_THEN_MONTH = Then(Shape(re.compile(day_number() + r"(?!\S)", re.IGNORECASE), within_chunks=True),
+                      starts_chunk(*atoms.MONTHS, word_end=True))
+# "mars 2020", "sept. 21", "octobre '98": a month, with the full stop of its
+# abbreviation, then a year.
+MONTH_THEN_YEAR = Then(ends_chunk(*atoms.MONTHS, *(form + "." for form in atoms.MONTH_ABBREVIATIONS), word_start=True),
+                       Shape(re.compile(r"(?<!\S)(?:" + year() + "|" + short_year() + ")"), within_chunks=True))
 # year() begins with 1 or 2: re jumps straight to those digits (shapes starting with a
 # digit run fast on a line).
 YEAR_SHAPE = Shape(re.compile(year()), within_chunks=True)
@@ -779,10 +796,9 @@ _TEMPORAL_PREPOSITION = r"(?:en|depuis|dès|jusqu" + APOSTROPHE + r"en|avant|apr
 NAMED_TIME = "|".join(atoms.NAMED_TIMES)
 ORDINAL_DAY_PARTS = ("nuit", "journée", "soirée", "matinée", "matinee")
 RECENT = ("derniers", "dernières", "prochains", "prochaines")
-# "Été" starts a sentence, "l'été" follows an article; "été" alone is a past participle.
-SEASON_WORD = r"(?:printemps|automne|hiver|(?<=[’'])été|(?-i:[ÉE]t[ée]))"
-SUMMER = r"(?:été|eté)"
-THIS_UNIT = words(list(atoms.PERIOD_UNITS) + list(atoms.SEASONS) + list(atoms.DAY_PARTS))
+# "Été" starts a sentence, "été" alone is a past participle: [ÉE]t[ée], case-folded.
+SUMMER_CAPITALISED = ("été", "ete", "éte", "eté")
+SUMMER = ("été", "eté")
 
 PATTERNS: tuple[ExpressionPattern, ...] = (
     ExpressionPattern(
@@ -872,10 +888,12 @@ PATTERNS: tuple[ExpressionPattern, ...] = (
     ),
     ExpressionPattern(
         "this_period",
-        _compile(optional(POSITION) + DEMONSTRATIVE + optional(r"même" + SPACE) + named("unit", THIS_UNIT) + r"(?:-ci)?" + AFTER),
+        _compile(optional(POSITION) + DEMONSTRATIVE + optional(r"même" + SPACE)
+                 + named("unit", words(list(atoms.PERIOD_UNITS) + list(atoms.SEASONS) + list(atoms.DAY_PARTS))) + r"(?:-ci)?" + AFTER),
         _whole(_read_period),
         # The unit follows a space, before "-ci" or AFTER.
-        needs=(Then(ends_chunk(f"(?:{DEMONSTRATIVES})"), starts_chunk(f"(?:même|{THIS_UNIT})")),
+        needs=(Then(ends_chunk(*DEMONSTRATIVES, word_start=True),
+                    starts_chunk("même", *atoms.PERIOD_UNITS, *atoms.SEASONS, *atoms.DAY_PARTS, word_end=True)),
                cue(*atoms.PERIOD_UNITS, *atoms.SEASONS, *atoms.DAY_PARTS, word_start=True, word_end=True)),
     ),
     ExpressionPattern(
@@ -906,16 +924,15 @@ PATTERNS: tuple[ExpressionPattern, ...] = (
         "season",
         # "les Jeux d'hiver", "l'heure d'été": a season qualifying a noun is not a date.
         re.compile(r"(?<![\w-])(?<!d['’])(?<!\bde\s)" + optional(POSITION) + optional(r"l" + APOSTROPHE)
-                   + named("season", SEASON_WORD) + AFTER + optional(SPACE + year()), re.IGNORECASE),
+                   + named("season", r"printemps|automne|hiver|(?<=[’'])été|(?-i:[ÉE]t[ée])") + AFTER + optional(SPACE + year()), re.IGNORECASE),
         _whole(_read_season),
-        # "été" is mostly a participle: the shape keeps the case the pattern reads.
-        needs=(Shape(re.compile(SEASON_WORD + AFTER, re.IGNORECASE), within_chunks=True),),
+        needs=(cue("printemps", "automne", "hiver", "été", *SUMMER_CAPITALISED, word_start=True, word_end=True),),
     ),
     ExpressionPattern(
         "season_after_preposition",
-        _compile(r"en" + SPACE + named("expr", named("season", SUMMER) + AFTER + optional(SPACE + year()))),
+        _compile(r"en" + SPACE + named("expr", named("season", "|".join(SUMMER)) + AFTER + optional(SPACE + year()))),
         _whole(_read_season, "expr"),
-        needs=(Then(ends_chunk("en"), starts_chunk(SUMMER + AFTER)),),
+        needs=(Then(ends_chunk("en", word_start=True), starts_chunk(*SUMMER, word_end=True)),),
     ),
     ExpressionPattern(
         "season_months",
@@ -991,13 +1008,13 @@ PATTERNS: tuple[ExpressionPattern, ...] = (
         "habitual_weekday",
         _compile(r"le" + SPACE + weekday() + AFTER + r"(?!" + SPACE + r"(?:\d|1er|premier|dernier|prochain|matin|soir|après|au))"),
         _whole(_read_set),
-        needs=(Then(ends_chunk("le"), starts_chunk(weekday() + AFTER)),),
+        needs=(Then(ends_chunk("le", word_start=True), starts_chunk(*atoms.WEEKDAYS, word_end=True)),),
     ),
     ExpressionPattern(
         "per_unit",
         _compile(r"par" + SPACE + named("expr", SET_UNIT)),
         _whole(_read_set, "expr"),
-        needs=(Then(ends_chunk("par"), starts_chunk(SET_UNIT)),),
+        needs=(Then(ends_chunk("par", word_start=True), starts_chunk(*atoms.SET_UNITS, word_end=True)),),
     ),
     ExpressionPattern(
         "whole_year",
