@@ -373,30 +373,54 @@ class ColumnsByDoc:
     tuple per row, and one document's cuts die with it instead of piling up for the
     garbage collector. Rows keep table order within a document, or are ordered by
     ``order_by`` (ties in table order); only rows in the ``keep`` mask are taken; nulls
-    in ``empty_when_null`` columns are read as ""."""
+    in ``empty_when_null`` columns are read as "". ``span`` and ``ordered`` give the
+    same cut to columns a caller keeps as arrays."""
 
     def __init__(self, frame: pd.DataFrame | None, columns: tuple[str, ...], *, order_by: str | None = None,
                  keep: np.ndarray | None = None, empty_when_null: tuple[str, ...] = ()):
         self._rows: dict[str, tuple[int, int]] = {}
+        self._order: np.ndarray | None = None  # rows in document order; None: the table's rows, as they are
         self._columns: list[list] = [[] for _ in columns]
         if frame is None or not len(frame):
             return
         codes, doc_ids = pd.factorize(frame["doc_id"])
         rows = np.arange(len(frame)) if keep is None else np.flatnonzero(keep)
         keys = (codes[rows],) if order_by is None else (frame[order_by].to_numpy(np.int64)[rows], codes[rows])
-        order = rows[np.lexsort(keys)]  # lexsort is stable: table order on ties
-        bounds = np.searchsorted(codes[order], np.arange(len(doc_ids) + 1)).tolist()
+        order = rows if _sorted(keys) else rows[np.lexsort(keys)]  # lexsort is stable: table order on ties
+        self._order = None if keep is None and order is rows else order
+        bounds = np.searchsorted(self.ordered(codes), np.arange(len(doc_ids) + 1)).tolist()
         self._rows = {doc_id: (bounds[code], bounds[code + 1]) for code, doc_id in enumerate(doc_ids)}
-        self._columns = [_column_values(frame[column], column in empty_when_null)[order].tolist() for column in columns]
+        self._columns = [self.ordered(_column_values(frame[column], column in empty_when_null)).tolist() for column in columns]
+
+    def ordered(self, values: np.ndarray) -> np.ndarray:
+        """Values of the table's rows (in table order) in the order of the cuts."""
+        return values if self._order is None else values[self._order]
+
+    def span(self, doc_id: str) -> tuple[int, int]:
+        """Where the document's rows are in ``ordered`` values: first, last + 1."""
+        return self._rows.get(doc_id, (0, 0))
 
     def of(self, doc_id: str) -> list[list]:
         """One list per column (empty for a document without rows)."""
-        first, last = self._rows.get(doc_id, (0, 0))
+        first, last = self.span(doc_id)
         return [column[first:last] for column in self._columns]
 
     def rows(self, doc_id: str) -> list[tuple]:
         """The document's rows as tuples of the columns."""
         return list(zip(*self.of(doc_id)))
+
+
+def _sorted(keys: tuple[np.ndarray, ...]) -> bool:
+    """Whether rows are already in the order np.lexsort(keys) gives (the last key first),
+    so that sorting them would change nothing: most tables are written in that order."""
+    codes = keys[-1]
+    if (codes < 0).any() or (codes[1:] < codes[:-1]).any():
+        return False
+    if len(keys) == 1:
+        return True
+    same_doc = codes[1:] == codes[:-1]
+    values = keys[0]
+    return not (values[1:] < values[:-1])[same_doc].any()
 
 
 def _column_values(column: pd.Series, empty_when_null: bool) -> np.ndarray:

@@ -8,8 +8,9 @@ from hypothesis import given, settings as hypothesis_settings, strategies as st
 from pipeline.stages.dates import Clause, dates
 from pipeline.tables import DATES
 from pipeline.temporal import find_dates, normalise
-from pipeline.temporal.grammar import PATTERNS, Cue, Reading, case_fold, number_value
-from pipeline.temporal.timex import interval
+from pipeline.temporal import grammar
+from pipeline.temporal.grammar import PATTERNS, Cue, Reading, Shape, Then, case_fold, line_starts, number_value, scan
+from pipeline.temporal.timex import FUTURE, PAST, PRESENT, TENSED_KINDS, Anchor, interval, resolve
 
 
 def reading(expression, anchor=None, tense=None, reference=None):
@@ -227,6 +228,19 @@ def test_date_like_word_salad_resolves(words, anchor):
             assert item.timex.start <= item.timex.end
 
 
+@hypothesis_settings(max_examples=300, deadline=None)
+@given(st.lists(date_words, max_size=12), st.sampled_from([None, "2022", "2022-12", "2022-02-26"]),
+       st.sampled_from([None, "2022-02-25", "2022-02-25TEV"]))
+def test_only_tensed_readings_depend_on_the_tense(words, anchor, reference):
+    """find_dates asks the clause its tense only for TENSED_KINDS: the others read the same
+    whatever the tense."""
+    publication = Anchor.parse(anchor)
+    for match in scan(" ".join(words)):
+        if match.parse.kind not in TENSED_KINDS:
+            readings = {resolve(match.parse, publication, tense, reference) for tense in (None, PAST, PRESENT, FUTURE)}
+            assert len(readings) == 1, match.parse
+
+
 # ---------------------------------------------------------------- the stage
 
 def _tokens(doc_id, text, rows):
@@ -273,6 +287,29 @@ def test_stage_without_tokens_still_resolves():
     assert table["anchor"].isna().all()
 
 
+def test_stage_reads_tokens_in_any_row_order():
+    """Tokens are read per document in token order, whatever the order of the rows."""
+    texts = {"a": "Il a déclaré dimanche.", "b": "La fête se déroulera dimanche."}
+    past = _tokens("a", texts["a"], [
+        ("Il", "il", "PRON", "", "nsubj", 2), ("a", "avoir", "AUX", "Mood=Ind|Tense=Pres|VerbForm=Fin", "aux:tense", 2),
+        ("déclaré", "déclarer", "VERB", "Tense=Past|VerbForm=Part", "ROOT", 2), ("dimanche", "dimanche", "NOUN", None, "obl:mod", 2),
+        (".", ".", "PUNCT", None, "punct", 2),
+    ])
+    future = _tokens("b", texts["b"], [
+        ("La", "le", "DET", "", "det", 1), ("fête", "fête", "NOUN", "", "nsubj", 3), ("se", None, "PRON", "", None, 3),
+        ("déroulera", "dérouler", "VERB", "Mood=Ind|Tense=Fut|VerbForm=Fin", "ROOT", 3),
+        ("dimanche", "dimanche", "NOUN", "", "obl:mod", 3), (".", ".", None, "", "punct", 3),
+    ])
+    documents = pd.DataFrame({"doc_id": list(texts), "text": list(texts.values()), "published": ["2022-10-12", "2022-10-12"]})
+    sentences = pd.DataFrame({"doc_id": list(texts), "sent_id": [0, 0], "para_id": [0, 0], "start": [0, 0],
+                              "end": [len(t) for t in texts.values()], "text": list(texts.values())})
+    in_order = pd.concat([past, future], ignore_index=True)
+    shuffled = in_order.sample(frac=1, random_state=3).reset_index(drop=True)
+    expected = dates(documents, sentences, in_order)
+    assert expected["value"].tolist() == ["2022-10-09", "2022-10-16"]
+    pd.testing.assert_frame_equal(dates(documents, sentences, shuffled), expected)
+
+
 def test_clause_tense_of_an_infinitive_under_a_modal():
     text = "Il devrait arriver lundi."
     tokens = _tokens("d", text, [
@@ -301,11 +338,112 @@ def test_cues_never_hide_a_match(drawn_from, data):
         assert found == [(m.span(), m.groupdict()) for m in pattern.regex.finditer(text)], (pattern.name, text)
 
 
+def _all_cues():
+    for pattern in PATTERNS:
+        for needed in pattern.needs:
+            parts = (needed.first, needed.second) if isinstance(needed, Then) else (needed,)
+            yield from (part for part in parts if isinstance(part, Cue))
+
+
 def test_case_fold_reads_letters_and_word_ends_as_re_does():
     every_character = "".join(map(chr, range(0x110000)))
-    letters = {c for pattern in PATTERNS for cue in pattern.needs if isinstance(cue, Cue) for piece in cue.pieces for c in piece}
+    letters = {c for cue in _all_cues() for piece in cue.pieces for c in piece}
     for letter in letters:
         matched = re.findall(re.escape(letter), every_character, re.IGNORECASE)
         assert {case_fold(c) for c in matched} == {letter}, letter
-    # A word_end cue reads the character after a piece in the folded text.
-    assert not re.search(r"\w", "".join(case_fold(c)[:1] for c in re.findall(r"\W", every_character)))
+    # Folding keeps every character one character, so the folded text lines up with the text.
+    assert all(len(case_fold(c)) == 1 for c in every_character)
+    # A word_end (word_start) cue reads the character after (before) a piece in the folded text.
+    assert not re.search(r"\w", "".join(case_fold(c) for c in re.findall(r"\W", every_character)))
+    # Chunks are cut at spaces: no piece holds one, and folding keeps spaces spaces.
+    assert not any(c.isspace() for c in letters)
+    assert all(case_fold(c).isspace() == c.isspace() for c in every_character)
+
+
+def _cue_regex(needed):
+    """A cue as a regex over the case-folded text."""
+    return re.compile(("(?<!\\w)" if needed.word_start else "") + ("(?<!\\S)" if needed.chunk_start else "")
+                      + "(?:" + "|".join(map(re.escape, needed.pieces)) + ")"
+                      + ("(?!\\w)" if needed.word_end else "") + ("(?!\\S)" if needed.chunk_end else ""))
+
+
+def _holds_in_chunk(needed, chunk):
+    found = needed.regex.search(chunk) if isinstance(needed, Shape) else _cue_regex(needed).search(case_fold(chunk))
+    return found is not None
+
+
+def _cue_lines_read_directly(text, pattern):
+    """Lines of ``text`` where every cue of ``pattern`` holds, searched on the whole text:
+    each cue and shape as a regex; a Then on each pair of neighbouring words."""
+    folded = case_fold(text)
+    line_of = [line for line, part in enumerate(folded.split("\n")) for _ in range(len(part) + 1)]
+    lines = set(range(len(line_starts(text))))
+    for needed in pattern.needs:
+        if isinstance(needed, Shape):
+            lines &= {line_of[match.start()] for match in needed.regex.finditer(text)}
+        elif isinstance(needed, Then):
+            lines &= {line for line, part in enumerate(text.split("\n")) for first, second in zip(part.split(), part.split()[1:])
+                      if _holds_in_chunk(needed.first, first) and _holds_in_chunk(needed.second, second)}
+        else:
+            lines &= {line_of[at] for at in range(len(folded)) if _cue_regex(needed).match(folded, at)}
+    return sorted(lines)
+
+
+cue_text = st.lists(st.one_of(
+    st.sampled_from(sorted({piece for cue in _all_cues() for piece in cue.pieces})),
+    st.sampled_from([" ", "  ", "\n", "\r\n", "\t", "\u00a0", "\u2009", "'", "’", "-", ".", ",", "/", ":", "_", "«", "(", "h"]),
+    st.sampled_from(["İ", "ı", "ſ", "Σ", "É", "JANVIER", "Août", "ÉTÉ", "Été", "Ete", "l'été", "a été", "x", "é", "2", "19", "2022",
+                     "26.2.2022", "2003-02-04", "18 h", "9:30", "3", "1er", "Premier", "sept.", "'21", "1٠", "le", "LE", "en", "par"]),
+), max_size=30).map("".join)
+
+
+@hypothesis_settings(max_examples=400, deadline=None)
+@given(cue_text)
+def test_cues_read_on_chunks_hold_where_a_search_finds_them(text):
+    reading = Reading(text)
+    for pattern in PATTERNS:
+        assert reading.lines(pattern) == _cue_lines_read_directly(text, pattern), pattern.name
+
+
+def test_chunk_cues_survive_forgetting(monkeypatch):
+    monkeypatch.setattr(grammar, "_CHUNK_LIMIT", 3)
+    texts = ["Le 3 mars 2020, il y a deux ans.", "Ce week-end\nPar jour : 18 h", "l’été dernier, aujourd'hui"]
+    for text in texts * 2:
+        reading = Reading(text)
+        for pattern in PATTERNS:
+            assert reading.lines(pattern) == _cue_lines_read_directly(text, pattern), (pattern.name, text)
+
+
+# ---------------------------------------------------------------- first characters
+
+def test_first_characters_of_small_patterns():
+    def firsts(pattern, flags=0):
+        atoms = grammar.first_characters(re.compile(pattern, flags))
+        return None if atoms is None else sorted(grammar._class_items(op, av) for _, op, av in atoms)
+
+    letter = lambda c: "\\U%08x" % ord(c)
+    assert firsts(r"(?<![\w-])(?:le\s)?(?:a|bc)?\d+x") == sorted([letter("l"), letter("a"), letter("b"), r"\d"])
+    assert firsts(r"(?=x)y") == [letter("y")]
+    assert firsts(r"a*") is None  # matches the empty string
+    assert firsts(r".b") is None  # any character: no guard
+    assert firsts(r"(?-i:[ÉE])t|été", re.IGNORECASE) == sorted([letter("É") + letter("E"), letter("é")])
+
+
+def test_every_pattern_is_searched_behind_a_guard():
+    assert [pattern.name for pattern in PATTERNS if pattern.search is pattern.regex] == []
+
+
+def test_guards_accept_every_first_character():
+    """Each atom a match can start with, compiled on its own by re, accepts no character
+    the guard of its pattern refuses (checked over every character)."""
+    from re import _compiler, _parser
+
+    every_character = "".join(map(chr, range(0x110000)))
+    for pattern in PATTERNS:
+        guard = re.compile(pattern.search.pattern[:len(pattern.search.pattern) - len(pattern.regex.pattern)] + r"[\s\S]", pattern.regex.flags)
+        accepted = set(guard.findall(every_character))
+        state = _parser.State()
+        for ignore_case, op, av in grammar.first_characters(pattern.regex):
+            flags = re.IGNORECASE if ignore_case else 0
+            atom = _compiler.compile(_parser.SubPattern(state, [(op, av)]), flags)
+            assert set(atom.findall(every_character)) <= accepted, pattern.name

@@ -1,5 +1,6 @@
 import pandas as pd
 import pytest
+from hypothesis import given, settings as hypothesis_settings, strategies as st
 
 from pipeline import dictionary
 from pipeline.tables import SENTENCES, ColumnsByDoc, TableError, TableWriter, check_schema, read_metadata, read_table, table_path, write_table
@@ -62,3 +63,31 @@ def test_columns_by_doc_takes_only_kept_rows_and_knows_no_other_document():
     assert by_doc.of("b") == [["x", "w"]]
     assert by_doc.of("c") == [[]] and by_doc.rows("c") == []
     assert ColumnsByDoc(frame.iloc[:0], ("text",)).of("a") == [[]]
+
+
+def test_columns_by_doc_cuts_arrays_as_it_cuts_lists():
+    frame = _interleaved_rows()
+    by_doc = ColumnsByDoc(frame, ("start",), order_by="start")
+    first, last = by_doc.span("b")
+    assert by_doc.ordered(frame["start"].to_numpy())[first:last].tolist() == by_doc.of("b")[0] == [2, 2, 9]
+    assert by_doc.span("c") == (0, 0)
+
+
+@hypothesis_settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(["a", "b", "c"]), st.integers(0, 3), st.booleans()), max_size=12),
+       st.sampled_from([None, "start"]), st.booleans(), st.booleans())
+def test_columns_by_doc_agrees_with_filtering_each_document(rows, order_by, use_keep, presorted):
+    """Whether the rows come sorted (nothing to reorder) or not, each document's cut is
+    its rows in table order, stably sorted by ``order_by``, among the kept rows."""
+    if presorted:
+        rows = sorted(rows, key=lambda row: row[:2])
+    frame = pd.DataFrame(rows, columns=["doc_id", "start", "kept"]).assign(row=range(len(rows)))
+    keep = frame["kept"].to_numpy() if use_keep else None
+    by_doc = ColumnsByDoc(frame, ("row",), order_by=order_by, keep=keep)
+    for doc_id in ("a", "b", "c", "d"):
+        expected = frame[(frame["doc_id"] == doc_id) & (frame["kept"] if use_keep else True)]
+        if order_by:
+            expected = expected.sort_values(order_by, kind="stable")
+        assert by_doc.of(doc_id) == [expected["row"].tolist()]
+        first, last = by_doc.span(doc_id)
+        assert by_doc.ordered(frame["row"].to_numpy())[first:last].tolist() == expected["row"].tolist()

@@ -7,9 +7,11 @@ expression, read from the tokens table written by the entity stage (no parsing h
 from __future__ import annotations
 
 import bisect
-from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from pipeline.config import Settings
 from pipeline.engine import Stage
@@ -25,95 +27,163 @@ PROSPECTIVE_VERBS = frozenset({"aller", "devoir", "compter", "prévoir", "envisa
 
 
 def _features(morph: str | None) -> dict[str, str]:
+    """'Mood=Ind|Tense=Pres' -> {'Mood': 'Ind', 'Tense': 'Pres'}; read once per distinct
+    morphology (the dict is shared: read it, never change it)."""
     if not morph:
         return {}
-    return dict(part.split("=", 1) for part in morph.split("|") if "=" in part)
+    if morph not in _FEATURES:
+        if len(_FEATURES) >= 4096:
+            _FEATURES.clear()
+        _FEATURES[morph] = dict(part.split("=", 1) for part in morph.split("|") if "=" in part)
+    return _FEATURES[morph]
 
 
-TOKEN_COLUMNS = ("token_id", "start", "head", "pos", "lemma", "dep", "morph", "sent_id")
+_FEATURES: dict[str, dict[str, str]] = {}
 
 
-@dataclass
+def _strings(column: pd.Series) -> pa.Array:
+    """A string column as one Arrow array (no copy for pandas' Arrow-backed strings)."""
+    array = pa.array(column)
+    if isinstance(array, pa.ChunkedArray):
+        array = array.combine_chunks()
+    return array if pa.types.is_string(array.type) or pa.types.is_large_string(array.type) else array.cast(pa.string())
+
+
+def _flags(array: pa.Array) -> np.ndarray:
+    """A boolean Arrow array as numpy, null read as False."""
+    return array.fill_null(False).to_numpy(zero_copy_only=False)
+
+
+class Tokens:
+    """The tokens of a batch, sorted by document then token_id, kept as arrays.
+
+    Turning every token's strings into Python objects costs more than all the tense
+    questions of a batch. A tense question asks of a token's part of speech and
+    dependency only whether it is a verb or an auxiliary, so those are read once for all
+    tokens, in Arrow; lemmas and morphology stay in Arrow and are read token by token,
+    for the few tokens a question reaches; a document's tokens are cut only when one of
+    its dates asks for its tense (``Clause``)."""
+
+    def __init__(self, tokens: pd.DataFrame | None):
+        self._by_doc = ColumnsByDoc(tokens, (), order_by="token_id")
+        if tokens is None or not len(tokens):
+            return
+        ordered = self._by_doc.ordered
+        self.token_ids = ordered(tokens["token_id"].to_numpy(np.int64))
+        self.starts = ordered(tokens["start"].to_numpy(np.int64))
+        self.heads = ordered(tokens["head"].to_numpy(np.int64))
+        self.sentences = ordered(tokens["sent_id"].to_numpy(np.int64))
+        pos, dep = _strings(tokens["pos"]), _strings(tokens["dep"])
+        self.verbs = ordered(_flags(pc.equal(pos, "VERB")))
+        self.verbal = ordered(_flags(pc.is_in(pos, value_set=pa.array(VERBAL))))
+        self.auxiliaries = ordered(_flags(pc.starts_with(dep, "aux")))
+        self.tense_auxiliaries = ordered(_flags(pc.equal(dep, "aux:tense")))
+        # Lemmas and morphology stay in table order: each is read at its token's row.
+        self.rows = ordered(np.arange(len(tokens)))
+        self.lemmas, self.morphs = _strings(tokens["lemma"]), _strings(tokens["morph"])
+
+    def clause(self, doc_id: str) -> "Clause | None":
+        """The clause of one document's tokens, None without tokens."""
+        first, last = self._by_doc.span(doc_id)
+        return Clause(self, first, last) if last > first else None
+
+
 class Clause:
     """The tokens of one document, enough to find the tense governing a span.
 
-    Lemmas, dependencies and morphology matter only for the few tokens a tense
-    question reaches: they are kept as the tokens table gives them, read on demand."""
+    The offsets, heads, verbs and sentences of the tokens are read when the first tense
+    is asked; lemmas, morphology and children only for the few tokens a tense question
+    reaches. Token indices read as in a list (a negative one from the end)."""
 
-    starts: list[int]
-    heads: list[int]
-    pos: list[str | None]
-    lemmas: list[str | None]
-    deps: list[str | None]
-    morphs: list[str | None]
-    sentences: list[int]
-    children: dict[int, list[int]]
-    _features: dict[int, dict[str, str]] = field(default_factory=dict)
-
-    @classmethod
-    def of(cls, tokens: pd.DataFrame) -> "Clause":
-        return cls.from_columns({column: tokens[column].tolist() for column in TOKEN_COLUMNS})
+    def __init__(self, tokens: Tokens, first: int, last: int):
+        self._tokens = tokens
+        self._first, self._last = first, last
+        self._read = False
+        self._features: dict[int, dict[str, str]] = {}
+        self._children: dict[int, list[int]] = {}
+        self._tenses: dict[int, str | None] = {}  # verb -> its tense: dates of a clause share it
 
     @classmethod
-    def from_columns(cls, columns: dict[str, list]) -> "Clause":
-        """From one document's token columns, as lists named by ``TOKEN_COLUMNS``."""
-        token_ids = columns["token_id"]
-        if token_ids != sorted(token_ids):
-            order = sorted(range(len(token_ids)), key=token_ids.__getitem__)
-            columns = {name: [values[i] for i in order] for name, values in columns.items()}
-        first = int(columns["token_id"][0]) if token_ids else 0
-        heads = [int(head) - first for head in columns["head"]]
-        children: dict[int, list[int]] = {}
-        for index, head in enumerate(heads):
-            if head != index:
-                children.setdefault(head, []).append(index)
-        return cls(
-            starts=columns["start"], heads=heads, pos=columns["pos"], lemmas=columns["lemma"], deps=columns["dep"],
-            morphs=columns["morph"], sentences=columns["sent_id"], children=children,
-        )
+    def of(cls, tokens: pd.DataFrame) -> "Clause | None":
+        """The clause of a frame holding one document's tokens."""
+        return Tokens(tokens).clause(tokens["doc_id"].iloc[0]) if len(tokens) else None
+
+    def _read_tokens(self) -> None:
+        tokens, first, last = self._tokens, self._first, self._last
+        self.starts: list[int] = tokens.starts[first:last].tolist()
+        self._heads = tokens.heads[first:last] - tokens.token_ids[first]
+        self.heads: list[int] = self._heads.tolist()
+        self.verbal: list[bool] = tokens.verbal[first:last].tolist()
+        self._sentences = tokens.sentences[first:last]
+        self._verbs = tokens.verbs[first:last]
+        self._read = True
+
+    def _row(self, index: int) -> int:
+        """The row in the tokens table of token ``index``, read as a list index."""
+        size = self._last - self._first
+        if not -size <= index < size:
+            raise IndexError(index)
+        return int(self._tokens.rows[self._first + (index if index >= 0 else index + size)])
+
+    def children(self, index: int) -> list[int]:
+        """Tokens whose head is ``index`` (but itself), in order."""
+        if index not in self._children:
+            found = np.flatnonzero(self._heads == index)
+            self._children[index] = [child for child in found.tolist() if child != index]
+        return self._children[index]
 
     def features(self, index: int) -> dict[str, str]:
         if index not in self._features:
-            self._features[index] = _features(self.morphs[index])
+            self._features[index] = _features(self._tokens.morphs[self._row(index)].as_py())
         return self._features[index]
 
     def lemma(self, index: int) -> str:
-        return (self.lemmas[index] or "").lower()
+        return (self._tokens.lemmas[self._row(index)].as_py() or "").lower()
 
-    def dep(self, index: int) -> str:
-        return self.deps[index] or ""
+    def auxiliary(self, index: int) -> bool:
+        """Its dependency starts with aux."""
+        return bool(self._tokens.auxiliaries[self._row(index)])
+
+    def tense_auxiliary(self, index: int) -> bool:
+        """Its dependency is aux:tense."""
+        return bool(self._tokens.tense_auxiliaries[self._row(index)])
 
     def tense(self, start: int, end: int) -> str | None:
         """past, present or future of the verb governing the span at start..end."""
+        if not self._read:
+            self._read_tokens()
         if not self.starts:
             return None
         index = min(max(bisect.bisect_right(self.starts, start) - 1, 0), len(self.starts) - 1)
         verb = self._governing_verb(index)
-        return self._verb_tense(verb) if verb is not None else None
+        if verb is None:
+            return None
+        if verb not in self._tenses:
+            self._tenses[verb] = self._verb_tense(verb)
+        return self._tenses[verb]
 
     def _governing_verb(self, index: int) -> int | None:
         seen = set()
         node = index
         while node not in seen and 0 <= node < len(self.heads):
             seen.add(node)
-            if self.pos[node] in VERBAL and node != index:
+            if self.verbal[node] and node != index:
                 return node
             parent = self.heads[node]
             if parent == node:
                 break
             node = parent
         # No verb above (a title, a fragment): the nearest verb of the sentence.
-        sentence = self.sentences[index]
-        candidates = [i for i, s in enumerate(self.sentences) if s == sentence and self.pos[i] == "VERB"]
+        candidates = np.flatnonzero((self._sentences == self._sentences[index]) & self._verbs).tolist()
         return min(candidates, key=lambda i: abs(i - index)) if candidates else None
 
     def _has_avoir(self, verb: int) -> bool:
-        return any(self.lemma(child) == "avoir" and self.dep(child).startswith("aux") for child in self.children.get(verb, []))
+        return any(self.lemma(child) == "avoir" and self.auxiliary(child) for child in self.children(verb))
 
     def _verb_tense(self, verb: int, depth: int = 0) -> str | None:
         features = self.features(verb)
-        auxiliaries = [child for child in self.children.get(verb, []) if self.dep(child).startswith("aux")]
-        tense_auxiliaries = [a for a in auxiliaries if self.dep(a) == "aux:tense"]
+        auxiliaries = [child for child in self.children(verb) if self.auxiliary(child)]
+        tense_auxiliaries = [a for a in auxiliaries if self.tense_auxiliary(a)]
         every = [features] + [self.features(a) for a in auxiliaries]
         if any(f.get("Tense") == "Fut" for f in every):
             return FUTURE
@@ -126,7 +196,7 @@ class Clause:
         if features.get("VerbForm") == "Inf":
             # An infinitive's time is its own, unless a modal or "aller" projects it forward.
             head = self.heads[verb]
-            if head != verb and self.pos[head] in VERBAL and depth < 3:
+            if head != verb and self.verbal[head] and depth < 3:
                 governor = self._verb_tense(head, depth + 1)
                 if governor == FUTURE or self.lemma(head) in PROSPECTIVE_VERBS:
                     return FUTURE
@@ -136,7 +206,7 @@ class Clause:
             return PAST
         if any(f.get("Tense") in ("Imp", "Past") for f in every):
             return PAST
-        if self.lemma(verb) in PROSPECTIVE_VERBS and any(self.features(c).get("VerbForm") == "Inf" for c in self.children.get(verb, [])):
+        if self.lemma(verb) in PROSPECTIVE_VERBS and any(self.features(c).get("VerbForm") == "Inf" for c in self.children(verb)):
             return FUTURE
         if features.get("Tense") == "Pres" or any(f.get("Tense") == "Pres" for f in every):
             return PRESENT
@@ -172,13 +242,12 @@ def document_dates(doc_id: str, text: str, published: str | None, sentences: lis
 def dates(documents: pd.DataFrame, sentences: pd.DataFrame, tokens: pd.DataFrame) -> pd.DataFrame:
     """documents + sentences + tokens -> dates (one row per temporal expression)."""
     sentences_by_doc = ColumnsByDoc(sentences, ("sent_id", "start"))
-    tokens_by_doc = ColumnsByDoc(tokens, TOKEN_COLUMNS)
+    tokens_by_doc = Tokens(tokens)
     rows = []
     for doc_id, text, published in zip(documents["doc_id"].tolist(), documents["text"].tolist(), documents["published"].tolist()):
-        columns = dict(zip(TOKEN_COLUMNS, tokens_by_doc.of(doc_id)))
         rows += document_dates(
             doc_id, text, published if isinstance(published, str) else None,
-            sentences_by_doc.rows(doc_id), Clause.from_columns(columns) if columns["token_id"] else None,
+            sentences_by_doc.rows(doc_id), tokens_by_doc.clause(doc_id),
         )
     return pd.DataFrame(rows, columns=DATES.column_names)
 

@@ -14,7 +14,7 @@ from datetime import date
 from typing import Callable, Union
 
 from pipeline.temporal.grammar import Parse, scan
-from pipeline.temporal.timex import Anchor, Timex, day_part_of, resolve
+from pipeline.temporal.timex import TENSED_KINDS, Anchor, Timex, day_part_of, resolve
 
 # A tense for the whole text, or a function (start, end) -> tense of the clause there.
 TenseOf = Union[str, None, Callable[[int, int], Union[str, None]]]
@@ -39,7 +39,8 @@ def find_dates(text: str, anchor: "str | date | Anchor | None" = None, tense: Te
     """
     publication = Anchor.parse(anchor)
     matches = list(scan(text))
-    tenses = [tense(m.start, m.end) if callable(tense) else tense for m in matches]
+    # Asking a clause its tense is the costly part: only for the readings that use it.
+    tenses = [(tense(m.start, m.end) if m.parse.kind in TENSED_KINDS else None) if callable(tense) else tense for m in matches]
     found: list[FoundDate] = []
     previous: tuple[int, str] | None = None
     for index, match in enumerate(matches):

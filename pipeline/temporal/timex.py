@@ -286,6 +286,10 @@ def _number(value: float) -> str:
     return str(int(value)) if value == int(value) else f"{value:g}"
 
 
+# The kinds of Parse whose reading depends on the tense: resolve hands it to them only.
+TENSED_KINDS = frozenset({"calendar", "period"})
+
+
 def resolve(parse: Parse, anchor: Anchor | None = None, tense: str | None = None, reference: str | None = None) -> Timex:
     """The TIMEX3 reading of ``parse``; ``reference`` is the value of the previous day-level date."""
     anchor = anchor or Anchor()
