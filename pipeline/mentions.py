@@ -24,6 +24,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Token
 from spacy.vocab import Vocab
 
+from pipeline.characters import is_word_character
 from pipeline.names import fold
 
 LABELS = ("PER", "ORG", "LOC", "MISC")
@@ -457,17 +458,11 @@ def standalone_occurrences(text: str, name: str, joining: str = "-") -> Iterator
     start = text.find(name)
     while start >= 0:
         end = start + len(name)
-        if (start == 0 or not joins_word(text[start - 1], joining)) and (end == len(text) or not joins_word(text[end], joining)):
+        if (start == 0 or not is_word_character(text[start - 1], joining)) and (end == len(text) or not is_word_character(text[end], joining)):
             yield start
             start = text.find(name, end)
         else:
             start = text.find(name, start + 1)
-
-
-def joins_word(char: str, joining: str) -> bool:
-    r"""What ``[\w...]`` matches, ``joining`` in place of the dots: for re on str, \w is
-    what str.isalnum() accepts, and `_`."""
-    return char.isalnum() or char == "_" or char in joining
 
 
 # `Elhamma d'Alger`: a name followed by the one-word place it is in.

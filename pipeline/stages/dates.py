@@ -7,6 +7,7 @@ expression, read from the tokens table written by the entity stage (no parsing h
 from __future__ import annotations
 
 import bisect
+from functools import lru_cache
 
 import numpy as np
 import pandas as pd
@@ -26,19 +27,13 @@ SCHEDULING_VERBS = frozenset({"prévoir", "programmer", "planifier", "fixer", "a
 PROSPECTIVE_VERBS = frozenset({"aller", "devoir", "compter", "prévoir", "envisager", "espérer"})
 
 
+@lru_cache(maxsize=4096)
 def _features(morph: str | None) -> dict[str, str]:
     """'Mood=Ind|Tense=Pres' -> {'Mood': 'Ind', 'Tense': 'Pres'}; read once per distinct
     morphology (the dict is shared: read it, never change it)."""
     if not morph:
         return {}
-    if morph not in _FEATURES:
-        if len(_FEATURES) >= 4096:
-            _FEATURES.clear()
-        _FEATURES[morph] = dict(part.split("=", 1) for part in morph.split("|") if "=" in part)
-    return _FEATURES[morph]
-
-
-_FEATURES: dict[str, dict[str, str]] = {}
+    return dict(part.split("=", 1) for part in morph.split("|") if "=" in part)
 
 
 def _strings(column: pd.Series) -> pa.Array:

@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass, field, replace
 from typing import Callable, Iterator
 
+from pipeline.characters import is_word_character
 from pipeline.temporal import atoms
 
 # ---------------------------------------------------------------- what a match says
@@ -197,10 +198,6 @@ def line_starts(text: str) -> list[int]:
     return starts
 
 
-def _is_word_character(character: str) -> bool:
-    return character.isalnum() or character == "_"  # what re's \w matches
-
-
 @dataclass(frozen=True)
 class Cue:
     """Pieces one of which is in the case-folded line of every match of a pattern (with
@@ -219,7 +216,7 @@ class Cue:
         the cue asks for."""
         before = text[at - 1] if at > 0 else " "
         following = text[after] if after < len(text) else " "
-        return not ((self.word_start and _is_word_character(before)) or (self.word_end and _is_word_character(following))
+        return not ((self.word_start and is_word_character(before)) or (self.word_end and is_word_character(following))
                     or (self.chunk_start and not before.isspace()) or (self.chunk_end and not following.isspace()))
 
 
