@@ -25,6 +25,7 @@ from spacy.tokens import Doc, Token
 from spacy.vocab import Vocab
 
 from pipeline.characters import is_word_character
+from pipeline.gazetteer import load_places
 from pipeline.names import fold
 
 LABELS = ("PER", "ORG", "LOC", "MISC")
@@ -66,9 +67,12 @@ class Lexicons:
     person_heads: frozenset[str]
     route_words: frozenset[str]
     first_names: frozenset[str]
+    place_introducers: frozenset[str]
+    # Place name -> kind (country, area, subdivision, city): see pipeline/gazetteer.py.
+    places: dict[str, str]
 
     @classmethod
-    def from_file(cls, path: Path) -> "Lexicons":
+    def from_file(cls, path: Path, places: Path | None = None) -> "Lexicons":
         data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
         lowered = lambda key: frozenset(word.lower() for word in data[key])  # noqa: E731
         return cls(
@@ -90,6 +94,8 @@ class Lexicons:
             person_heads=lowered("person_heads"),
             route_words=lowered("route_words"),
             first_names=frozenset(data["first_names"]),
+            place_introducers=lowered("place_introducers"),
+            places=load_places(places) if places is not None else {},
         )
 
     def is_known_name(self, text: str) -> bool:
@@ -98,6 +104,15 @@ class Lexicons:
     def is_generic_head(self, word: str) -> bool:
         """The generic word of an institution, an event, a street or a natural place."""
         return word in self.org_heads or word in self.misc_heads or word in self.street_words or word in self.place_heads
+
+    def place_kind(self, text: str) -> str | None:
+        """What kind of place the gazetteer knows ``text`` as, if any."""
+        return self.places.get(text.replace("’", "'"))
+
+    def is_surely_place(self, text: str) -> bool:
+        """A country, a continent or bloc, or a region, state or département: no city,
+        since many cities are also people's or companies' names (`Florence`, `Orange`)."""
+        return self.place_kind(text) in ("country", "area", "subdivision")
 
     def is_given_name(self, text: str) -> bool:
         """`Marie`, and compound given names opening with one (`Jean-Luc`)."""
@@ -154,12 +169,19 @@ def add_entity_ruler(nlp: Language, lexicons: Lexicons) -> None:
 
 # -- cleaning one spaCy span -----------------------------------------------------------
 
+# Where a mention's label comes from, weakest first. The model's own labels vote on an
+# entity's label; a label a lexicon or the gazetteer settles wins the vote; a copy (a
+# repeat of a name marked elsewhere) has no say.
+COPIED, MODEL, SETTLED = "copied", "model", "settled"
+
+
 @dataclass(frozen=True)
 class Mention:
     start: int
     end: int
     label: str
     text: str
+    evidence: str = MODEL
 
 
 def starts_upper(text: str) -> bool:
@@ -328,25 +350,30 @@ def is_common_word(words: list[Token], lexicons: Lexicons) -> bool:
     return token.pos_ in COMMON_POS and not token.text.isupper() and token.is_sent_start
 
 
-def label_by_lexicon(words: list[Token], phrase: str, label: str, lexicons: Lexicons) -> str:
-    """Labels the guidelines settle by what the name is, whatever the model said."""
+def label_by_lexicon(words: list[Token], phrase: str, label: str, lexicons: Lexicons) -> tuple[str, str]:
+    """(label, evidence): labels the guidelines settle by what the name is, whatever the
+    model said, are SETTLED; otherwise the model's label stands."""
     first, last = words[0].lower_, words[-1].lower_
     if phrase in lexicons.seats_of_power or phrase in lexicons.media:
-        return "ORG"
+        return "ORG", SETTLED
     if is_demonym(words, phrase, lexicons):
-        return "MISC"
+        return "MISC", SETTLED
     if first in lexicons.street_words or (first in lexicons.place_heads and len(words) > 1):
-        return "LOC"
+        return "LOC", SETTLED
     if first in lexicons.misc_heads:
-        return "MISC"
+        return "MISC", SETTLED
     if len(words) == 1 and lexicons.is_given_name(phrase):
-        return "PER"
+        return "PER", SETTLED
+    # Countries, continents, blocs, regions: a place, also where it stands for its
+    # government or its team (GUIDELINES §1); a person's name only when the model says so.
+    if lexicons.is_surely_place(phrase) and label != "PER":
+        return "LOC", SETTLED
     if len(words) > 1 and (first in lexicons.org_heads or last in lexicons.media_tails):
-        return "ORG"
+        return "ORG", SETTLED
     # A lone institution word (`le Congrès`) is no event or product.
     if label == "MISC" and first in lexicons.org_heads:
-        return "ORG"
-    return label
+        return "ORG", MODEL
+    return label, MODEL
 
 
 def label_by_lead(lead: Lead, words: list[Token], label: str) -> str:
@@ -364,7 +391,7 @@ def clean_piece(tokens: list[Token], text: str, start: int, end: int, label: str
     for a job title or a common word."""
     start_char, end_char = chars_of(tokens, start, end)
     if lexicons.is_known_name(text[start_char:end_char]):
-        return [Mention(start_char, end_char, "ORG", text[start_char:end_char])]
+        return [Mention(start_char, end_char, "ORG", text[start_char:end_char], SETTLED)]
     lead = skip_lead(tokens, start, end, label, lexicons)
     end = skip_tail(tokens, lead.start, end)
     if end <= lead.start:
@@ -374,7 +401,7 @@ def clean_piece(tokens: list[Token], text: str, start: int, end: int, label: str
         return []
     start_char, end_char = chars_of(tokens, lead.start, end)
     phrase = text[start_char:end_char]
-    label = label_by_lexicon(words, phrase, label_by_lead(lead, words, label), lexicons)
+    label, evidence = label_by_lexicon(words, phrase, label_by_lead(lead, words, label), lexicons)
     if not (label == "MISC" and is_demonym(words, phrase, lexicons)) and is_common_word(words, lexicons):
         return []
     start_char, end_char = trimmed_chars(text, start_char, end_char)
@@ -382,7 +409,7 @@ def clean_piece(tokens: list[Token], text: str, start: int, end: int, label: str
     # A single letter is an abbreviation (`5.000 F`, `phase V`), never a name.
     if len(name) < 2 or not any(char.isupper() for char in name):
         return []
-    return [Mention(start_char, end_char, label, name)]
+    return [Mention(start_char, end_char, label, name, evidence)]
 
 
 # A hyphenated run of capitalised words (`Paris-Nantes`, `Lyon-Saint-Étienne`): one
@@ -429,7 +456,7 @@ def route_places(text: str, mentions: list[Mention], lexicons: Lexicons) -> list
         if not (is_route or all(part.group() in places for part in parts)):
             continue
         result = [m for m in result if m not in inside]
-        result += [Mention(match.start() + part.start(), match.start() + part.end(), "LOC", part.group()) for part in parts]
+        result += [Mention(match.start() + part.start(), match.start() + part.end(), "LOC", part.group(), SETTLED) for part in parts]
         places.update(part.group() for part in parts)
     return result
 
@@ -445,7 +472,7 @@ def repeated_mentions(text: str, mentions: list[Mention], lexicons: Lexicons) ->
         for start in standalone_occurrences(text, name):
             end = start + len(name)
             if not any(taken_start < end and start < taken_end for taken_start, taken_end in taken):
-                found.append(Mention(start, end, label, name))
+                found.append(Mention(start, end, label, name, COPIED))
                 taken.append((start, end))
     return found
 
@@ -481,8 +508,8 @@ def located_names(vocab: Vocab, mentions: list[Mention]) -> list[Mention]:
         if not (match and starts_upper(last) and not vocab.has_vector(last.lower())):
             result.append(mention)
             continue
-        result.append(Mention(mention.start, mention.start + match.end("name"), mention.label, match["name"]))
-        result.append(Mention(mention.start + match.start("place"), mention.end, "LOC", match["place"]))
+        result.append(Mention(mention.start, mention.start + match.end("name"), mention.label, match["name"], mention.evidence))
+        result.append(Mention(mention.start + match.start("place"), mention.end, "LOC", match["place"], SETTLED))
     return result
 
 
@@ -513,7 +540,7 @@ def completed_institutions(text: str, mentions: list[Mention], lexicons: Lexicon
             elif following is None or following.start >= place.end("name"):
                 end = place.end("name")
         if end != mention.end:
-            result[index] = Mention(mention.start, end, "ORG", text[mention.start : end])
+            result[index] = Mention(mention.start, end, "ORG", text[mention.start : end], mention.evidence)
     merged = [(mention.start, mention.end) for mention in result if mention.label == "ORG"]
     return [m for m in result if m.label == "ORG" or not any(start <= m.start and m.end <= end for start, end in merged)]
 
@@ -547,9 +574,9 @@ def compound_places(text: str, mentions: list[Mention]) -> list[Mention]:
     for match in COMPOUND_PLACE.finditer(text) if HAS_PLACE_LINK.search(text) else ():
         inside = [m for m in result if m.start < match.end() and match.start() < m.end]
         if not inside:
-            result.append(Mention(match.start(), match.end(), "LOC", match.group()))
+            result.append(Mention(match.start(), match.end(), "LOC", match.group(), SETTLED))
         elif len(inside) == 1 and (inside[0].start, inside[0].end) == match.span():
-            result[result.index(inside[0])] = Mention(match.start(), match.end(), "LOC", match.group())
+            result[result.index(inside[0])] = Mention(match.start(), match.end(), "LOC", match.group(), SETTLED)
     return result
 
 
@@ -586,34 +613,38 @@ def is_capitalised_common_phrase(text: str, mention: Mention, lexicons: Lexicons
     return not any(starts_upper(word) for word in rest) and opens_sentence is not None
 
 
-# Prepositions that put a lone name in a place role: `né à Cintrey`, `un habitant de Delle`.
-PLACE_PREPOSITIONS = frozenset({"à", "de", "d'", "d’"})
+# A place preposition right before a name, and the word before it (`née à`, `maire de`).
+PLACE_PREPOSITION_BEFORE = re.compile(r"(?:(?P<word>[\w-]+)\s+)?(?<![\w'’])(?:à|en|de|d['’])\s*$")
 
 
 def places_taken_for_people(text: str, mentions: list[Mention], lexicons: Lexicons) -> list[Mention]:
-    """Villages and small towns the model takes for people (`à Cintrey`, `de Vandœre`):
-    a one-word "person" that is never part of a full name in the document, is not a given
-    name, and follows a place preposition at least once is a place, in every mention.
-    A person's surname after `à` or `de` joins the full name found elsewhere instead."""
+    """Villages and towns the model takes for people (`née à Cintrey`, `à Lorient`): a
+    one-word "person" that is never part of a full name in the document and is no given
+    name is a place, in every mention, when it follows a place preposition in each of
+    them, or once when the gazetteer knows it as a place or the word before the
+    preposition introduces one (`née à`, `habitant de`, `maire de`). A preposition now
+    and then is no evidence: people are spoken to and of (`a écrit à Durand`, `le fils
+    de Martin`), and a person is also the subject or object of verbs."""
     surnames = {word for mention in mentions if mention.label == "PER" for word in name_words(mention.text)[1:]}
-    lone_people = {
-        mention.text
-        for mention in mentions
-        if mention.label == "PER" and " " not in mention.text and fold(mention.text) not in surnames and not lexicons.is_given_name(mention.text)
-    }
-    places = {
-        mention.text
-        for mention in mentions
-        if mention.text in lone_people and word_before(text, mention.start, frozenset()) in PLACE_PREPOSITIONS
-    }
-    return [Mention(m.start, m.end, "LOC", m.text) if m.text in places and m.label == "PER" else m for m in mentions]
+    after_preposition: dict[str, list[bool]] = defaultdict(list)
+    evidence = set()
+    for mention in mentions:
+        name = mention.text
+        if mention.label != "PER" or " " in name or fold(name) in surnames or lexicons.is_given_name(name):
+            continue
+        before = PLACE_PREPOSITION_BEFORE.search(text, max(0, mention.start - 40), mention.start)
+        after_preposition[name].append(before is not None)
+        if before and (lexicons.place_kind(name) is not None or (before["word"] or "").lower() in lexicons.place_introducers):
+            evidence.add(name)
+    places = evidence | {name for name, flags in after_preposition.items() if all(flags)}
+    return [Mention(m.start, m.end, "LOC", m.text, SETTLED) if m.text in places and m.label == "PER" else m for m in mentions]
 
 
 def named_buildings(text: str, mentions: list[Mention], lexicons: Lexicons) -> list[Mention]:
     """`bâtiment Les Etourneaux`, `l'ex-hôtel Adriatik`: a name right after a building
     word names the building, a place, even when it is a person's name or a plural."""
     return [
-        Mention(m.start, m.end, "LOC", m.text)
+        Mention(m.start, m.end, "LOC", m.text, SETTLED)
         if m.label in ("PER", "MISC") and word_before(text, m.start, frozenset()).removeprefix("ex-") in lexicons.buildings
         else m
         for m in mentions
@@ -691,20 +722,28 @@ def fullest_name(mention: Mention, mentions: list[Mention], people: list[tuple[M
 def resolve(mentions: list[Mention]) -> list[tuple[Mention, str]]:
     """(mention with its entity's label, canonical name) for every mention.
 
-    The label of an entity is the one most of its mentions carry, so a city the model
-    once took for an organisation gets the label of its other mentions.
+    An entity's label is the one a lexicon or the gazetteer settled for one of its
+    mentions, else the one most of the model's own labels for its mentions give (the
+    fullest mention's on a tie): a city the model once took for an organisation gets the
+    label of its other mentions. Copies of a name have no say, and no vote overrules a
+    settled label. A partial name of a person is that person's.
     """
     people = [(other, name_words(other.text)) for other in mentions if other.label == "PER"]
     fullest = [fullest_name(mention, mentions, people) for mention in mentions]
     # Many mentions share a fullest name: each name is folded once.
     folded = {text: fold(text) for text in {full.text for full in fullest}}
-    votes: dict[str, Counter] = defaultdict(Counter)
+    votes: dict[str, dict[str, Counter]] = defaultdict(lambda: {SETTLED: Counter(), MODEL: Counter()})
     for mention, full in zip(mentions, fullest):
-        votes[folded[full.text]][mention.label] += 1
+        if mention.evidence != COPIED:
+            votes[folded[full.text]][mention.evidence][mention.label] += 1
     resolved = []
     for mention, full in zip(mentions, fullest):
-        label = full.label if full is not mention and full.label == "PER" else _majority(votes[folded[full.text]], full.label)
-        resolved.append((Mention(mention.start, mention.end, label, mention.text), full.text))
+        if full is not mention and full.label == "PER":
+            label = "PER"
+        else:
+            entity = votes[folded[full.text]]
+            label = _majority(entity[SETTLED] or entity[MODEL], full.label) if entity[SETTLED] or entity[MODEL] else mention.label
+        resolved.append((Mention(mention.start, mention.end, label, mention.text, mention.evidence), full.text))
     return resolved
 
 

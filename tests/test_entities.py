@@ -392,3 +392,30 @@ def test_lasting_words_do_not_change_the_tables(entity_model, splitter, settings
         kept = extract(documents, sents, nlp, lexicons, settings.batch_size, lasting)
         for name in plain:
             pd.testing.assert_frame_equal(plain[name], kept[name])
+
+
+# -- labels: the model's own label is never made worse by a weaker signal --------------
+
+def test_a_character_spoken_to_and_of_stays_a_person(entity_model):
+    """A lone name after `à` or `de` now and then is a person, not a place: only a name
+    that follows a place preposition every time, or that the gazetteer knows, is a place."""
+    text = "Julien entra sans bruit. Sa mère parla à Julien. Le regard de Julien se figea."
+    found = spans_of(entity_model, text, [(0, 1, "PER"), (8, 9, "PER"), (13, 14, "PER")])
+    assert found == [("Julien", "PER")] * 3
+    text = "Ils vivent à Bergerac depuis dix ans. Bergerac a grandi."
+    assert spans_of(entity_model, text, [(3, 4, "PER"), (9, 10, "PER")]) == [("Bergerac", "LOC")] * 2
+
+
+def test_copies_of_a_name_have_no_vote_and_a_settled_label_wins():
+    copies = [Mention(0, 6, "PER", "Lebrun"), Mention(20, 26, "LOC", "Lebrun", "copied"), Mention(40, 46, "LOC", "Lebrun", "copied")]
+    assert [m.label for m, _ in resolve(copies)] == ["PER"] * 3
+    settled = [Mention(0, 4, "ORG", "Mali"), Mention(20, 24, "ORG", "Mali"), Mention(40, 44, "LOC", "Mali", "settled")]
+    assert [m.label for m, _ in resolve(settled)] == ["LOC"] * 3
+
+
+def test_countries_regions_and_blocs_are_places_whatever_the_model_said(entity_model):
+    text = "Le Chili a voté. La Dordogne attend. L'Union européenne hésite. La Floride vote."
+    spans = [(1, 2, "ORG"), (6, 7, "MISC"), (10, 12, "ORG"), (15, 16, "MISC")]
+    assert spans_of(entity_model, text, spans) == [("Chili", "LOC"), ("Dordogne", "LOC"), ("Union européenne", "LOC"), ("Floride", "LOC")]
+    # A person named like a place stays a person when the model says so.
+    assert spans_of(entity_model, "Virginie a chanté.", [(0, 1, "PER")]) == [("Virginie", "PER")]
