@@ -545,6 +545,65 @@ def completed_institutions(text: str, mentions: list[Mention], lexicons: Lexicon
     return [m for m in result if m.label == "ORG" or not any(start <= m.start and m.end <= end for start, end in merged)]
 
 
+# `ALN (Armée de libération nationale)` and `Front de libération nationale (FLN)`.
+ACRONYM_THEN_BRACKETS = re.compile(r"(?<![\w-])(?P<acronym>[A-Z][A-Z&]{1,7})\s+\((?P<words>[A-ZÀ-ÖØ-Þ][^()\n]{2,150}?)\)")
+BRACKETED_ACRONYM = re.compile(r"\s+\((?P<acronym>[A-Z][A-Z&]{1,7})\)")
+EXPANSION_WORD = re.compile(r"[\w-]+")
+
+
+def acronym_expansions(text: str, mentions: list[Mention], lexicons: Lexicons) -> list[Mention]:
+    """The long form a document gives for an acronym, beside it in brackets, is one name
+    (however the model cut it: `Armée` here, `Libération` there), with the acronym's
+    entity label: the label its generic word settles (`Accord commercial...` MISC), a
+    place's (`République démocratique du Congo`), else the one the model gave most to
+    the pieces of both (a person's aside: initials are no person), else an organisation's. The acronym
+    takes that label too, and links to the long form in ``resolve`` (its initials)."""
+    found: list[tuple[int, int, int, int]] = []  # long form start, end; acronym start, end
+    for match in ACRONYM_THEN_BRACKETS.finditer(text) if "(" in text else ():
+        if acronym_of(match["words"]) == match["acronym"].replace("&", ""):
+            found.append((match.start("words"), match.end("words"), match.start("acronym"), match.end("acronym")))
+    for match in BRACKETED_ACRONYM.finditer(text) if "(" in text else ():
+        start = long_form_before(text, match.start(), match["acronym"].replace("&", ""))
+        if start is not None:
+            found.append((start, match.start(), match.start("acronym"), match.end("acronym")))
+    if not found:
+        return mentions
+    result = list(mentions)
+    for start, end, acronym_start, acronym_end in found:
+        words = text[start:end]
+        pieces = Counter(m.label for m in result if m.label != "PER" and (start < m.end and m.start < end or (m.start, m.end) == (acronym_start, acronym_end)))
+        label = label_of_long_form(words, lexicons) or (_majority(pieces, "ORG") if pieces else "ORG")
+        result = [m for m in result if m.end <= start or end <= m.start]
+        result = [m for m in result if not (m.start == acronym_start and m.end == acronym_end)]
+        result.append(Mention(start, end, label, words, SETTLED))
+        result.append(Mention(acronym_start, acronym_end, label, text[acronym_start:acronym_end], SETTLED))
+    return result
+
+
+def long_form_before(text: str, end: int, acronym: str) -> int | None:
+    """Start of the fewest words before ``end`` (in its line) whose initials are
+    ``acronym`` and whose first word is capitalised, if any."""
+    line_start = text.rfind("\n", 0, end) + 1
+    words = list(EXPANSION_WORD.finditer(text, max(line_start, end - 200), end))
+    for first in reversed(words[-3 * len(acronym) :]):
+        phrase = text[first.start() : end]
+        if phrase[:1].isupper() and acronym_of(phrase) == acronym:
+            return first.start()
+    return None
+
+
+def label_of_long_form(words: str, lexicons: Lexicons) -> str | None:
+    """The label the words of a long form settle, if they do."""
+    first = words.split()[0].lower()
+    if lexicons.is_surely_place(words):
+        return "LOC"
+    if first in lexicons.misc_heads:
+        return "MISC"
+    if first in lexicons.org_heads:
+        return "ORG"
+    return None
+
+
 def job_domains_after_titles(text: str, mentions: list[Mention], lexicons: Lexicons) -> list[Mention]:
     """`la secrétaire à l'Intérieur (Environnement)`: the domain of a title, however the
     model tagged it, is not a name (GUIDELINES: words inside a job title)."""
@@ -664,7 +723,7 @@ def doc_mentions(doc: Doc, text: str, lexicons: Lexicons) -> list[Mention]:
         for start, end in line_pieces(tokens, ent.start, ent.end)
         for mention in clean_piece(tokens, text, with_generic_head(tokens, with_particle(tokens, start, ent.label_), lexicons), end, ent.label_, lexicons)
     ]
-    mentions = completed_institutions(text, located_names(doc.vocab, mentions), lexicons)
+    mentions = acronym_expansions(text, completed_institutions(text, located_names(doc.vocab, mentions), lexicons), lexicons)
     mentions = route_places(text, job_domains_after_titles(text, compound_places(text, mentions), lexicons), lexicons)
     mentions += repeated_mentions(text, mentions, lexicons)
     mentions = places_taken_for_people(text, capitalised_common_words(text, mentions, lexicons), lexicons)

@@ -419,3 +419,35 @@ def test_countries_regions_and_blocs_are_places_whatever_the_model_said(entity_m
     assert spans_of(entity_model, text, spans) == [("Chili", "LOC"), ("Dordogne", "LOC"), ("Union européenne", "LOC"), ("Floride", "LOC")]
     # A person named like a place stays a person when the model says so.
     assert spans_of(entity_model, "Virginie a chanté.", [(0, 1, "PER")]) == [("Virginie", "PER")]
+
+
+# -- acronyms ---------------------------------------------------------------------------
+
+def canonical_names(entity_model, text, spans):
+    """(text, label, canonical) for hand-made model spans, after the whole document's rules."""
+    nlp, lexicons = entity_model
+    with nlp.memory_zone():
+        doc = nlp(text)
+        doc.ents = [Span(doc, start, end, label=label) for start, end, label in spans]
+        return [(m.text, m.label, canonical) for m, canonical in resolve(doc_mentions(doc, text, lexicons))]
+
+
+def test_an_acronym_and_the_long_form_it_brackets_are_one_organisation(entity_model):
+    text = "Les militants de l'URR (Union pour le Renouveau rural) ont défilé. L'URR proteste."
+    # The model cut the long form in two and took the acronym for a place.
+    found = canonical_names(entity_model, text, [(4, 5, "LOC"), (6, 7, "ORG"), (9, 11, "ORG"), (16, 17, "LOC")])
+    long_form = "Union pour le Renouveau rural"
+    assert found == [("URR", "ORG", long_form), (long_form, "ORG", long_form), ("URR", "ORG", long_form)]
+    text = "Le Comité national des pêcheurs côtiers (CNPC) a voté."
+    found = canonical_names(entity_model, text, [(1, 3, "ORG"), (4, 6, "MISC")])
+    assert found == [("Comité national des pêcheurs côtiers", "ORG", "Comité national des pêcheurs côtiers"), ("CNPC", "ORG", "Comité national des pêcheurs côtiers")]
+
+
+def test_an_acronym_takes_the_label_its_long_form_settles(entity_model):
+    text = "Le TCL (Traité de coopération littorale) entre en vigueur."
+    found = canonical_names(entity_model, text, [(1, 2, "ORG")])
+    assert [(name, label) for name, label, _ in found] == [("TCL", "MISC"), ("Traité de coopération littorale", "MISC")]
+
+
+def test_acronyms_that_dictionaries_list_as_common_nouns_are_not_names(entity_model):
+    assert spans_of(entity_model, "Le SMIC augmente de 2 % et la TVA baisse.", [(1, 2, "ORG"), (9, 10, "MISC")]) == []
