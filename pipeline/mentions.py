@@ -44,6 +44,10 @@ NAME_PARTICLES = frozenset({"Le", "La", "De", "Du", "Van", "Von", "Del", "Da"})
 # Inside a sentence a capitalised article belongs to the name after it (`La Haye`).
 CAPITALISED_ARTICLES = frozenset({"Le", "La", "Les", "L'", "L’"})
 OPENING_MARKS = frozenset({"«", "“", '"', "(", "[", "-", "–", "—", ":"})
+# Tokens no name holds: the marks that end a clause or stand between a headline's parts.
+NAME_BREAKS = frozenset({":", ";", "!", "?", "–", "—", "|"})
+# A dateline's end glued to the place before it (`PARIS.-`).
+DATELINE_ENDS = (".-", ".–", ".—")
 # Facilities whose own name follows directly (`école Maurice-Henry`) are organisations.
 
 
@@ -68,12 +72,15 @@ class Lexicons:
     route_words: frozenset[str]
     first_names: frozenset[str]
     place_introducers: frozenset[str]
-    # Place name -> kind (country, area, subdivision, city): see pipeline/gazetteer.py.
+    # Place name -> kind (country, area, subdivision, city): see pipeline/gazetteer.py;
+    # the same folded (case, accents), for names written in capitals (`PONT-A-MOUSSON`).
     places: dict[str, str]
+    folded_places: dict[str, str]
 
     @classmethod
     def from_file(cls, path: Path, places: Path | None = None) -> "Lexicons":
         data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+        gazetteer = load_places(places) if places is not None else {}
         lowered = lambda key: frozenset(word.lower() for word in data[key])  # noqa: E731
         return cls(
             titles=lowered("titles"),
@@ -95,7 +102,8 @@ class Lexicons:
             route_words=lowered("route_words"),
             first_names=frozenset(data["first_names"]),
             place_introducers=lowered("place_introducers"),
-            places=load_places(places) if places is not None else {},
+            places=gazetteer,
+            folded_places={fold(name): kind for name, kind in reversed(gazetteer.items())},
         )
 
     def is_known_name(self, text: str) -> bool:
@@ -107,6 +115,8 @@ class Lexicons:
 
     def place_kind(self, text: str) -> str | None:
         """What kind of place the gazetteer knows ``text`` as, if any."""
+        if text.isupper():
+            return self.folded_places.get(fold(text))
         return self.places.get(text.replace("’", "'"))
 
     def is_surely_place(self, text: str) -> bool:
@@ -188,16 +198,37 @@ def starts_upper(text: str) -> bool:
     return text[:1].isupper() or text[:1].isdigit()
 
 
-def line_pieces(tokens: list[Token], start: int, end: int) -> list[tuple[int, int]]:
-    """Token ranges of tokens[start:end] between line breaks: a name never crosses one."""
+def name_pieces(tokens: list[Token], start: int, end: int) -> list[tuple[int, int]]:
+    """Token ranges of tokens[start:end] that may be names: a name never crosses a line
+    break, nor a mark that ends a clause or a headline (`Vendée Globe : le départ`), nor
+    a dateline's `.-` (`PARIS.- Jean Dupont`), the mark glued to the word before."""
     pieces = []
     for index in range(start, end):
         token = tokens[index]
-        if token.is_space and "\n" in token.text:
+        if (token.is_space and "\n" in token.text) or token.text in NAME_BREAKS or is_spaced_hyphen(tokens, index):
             pieces.append((start, index))
+            start = index + 1
+        elif token.text.endswith(DATELINE_ENDS) and len(token.text) > 2:
+            pieces.append((start, index + 1))
             start = index + 1
     pieces.append((start, end))
     return [(start, end) for start, end in pieces if end > start]
+
+
+def is_spaced_hyphen(tokens: list[Token], index: int) -> bool:
+    """` - ` between two words is a dash; a hyphen joins the parts of a name (`Bosnie-Herzégovine`)."""
+    return tokens[index].text == "-" and index > 0 and bool(tokens[index].whitespace_) and bool(tokens[index - 1].whitespace_)
+
+
+def with_name_joiners(tokens: list[Token], end: int) -> int:
+    """`Standard & Poor's`, `Marks & Spencer`: `&` joins two names into one, and an
+    English possessive `'s` belongs to its word (the tokenizer splits `Poor'` `s`)."""
+    while end + 1 < len(tokens) and tokens[end].text == "&" and starts_upper(tokens[end + 1].text):
+        end += 2
+    last = tokens[end - 1]
+    if end < len(tokens) and last.text.endswith(("'", "’")) and not last.whitespace_ and tokens[end].text == "s":
+        end += 1
+    return end
 
 
 def opens_sentence(tokens: list[Token], index: int) -> bool:
@@ -648,6 +679,8 @@ def is_written_in_lowercase(text: str, word: str) -> bool:
     return LOWERCASE_WORD.fullmatch(word) is not None and next(standalone_occurrences(text, word, "-'’"), None) is not None
 
 
+# A capitalised article right before a name.
+ARTICLE_BEFORE = re.compile(r"(?<![\w'’])(?:(?:Le|La|Les) |L['’])$")
 # What may stand between a sentence's start and its first word.
 SENTENCE_OPENING = re.compile(r"(?:^|[.!?:]|\n)[\s«»\"“”'’(_–—-]*$")
 
@@ -699,6 +732,32 @@ def places_taken_for_people(text: str, mentions: list[Mention], lexicons: Lexico
     return [Mention(m.start, m.end, "LOC", m.text, SETTLED) if m.text in places and m.label == "PER" else m for m in mentions]
 
 
+def articles_of_names(text: str, mentions: list[Mention]) -> list[Mention]:
+    """`La Poste a annoncé...` then `selon La Poste`: at a sentence's start a capital says
+    nothing about the article, so the name keeps it when the document writes it
+    capitalised inside a sentence too (GUIDELINES §4: `Le Monde`, `La Poste`)."""
+    with_article = {m.text for m in mentions if m.text.split(maxsplit=1)[0] in CAPITALISED_ARTICLES or m.text.startswith(("L'", "L’"))}
+    if not with_article:
+        return mentions
+    result = []
+    for m in mentions:
+        article = ARTICLE_BEFORE.search(text, max(0, m.start - 4), m.start)
+        whole = text[article.start() : m.end] if article else None
+        result.append(Mention(article.start(), m.end, m.label, whole, m.evidence) if whole in with_article else m)
+    return result
+
+
+def dateline_places(text: str, mentions: list[Mention], lexicons: Lexicons) -> list[Mention]:
+    """`PARIS.- Jean Dupont...`: a name the gazetteer knows, right before a dateline's `.-`,
+    is the place the article was written in, whatever label the model gave the span."""
+    return [
+        Mention(m.start, m.end, "LOC", m.text, SETTLED)
+        if text.startswith(DATELINE_ENDS, m.end) and lexicons.place_kind(m.text) is not None
+        else m
+        for m in mentions
+    ]
+
+
 def named_buildings(text: str, mentions: list[Mention], lexicons: Lexicons) -> list[Mention]:
     """`bâtiment Les Etourneaux`, `l'ex-hôtel Adriatik`: a name right after a building
     word names the building, a place, even when it is a person's name or a plural."""
@@ -720,14 +779,14 @@ def doc_mentions(doc: Doc, text: str, lexicons: Lexicons) -> list[Mention]:
         mention
         for ent in doc.ents
         if ent.label_ in LABELS
-        for start, end in line_pieces(tokens, ent.start, ent.end)
+        for start, end in name_pieces(tokens, ent.start, with_name_joiners(tokens, ent.end))
         for mention in clean_piece(tokens, text, with_generic_head(tokens, with_particle(tokens, start, ent.label_), lexicons), end, ent.label_, lexicons)
     ]
     mentions = acronym_expansions(text, completed_institutions(text, located_names(doc.vocab, mentions), lexicons), lexicons)
     mentions = route_places(text, job_domains_after_titles(text, compound_places(text, mentions), lexicons), lexicons)
     mentions += repeated_mentions(text, mentions, lexicons)
     mentions = places_taken_for_people(text, capitalised_common_words(text, mentions, lexicons), lexicons)
-    mentions = named_buildings(text, mentions, lexicons)
+    mentions = articles_of_names(text, dateline_places(text, named_buildings(text, mentions, lexicons), lexicons))
     return sorted(mentions, key=lambda mention: (mention.start, mention.end))
 
 

@@ -312,7 +312,11 @@ def test_generic_words_of_places_and_facilities_belong_to_the_name(entity_model)
 def test_a_capitalised_article_inside_a_sentence_belongs_to_the_name(entity_model):
     text = "Ils vont à La Haye. La Haye est loin. Il cite « La Haye »."
     found = spans_of(entity_model, text, [(4, 5, "LOC"), (6, 8, "LOC"), (15, 16, "LOC")])
-    assert found == [("La Haye", "LOC"), ("Haye", "LOC"), ("Haye", "LOC")]
+    # At a sentence's or a quotation's start the capital alone says nothing; the name
+    # written inside a sentence says the article is its own (GUIDELINES §4).
+    assert found == [("La Haye", "LOC")] * 3
+    text = "La Haye est loin. Il cite « La Haye »."
+    assert spans_of(entity_model, text, [(1, 2, "LOC"), (8, 9, "LOC")]) == [("Haye", "LOC"), ("Haye", "LOC")]
 
 
 def test_a_name_of_its_own_and_its_place_are_two_names(entity_model):
@@ -451,3 +455,24 @@ def test_an_acronym_takes_the_label_its_long_form_settles(entity_model):
 
 def test_acronyms_that_dictionaries_list_as_common_nouns_are_not_names(entity_model):
     assert spans_of(entity_model, "Le SMIC augmente de 2 % et la TVA baisse.", [(1, 2, "ORG"), (9, 10, "MISC")]) == []
+
+
+# -- spans ------------------------------------------------------------------------------
+
+def test_a_name_stops_at_a_dateline_and_a_headline_colon(entity_model):
+    text = "TOULON.- Paul Verdier a ouvert la séance."
+    assert spans_of(entity_model, text, [(0, 3, "PER")]) == [("TOULON", "LOC"), ("Paul Verdier", "PER")]
+    text = "Tour de Bretagne : les coureurs partent demain."
+    assert spans_of(entity_model, text, [(0, 5, "MISC")]) == [("Tour de Bretagne", "MISC")]
+
+
+def test_an_ampersand_joins_two_names_and_an_english_possessive_stays(entity_model):
+    text = "Le cabinet Ernst & Young et Moody's ont publié leurs chiffres."
+    # The model stopped at the ampersand and at the apostrophe.
+    assert spans_of(entity_model, text, [(2, 3, "ORG"), (6, 7, "ORG")]) == [("Ernst & Young", "ORG"), ("Moody's", "ORG")]
+
+
+def test_a_sentence_initial_article_stays_when_the_document_writes_it_inside_a_sentence(entity_model):
+    text = "La Redoute licencie. Les salariés de La Redoute manifestent. La France s'inquiète."
+    found = spans_of(entity_model, text, [(1, 2, "ORG"), (7, 9, "ORG"), (12, 13, "LOC")])
+    assert found == [("La Redoute", "ORG"), ("La Redoute", "ORG"), ("France", "LOC")]
