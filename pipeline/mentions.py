@@ -33,8 +33,10 @@ LEADING_ARTICLES = frozenset({"l'", "l’", "le", "la", "les", "un", "une"})
 PREPOSITIONS = frozenset({"de", "du", "des", "d'", "d’", "à", "au", "aux"})
 NOUN_OPENERS = LEADING_ARTICLES | PREPOSITIONS | {"en", "ce", "cet", "cette", "son", "sa", "leur"}
 TRAILING_WORDS = LEADING_ARTICLES | PREPOSITIONS | {"et", "ou"}
+# An elided function word glued to the next word (`l'atlantique`, `d'energie`), folded.
+ELIDED = re.compile(r"(?<![\w'])((?:l|d|qu|j|n|s|c)')")
 # Function words skipped when reading an acronym off its long form.
-ACRONYM_SKIPPED = PREPOSITIONS | LEADING_ARTICLES | {"et", "pour", "sur", "en"}
+ACRONYM_SKIPPED = frozenset(fold(word) for word in PREPOSITIONS | LEADING_ARTICLES | {"et", "pour", "sur", "en"})
 LEADING_MARKS = "-–—«»\"'’“”(["
 TRAILING_MARKS = ".,;:!?-–—«»\"'’“”)]"
 # A single word with one of these parts of speech is not a name, whatever its case.
@@ -801,8 +803,10 @@ def name_words(text: str) -> tuple[str, ...]:
 
 @lru_cache(maxsize=8192)
 def acronym_of(text: str) -> str:
-    """Initials of the content words: `Organisation du traité de l'Atlantique nord` -> `OTAN`."""
-    words = fold(text).replace("-", " ").replace("'", "' ").split()
+    """Initials of the content words: `Organisation du traité de l'Atlantique nord` -> `OTAN`,
+    `Standard & Poor's` -> `S&P` (an elided article is no word of its own, a possessive no
+    initial)."""
+    words = ELIDED.sub(r"\1 ", fold(text).replace("-", " ")).split()
     return "".join(word[0] for word in words if word not in ACRONYM_SKIPPED).upper()
 
 
@@ -820,21 +824,47 @@ def ends_with(longer: tuple[str, ...], shorter: tuple[str, ...]) -> bool:
     return longer[-len(shorter) :] == shorter
 
 
-def fullest_name(mention: Mention, mentions: list[Mention], people: list[tuple[Mention, tuple[str, ...]]]) -> Mention:
-    """The fullest mention of the same entity: a full name for a partial one, a long form for an acronym.
+def starts_with(longer: tuple[str, ...], shorter: tuple[str, ...]) -> bool:
+    return len(shorter) < len(longer) and longer[: len(shorter)] == shorter
 
-    ``people`` are the PER mentions of ``mentions`` with their name words."""
+
+def names_person(partial: tuple[str, ...], label: str, full: tuple[str, ...]) -> bool:
+    """A person's full name and a part of it: the surname, with its particle or not
+    (`Villiers`, `de Villiers` of `Philippe de Villiers`), whatever label the model gave
+    it; the given name or any inner part when the model took it for a person (`Michel`
+    of `Michel Durand`) or a thing (MISC)."""
+    return contains(full, partial) and (ends_with(full, partial) or label in ("PER", "MISC"))
+
+
+def names_organisation(partial: tuple[str, ...], label: str, full: tuple[str, ...]) -> bool:
+    """`Fitch` of `Fitch Ratings`: an organisation's leading words, said alone."""
+    return starts_with(full, partial) and label != "LOC"
+
+
+def fullest_name(mention: Mention, mentions: list[Mention], named: list[tuple[Mention, tuple[str, ...]]]) -> Mention:
+    """The fullest mention of the same entity (the mention → entity step of Muzny et
+    al.'s sieve): a full name for a partial one (`names_person`, `names_organisation`),
+    a long form for an acronym (its initials). Where the partial fits several entities
+    (two Michels), the nearest mention before it decides, else the nearest after.
+
+    ``named`` are the PER and ORG mentions of ``mentions`` with their name words."""
     words = name_words(mention.text)
-    partial_of = [
+    candidates = [
         other
-        for other, other_words in people
-        if contains(other_words, words) and (mention.label in ("PER", "MISC") or ends_with(other_words, words))
+        for other, other_words in named
+        if (names_person if other.label == "PER" else names_organisation)(words, mention.label, other_words)
     ]
-    if is_acronym(mention.text):
-        partial_of += [other for other in mentions if other is not mention and acronym_of(other.text) == mention.text]
-    if not partial_of:
+    acronym = mention.text.replace("&", "")
+    if is_acronym(acronym):
+        candidates += [other for other in mentions if other is not mention and acronym_of(other.text).replace("&", "") == acronym]
+    if not candidates:
         return mention
-    return max(partial_of, key=lambda other: (len(name_words(other.text)), len(other.text)))
+    # A partial the model labelled like one entity's name belongs to that one first.
+    candidates = [other for other in candidates if other.label == mention.label] or candidates
+    if len({name_words(other.text) for other in candidates}) > 1:
+        before = [other for other in candidates if other.start <= mention.start]
+        return max(before, key=lambda other: other.start) if before else min(candidates, key=lambda other: other.start)
+    return max(candidates, key=lambda other: len(other.text))
 
 
 def resolve(mentions: list[Mention]) -> list[tuple[Mention, str]]:
@@ -843,24 +873,27 @@ def resolve(mentions: list[Mention]) -> list[tuple[Mention, str]]:
     An entity's label is the one a lexicon or the gazetteer settled for one of its
     mentions, else the one most of the model's own labels for its mentions give (the
     fullest mention's on a tie): a city the model once took for an organisation gets the
-    label of its other mentions. Copies of a name have no say, and no vote overrules a
-    settled label. A partial name of a person is that person's.
+    label of its other mentions. Copies of a name and partial names have no say, and no
+    vote overrules a settled label. A partial name takes its entity's label.
     """
-    people = [(other, name_words(other.text)) for other in mentions if other.label == "PER"]
-    fullest = [fullest_name(mention, mentions, people) for mention in mentions]
+    named = [(other, name_words(other.text)) for other in mentions if other.label in ("PER", "ORG")]
+    fullest = [fullest_name(mention, mentions, named) for mention in mentions]
     # Many mentions share a fullest name: each name is folded once.
     folded = {text: fold(text) for text in {full.text for full in fullest}}
     votes: dict[str, dict[str, Counter]] = defaultdict(lambda: {SETTLED: Counter(), MODEL: Counter()})
     for mention, full in zip(mentions, fullest):
-        if mention.evidence != COPIED:
+        # A partial name's model label is a guess about the part alone (`Fitch` PER).
+        if mention.evidence == SETTLED or (mention.evidence == MODEL and fold(mention.text) == folded[full.text]):
             votes[folded[full.text]][mention.evidence][mention.label] += 1
     resolved = []
     for mention, full in zip(mentions, fullest):
+        entity = votes[folded[full.text]]
         if full is not mention and full.label == "PER":
             label = "PER"
+        elif entity[SETTLED] or entity[MODEL]:
+            label = _majority(entity[SETTLED] or entity[MODEL], full.label)
         else:
-            entity = votes[folded[full.text]]
-            label = _majority(entity[SETTLED] or entity[MODEL], full.label) if entity[SETTLED] or entity[MODEL] else mention.label
+            label = full.label
         resolved.append((Mention(mention.start, mention.end, label, mention.text, mention.evidence), full.text))
     return resolved
 

@@ -476,3 +476,30 @@ def test_a_sentence_initial_article_stays_when_the_document_writes_it_inside_a_s
     text = "La Redoute licencie. Les salariés de La Redoute manifestent. La France s'inquiète."
     found = spans_of(entity_model, text, [(1, 2, "ORG"), (7, 9, "ORG"), (12, 13, "LOC")])
     assert found == [("La Redoute", "ORG"), ("La Redoute", "ORG"), ("France", "LOC")]
+
+
+# -- names linked to their entity (canonical names, which the quote stage reads) --------
+
+def canonicals(mentions):
+    return [(m.label, canonical) for m, canonical in resolve(mentions)]
+
+
+def test_a_given_name_alone_is_the_nearest_person_it_opens():
+    mentions = [Mention(0, 12, "PER", "Michel Roche"), Mention(40, 46, "PER", "Michel"), Mention(60, 73, "PER", "Michel Ferrat"), Mention(90, 96, "PER", "Michel")]
+    assert [canonical for _, canonical in canonicals(mentions)] == ["Michel Roche", "Michel Roche", "Michel Ferrat", "Michel Ferrat"]
+
+
+def test_a_surname_with_or_without_its_particle_is_the_person(entity_model):
+    text = "Anne de Kervennic a parlé à Brest. Mme de Kervennic a ensuite répondu aux élus."
+    found = canonical_names(entity_model, text, [(0, 3, "PER"), (6, 7, "LOC"), (8, 11, "PER")])
+    assert [canonical for _, _, canonical in found] == ["Anne de Kervennic", "Brest", "Anne de Kervennic"]
+    mentions = [Mention(0, 17, "PER", "Anne de Kervennic"), Mention(30, 43, "LOC", "de Kervennic")]
+    assert canonicals(mentions) == [("PER", "Anne de Kervennic")] * 2
+
+
+def test_an_organisation_said_by_its_leading_words_or_initials_is_that_organisation():
+    mentions = [Mention(0, 13, "ORG", "Fitch Ratings"), Mention(30, 35, "PER", "Fitch"), Mention(50, 67, "ORG", "Standard & Poor's"), Mention(80, 83, "ORG", "S&P")]
+    assert canonicals(mentions) == [("ORG", "Fitch Ratings"), ("ORG", "Fitch Ratings"), ("ORG", "Standard & Poor's"), ("ORG", "Standard & Poor's")]
+    # A place is no organisation's short name.
+    mentions = [Mention(0, 20, "ORG", "Lyon Métropole Habitat"), Mention(30, 34, "LOC", "Lyon")]
+    assert canonicals(mentions) == [("ORG", "Lyon Métropole Habitat"), ("LOC", "Lyon")]

@@ -188,7 +188,7 @@ def _prepare(settings: Settings):
 
 STAGE = Stage(
     name="entities",
-    version="2",
+    version="3",
     reads=(DOCUMENTS, SENTENCES),
     writes=(TOKENS, ENTITIES),
     prepare=_prepare,
