@@ -66,6 +66,7 @@ class Lexicons:
     org_heads: frozenset[str]
     street_words: frozenset[str]
     place_heads: frozenset[str]
+    facilities: frozenset[str]
     buildings: frozenset[str]
     named_facilities: frozenset[str]
     road_prefixes: frozenset[str]
@@ -96,7 +97,8 @@ class Lexicons:
             org_heads=lowered("org_heads") | lowered("named_facilities"),
             named_facilities=lowered("named_facilities"),
             street_words=lowered("street_words"),
-            place_heads=lowered("place_heads"),
+            place_heads=lowered("place_heads") | lowered("facilities"),
+            facilities=lowered("facilities"),
             buildings=lowered("buildings"),
             road_prefixes=frozenset(data["road_prefixes"]),
             misc_heads=lowered("misc_heads"),
@@ -247,15 +249,33 @@ def with_particle(tokens: list[Token], start: int, label: str) -> int:
     return start - 1 if before in CAPITALISED_ARTICLES or (label == "PER" and before in NAME_PARTICLES) else start
 
 
-def with_generic_head(tokens: list[Token], start: int, lexicons: Lexicons) -> int:
-    """`fort Dorsner`, `détroit de Gibraltar`, `école Maurice-Henry`: the model leaves
-    out the generic word of a natural place or a fort, and of a facility named after
-    someone; both belong to the name."""
+def with_generic_head(tokens: list[Token], start: int, end: int, lexicons: Lexicons) -> int:
+    """`fort Dorsner`, `détroit de Gibraltar`, `stade de la Beaujoire`, `école
+    Maurice-Henry`: the model leaves out the generic word of a natural place, a fort or a
+    facility, and of an institution named after someone; it belongs to the name
+    (GUIDELINES §4). A facility of a place is that place (`aéroport de Nantes` ->
+    `Nantes`, as `université de Lille` -> `Lille`): a known place, or any name after a
+    bare `de` (`église de Vrécourt`); `de la`, `du`, `des` name the facility itself."""
     if start > 1 and is_noun_head(tokens, start - 1) and (tokens[start - 1].lower_ in lexicons.place_heads or tokens[start - 1].lower_ in lexicons.named_facilities):
         return start - 1
-    if start > 2 and is_noun_head(tokens, start - 2) and tokens[start - 2].lower_ in lexicons.place_heads and tokens[start - 1].lower_ in PREPOSITIONS:
-        return start - 2
+    for head in (start - 2, start - 3):
+        between = [token.lower_ for token in tokens[head + 1 : start]] if head > 0 else []
+        if not (between and between[0] in PREPOSITIONS and all(word in PREPOSITIONS or word in LEADING_ARTICLES for word in between)):
+            continue
+        word = tokens[head].lower_
+        if is_noun_head(tokens, head) and word in lexicons.place_heads:
+            if word in lexicons.facilities and (between in (["de"], ["d'"], ["d’"]) or is_place_name("".join(token.text_with_ws for token in tokens[start:end]).strip(), lexicons)):
+                return start
+            return head
     return start
+
+
+def is_place_name(name: str, lexicons: Lexicons) -> bool:
+    """A place the gazetteer knows, or a word shaped like a French commune's name, with
+    or without its article (`La Neuveville-sous-Montfort`)."""
+    article, _, rest = name.partition(" ")
+    bare = rest if article in CAPITALISED_ARTICLES and rest else name
+    return lexicons.place_kind(name) is not None or lexicons.place_kind(bare) is not None or COMPOUND_PLACE.fullmatch(bare) is not None
 
 
 def is_noun_head(tokens: list[Token], index: int) -> bool:
@@ -782,7 +802,7 @@ def doc_mentions(doc: Doc, text: str, lexicons: Lexicons) -> list[Mention]:
         for ent in doc.ents
         if ent.label_ in LABELS
         for start, end in name_pieces(tokens, ent.start, with_name_joiners(tokens, ent.end))
-        for mention in clean_piece(tokens, text, with_generic_head(tokens, with_particle(tokens, start, ent.label_), lexicons), end, ent.label_, lexicons)
+        for mention in clean_piece(tokens, text, with_generic_head(tokens, with_particle(tokens, start, ent.label_), end, lexicons), end, ent.label_, lexicons)
     ]
     mentions = acronym_expansions(text, completed_institutions(text, located_names(doc.vocab, mentions), lexicons), lexicons)
     mentions = route_places(text, job_domains_after_titles(text, compound_places(text, mentions), lexicons), lexicons)

@@ -503,3 +503,12 @@ def test_an_organisation_said_by_its_leading_words_or_initials_is_that_organisat
     # A place is no organisation's short name.
     mentions = [Mention(0, 20, "ORG", "Lyon Métropole Habitat"), Mention(30, 34, "LOC", "Lyon")]
     assert canonicals(mentions) == [("ORG", "Lyon Métropole Habitat"), ("LOC", "Lyon")]
+
+
+def test_a_facility_keeps_its_generic_word_unless_it_is_named_after_its_place(entity_model):
+    text = "Le match a lieu au stade de la Roseraie, près de la mosquée Al-Nour."
+    found = spans_of(entity_model, text, [(8, 9, "LOC"), (14, 17, "PER")])
+    assert found == [("stade de la Roseraie", "LOC"), ("mosquée Al-Nour", "LOC")]
+    text = "Les obsèques auront lieu en l'église de Vrécourt, puis à l'aéroport de Toulouse."
+    found = spans_of(entity_model, text, [(8, 9, "LOC"), (15, 16, "LOC")])
+    assert found == [("Vrécourt", "LOC"), ("Toulouse", "LOC")]
