@@ -62,6 +62,7 @@ class Lexicons:
     demonym_suffixes: tuple[str, ...]
     seats_of_power: frozenset[str]
     media: frozenset[str]
+    team_words: frozenset[str]
     media_tails: frozenset[str]
     org_heads: frozenset[str]
     street_words: frozenset[str]
@@ -71,6 +72,9 @@ class Lexicons:
     named_facilities: frozenset[str]
     road_prefixes: frozenset[str]
     misc_heads: frozenset[str]
+    # Generic words of events: MISC like misc_heads, but no sign of a name at a
+    # sentence's start (`Tournoi de boules annulé` is a headline).
+    event_heads: frozenset[str]
     person_heads: frozenset[str]
     route_words: frozenset[str]
     first_names: frozenset[str]
@@ -92,7 +96,8 @@ class Lexicons:
             demonyms=frozenset(form for base in data["demonyms"] for form in demonym_forms(base)),
             demonym_suffixes=tuple(data["demonym_suffixes"]),
             seats_of_power=frozenset(data["seats_of_power"]),
-            media=frozenset(data["media"]),
+            media=frozenset(data["media"]) | frozenset(data["platforms"]),
+            team_words=frozenset(data["team_words"]),
             media_tails=lowered("media_tails"),
             org_heads=lowered("org_heads") | lowered("named_facilities"),
             named_facilities=lowered("named_facilities"),
@@ -102,6 +107,7 @@ class Lexicons:
             buildings=lowered("buildings"),
             road_prefixes=frozenset(data["road_prefixes"]),
             misc_heads=lowered("misc_heads"),
+            event_heads=lowered("event_heads"),
             person_heads=lowered("person_heads"),
             route_words=lowered("route_words"),
             first_names=frozenset(data["first_names"]),
@@ -413,10 +419,12 @@ def label_by_lexicon(words: list[Token], phrase: str, label: str, lexicons: Lexi
         return "MISC", SETTLED
     if first in lexicons.street_words or (first in lexicons.place_heads and len(words) > 1):
         return "LOC", SETTLED
-    if first in lexicons.misc_heads:
+    if first in lexicons.misc_heads or first in lexicons.event_heads:
         return "MISC", SETTLED
     if len(words) == 1 and lexicons.is_given_name(phrase):
         return "PER", SETTLED
+    if len(words) > 1 and (words[0].text in lexicons.team_words or words[-1].text in lexicons.team_words):
+        return "ORG", SETTLED
     # Countries, continents, blocs, regions: a place, also where it stands for its
     # government or its team (GUIDELINES §1); a person's name only when the model says so.
     if lexicons.is_surely_place(phrase) and label != "PER":

@@ -512,3 +512,13 @@ def test_a_facility_keeps_its_generic_word_unless_it_is_named_after_its_place(en
     text = "Les obsèques auront lieu en l'église de Vrécourt, puis à l'aéroport de Toulouse."
     found = spans_of(entity_model, text, [(8, 9, "LOC"), (15, 16, "LOC")])
     assert found == [("Vrécourt", "LOC"), ("Toulouse", "LOC")]
+
+
+def test_clubs_are_organisations_and_events_and_platforms_have_their_label(entity_model):
+    text = "L'Olympique de Lyon a battu le Sporting Lisbonne. Lens a perdu."
+    found = spans_of(entity_model, text, [(1, 4, "LOC"), (7, 9, "PER"), (10, 11, "LOC")])
+    # A city's name alone standing for its team stays a place (GUIDELINES §1).
+    assert found == [("Olympique de Lyon", "ORG"), ("Sporting Lisbonne", "ORG"), ("Lens", "LOC")]
+    text = "Le Salon mondial du chocolat ouvre. Elle l'a écrit sur Facebook."
+    found = spans_of(entity_model, text, [(1, 5, "ORG"), (12, 13, "MISC")])
+    assert found == [("Salon mondial du chocolat", "MISC"), ("Facebook", "ORG")]
