@@ -63,6 +63,8 @@ class Lexicons:
     seats_of_power: frozenset[str]
     media: frozenset[str]
     team_words: frozenset[str]
+    institutions: frozenset[str]
+    not_name_tails: frozenset[str]
     media_tails: frozenset[str]
     org_heads: frozenset[str]
     street_words: frozenset[str]
@@ -98,6 +100,8 @@ class Lexicons:
             seats_of_power=frozenset(data["seats_of_power"]),
             media=frozenset(data["media"]) | frozenset(data["platforms"]),
             team_words=frozenset(data["team_words"]),
+            institutions=lowered("institutions"),
+            not_name_tails=lowered("not_name_tails"),
             media_tails=lowered("media_tails"),
             org_heads=lowered("org_heads") | lowered("named_facilities"),
             named_facilities=lowered("named_facilities"),
@@ -225,6 +229,23 @@ def name_pieces(tokens: list[Token], start: int, end: int) -> list[tuple[int, in
     return [(start, end) for start, end in pieces if end > start]
 
 
+def with_surname_particle(tokens: list[Token], end: int, label: str) -> int:
+    """`Armel Le Cléac'h`, `Vincent Van Gogh`: the model stops a person's name before or
+    after a capitalised particle, without the surname after it; both belong to it (with
+    the pieces the tokenizer cut from the surname: `Cléac'` `h`)."""
+    if label != "PER" or end >= len(tokens):
+        return end
+    if tokens[end - 1].text in NAME_PARTICLES and starts_upper(tokens[end].text):
+        end += 1
+    elif end + 1 < len(tokens) and tokens[end].text in NAME_PARTICLES and starts_upper(tokens[end + 1].text):
+        end += 2
+    else:
+        return end
+    while end < len(tokens) and not tokens[end - 1].whitespace_ and tokens[end].is_alpha:
+        end += 1
+    return end
+
+
 def is_spaced_hyphen(tokens: list[Token], index: int) -> bool:
     """` - ` between two words is a dash; a hyphen joins the parts of a name (`Bosnie-Herzégovine`)."""
     return tokens[index].text == "-" and index > 0 and bool(tokens[index].whitespace_) and bool(tokens[index - 1].whitespace_)
@@ -339,9 +360,15 @@ def skip_lead(tokens: list[Token], start: int, end: int, label: str, lexicons: L
     return Lead(start, titled, complement, person_head)
 
 
-def skip_tail(tokens: list[Token], start: int, end: int) -> int:
+def skip_tail(tokens: list[Token], start: int, end: int, lexicons: Lexicons) -> int:
     end = before_bare_complement(tokens, start, end)
-    while end > start and (tokens[end - 1].is_punct or tokens[end - 1].is_space or tokens[end - 1].lower_ in TRAILING_WORDS):
+    while end > start and (
+        tokens[end - 1].is_punct
+        or tokens[end - 1].is_space
+        or tokens[end - 1].lower_ in TRAILING_WORDS
+        # `au New Jersey mercredi`: a lowercase day or month after a name is a date.
+        or (tokens[end - 1].text in lexicons.not_name_tails)
+    ):
         end -= 1
     return end
 
@@ -415,6 +442,11 @@ def label_by_lexicon(words: list[Token], phrase: str, label: str, lexicons: Lexi
     first, last = words[0].lower_, words[-1].lower_
     if phrase in lexicons.seats_of_power or phrase in lexicons.media:
         return "ORG", SETTLED
+    # Countries, continents, blocs, regions: a place, also where it stands for its
+    # government or its team (GUIDELINES §1), and before a demonym of the same spelling
+    # (`l'Argentine`); a person's name only when the model says so.
+    if lexicons.is_surely_place(phrase) and label != "PER":
+        return "LOC", SETTLED
     if is_demonym(words, phrase, lexicons):
         return "MISC", SETTLED
     if first in lexicons.street_words or (first in lexicons.place_heads and len(words) > 1):
@@ -425,11 +457,10 @@ def label_by_lexicon(words: list[Token], phrase: str, label: str, lexicons: Lexi
         return "PER", SETTLED
     if len(words) > 1 and (words[0].text in lexicons.team_words or words[-1].text in lexicons.team_words):
         return "ORG", SETTLED
-    # Countries, continents, blocs, regions: a place, also where it stands for its
-    # government or its team (GUIDELINES §1); a person's name only when the model says so.
-    if lexicons.is_surely_place(phrase) and label != "PER":
-        return "LOC", SETTLED
     if len(words) > 1 and (first in lexicons.org_heads or last in lexicons.media_tails):
+        return "ORG", SETTLED
+    # A lone capitalised institution word (`le Sénat`, `la Cour`) is the institution.
+    if len(words) == 1 and first in lexicons.institutions and words[0].text[:1].isupper():
         return "ORG", SETTLED
     # A lone institution word (`le Congrès`) is no event or product.
     if label == "MISC" and first in lexicons.org_heads:
@@ -454,7 +485,7 @@ def clean_piece(tokens: list[Token], text: str, start: int, end: int, label: str
     if lexicons.is_known_name(text[start_char:end_char]):
         return [Mention(start_char, end_char, "ORG", text[start_char:end_char], SETTLED)]
     lead = skip_lead(tokens, start, end, label, lexicons)
-    end = skip_tail(tokens, lead.start, end)
+    end = skip_tail(tokens, lead.start, end, lexicons)
     if end <= lead.start:
         return []
     words = tokens[lead.start : end]
@@ -665,18 +696,27 @@ def label_of_long_form(words: str, lexicons: Lexicons) -> str | None:
     return None
 
 
+# `ministère de l'`, `ministère des`: the generic word of a ministry before its domain.
+MINISTRY_BEFORE = re.compile(r"(?<![\w-])[Mm]inistère\s+(?:de\s+la\s+|de\s+l['’]|des\s+|du\s+|de\s+)$")
+
+
 def job_domains_after_titles(text: str, mentions: list[Mention], lexicons: Lexicons) -> list[Mention]:
     """`la secrétaire à l'Intérieur (Environnement)`: the domain of a title, however the
-    model tagged it, is not a name (GUIDELINES: words inside a job title)."""
+    model tagged it, is not a name (GUIDELINES: words inside a job title). After
+    `ministère`, it names the ministry, which is an organisation with its generic word
+    (`ministère de l'Intérieur`)."""
     skipped = LEADING_ARTICLES | PREPOSITIONS
-    return [
-        mention
-        for mention in mentions
-        if not (
+    result = []
+    for mention in mentions:
+        ministry = MINISTRY_BEFORE.search(text, max(0, mention.start - 20), mention.start)
+        if ministry:
+            result.append(Mention(ministry.start(), mention.end, "ORG", text[ministry.start() : mention.end], SETTLED))
+        elif not (
             mention.text.lower() in lexicons.job_domains
             and (word_before(text, mention.start, skipped) in lexicons.titles or word_before(text, mention.start, skipped) in lexicons.job_domains)
-        )
-    ]
+        ):
+            result.append(mention)
+    return result
 
 
 # French place names joined by `-sur-`, `-sous-`, `-lès-`, `-en-`, `-aux-`, `-le-`...
@@ -809,7 +849,7 @@ def doc_mentions(doc: Doc, text: str, lexicons: Lexicons) -> list[Mention]:
         mention
         for ent in doc.ents
         if ent.label_ in LABELS
-        for start, end in name_pieces(tokens, ent.start, with_name_joiners(tokens, ent.end))
+        for start, end in name_pieces(tokens, ent.start, with_surname_particle(tokens, with_name_joiners(tokens, ent.end), ent.label_))
         for mention in clean_piece(tokens, text, with_generic_head(tokens, with_particle(tokens, start, ent.label_), end, lexicons), end, ent.label_, lexicons)
     ]
     mentions = acronym_expansions(text, completed_institutions(text, located_names(doc.vocab, mentions), lexicons), lexicons)

@@ -522,3 +522,16 @@ def test_clubs_are_organisations_and_events_and_platforms_have_their_label(entit
     text = "Le Salon mondial du chocolat ouvre. Elle l'a écrit sur Facebook."
     found = spans_of(entity_model, text, [(1, 5, "ORG"), (12, 13, "MISC")])
     assert found == [("Salon mondial du chocolat", "MISC"), ("Facebook", "ORG")]
+
+
+def test_ministries_lone_institutions_and_countries_spelled_like_demonyms(entity_model):
+    text = "Le ministère de la Culture a répondu. Le Sénat a voté. Ils aiment l'Argentine."
+    found = spans_of(entity_model, text, [(4, 5, "ORG"), (9, 10, "LOC"), (16, 17, "MISC")])
+    assert found == [("ministère de la Culture", "ORG"), ("Sénat", "ORG"), ("Argentine", "LOC")]
+
+
+def test_a_surname_after_a_particle_and_a_date_after_a_name(entity_model):
+    text = "Ont fini Paul Le Bihan et Anne Van Dyck au Texas mardi."
+    # The model stopped after the particle, before it, and ran over the weekday.
+    found = spans_of(entity_model, text, [(2, 4, "PER"), (6, 7, "PER"), (10, 12, "LOC")])
+    assert found == [("Paul Le Bihan", "PER"), ("Anne Van Dyck", "PER"), ("Texas", "LOC")]
