@@ -12,6 +12,9 @@ import typer
 from typer._click import exceptions as click_errors
 from rich.console import Console
 
+# Nothing imported here may import spaCy or Dask: commands that need no model (`--help`,
+# `clean`, an unchanged `run`...) must start fast. The model is imported where it is
+# loaded (stages/entities.py), Dask where its engine starts; tests/test_fast_cli.py checks.
 from pipeline.config import ConfigError, Settings, load_settings
 from pipeline.console import Display
 from pipeline.engine import Stage, StageReport, count_documents, open_executor, run_source_stage, run_stage, write_run_summary
