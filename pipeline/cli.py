@@ -225,11 +225,17 @@ def validate(output: OutputOption = None, config: ConfigOption = None) -> None:
     typer.echo(f"valid: {', '.join(checked)}")
 
 
-@app.command(help="Write the data dictionary docs/tables.md from the table schemas.")
-def dictionary() -> None:
+@app.command(help="Write the data dictionary (Markdown) from the table schemas; default: docs/tables.md of the current folder.")
+def dictionary(
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="The Markdown file to write; default: docs/tables.md of the current folder.")] = None,
+) -> None:
     from pipeline import dictionary as data_dictionary
 
-    typer.echo(f"wrote {data_dictionary.write()}")
+    path = output or data_dictionary.DICTIONARY_PATH
+    try:
+        typer.echo(f"wrote {data_dictionary.write(path)}")
+    except OSError as exc:
+        _fail(f"cannot write {path}: {exc.strerror or exc}")
 
 
 class ErrorsFrom(str, Enum):

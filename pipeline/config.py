@@ -1,4 +1,10 @@
-"""configs/*.toml|yaml -> one typed Settings object, passed down to every stage."""
+"""Settings: the defaults (``configs/default.toml``), with a ``--config`` file merged over
+them, as one typed Settings object passed down to every stage.
+
+The defaults and lexicons are package data (``configs/`` installed as the resource
+package ``pipeline.configs``), read with importlib.resources: the same files whether the
+package is installed normally or in editable mode, whatever the current folder.
+"""
 from __future__ import annotations
 
 import hashlib
@@ -6,29 +12,43 @@ import json
 import os
 import tomllib
 from dataclasses import dataclass, field
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+# The source checkout's root, for the notebook (notebooks/explore.py) that runs from one;
+# the package itself reads nothing through it (an installed copy has no checkout).
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_CONFIG = PROJECT_ROOT / "configs" / "default.toml"
+CONFIG_PACKAGE = "pipeline.configs"
+DEFAULT_FILE = "default.toml"
 
 
 class ConfigError(Exception):
     """The configuration file is missing, unreadable or inconsistent."""
 
 
+def default_config_dir() -> Path:
+    """The folder of the default settings and lexicons (``configs/`` of the source tree)."""
+    return Path(str(resources.files(CONFIG_PACKAGE)))
+
+
 def _load_file(path: Path) -> dict[str, Any]:
     if not path.exists():
         raise ConfigError(f"{path}: configuration file not found")
+    if not path.is_file():
+        raise ConfigError(f"{path}: not a file")
     try:
+        text = path.read_text(encoding="utf-8")
         if path.suffix in {".yaml", ".yml"}:
-            data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+            data = yaml.safe_load(text) or {}
         else:
-            data = tomllib.loads(path.read_text(encoding="utf-8"))
+            data = tomllib.loads(text)
     except (tomllib.TOMLDecodeError, yaml.YAMLError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{path}: not valid {path.suffix.lstrip('.')} ({str(exc).splitlines()[0]})") from exc
+        raise ConfigError(f"{path}: not valid {path.suffix.lstrip('.') or 'toml'} ({str(exc).splitlines()[0]})") from exc
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read ({exc.strerror or exc})") from exc
     if not isinstance(data, dict):
         raise ConfigError(f"{path}: expected a mapping of sections")
     return data
@@ -104,9 +124,12 @@ class Settings:
 
 
 def load_settings(path: Path | None = None) -> Settings:
-    raw = _load_file(DEFAULT_CONFIG)
-    sources = [DEFAULT_CONFIG]
-    if path is not None and Path(path).resolve() != DEFAULT_CONFIG:
+    """The defaults, with the file at ``path`` (TOML or YAML) merged over them."""
+    config_dir = default_config_dir()
+    default_path = config_dir / DEFAULT_FILE
+    raw = _load_file(default_path)
+    sources = [default_path]
+    if path is not None and Path(path).resolve() != default_path.resolve():
         raw = _merge(raw, _load_file(Path(path)))
         sources.append(Path(path))
-    return Settings(raw=raw, config_dir=DEFAULT_CONFIG.parent, sources=tuple(sources))
+    return Settings(raw=raw, config_dir=config_dir, sources=tuple(sources))

@@ -1,4 +1,6 @@
 import io
+import subprocess
+import sys
 
 from rich.console import Console
 from typer.testing import CliRunner
@@ -81,3 +83,17 @@ def test_rate_is_documents_over_elapsed_time():
     progress.advance(task_id, 4)
     rate = float(RateColumn().render(task).plain.split()[0])
     assert 1.0 < rate <= 2.0
+
+
+
+def test_dictionary_writes_where_it_is_told(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert CliRunner().invoke(app, ["dictionary"]).exit_code == 0
+    assert (tmp_path / "docs" / "tables.md").read_text(encoding="utf-8").startswith("# Data dictionary")
+    result = CliRunner().invoke(app, ["dictionary", "--output", str(tmp_path / "elsewhere" / "dictionary.md")])
+    assert result.exit_code == 0 and (tmp_path / "elsewhere" / "dictionary.md").is_file()
+
+
+def test_python_dash_m_pipeline_is_the_command(tmp_path):
+    result = subprocess.run([sys.executable, "-m", "pipeline", "--help"], cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0 and "Usage: python -m pipeline" in result.stdout and "dictionary" in result.stdout
