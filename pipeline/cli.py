@@ -15,7 +15,7 @@ from rich.console import Console
 # Nothing imported here may import spaCy or Dask: commands that need no model (`--help`,
 # `clean`, an unchanged `run`...) must start fast. The model is imported where it is
 # loaded (stages/entities.py), Dask where its engine starts; tests/test_fast_cli.py checks.
-from pipeline.config import ConfigError, Settings, load_settings
+from pipeline.config import ConfigError, Settings, load_settings, setting_problem
 from pipeline.console import Display
 from pipeline.engine import Stage, StageReport, count_documents, open_executor, run_source_stage, run_stage, write_run_summary
 from pipeline.paths import FolderBusy, claim_output_folder
@@ -36,7 +36,7 @@ InputOption = Annotated[
     typer.Option("--input", "-i", help="Input files, folders or globs (.txt, .jsonl, .csv, .parquet, .tml); default: paths.input in the config (data/raw)."),
 ]
 OutputOption = Annotated[Optional[Path], typer.Option("--output", "-o", help="Folder of the Parquet tables; default: outputs/.")]
-ConfigOption = Annotated[Optional[Path], typer.Option("--config", "-c", help="Settings (.toml or .yaml) merged over configs/default.toml.")]
+ConfigOption = Annotated[Optional[Path], typer.Option("--config", "-c", help="Settings (.toml or .yaml) merged over the defaults (configs/default.toml, installed with the package); checked: an unknown key or a bad value is an error.")]
 QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bars, no summary table: print only the summary line.")]
 StrictOption = Annotated[bool, typer.Option("--strict", help="Fail (exit code 1) when any input is rejected; the tables are written all the same.")]
 WorkersOption = Annotated[Optional[int], typer.Option("--workers", help="Worker processes for the table stages; 0 = the machine's cores; default: engine.workers in the config.")]
@@ -56,16 +56,21 @@ def _fail(message: str, code: int = EXIT_USAGE) -> None:
     raise typer.Exit(code=code)
 
 
+# The [engine] settings that options override, checked against the same schema as files.
+ENGINE_OPTIONS = {"workers": "--workers", "kind": "--engine", "scheduler": "--scheduler"}
+
+
 def _settings(config: Optional[Path], workers: Optional[int] = None, engine: Optional[str] = None, scheduler: Optional[str] = None) -> Settings:
     try:
         settings = load_settings(config)
     except ConfigError as exc:
         _fail(str(exc))
         raise
-    chosen = {"workers": workers, "kind": engine, "scheduler": scheduler}
-    if engine not in (None, "local", "dask"):
-        _fail(f"--engine must be local or dask, not {engine!r}")
-    return settings.with_overrides({"engine": {key: value for key, value in chosen.items() if value is not None}})
+    given = {key: value for key, value in {"workers": workers, "kind": engine, "scheduler": scheduler}.items() if value is not None}
+    for key, value in given.items():
+        if problem := setting_problem("engine", key, value):
+            _fail(f"{ENGINE_OPTIONS[key]} {problem}")
+    return settings.with_overrides({"engine": given})
 
 
 def _output(settings: Settings, output: Optional[Path]) -> Path:

@@ -99,3 +99,9 @@ def test_installed_command_runs_from_another_folder(installed, tmp_path):
 def test_installed_module_help_and_usage_errors(installed, tmp_path):
     help_text = run(installed, "python", "-m", "pipeline", "--help", cwd=tmp_path)
     assert help_text.returncode == 0 and "run" in help_text.stdout and "Usage: python -m pipeline" in help_text.stdout
+
+    typo = tmp_path / "typo.toml"
+    typo.write_text("[engine]\nworkerz = 2\n", encoding="utf-8")
+    result = run(installed, "pipeline", "run", "--input", str(SEEDS), "--config", str(typo), cwd=tmp_path)
+    assert result.returncode == 2
+    assert result.stderr.splitlines() == [f"error: {typo}: [engine] workerz is not a setting; did you mean workers?"]
