@@ -105,3 +105,7 @@ def test_installed_module_help_and_usage_errors(installed, tmp_path):
     result = run(installed, "pipeline", "run", "--input", str(SEEDS), "--config", str(typo), cwd=tmp_path)
     assert result.returncode == 2
     assert result.stderr.splitlines() == [f"error: {typo}: [engine] workerz is not a setting; did you mean workers?"]
+
+    no_input = run(installed, "pipeline", "run", cwd=tmp_path)
+    assert no_input.returncode == 2 and len(no_input.stderr.splitlines()) == 1 and "pass --input" in no_input.stderr
+    assert not (tmp_path / "outputs").exists()
