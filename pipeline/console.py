@@ -18,6 +18,9 @@ from rich.text import Text
 from pipeline.engine import StageReport
 
 Advance = Callable[[int], None]
+# The summary row of time spent loading what stages need (the spaCy model, lexicons),
+# which each stage's own seconds leave out.
+LOADING_ROW = "model loading"
 # How much of the rejects the end of a run prints: the commonest reasons, a few inputs each.
 REASONS_SHOWN = 10
 SOURCES_SHOWN = 3
@@ -77,6 +80,9 @@ def summary_table(reports: list[StageReport]) -> Table:
     for report in reports:
         written = ", ".join(f"{name} {count}" for name, count in report.rows.items() if name != "rejects")
         table.add_row(report.stage, str(report.documents), str(report.carried), written, str(report.rows.get("rejects", 0)), f"{report.seconds:.1f}")
+    loading = sum(report.load_seconds for report in reports)
+    if round(loading, 1):
+        table.add_row(LOADING_ROW, "", "", "", "", f"{loading:.1f}", style="dim")
     return table
 
 

@@ -10,7 +10,7 @@ from rich.console import Console
 from typer.testing import CliRunner
 
 from pipeline.cli import app
-from pipeline.console import REASONS_SHOWN, Display, reject_lines, summary_table
+from pipeline.console import LOADING_ROW, REASONS_SHOWN, Display, reject_lines, summary_table
 from pipeline.engine import StageReport
 from tests import tiny_outputs
 from tests.conftest import SEEDS
@@ -51,6 +51,8 @@ def test_run_prints_the_summary_table_and_quiet_only_the_line(tmp_path):
     loud = runner.invoke(app, ["run", "--input", str(SEEDS), "--output", str(tmp_path)])
     assert loud.exit_code == 0, loud.output
     assert "sentences" in loud.stdout and "rejects" in loud.stdout and "\x1b[" not in loud.stdout
+    # The model is loaded (in the workers' fork server, or here) once: its own row.
+    assert LOADING_ROW in loud.stdout
     quiet = runner.invoke(app, ["run", "--input", str(SEEDS), "--output", str(tmp_path), "--quiet"])
     assert quiet.exit_code == 0 and len(quiet.stdout.strip().splitlines()) == 1
     assert quiet.stdout.startswith("documents read 5, written 5, rejected 0")
@@ -88,6 +90,17 @@ def test_rate_is_documents_over_elapsed_time():
     rate = float(RateColumn().render(task).plain.split()[0])
     assert 1.0 < rate <= 2.0
 
+
+
+def test_model_loading_is_its_own_row_and_left_out_of_the_stages_seconds():
+    reports = [StageReport("sentences", 2, {"sentences": 9}, 0.5), StageReport("entities", 2, {"entities": 3}, 1.5, load_seconds=4.25)]
+    out = console(False)
+    out.print(summary_table(reports))
+    rows = {line.split("│")[1].strip(): line.split("│")[6].strip() for line in out.file.getvalue().splitlines() if line.startswith("│")}
+    assert rows == {"sentences": "0.5", "entities": "1.5", LOADING_ROW: "4.2"}
+    unchanged = console(False)
+    unchanged.print(summary_table([StageReport("entities", 0, {"entities": 3}, 0.01)]))
+    assert LOADING_ROW not in unchanged.file.getvalue()
 
 
 def test_rejects_are_grouped_by_reason_commonest_first():
