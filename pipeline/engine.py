@@ -23,6 +23,7 @@ the tables do not hold.
 """
 from __future__ import annotations
 
+import atexit
 import gc
 import hashlib
 import importlib
@@ -122,6 +123,9 @@ def count_documents(folder: Path) -> int:
 
 _PREPARED: dict[tuple[str, str, str, Callable], BatchFunction] = {}
 _PREPARE_LOCK = threading.Lock()
+# gc.freeze() (below) keeps objects from ever being freed; at exit, extension modules that
+# check for leaks (DuckDB's nanobind, in a process that also queried) would report them.
+atexit.register(gc.unfreeze)
 
 
 def prepared(stage: Stage, settings: Settings) -> BatchFunction:
