@@ -91,7 +91,6 @@ def test_rate_is_documents_over_elapsed_time():
     assert 1.0 < rate <= 2.0
 
 
-
 def test_model_loading_is_its_own_row_and_left_out_of_the_stages_seconds():
     reports = [StageReport("sentences", 2, {"sentences": 9}, 0.5), StageReport("entities", 2, {"entities": 3}, 1.5, load_seconds=4.25)]
     out = console(False)
