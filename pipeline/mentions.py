@@ -19,14 +19,16 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-
-from spacy.language import Language
-from spacy.tokens import Doc, Token
-from spacy.vocab import Vocab
+from typing import TYPE_CHECKING
 
 from pipeline.characters import is_word_character
 from pipeline.gazetteer import load_places
 from pipeline.names import fold
+
+if TYPE_CHECKING:  # only the model's users import spaCy (see stages/entities.py)
+    from spacy.language import Language
+    from spacy.tokens import Doc, Token
+    from spacy.vocab import Vocab
 
 LABELS = ("PER", "ORG", "LOC", "MISC")
 LEADING_ARTICLES = frozenset({"l'", "l’", "le", "la", "les", "un", "une"})
