@@ -9,6 +9,7 @@ the quotation just before (a paragraph that is only a quotation). Every candidat
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from enum import Enum
 
 from pipeline.quotes.cues import REFLEXIVE, Cue, find_cues, selon_words
 from pipeline.quotes.document import DocView, Token
@@ -31,18 +32,31 @@ TERM_WORDS = 4
 SENTENCE_WORDS = 5
 
 
+class Kind(Enum):
+    DIRECT = "direct"
+    INDIRECT = "indirect"
+    MIXED = "mixed"
+
+
+class How(Enum):
+    """Where a quotation's source is to be found: the first step of the attribution sieve
+    (quotation -> mention); ``pipeline.quotes.attribution`` runs it, ``speakers`` the second."""
+
+    SUBJECT = "subject"  # the subject of its cue (« X a déclaré que P », « X : « … » »)
+    INVERTED = "inverted"  # the subject after its cue (« P, a déclaré X »)
+    PHRASE = "phrase"  # the noun phrase in ``source`` (« selon X », « pour X », a headline dash)
+    CONTEXT = "context"  # no cue of its own: the context gives the speaker (a continuation)
+    MAIN = "main"  # a headline quotation with no source: the article's main person
+
+
 @dataclass
 class Candidate:
     start: int
     end: int
-    kind: str
+    kind: Kind
+    how: How
     cue: Cue | None = None
-    # how the speaker is found: "subject" (of the cue), "inverted" (subject after the cue),
-    # "phrase" (the noun phrase head in ``source``), "previous" (the quote before), "main"
-    how: str = "previous"
     source: Token | None = None
-    cue_start: int | None = None
-    cue_end: int | None = None
     marks: list[MarkedSpan] = field(default_factory=list)
 
 
@@ -224,28 +238,27 @@ class Finder:
             if any(span.closed and _inside(span, self.view.tokens[cue.token].start) for span in self.spans):
                 continue  # speech reported inside a quotation belongs to that quotation
             content = self._que(cue) or self._infinitive(cue) or self._attribute(cue)
-            how = "subject"
+            how = How.SUBJECT
             if content is not None:
                 start = self.view.tokens[content].start
                 bounds = (start, self._clause_end(content))
             else:
                 bounds = self._inverted(cue)
-                how = "inverted"
+                how = How.INVERTED
             if bounds is None or bounds[1] <= bounds[0]:
                 continue
             found.append(self._reported(bounds, cue, how))
         return found
 
-    def _reported(self, bounds: tuple[int, int], cue: Cue, how: str, source: Token | None = None) -> Candidate:
+    def _reported(self, bounds: tuple[int, int], cue: Cue, how: How, source: Token | None = None) -> Candidate:
         """Indirect, mixed, or (when the content is one whole quotation) direct."""
         start, end = bounds
         marks = [span for span in self.spans if span.open < end and span.start >= start - 1 and span.open >= start - 2]
         whole = [span for span in marks if span.open <= start + 1 and span.close >= end - 1]
         if len(marks) == 1 and whole:
             span = marks[0]
-            return Candidate(span.start, span.end, "direct", cue, how, source, cue.start if cue else None, cue.end if cue else None, marks)
-        kind = "mixed" if marks else "indirect"
-        return Candidate(start, end, kind, cue, how, source, cue.start if cue else None, cue.end if cue else None, marks)
+            return Candidate(span.start, span.end, Kind.DIRECT, how, cue, source, marks)
+        return Candidate(start, end, Kind.MIXED if marks else Kind.INDIRECT, how, cue, source, marks)
 
     def selon(self) -> list[Candidate]:
         view, tokens = self.view, self.view.tokens
@@ -261,7 +274,7 @@ class Finder:
                 source = next((t for t in reversed(tokens[max(first.index - 5, 0) : first.index]) if t.pos == "PROPN"), None)
                 if source is None or nxt + 1 >= len(tokens):
                     continue
-                found.append(self._reported((tokens[nxt + 1].start, self._clause_end(nxt + 1)), cue, "phrase", source))
+                found.append(self._reported((tokens[nxt + 1].start, self._clause_end(nxt + 1)), cue, How.PHRASE, source))
                 continue
             head = next((t for t in tokens[nxt : nxt + 4] if t.pos in ("NOUN", "PROPN", "PRON")), None)
             if head is None or head.lemma.lower() in self.lexicon.not_sources:
@@ -279,7 +292,7 @@ class Finder:
             else:
                 continue
             if bounds[1] - bounds[0] >= 10:
-                found.append(self._reported(bounds, cue, "phrase", head))
+                found.append(self._reported(bounds, cue, How.PHRASE, head))
         return found
 
     # -- direct speech --------------------------------------------------------------------
@@ -402,9 +415,9 @@ class Finder:
             if not after or _has_finite_verb(after):
                 return None
             head = next((t for t in after if t.pos in ("NOUN", "PROPN")), None)
-            return Candidate(span.start, span.end, "direct", None, "phrase", head)
+            return Candidate(span.start, span.end, Kind.DIRECT, How.PHRASE, source=head)
         if rest[:1] == ":" or not rest:
-            return Candidate(span.start, span.end, "direct", None, "main")
+            return Candidate(span.start, span.end, Kind.DIRECT, How.MAIN)
         return None
 
     def _split(self, span: MarkedSpan, cue: Cue) -> list[Candidate] | None:
@@ -420,8 +433,8 @@ class Finder:
         while b_start < span.end and self.view.text[b_start] in " \u00a0\u202f":
             b_start += 1
         return [
-            Candidate(span.start, a_end, "direct", cue, "subject", None, cue.start, cue.end, [span]),
-            Candidate(b_start, span.end, "direct", cue, "subject", None, cue.start, cue.end, [span]),
+            Candidate(span.start, a_end, Kind.DIRECT, How.SUBJECT, cue, marks=[span]),
+            Candidate(b_start, span.end, Kind.DIRECT, How.SUBJECT, cue, marks=[span]),
         ]
 
     def direct(self, taken: list[MarkedSpan], indirect: list[Candidate]) -> list[Candidate]:
@@ -453,11 +466,11 @@ class Finder:
             if cue is not None and self._has_other_content(cue, span):
                 cue = None
             if cue is not None:
-                found.append(Candidate(span.start, span.end, "direct", cue, "subject", None, cue.start, cue.end, [span]))
+                found.append(Candidate(span.start, span.end, Kind.DIRECT, How.SUBJECT, cue, marks=[span]))
                 continue
             opinion_holder = self._pour_source(span)
             if opinion_holder is not None:
-                found.append(Candidate(span.start, span.end, "direct", None, "phrase", opinion_holder, marks=[span]))
+                found.append(Candidate(span.start, span.end, Kind.DIRECT, How.PHRASE, source=opinion_holder, marks=[span]))
                 continue
             if self.view.paragraph_of(span.open) == 0:
                 headline = self._headline(span)
@@ -466,7 +479,7 @@ class Finder:
                 if headline is not None or len(self.view._paragraphs) > 1:
                     continue  # a title's marks are a headline quote or a name; a lone paragraph is a body
             if colon or words >= SENTENCE_WORDS or verbal:
-                found.append(Candidate(span.start, span.end, "direct", None, "previous"))
+                found.append(Candidate(span.start, span.end, Kind.DIRECT, How.CONTEXT, marks=[span]))
         return found
 
     def unmarked_paragraphs(self, found: list[Candidate]) -> list[Candidate]:
@@ -481,7 +494,7 @@ class Finder:
             start, end = view.paragraph_bounds(para)
             first = view.token_at(start)
             if first is not None and view.tokens[first].start < end and view.lowers[first] in FIRST_PERSON:
-                result.append(Candidate(start, self._trim_end(start, end) if view.text[end - 1] not in ".!?" else end, "direct", None, "previous"))
+                result.append(Candidate(start, self._trim_end(start, end) if view.text[end - 1] not in ".!?" else end, Kind.DIRECT, How.CONTEXT))
         return result
 
     def candidates(self) -> list[Candidate]:

@@ -24,6 +24,16 @@ class Lexicon:
     quantities: frozenset[str]
     anaphoric: frozenset[str]
     not_sources: frozenset[str]
+    human_nouns: frozenset[str]
+    organisation_nouns: frozenset[str]
+    organisation_anaphors: frozenset[str]
+    speaks_for_owner: frozenset[str]
+    document_nouns: frozenset[str]
+
+    @cached_property
+    def agent_nouns(self) -> frozenset[str]:
+        """Common nouns that may head a speaker: people, groups, organisations, documents."""
+        return self.person_roles | self.human_nouns | self.organisation_nouns | self.document_nouns
 
     @cached_property
     def cue_lemmas(self) -> frozenset[str]:
@@ -53,6 +63,11 @@ class Lexicon:
             quantities=frozenset(people["quantities"]),
             anaphoric=frozenset(people["anaphoric"]),
             not_sources=frozenset(people["not_sources"]),
+            human_nouns=frozenset(people["human_nouns"]),
+            organisation_nouns=frozenset(people["organisation_nouns"]),
+            organisation_anaphors=frozenset(people["organisation_anaphors"]),
+            speaks_for_owner=frozenset(people["speaks_for_owner"]),
+            document_nouns=frozenset(people["document_nouns"]),
         )
 
     @classmethod

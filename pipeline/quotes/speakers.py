@@ -38,6 +38,8 @@ ELIDED_ARTICLES = frozenset({"l'", "l’", "d'", "d’"})
 OF = frozenset({"de", "d'", "d’", "des", "du"})
 # Words a subject noun phrase is made of (« une dizaine de délégués de la FNEC FP Force Ouvrière »).
 PHRASE_POS = frozenset({"DET", "NOUN", "PROPN", "ADJ", "ADP", "NUM"})
+OPENING_MARKS = frozenset("«“„‹\"")
+CLOSING_MARKS = frozenset("»”›\"")
 
 
 @dataclass(frozen=True)
@@ -224,9 +226,13 @@ class Speakers:
         tokens = self.phrase(head)
         return self.from_phrase(tokens, head, anchor)
 
-    def from_phrase(self, tokens: list[Token], head: Token, anchor: int) -> Speaker:
+    def from_phrase(self, tokens: list[Token], head: Token, anchor: int, whole: bool = True) -> Speaker:
+        """The speaker a noun phrase designates; ``whole`` is False for one member of a coordination."""
         view = self.view
         start, end = tokens[0].start, tokens[-1].end
+        coordinated = self._coordination(head, anchor) if whole else None
+        if coordinated is not None:
+            return coordinated
         mentions = view.mentions_between(start, end)
         named = self._named_in_phrase(mentions, head)
         if named is not None:
@@ -236,13 +242,186 @@ class Speakers:
             person = self.description(content, head, anchor)
             if person is not None:
                 return Speaker(person.canonical, "PER", start, end, person.entity_key)
+        if head.pos == "NOUN" and self._is_organisation_description(tokens, head):
+            organisation = self.organisation(tokens, head, anchor)
+            if organisation is not None:
+                return self._refer(organisation, start, end)
         if head.pos == "NOUN" and any(token.lower in self.lexicon.anaphoric for token in tokens if token.index < head.index):
             earlier = self._antecedent(head)
             if earlier is not None and earlier.name:
                 return self._refer(earlier, start, end)
         if not content:
             return NOBODY
-        return Speaker(view.text[content[0].start : content[-1].end], "OTHER", start, end)
+        label = "ORG" if head.pos == "NOUN" and self._is_organisation_description(tokens, head) else "OTHER"
+        return Speaker(view.text[content[0].start : content[-1].end], label, start, end)
+
+    # -- coordinated sources ----------------------------------------------------------------
+    def _coordination(self, head: Token, anchor: int) -> Speaker | None:
+        """« Paris et Berlin », « la CGT et Solidaires »: the whole coordination, each member by its
+        own name, joined by the coordinating word as written."""
+        view = self.view
+        members = [child for child in view.children(head.index) if child.dep == "conj" and child.pos in ("NOUN", "PROPN") and not self._quoted(child)]
+        if not members:
+            return None
+        names, labels = [], set()
+        for member in [head, *members]:
+            speaker = self.from_phrase(self._member_tokens(member), member, anchor, whole=False)
+            if not speaker.name:
+                return None
+            names.append(speaker.name)
+            labels.add(speaker.label)
+        joiner = next((child.text for member in members for child in view.children(member.index) if child.dep == "cc"), "et")
+        name = ", ".join(names[:-1]) + f" {joiner} " + names[-1]
+        label = labels.pop() if len(labels) == 1 else "OTHER"
+        first = self._member_tokens(head)[0]
+        last = self._member_tokens(members[-1])[-1]
+        return Speaker(name, label, first.start, last.end)
+
+    def _member_tokens(self, member: Token) -> list[Token]:
+        """One member of a coordination: its own phrase, without the members coordinated to it."""
+        view = self.view
+        inside = set(view.subtree(member.index))
+        for child in view.children(member.index):
+            if child.dep in ("conj", "cc"):
+                inside -= set(view.subtree(child.index))
+        kept = [view.tokens[i] for i in sorted(inside) if view.tokens[i].sent_id == member.sent_id]
+        while kept and kept[0].index < member.index and (kept[0].pos in ("ADP", "PUNCT", "CCONJ") or kept[0].dep == "case"):
+            kept.pop(0)
+        while kept and kept[-1].pos == "PUNCT":
+            kept.pop()
+        return kept or [member]
+
+    # -- organisations ------------------------------------------------------------------------
+    def _is_organisation_description(self, tokens: list[Token], head: Token) -> bool:
+        if head.lemma.lower() not in self.lexicon.organisation_nouns and head.lower not in self.lexicon.organisation_nouns:
+            return False
+        if head.feature("Number") == "Plur" and head.lower not in self.lexicon.organisation_nouns:
+            return False
+        first = tokens[0]
+        return first.index == head.index or first.lower in DEFINITE or first.pos != "DET"
+
+    def organisation(self, tokens: list[Token], head: Token, anchor: int) -> Speaker | None:
+        """The organisation a description stands for: a name the article writes after the same
+        noun (« l'ONG Human Rights Watch » for « l'ONG »), a name it governs (« la direction de
+        Renault »), the fuller phrase written earlier (« le ministère de l'Intérieur » for « le
+        ministère »), and, for a noun that points back (« l'organisation », « la direction »), the
+        organisation the article names most up to there."""
+        view = self.view
+        word = head.lemma.lower()
+        inner = [m for m in view.mentions_between(tokens[0].start, tokens[-1].end) if m.label == "ORG" and m.start > head.start]
+        if inner and word in self.lexicon.speaks_for_owner:
+            return self._entity_speaker(inner[0])
+        modified = any(t.index > head.index and t.pos in ("ADJ", "NOUN", "PROPN") for t in tokens)
+        organisations = [m for m in view.mentions if m.label == "ORG" and m.end <= anchor and not any(a <= m.start < b for a, b in self.quoted_spans)]
+        for mention in reversed(organisations):
+            index = view.token_at(mention.start)
+            before = view.tokens[index - 1] if index else None
+            if before is not None and before.lemma.lower() == word or mention.canonical.lower().split(" ")[0] == head.lower:
+                return self._entity_speaker(mention)
+        if not modified:
+            fuller = self._fuller_phrase(head)
+            if fuller is not None:
+                return fuller
+        if modified and word not in self.lexicon.organisation_anaphors:
+            return None
+        if word in self.lexicon.organisation_anaphors or word in self.lexicon.speaks_for_owner:
+            counts = Counter(m.entity_key for m in organisations)
+            if counts:
+                best = max(counts, key=lambda key: (counts[key], max(i for i, m in enumerate(organisations) if m.entity_key == key)))
+                return self._entity_speaker(next(m for m in reversed(organisations) if m.entity_key == best))
+        return None
+
+    def _fuller_phrase(self, head: Token) -> Speaker | None:
+        """The latest earlier phrase with the same head noun and words of its own (« le ministère de l'Intérieur »)."""
+        for token in reversed(self.view.tokens[: head.index]):
+            if token.pos != "NOUN" or token.lemma != head.lemma or self._quoted(token):
+                continue
+            phrase = self.phrase(token)
+            if any(word.index > token.index and word.pos in ("ADJ", "NOUN", "PROPN") for word in phrase):
+                return self.from_phrase(phrase, token, token.start)
+        return None
+
+    # -- is it a source? -------------------------------------------------------------------
+    def is_agent(self, speaker: Speaker, head: Token) -> bool:
+        """A person, a group of people, an organisation, a place standing for its government, or
+        a document or medium: by entity label, by pronoun, or by a noun of the closed lexicons."""
+        if speaker.label in ("PER", "ORG", "LOC"):
+            return True
+        word = clitic(head) or head.lower
+        if word in RELATIVE:
+            antecedent = self.view.head(self.view.head(head) or head)
+            return antecedent is not None and antecedent.index != head.index and self.is_agent(NOBODY, antecedent)
+        if head.pos in ("PRON", "PROPN", "NUM") or clitic(head):
+            return True
+        lemma = head.lemma.lower()
+        if lemma in self.lexicon.agent_nouns or head.lower in self.lexicon.agent_nouns or lemma in self.lexicon.quantities:
+            return True
+        covering = next((m for m in self.view.mentions if m.start <= head.start < m.end), None)
+        return covering is not None and head.feature("Number") == "Plur"  # « les Ukrainiens »: a people
+
+    def agent_in_phrase(self, head: Token, anchor: int) -> Speaker | None:
+        """An agent a non-agent phrase names: « les chiffres publiés par la Dares », « l'estimation du ministère »."""
+        view = self.view
+        for index in view.subtree(head.index):
+            token = view.tokens[index]
+            if index == head.index or token.sent_id != head.sent_id or self._quoted(token):
+                continue
+            if token.dep not in ("obl:agent", "nmod") or token.pos not in ("NOUN", "PROPN"):
+                continue
+            speaker = self.from_token(token, anchor)
+            if speaker.name and self.is_agent(speaker, token):
+                return speaker
+        return None
+
+    def governing_subject(self, cue: Cue) -> Token | None:
+        """The subject of the speech verb the cue depends on (« il a dit que le rapport montrait que… »)."""
+        view = self.view
+        for ancestor in view.ancestors(view.tokens[cue.token]):
+            if ancestor.pos in ("VERB", "AUX") and ancestor.lemma in self.lexicon.speech_verbs:
+                return self.subject_of(Cue(ancestor.index, ancestor.index, ancestor.lemma, ancestor.start, ancestor.end))
+        return None
+
+    # -- quotations with no cue ------------------------------------------------------------
+    def _opening_mark(self, offset: int) -> int | None:
+        """Index of the quote mark opening the quotation whose content starts at ``offset``."""
+        view = self.view
+        first = view.token_at(offset)
+        if first is None or first == 0:
+            return None
+        mark = first - 1
+        return mark if view.tokens[mark].text in OPENING_MARKS else None
+
+    def colon_introducer(self, offset: int) -> Token | None:
+        """« Akli Gasmi se souvient : « … » »: the subject of the clause the colon closes."""
+        view, tokens = self.view, self.view.tokens
+        mark = self._opening_mark(offset)
+        if mark is None or mark == 0 or tokens[mark - 1].text != ":":
+            return None
+        colon = mark - 1
+        for index in range(colon - 1, -1, -1):
+            token = tokens[index]
+            if token.sent_id != tokens[colon].sent_id or token.text in CLOSING_MARKS or token.text in {";", ".", "!", "?"} or self._quoted(token):
+                return None
+            if token.pos in ("VERB", "AUX") and token.dep not in ("aux", "aux:tense", "aux:pass", "cop"):
+                subject = self.subject_of(Cue(index, index, token.lemma, token.start, token.end))
+                if subject is not None:
+                    return subject
+        return None
+
+    def previous_sentence_subject(self, offset: int) -> Token | None:
+        """A quotation opening a sentence, after a sentence of the narrator's in the same
+        paragraph: that sentence's subject (« Il a demandé la parole. « Ce vote… » »)."""
+        view, tokens = self.view, self.view.tokens
+        mark = self._opening_mark(offset)
+        if mark is None or mark == 0 or tokens[mark - 1].sent_id == tokens[mark].sent_id:
+            return None
+        previous = tokens[mark - 1]
+        if view.paragraph_of(previous.start) != view.paragraph_of(tokens[mark].start):
+            return None
+        root = next((t for t in reversed(tokens[: mark]) if t.sent_id == previous.sent_id and t.head == t.index), None)
+        if root is None or root.pos not in ("VERB", "AUX") or self._quoted(root):
+            return None
+        return self.subject_of(Cue(root.index, root.index, root.lemma, root.start, root.end))
 
     def _antecedent(self, head: Token) -> Speaker | None:
         """« ce même sondage » -> the latest earlier phrase with the same head noun that does not point back itself."""
@@ -262,14 +441,20 @@ class Speakers:
         if covering is not None and covering.label in ("PER", "ORG", "LOC"):
             return covering
         for mention in mentions:
-            if mention.label != "PER":
-                continue
             before = view.token_at(mention.start)
             previous = view.tokens[before - 1] if before else None
+            if mention.label in ("ORG", "LOC") and previous is not None and self._names_head(previous, head):
+                return mention  # « la chaîne BFM TV », « l'agence Fitch »
+            if mention.label != "PER":
+                continue
             # a name in apposition or right after a title, not « l'avocate de Bernard »
             if previous is not None and (previous.text == "," or previous.pos in ("NOUN", "ADJ") or previous.text in self.lexicon.honorifics):
                 return mention
         return None
+
+    def _names_head(self, previous: Token, head: Token) -> bool:
+        """A name written right after the head noun, or after an adjective of it, names it."""
+        return previous.index == head.index or (previous.pos == "ADJ" and previous.head == head.index and previous.index > head.index)
 
     def _entity_speaker(self, mention: Mention) -> Speaker:
         start = mention.start
