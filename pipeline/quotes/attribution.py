@@ -60,7 +60,8 @@ class Attribution:
         if candidate.how in (How.SUBJECT, How.INVERTED) and candidate.cue is not None:
             return self._cue_speaker(candidate.cue, candidate)
         if candidate.how is How.PHRASE:
-            return self._agent_or_further(candidate.source, candidate, None)
+            # « selon X » names its source whatever X is (« d'après le droit international »)
+            return self.speakers.from_token(candidate.source, candidate.start)
         if candidate.how is How.CONTEXT:
             return self._context_speaker(candidate)
         return NOBODY
@@ -73,7 +74,10 @@ class Attribution:
             preceding = speakers.phrase_before(cue, candidate.start)
             if preceding is not None and preceding.name:
                 return preceding
-            subject = speakers.named_before(cue) or speakers.subject_of(cue, inverted=True)
+            after = speakers.subject_of(cue, inverted=True)
+            if after is not None and candidate.start <= after.start < candidate.end:
+                after = None  # « estimant que cet événement… »: what the cue reports is not who reports it
+            subject = speakers.named_before(cue) or after
         return self._agent_or_further(subject, candidate, cue)
 
     def _agent_or_further(self, head: Token | None, candidate: Candidate, cue: Cue | None) -> Speaker:
@@ -98,7 +102,8 @@ class Attribution:
     def _context_speaker(self, candidate: Candidate) -> Speaker:
         """A quotation with no cue: a colon introduction, the sentence before, the conversation."""
         speakers = self.speakers
-        for head in (speakers.colon_introducer(candidate.start), speakers.previous_sentence_subject(candidate.start)):
+        sieves = (speakers.colon_introducer, speakers.governing_clause_subject, speakers.previous_sentence_subject)
+        for head in (sieve(candidate.start, candidate.end) for sieve in sieves):
             if head is None:
                 continue
             speaker = speakers.from_token(head, candidate.start)

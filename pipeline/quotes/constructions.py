@@ -304,8 +304,8 @@ class Finder:
         sent = tokens[position - 1].sent_id if position else tokens[position].sent_id
         for index in range(position, min(position + 7, len(tokens))):
             token = tokens[index]
-            if token.sent_id != sent or _is_mark(token, OPEN_MARKS) or token.text in HARD_STOPS | DASHES:
-                return None  # a dash opens an aside: its verb does not attribute the quote
+            if token.sent_id != sent or _is_mark(token, OPEN_MARKS) or token.text in HARD_STOPS | DASHES or token.pos == "CCONJ":
+                return None  # a dash opens an aside, « et » another clause: their verb does not attribute the quote
             if index in self.cues:
                 return self.cues[index]
             if token.pos in ("VERB",) and token.feature("VerbForm") == "Fin":

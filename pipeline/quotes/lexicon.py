@@ -29,6 +29,8 @@ class Lexicon:
     organisation_anaphors: frozenset[str]
     speaks_for_owner: frozenset[str]
     document_nouns: frozenset[str]
+    pronoun_gender: dict[str, str]
+    honorific_gender: dict[str, str]
 
     @cached_property
     def agent_nouns(self) -> frozenset[str]:
@@ -68,6 +70,8 @@ class Lexicon:
             organisation_anaphors=frozenset(people["organisation_anaphors"]),
             speaks_for_owner=frozenset(people["speaks_for_owner"]),
             document_nouns=frozenset(people["document_nouns"]),
+            pronoun_gender=dict(people["pronoun_gender"]),
+            honorific_gender=dict(people["honorific_gender"]),
         )
 
     @classmethod

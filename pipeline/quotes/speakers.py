@@ -24,11 +24,14 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from pipeline.quotes.cues import Cue
+from pipeline.quotes.first_names import first_name_gender
 from pipeline.quotes.document import DocView, Mention, Token
 from pipeline.quotes.lexicon import Lexicon
 
 NOMINAL = frozenset({"NOUN", "PROPN", "PRON"})
 SUBJECT = ("nsubj", "nsubj:pass", "expl:subj")
+# Relations the parse gives, at the head of a clause in news text, to what is its subject.
+MISPARSED_SUBJECT = frozenset({"vocative", "dislocated"})
 # Relations through which a verb shares the subject of the verb it depends on.
 SHARED_SUBJECT = frozenset({"advcl", "conj", "xcomp", "parataxis", "ccomp", "acl"})
 DETERMINER_POS = frozenset({"DET"})
@@ -36,6 +39,8 @@ DEFINITE = frozenset({"le", "la", "l'", "l’", "ce", "cet", "cette", "son", "sa
 RELATIVE = frozenset({"qui", "lequel", "laquelle"})
 ELIDED_ARTICLES = frozenset({"l'", "l’", "d'", "d’"})
 OF = frozenset({"de", "d'", "d’", "des", "du"})
+# Sentences back that a pronoun looks for a named subject in.
+SENTENCES_BACK = 1
 # Words a subject noun phrase is made of (« une dizaine de délégués de la FNEC FP Force Ouvrière »).
 PHRASE_POS = frozenset({"DET", "NOUN", "PROPN", "ADJ", "ADP", "NUM"})
 OPENING_MARKS = frozenset("«“„‹\"")
@@ -97,6 +102,10 @@ class Speakers:
             if child.dep in SUBJECT and child.index < verb.index and not self._quoted(child):
                 # « a-t-elle »: the euphonic « -t » is sometimes parsed as the subject
                 return view.tokens[child.index + 1] if child.lower == "-t" and child.index + 1 < len(view.tokens) else child
+        for child in children:
+            # « Bruno Martin, président du groupe, est intervenu »: a subject the parse calls a vocative
+            if child.dep in MISPARSED_SUBJECT and child.index < verb.index and child.pos in ("NOUN", "PROPN") and not self._quoted(child):
+                return child
         after = view.tokens[verb.index - 2 : cue.last + 3] if verb.index >= 2 else view.tokens[: cue.last + 3]
         for token in after:
             if token.index > verb.index - 3 and clitic(token) in self.lexicon.pronoun_number | {"on": "Sing"}:
@@ -109,8 +118,14 @@ class Speakers:
             if first is not None:
                 return first
         head = view.head(verb)
-        if head is not None and verb.feature("VerbForm") == "Part" and verb.feature("Tense") == "Pres":
+        participle = verb.feature("VerbForm") == "Part" and verb.feature("Tense") == "Pres"
+        if head is not None and participle:
             head = self._main_clause_verb(head)
+        if head is not None and participle and head.pos in ("NOUN", "PROPN") and verb.dep.startswith("acl") and depth < 3:
+            # « X demandait l'ouverture d'une enquête, estimant que… »: the participle is X's, not the noun's
+            clause = next((a for a in view.ancestors(verb) if a.pos in ("VERB", "AUX")), None)
+            if clause is not None:
+                return self.subject_of(Cue(clause.index, clause.index, "", clause.start, clause.end), depth=depth + 1)
         if head is not None and verb.dep.startswith("acl") and head.pos in ("NOUN", "PROPN") and verb.feature("VerbForm") == "Fin":
             return head  # « Moscou, quant à elle, considère … et a averti que »: the clause describes its head
         if depth < 3 and head is not None and verb.dep in SHARED_SUBJECT and head.pos in ("VERB", "AUX", "ADJ"):
@@ -391,7 +406,7 @@ class Speakers:
         mark = first - 1
         return mark if view.tokens[mark].text in OPENING_MARKS else None
 
-    def colon_introducer(self, offset: int) -> Token | None:
+    def colon_introducer(self, offset: int, end: int) -> Token | None:
         """« Akli Gasmi se souvient : « … » »: the subject of the clause the colon closes."""
         view, tokens = self.view, self.view.tokens
         mark = self._opening_mark(offset)
@@ -408,7 +423,27 @@ class Speakers:
                     return subject
         return None
 
-    def previous_sentence_subject(self, offset: int) -> Token | None:
+    def governing_clause_subject(self, offset: int, end: int) -> Token | None:
+        """« X est intervenu, trouvant le « procédé choquant » »: the subject of the clause the
+        quotation belongs to, when that clause starts before it."""
+        view = self.view
+        mark = self._opening_mark(offset)
+        if mark is None or mark == 0 or view.tokens[mark - 1].sent_id != view.tokens[mark].sent_id:
+            return None
+        for token in view.tokens_between(offset, end):
+            head = view.head(token)
+            if head is None or offset <= head.start < end:
+                continue
+            for verb in [head, *view.ancestors(head)]:
+                if verb.start >= offset or verb.pos not in ("VERB", "AUX") or self._quoted(verb):
+                    continue
+                subject = self.subject_of(Cue(verb.index, verb.index, verb.lemma, verb.start, verb.end))
+                if subject is not None and subject.start < offset:
+                    return subject
+            return None
+        return None
+
+    def previous_sentence_subject(self, offset: int, end: int) -> Token | None:
         """A quotation opening a sentence, after a sentence of the narrator's in the same
         paragraph: that sentence's subject (« Il a demandé la parole. « Ce vote… » »)."""
         view, tokens = self.view, self.view.tokens
@@ -476,20 +511,84 @@ class Speakers:
 
     # -- pronouns and descriptions --------------------------------------------------------
     def pronoun(self, word: str, start: int, end: int, anchor: int) -> Speaker:
+        """The person a pronoun refers to, of its gender: the latest named subject of its own
+        sentence or of the two before, else the latest speaker, else the latest named person."""
         view = self.view
         plural = self.lexicon.pronoun_number.get(word) == "Plur"
-        sentence = view.sentence_of(start)
-        for mention in reversed(view.mentions):
-            if mention.end <= start and view.text[mention.start] != "-" and view.sentence_of(mention.start) == sentence and mention.label == "PER" and not plural:
-                index = view.token_at(mention.start)
-                if index is not None and view.tokens[index].dep in SUBJECT:
-                    return self._refer(self._entity_speaker(mention), start, end)
+        gender = self.lexicon.pronoun_gender.get(word)
+        if not plural:
+            subject = self._subject_antecedent(start, gender)
+            if subject is not None:
+                return self._refer(self._entity_speaker(subject), start, end)
         paragraph = view.paragraph_of(start)
         for position, speaker in reversed(self.history):
-            if position < start and paragraph - view.paragraph_of(position) <= 3 and speaker.name and (plural or speaker.is_person):
-                return self._refer(speaker, start, end)
-        person = self._latest_person(start)
+            if position < start and paragraph - view.paragraph_of(position) <= 3 and speaker.name:
+                if plural or (speaker.is_person and self._agrees(speaker.entity_key, gender)):
+                    return self._refer(speaker, start, end)
+        person = next((m for m in reversed(self._people()) if m.end <= start and self._agrees(m.entity_key, gender)), None)
         return self._refer(self._entity_speaker(person), start, end) if person is not None else Speaker(None, None, start, end)
+
+    def _subject_antecedent(self, start: int, gender: str | None) -> Mention | None:
+        """The latest named person, of the pronoun's gender, who is the subject of a clause in the
+        pronoun's sentence (before it) or in one of the two sentences before, in its paragraph or the one before."""
+        view = self.view
+        sentence = view.sentence_of(start)
+        paragraph = view.paragraph_of(start)
+        sentences_seen: list[int] = []
+        for mention in reversed(self._people()):
+            if mention.end > start or view.text[mention.start] == "-":
+                continue
+            where = view.sentence_of(mention.start)
+            if where != sentence and where not in sentences_seen:
+                sentences_seen.append(where)
+            if len(sentences_seen) > SENTENCES_BACK or paragraph - view.paragraph_of(mention.start) > 1:
+                return None
+            if self._is_subject(mention) and self._agrees(mention.entity_key, gender):
+                return mention
+        return None
+
+    def _is_subject(self, mention: Mention) -> bool:
+        return any(token.dep in SUBJECT for token in self.view.tokens_between(mention.start, mention.end))
+
+    def _agrees(self, entity_key: str | None, gender: str | None) -> bool:
+        if gender is None or entity_key is None:
+            return True
+        known = self._genders.get(entity_key)
+        return known is None or known == gender
+
+    @cached_property
+    def _genders(self) -> dict[str, str]:
+        """The grammatical gender the text gives each named person: an honorific (« Mme »), a
+        gendered noun or determiner just before a mention (« la ministre X »), else the first
+        name's gender in a dictionary of first names."""
+        view = self.view
+        found: dict[str, str] = {}
+        for mention in self._people():
+            if mention.entity_key in found:
+                continue
+            gender = self._written_gender(mention)
+            if gender is not None:
+                found[mention.entity_key] = gender
+        for mention in self._people():
+            if mention.entity_key not in found:
+                gender = first_name_gender(mention.canonical)
+                if gender is not None:
+                    found[mention.entity_key] = gender
+        return found
+
+    def _written_gender(self, mention: Mention) -> str | None:
+        view = self.view
+        index = view.token_at(mention.start)
+        if not index:
+            return None
+        for token in reversed(view.tokens[max(index - 4, 0) : index]):
+            if token.sent_id != view.tokens[index].sent_id or token.pos in ("VERB", "AUX", "ADP"):
+                return None
+            if token.text in self.lexicon.honorific_gender:
+                return self.lexicon.honorific_gender[token.text]
+            if token.pos == "NOUN" and (token.lemma.lower() in self.lexicon.person_roles or token.lemma.lower() in self.lexicon.human_nouns):
+                return token.feature("Gender")
+        return None
 
     def _refer(self, speaker: Speaker, start: int, end: int) -> Speaker:
         return Speaker(speaker.name, speaker.label, start, end, speaker.entity_key)
