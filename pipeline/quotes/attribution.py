@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from pipeline.quotes.constructions import Candidate, Finder, How
+from pipeline.quotes.constructions import DASHES, Candidate, Finder, How
 from pipeline.quotes.cues import Cue
 from pipeline.quotes.document import DocView, Token
 from pipeline.quotes.speakers import NOBODY, Speaker, Speakers
@@ -38,7 +38,8 @@ class Attribution:
     speakers: Speakers
     # (offset, speaker) of the latest attributed quotation
     last: tuple[int, Speaker] | None = None
-    decided: list[Speaker] = field(default_factory=list)
+    # (offset, speaker) of every dialogue turn so far
+    turns: list[tuple[int, Speaker]] = field(default_factory=list)
 
     @classmethod
     def of(cls, finder: Finder) -> "Attribution":
@@ -49,11 +50,20 @@ class Attribution:
         for candidate in candidates:
             speaker = NOBODY if candidate.how is How.MAIN else self._speaker(candidate)
             speakers.append(speaker)
+            if self._opens_turn(candidate):
+                self.turns.append((candidate.start, speaker))
             if speaker.name:
                 self.last = (candidate.start, speaker)
                 self.speakers.remember(candidate.start, speaker)
         main = self._main_speaker() if any(c.how is How.MAIN for c in candidates) else NOBODY
         return [main if candidate.how is How.MAIN else speaker for candidate, speaker in zip(candidates, speakers)]
+
+    def _opens_turn(self, candidate: Candidate) -> bool:
+        """A quotation opening a paragraph after a dialogue dash (with or without a cue)."""
+        text = self.view.text
+        start, _ = self.view.paragraph_bounds(self.view.paragraph_of(candidate.start))
+        opening = text[start : candidate.start].strip(" \u00a0\u202f")
+        return len(opening) == 1 and opening in DASHES
 
     # -- the sieves --------------------------------------------------------------------------
     def _speaker(self, candidate: Candidate) -> Speaker:
@@ -64,7 +74,23 @@ class Attribution:
             return self.speakers.from_token(candidate.source, candidate.start)
         if candidate.how is How.CONTEXT:
             return self._context_speaker(candidate)
+        if candidate.how is How.TURN:
+            return self._turn_speaker(candidate)
         return NOBODY
+
+    def _turn_speaker(self, candidate: Candidate) -> Speaker:
+        """A dialogue turn with no cue: turns alternate, so the speaker of the turn before the
+        previous one when both were turns, else the context's speaker."""
+        turns = [(position, speaker) for position, speaker in self.turns if speaker.name]
+        if len(self.turns) >= 2 and len(turns) == len(self.turns) and self._follows_turns(candidate):
+            return turns[-2][1]
+        previous = self._previous(candidate, same_paragraph=False)
+        return previous if previous is not None else NOBODY
+
+    def _follows_turns(self, candidate: Candidate) -> bool:
+        """The two paragraphs before are the two latest turns."""
+        paragraph = self.view.paragraph_of(candidate.start)
+        return [self.view.paragraph_of(position) for position, _ in self.turns[-2:]] == [paragraph - 2, paragraph - 1]
 
     def _cue_speaker(self, cue: Cue, candidate: Candidate) -> Speaker:
         speakers = self.speakers

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import Enum
 
-from pipeline.quotes.cues import REFLEXIVE, Cue, find_cues, selon_words
+from pipeline.quotes.cues import HYPOTHESIS, REFLEXIVE, Cue, find_cues, selon_words
 from pipeline.quotes.document import DocView, Token
 from pipeline.quotes.lexicon import Lexicon
 from pipeline.marks import MarkedSpan, marked_spans
@@ -27,6 +27,12 @@ QUE = frozenset({"que", "qu'", "qu’"})
 COMPOUND_QUE = frozenset({"alors", "tandis", "parce", "afin", "bien", "sans", "avant", "après", "dès", "pendant", "pour", "ainsi", "lors", "moins", "plus", "si"})
 SELON_RELATIVE = frozenset({"laquelle", "lequel", "lesquelles", "lesquels"})
 FIRST_PERSON = frozenset({"je", "j'", "j’", "nous"})
+# Tokens after a cue within which its infinitive complement starts (« a demandé au Conseil de sécurité de l'ONU d'adopter »).
+INFINITIVE_REACH = 12
+# Clitics and negation that belong to an infinitive complement (« de ne pas s'en prendre »).
+INFINITIVE_CLITICS = frozenset({"ne", "n'", "n’", "pas", "plus", "jamais", "se", "s'", "s’", "en", "y", "le", "la", "les", "l'", "l’", "lui", "leur", "me", "m'", "m’", "te", "t'", "t’", "nous", "vous"})
+# Relations of a small clause's parts to a verb of judgement (« juge [la réforme]obj [inacceptable]xcomp »).
+SMALL_CLAUSE = frozenset({"obj", "xcomp", "ccomp", "obl:arg"})
 # A fragment this short without a verb is a name, a term or a title unless a cue governs it.
 TERM_WORDS = 4
 SENTENCE_WORDS = 5
@@ -46,6 +52,7 @@ class How(Enum):
     INVERTED = "inverted"  # the subject after its cue (« P, a déclaré X »)
     PHRASE = "phrase"  # the noun phrase in ``source`` (« selon X », « pour X », a headline dash)
     CONTEXT = "context"  # no cue of its own: the context gives the speaker (a continuation)
+    TURN = "turn"  # a dialogue dash opening a paragraph: a turn of a conversation
     MAIN = "main"  # a headline quotation with no source: the article's main person
 
 
@@ -164,18 +171,28 @@ class Finder:
         return None
 
     def _infinitive(self, cue: Cue) -> int | None:
+        """« X affirme avoir…», « X a accusé Y d'avoir menti », « X leur reproche de… », « X a menacé
+        de s'en prendre à… »: the infinitive complement, with the clitics it carries, is the content."""
         if cue.lemma not in self.lexicon.infinitive_content:
             return None
         tokens = self.view.tokens
-        for position in range(cue.last + 1, min(cue.last + 7, len(tokens))):
+        for position in range(cue.last + 1, min(cue.last + INFINITIVE_REACH, len(tokens))):
             token = tokens[position]
-            if token.sent_id != tokens[cue.token].sent_id or token.pos == "PUNCT":
+            if token.sent_id != tokens[cue.token].sent_id or (token.pos == "PUNCT" and token.text not in "'’"):
                 return None
             if token.pos in ("VERB", "AUX") and token.feature("VerbForm") == "Inf":
-                return position
-            if token.pos in ("VERB", "AUX"):
+                return self._with_clitics(position, cue.last)
+            if token.pos in ("VERB", "AUX") or position in self.cues:
                 return None
         return None
+
+    def _with_clitics(self, infinitive: int, after: int) -> int:
+        """First token of « s'en prendre », « ne pas avoir »: the clitics and negation before an infinitive."""
+        tokens = self.view.tokens
+        first = infinitive
+        while first - 1 > after and (tokens[first - 1].lower in INFINITIVE_CLITICS or (tokens[first - 1].pos == "PRON" and tokens[first - 1].dep in ("obj", "iobj", "expl:comp", "expl:pv", "expl"))):
+            first -= 1
+        return first
 
     def _attribute(self, cue: Cue) -> int | None:
         """« Laurent Fabius se dit favorable à… »: the adjective after a reflexive reporting verb starts the content."""
@@ -372,6 +389,22 @@ class Finder:
                 return self.cues[index]
         return None
 
+    def _judged_fragment(self, span: MarkedSpan, cue: Cue) -> Candidate | None:
+        """« X juge la réforme « inacceptable » »: a quoted word in the small clause of a verb of
+        judgement is one mixed quotation over that clause (object and attribute), not a direct one."""
+        if cue.lemma not in self.lexicon.small_clause_verbs or cue.start > span.open:
+            return None
+        view = self.view
+        complements = [child for child in view.children(cue.token) if child.index > cue.last and child.dep in SMALL_CLAUSE]
+        if not complements:
+            return None
+        indices = [i for child in complements for i in view.subtree(child.index) if view.tokens[i].sent_id == view.tokens[cue.token].sent_id]
+        first, last = view.tokens[min(indices)], view.tokens[max(indices)]
+        start, end = first.start, max(last.end, span.close)
+        if not (start < span.open and span.close <= end + 1):
+            return None  # the quotation is not inside the clause, or is all of it
+        return self._reported((start, self._trim_end(start, end)), cue, How.SUBJECT)
+
     def _pour_source(self, span: MarkedSpan) -> Token | None:
         """« pour Suzuki, Carla Bruni incarne la «femme moderne et dynamique» »: a clause opened by
         « pour » + a named person or organisation (or lui/elle/eux) + comma gives the quoted words' source."""
@@ -465,6 +498,10 @@ class Finder:
                 cue = self._cue_closing_sentence_before(span)
             if cue is not None and self._has_other_content(cue, span):
                 cue = None
+            judged = self._judged_fragment(span, cue) if cue is not None and term_like else None
+            if judged is not None:
+                found.append(judged)
+                continue
             if cue is not None:
                 found.append(Candidate(span.start, span.end, Kind.DIRECT, How.SUBJECT, cue, marks=[span]))
                 continue
@@ -497,12 +534,66 @@ class Finder:
                 result.append(Candidate(start, self._trim_end(start, end) if view.text[end - 1] not in ".!?" else end, Kind.DIRECT, How.CONTEXT))
         return result
 
+    def dialogue_turns(self, found: list[Candidate]) -> list[Candidate]:
+        """« — Vous partez ? — Non. »: a paragraph opened by a dialogue dash is a turn of an
+        interview, a direct quotation; one whose cue is inside it (« — Non, répond-il. ») is direct too."""
+        view, text = self.view, self.view.text
+        turns = []
+        for para in range(1, len(view._paragraphs)):
+            start, end = view.paragraph_bounds(para)
+            opening = text[start:end].lstrip(" \u00a0")
+            if opening[:1] not in DASHES:
+                continue
+            content = start + (len(text[start:end]) - len(opening)) + 1
+            while content < end and text[content] in " \u00a0\u202f":
+                content += 1
+            inside = [c for c in found if content <= c.start < end]
+            if inside:
+                for candidate in inside:
+                    if candidate.kind is Kind.INDIRECT and candidate.how is How.INVERTED:
+                        candidate.kind = Kind.DIRECT
+                continue
+            if content < end:
+                turns.append(Candidate(content, self._trim_end(content, end) if text[end - 1] not in ".!?" else end, Kind.DIRECT, How.TURN))
+        return turns
+
+    def reportive_conditionals(self, found: list[Candidate]) -> list[Candidate]:
+        """« X a affirmé que P. Q serait… »: a sentence in the reportive conditional right after an
+        attributed quotation, in its paragraph, with no cue or marks of its own, carries on its report."""
+        view = self.view
+        ends = {view.sentence_position(max(c.end - 1, c.start)) for c in found if c.how is not How.MAIN}
+        result = []
+        for position, (_, start, end) in enumerate(view.sentences):
+            if position - 1 not in ends or view.paragraph_of(start) != view.paragraph_of(view.sentences[position - 1][1]):
+                continue
+            if any(c.start < end and start < c.end for c in found) or any(start <= span.open < end for span in self.spans):
+                continue
+            tokens = view.tokens_between(start, end)
+            if not _reportive_conditional(view, tokens) or any(t.index in self.cues for t in tokens):
+                continue
+            result.append(Candidate(start, self._trim_end(start, end), Kind.INDIRECT, How.CONTEXT))
+            ends.add(position)
+        return result
+
     def candidates(self) -> list[Candidate]:
         reported = self.indirect() + self.selon()
         taken = [span for candidate in reported for span in candidate.marks]
         found = reported + self.direct(taken, reported)
         found += self.unmarked_paragraphs(found)
+        found += self.dialogue_turns(found)
+        found += self.reportive_conditionals(found)
         return _without_overlaps(found)
+
+
+def _reportive_conditional(view: DocView, tokens: list[Token]) -> bool:
+    """A sentence whose main verb is in the conditional and that states no condition (« si… »)."""
+    if not tokens or any(t.lower in HYPOTHESIS for t in tokens):
+        return False
+    root = next((t for t in tokens if t.head == t.index), None)
+    if root is None or root.pos not in ("VERB", "AUX"):
+        return False
+    verbs = [root, *(child for child in view.children(root.index) if child.pos == "AUX")]
+    return any(verb.feature("Mood") == "Cnd" for verb in verbs)
 
 
 def _without_overlaps(found: list[Candidate]) -> list[Candidate]:

@@ -16,6 +16,7 @@ class Lexicon:
     infinitive_content: frozenset[str]
     attribute_content: frozenset[str]
     reflexive_other_sense: frozenset[str]
+    small_clause_verbs: frozenset[str]
     form_lemmas: dict[str, str]
     noun_forms: dict[str, str]
     person_roles: frozenset[str]
@@ -57,6 +58,7 @@ class Lexicon:
             infinitive_content=frozenset(verbs.get("infinitive_content", [])),
             attribute_content=frozenset(verbs.get("attribute_content", [])),
             reflexive_other_sense=frozenset(verbs.get("reflexive_other_sense", [])),
+            small_clause_verbs=frozenset(verbs.get("small_clause_verbs", [])),
             form_lemmas=dict(verbs.get("form_lemmas", {})),
             noun_forms=dict(verbs.get("noun_forms", {})),
             person_roles=frozenset(people["person_roles"]),
