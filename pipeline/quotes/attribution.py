@@ -112,9 +112,9 @@ class Attribution:
         else the phrase as written (the text names no better source)."""
         speakers = self.speakers
         speaker = speakers.from_token(head, candidate.start)
-        if head is None or speakers.is_agent(speaker, head):
+        if head is not None and speakers.is_agent(speaker, head):
             return speaker
-        inner = speakers.agent_in_phrase(head, candidate.start)
+        inner = speakers.agent_in_phrase(head, candidate.start) if head is not None else None
         if inner is not None:
             return inner
         governing = speakers.governing_subject(cue) if cue is not None else None

@@ -31,8 +31,6 @@ FIRST_PERSON = frozenset({"je", "j'", "j’", "nous"})
 INFINITIVE_REACH = 12
 # Clitics and negation that belong to an infinitive complement (« de ne pas s'en prendre »).
 INFINITIVE_CLITICS = frozenset({"ne", "n'", "n’", "pas", "plus", "jamais", "se", "s'", "s’", "en", "y", "le", "la", "les", "l'", "l’", "lui", "leur", "me", "m'", "m’", "te", "t'", "t’", "nous", "vous"})
-# Relations of a small clause's parts to a verb of judgement (« juge [la réforme]obj [inacceptable]xcomp »).
-SMALL_CLAUSE = frozenset({"obj", "xcomp", "ccomp", "obl:arg"})
 # A fragment this short without a verb is a name, a term or a title unless a cue governs it.
 TERM_WORDS = 4
 SENTENCE_WORDS = 5
@@ -395,15 +393,14 @@ class Finder:
         if cue.lemma not in self.lexicon.small_clause_verbs or cue.start > span.open:
             return None
         view = self.view
-        complements = [child for child in view.children(cue.token) if child.index > cue.last and child.dep in SMALL_CLAUSE]
+        complements = [child for child in view.children(cue.token) if child.index > cue.last and child.pos in ("NOUN", "PROPN", "PRON") and child.start < span.open]
         if not complements:
             return None
-        indices = [i for child in complements for i in view.subtree(child.index) if view.tokens[i].sent_id == view.tokens[cue.token].sent_id]
-        first, last = view.tokens[min(indices)], view.tokens[max(indices)]
-        start, end = first.start, max(last.end, span.close)
-        if not (start < span.open and span.close <= end + 1):
-            return None  # the quotation is not inside the clause, or is all of it
-        return self._reported((start, self._trim_end(start, end)), cue, How.SUBJECT)
+        indices = [i for i in view.subtree(complements[0].index) if view.tokens[i].sent_id == view.tokens[cue.token].sent_id]
+        start = view.tokens[min(indices)].start
+        if not start < span.open:
+            return None  # the quotation is all of the clause
+        return self._reported((start, self._clause_end(view.token_at(start))), cue, How.SUBJECT)
 
     def _pour_source(self, span: MarkedSpan) -> Token | None:
         """« pour Suzuki, Carla Bruni incarne la «femme moderne et dynamique» »: a clause opened by
@@ -557,11 +554,16 @@ class Finder:
                 turns.append(Candidate(content, self._trim_end(content, end) if text[end - 1] not in ".!?" else end, Kind.DIRECT, How.TURN))
         return turns
 
+    def _ends_sentence(self, offset: int) -> bool:
+        """Only marks and punctuation stand between ``offset`` and the end of its sentence."""
+        sentence = self.view.sentences[self.view.sentence_position(max(offset - 1, 0))]
+        return not self.view.text[offset : sentence[2]].strip(" \u00a0\u202f.!?…»”\"")
+
     def reportive_conditionals(self, found: list[Candidate]) -> list[Candidate]:
         """« X a affirmé que P. Q serait… »: a sentence in the reportive conditional right after an
         attributed quotation, in its paragraph, with no cue or marks of its own, carries on its report."""
         view = self.view
-        ends = {view.sentence_position(max(c.end - 1, c.start)) for c in found if c.how is not How.MAIN}
+        ends = {view.sentence_position(max(c.end - 1, c.start)) for c in found if c.how is not How.MAIN and self._ends_sentence(c.end)}
         result = []
         for position, (_, start, end) in enumerate(view.sentences):
             if position - 1 not in ends or view.paragraph_of(start) != view.paragraph_of(view.sentences[position - 1][1]):
@@ -593,7 +595,16 @@ def _reportive_conditional(view: DocView, tokens: list[Token]) -> bool:
     if root is None or root.pos not in ("VERB", "AUX"):
         return False
     verbs = [root, *(child for child in view.children(root.index) if child.pos == "AUX")]
-    return any(verb.feature("Mood") == "Cnd" for verb in verbs)
+    return any(_conditional(verb) for verb in verbs)
+
+
+def _conditional(verb: Token) -> bool:
+    """Mood=Cnd, or a form the tagger took for an imperfect that is the future stem (the
+    infinitive, less the final « e » of « -re ») + « -rait/-raient »: « concernerait »."""
+    if verb.feature("Mood") == "Cnd":
+        return True
+    form, stem = verb.lower, verb.lemma.lower().removesuffix("e") if verb.lemma.lower().endswith("re") else verb.lemma.lower()
+    return form.endswith(("ait", "aient")) and form.startswith(stem) and form[len(stem) - 1 : len(stem)] == "r"
 
 
 def _without_overlaps(found: list[Candidate]) -> list[Candidate]:

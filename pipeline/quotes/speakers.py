@@ -323,7 +323,7 @@ class Speakers:
         organisation the article names most up to there."""
         view = self.view
         word = head.lemma.lower()
-        inner = [m for m in view.mentions_between(tokens[0].start, tokens[-1].end) if m.label == "ORG" and m.start > head.start]
+        inner = [m for m in view.mentions_between(tokens[0].start, tokens[-1].end) if m.label != "PER" and m.start > head.start]
         if inner and word in self.lexicon.speaks_for_owner:
             return self._entity_speaker(inner[0])
         modified = any(t.index > head.index and t.pos in ("ADJ", "NOUN", "PROPN") for t in tokens)
@@ -587,7 +587,9 @@ class Speakers:
             if token.text in self.lexicon.honorific_gender:
                 return self.lexicon.honorific_gender[token.text]
             if token.pos == "NOUN" and (token.lemma.lower() in self.lexicon.person_roles or token.lemma.lower() in self.lexicon.human_nouns):
-                return token.feature("Gender")
+                # « la ministre », « le juge »: the determiner says the gender of a noun of both genders
+                determiner = next((child for child in view.children(token.index) if child.pos == "DET" and child.feature("Gender")), None)
+                return determiner.feature("Gender") if determiner is not None else token.feature("Gender")
         return None
 
     def _refer(self, speaker: Speaker, start: int, end: int) -> Speaker:
