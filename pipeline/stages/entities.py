@@ -32,7 +32,7 @@ from pipeline.tables import DOCUMENTS, ENTITIES, SENTENCES, TOKENS, ColumnsByDoc
 def load_model(settings: Settings) -> tuple[Language, Lexicons]:
     """The model with the lexicon ruler before its statistical NER; nothing disabled."""
     nlp = spacy.load(settings.model_name)
-    lexicons = Lexicons.from_file(settings.lexicon_path("entities", "lexicons"))
+    lexicons = Lexicons.from_file(settings.lexicon_path("entities", "lexicons"), settings.lexicon_path("entities", "places"))
     add_entity_ruler(nlp, lexicons)
     return nlp, lexicons
 
@@ -188,7 +188,7 @@ def _prepare(settings: Settings):
 
 STAGE = Stage(
     name="entities",
-    version="2",
+    version="3",
     reads=(DOCUMENTS, SENTENCES),
     writes=(TOKENS, ENTITIES),
     prepare=_prepare,
