@@ -37,7 +37,7 @@ def load_model(settings: Settings) -> tuple[Language, Lexicons]:
     import spacy
 
     nlp = spacy.load(settings.model_name)
-    lexicons = Lexicons.from_file(settings.lexicon_path("entities", "lexicons"))
+    lexicons = Lexicons.from_file(settings.lexicon_path("entities", "lexicons"), settings.lexicon_path("entities", "places"))
     add_entity_ruler(nlp, lexicons)
     return nlp, lexicons
 
@@ -195,7 +195,7 @@ def _prepare(settings: Settings):
 
 STAGE = Stage(
     name="entities",
-    version="2",
+    version="3",
     reads=(DOCUMENTS, SENTENCES),
     writes=(TOKENS, ENTITIES),
     prepare=_prepare,
