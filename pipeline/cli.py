@@ -80,8 +80,9 @@ def _summarise(display: Display, reports: list[StageReport], started: float, fol
     rejected = _rejected(reports)
     if first and first.stage == SOURCE_STAGE.name:
         read = first.rows.get("documents", 0) + first.rows.get("rejects", 0)
+        skipped = f", skipped {sum(first.skipped.values())} ({', '.join(f'{what} {count}' for what, count in sorted(first.skipped.items()))})" if first.skipped else ""
         line = (
-            f"documents read {read}, written {first.rows.get('documents', 0)}, rejected {rejected}; "
+            f"documents read {read}, written {first.rows.get('documents', 0)}, rejected {rejected}{skipped}; "
             f"{time.perf_counter() - started:.1f} s"
         )
     else:
