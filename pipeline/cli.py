@@ -29,7 +29,7 @@ app = typer.Typer(
 
 InputOption = Annotated[
     Optional[list[str]],
-    typer.Option("--input", "-i", help="Input files, folders or globs (.txt, .jsonl, .csv, .parquet, .tml); default: paths.input in the config (data/raw)."),
+    typer.Option("--input", "-i", help="Input files, folders or globs (.txt, .jsonl, .csv, .parquet, .tml, .html, .htm, .warc, .warc.gz); default: paths.input in the config (data/raw)."),
 ]
 OutputOption = Annotated[Optional[Path], typer.Option("--output", "-o", help="Folder of the Parquet tables; default: outputs/.")]
 ConfigOption = Annotated[Optional[Path], typer.Option("--config", "-c", help="Settings (.toml or .yaml) merged over configs/default.toml.")]
