@@ -11,6 +11,7 @@ looks for a byline or a dateline in the text.
 """
 from __future__ import annotations
 
+import codecs
 import copy
 import json
 import re
@@ -21,7 +22,7 @@ import trafilatura
 from lxml.html import Element, HtmlElement
 from trafilatura.xml import xmltotxt
 
-from pipeline.readers import SNIFF_BYTES, InputError, Record, _utf16_or_binary
+from pipeline.readers import SNIFF_BYTES, InputError, Record, decode_bytes
 
 # A page larger than this is not one news article; reading it would only fill memory.
 MAX_HTML_BYTES = 50_000_000
@@ -53,6 +54,8 @@ _PUBLISHED_TIME_XPATHS = (
 _ISO_DAY = re.compile(r"\s*(\d{4}-\d{2}-\d{2})(?![\d])")
 # Elements of trafilatura's output that are blocks: one paragraph each, unless they hold blocks.
 _BLOCKS = frozenset({"p", "head", "list", "item", "table", "row", "quote", "code", "div"})
+# <meta charset="…"> or <meta http-equiv="Content-Type" content="text/html; charset=…">.
+_META_CHARSET = re.compile(rb"""<meta[^>]*?charset\s*=\s*["']?\s*([\w.:-]+)""", re.IGNORECASE)
 # Spaces and line breaks of the markup; no-break spaces are typography and stay.
 _LAYOUT_SPACE = re.compile(r"[ \t\n\r\f\v]+")
 # Elements where trafilatura looks for an article's frame.
@@ -64,17 +67,44 @@ def read_html_file(path: Path) -> Iterator[Record]:
     size = path.stat().st_size
     if size > MAX_HTML_BYTES:
         raise InputError(f"HTML page is {size} bytes, over the limit of {MAX_HTML_BYTES} for a page")
-    data = path.read_bytes()
-    yield article_from_html(_decoded(data), doc_id=path.stem, source=str(path))
+    text, warnings = decode_page(path.read_bytes())
+    yield article_from_html(text, doc_id=path.stem, source=str(path), warnings=warnings)
 
 
-def _decoded(data: bytes) -> bytes | str:
-    """The page as trafilatura should get it: bytes (it honours the page's declared
-    charset), or text for UTF-16 with a byte-order mark, which it does not detect."""
-    return data.decode("utf-16") if _utf16_or_binary(data[:SNIFF_BYTES]) else data
+def decode_page(data: bytes, http_charset: str | None = None) -> tuple[str, list[str]]:
+    """A page's text: UTF-8 when it is (a page that decodes as UTF-8 is UTF-8, whatever it
+    declares), else the charset of its HTTP headers, else the one its <meta> declares, else
+    Windows-1252 or Latin-1 with a warning, as for every text file (see decode_bytes)."""
+    if data.startswith((codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or _is_utf8(data):
+        return decode_bytes(data)
+    warnings: list[str] = []
+    for charset, where in ((http_charset, "its HTTP headers"), (_meta_charset(data), "the page")):
+        if not charset:
+            continue
+        try:
+            return data.decode(charset), warnings
+        except LookupError:
+            warnings.append(f"unknown charset {charset!r} declared by {where}")
+        except UnicodeDecodeError:
+            warnings.append(f"not {charset} as declared by {where}")
+    text, fallback = decode_bytes(data)
+    return text, warnings + fallback
 
 
-def article_from_html(page: bytes | str, doc_id: str, source: str, url: str | None = None, warnings: list[str] | None = None) -> Record:
+def _is_utf8(data: bytes) -> bool:
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _meta_charset(data: bytes) -> str | None:
+    match = _META_CHARSET.search(data[:SNIFF_BYTES])
+    return match[1].decode("ascii") if match else None
+
+
+def article_from_html(page: str, doc_id: str, source: str, url: str | None = None, warnings: list[str] | None = None) -> Record:
     """The article of one HTML page; ``url`` is where the page came from, when known
     (the page's canonical link wins). Raises InputError when the page holds no article."""
     tree = trafilatura.load_html(page)

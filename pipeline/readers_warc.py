@@ -9,7 +9,6 @@ of the file: what is lost becomes a reject, what was read is kept.
 """
 from __future__ import annotations
 
-import codecs
 import hashlib
 import re
 import unicodedata
@@ -23,7 +22,7 @@ from warcio.archiveiterator import ArchiveIterator
 from warcio.exceptions import ArchiveLoadFailed
 
 from pipeline.readers import InputError, Record, Reject, Skipped
-from pipeline.readers_html import MAX_HTML_BYTES, article_from_html
+from pipeline.readers_html import MAX_HTML_BYTES, article_from_html, decode_page
 
 HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
 # Characters of the readable part of a doc_id made from a URL; hex digits follow it.
@@ -155,8 +154,8 @@ def _read_at_most(stream, limit: int) -> bytes:
 
 
 def _article(page: _Page, source: str) -> Record | Reject:
-    html, warnings = _decoded(page.payload, page.charset)
     try:
+        html, warnings = decode_page(page.payload, page.charset)
         return article_from_html(html, doc_id=page.doc_id, source=source, url=page.url, warnings=warnings)
     except InputError as exc:
         return Reject(source, str(exc), doc_id=page.doc_id)
@@ -165,17 +164,3 @@ def _article(page: _Page, source: str) -> Record | Reject:
 def _charset(parameters: str) -> str | None:
     match = re.search(r"charset\s*=\s*[\"']?([\w.:-]+)", parameters, re.IGNORECASE)
     return match[1] if match else None
-
-
-def _decoded(payload: bytes, charset: str | None) -> tuple[bytes | str, list[str]]:
-    """The page in the charset its HTTP headers declare (which wins over the page's own
-    declaration); bytes, for trafilatura to detect the encoding, when none or a wrong one is."""
-    if charset is None:
-        return payload, []
-    try:
-        codecs.lookup(charset)
-        return payload.decode(charset), []
-    except LookupError:
-        return payload, [f"unknown charset {charset!r} in the HTTP headers: encoding detected from the page"]
-    except UnicodeDecodeError:
-        return payload, [f"content is not valid {charset} as its HTTP headers say: encoding detected from the page"]

@@ -119,7 +119,13 @@ def test_pages_in_folders_and_their_declared_encoding(tmp_path):
     (tmp_path / "autre.HTML").write_text(page(), encoding="utf-8")
     records = [item for item in read_records([tmp_path]) if isinstance(item, Record)]
     assert sorted(record.doc_id for record in records) == ["autre", "budget"]
-    assert all(record.text.split("\n\n") == PARAGRAPHS for record in records)
+    assert all(record.text.split("\n\n") == PARAGRAPHS and record.warnings == [] for record in records)
+
+
+def test_a_page_neither_utf8_nor_declared_is_decoded_with_a_warning(tmp_path):
+    (tmp_path / "ancien.html").write_bytes(page().replace('<meta charset="utf-8">', "").encode("cp1252"))
+    (record,) = read_records([tmp_path])
+    assert record.text.split("\n\n") == PARAGRAPHS and record.warnings == ["not UTF-8: decoded as Latin-1"]
 
 
 @pytest.mark.parametrize(

@@ -109,6 +109,15 @@ def test_a_warc_without_html_says_so(tmp_path):
     assert [reject.reason for reject in rejects] == ["no article in file (1 records skipped)"]
 
 
+def test_the_charset_of_the_http_headers_wins_over_the_pages(tmp_path):
+    path = tmp_path / "cp1252.warc"
+    page = html(5).decode("utf-8").replace("le budget", "l’œuvre").replace("<head>", '<head><meta charset="iso-8859-1">').encode("cp1252")
+    with path.open("wb") as out:
+        response(WARCWriter(out, gzip=False), LAST_URL, "200 OK", [("Content-Type", "text/html; charset=windows-1252")], page)
+    (record,) = read_records([path])
+    assert "a voté l’œuvre de la commune" in record.text and record.warnings == []
+
+
 def test_records_are_read_one_at_a_time(tmp_path):
     """Memory follows the largest record, not the file: 2 000 images of 10 kB are skipped
     with a peak far below the 20 MB file."""
