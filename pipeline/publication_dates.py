@@ -76,6 +76,8 @@ class PublicationDates:
     datelines: tuple[re.Pattern[str], ...]
     month_numbers: dict[str, int]
     dateline_paragraphs: int
+    dateline_chars: int
+    byline_chars: int
 
     @classmethod
     def from_settings(cls, settings: Settings) -> "PublicationDates":
@@ -100,9 +102,11 @@ class PublicationDates:
             bylines=patterns("bylines"),
             update_bylines=patterns("update_bylines"),
             datelines=patterns("datelines"),
-            # French names win where a word is both (none today): the articles are French.
+            # Words in both tables (sept, oct, nov, dec) name the same month in both.
             month_numbers={**english, **MONTHS},
             dateline_paragraphs=int(data.get("dateline_paragraphs", 3)),
+            dateline_chars=int(data.get("dateline_chars", 160)),
+            byline_chars=int(data.get("byline_chars", 200)),
         )
 
     def _written(self, match: re.Match[str]) -> WrittenDate:
@@ -130,15 +134,15 @@ class PublicationDates:
 
     def byline(self, line: str) -> WrittenDate | None:
         """The date of a line that is a publication byline, else None."""
-        return self._first(self.bylines, line, whole=True)
+        return self._first(self.bylines, line, whole=True) if len(line) <= self.byline_chars else None
 
     def update_byline(self, line: str) -> WrittenDate | None:
         """The date of a line that is an update line (« Mis à jour le … »), else None."""
-        return self._first(self.update_bylines, line, whole=True)
+        return self._first(self.update_bylines, line, whole=True) if len(line) <= self.byline_chars else None
 
     def dateline(self, paragraph: str) -> WrittenDate | None:
         """The dateline opening ``paragraph``, else None."""
-        return self._first(self.datelines, paragraph, whole=False)
+        return self._first(self.datelines, paragraph[: self.dateline_chars], whole=False)
 
 
 def iso_date(year: int, month: int | None = None, day: int | None = None) -> str | None:

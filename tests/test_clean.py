@@ -8,9 +8,9 @@ import pytest
 from ftfy.badness import BADNESS_RE, MOJIBAKE_CATEGORIES
 from hypothesis import given, strategies as st
 
-from pipeline.readers import Record
 from pipeline.config import ConfigError
 from pipeline.publication_dates import PublicationDates
+from pipeline.readers import Record
 from pipeline.stages.clean import _MAY_BE_MOJIBAKE, _SPACE_RUN, Boilerplate, CleanError, clean_record
 
 
@@ -278,3 +278,18 @@ MOJIBAKE_CHARS = "".join(sorted(set("".join(MOJIBAKE_CATEGORIES.values()) + "Ã�
 def test_ftfy_changes_only_text_the_prefilter_lets_through(text):
     if _MAY_BE_MOJIBAKE.search(text) is None:
         assert ftfy.fix_encoding(text) == text and not BADNESS_RE.search(text)
+
+
+DATE_PIECES = st.sampled_from(
+    ["3", "1er", "31", "mars", "août", "sept.", "2012", "26.2.2022", " ", ", ", ". ", "- ", "– ", "(AFP) ", "PARIS", "Saint-Denis",
+     "le ", "Publié le ", "Mis à jour le ", "à 10h32", "Par Jeanne Martin, ", "d'", "-", "é"]
+)
+
+
+@given(st.lists(DATE_PIECES, max_size=25).map("".join))
+def test_a_found_dateline_is_the_start_of_its_paragraph_and_a_found_date_is_real(dates, text):
+    for written in (dates.dateline(text), dates.byline(text), dates.update_byline(text), dates.record_date(text)):
+        if written is not None:
+            assert written.text and (written.iso is None) == (written.problem is not None)
+    if (dateline := dates.dateline(text.strip())) is not None:
+        assert text.strip().startswith(dateline.text)
