@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import sys
 import time
+from enum import Enum
 from pathlib import Path
 from typing import Annotated, Callable, Optional
 
@@ -229,11 +230,17 @@ def dictionary() -> None:
     typer.echo(f"wrote {data_dictionary.write()}")
 
 
+class ErrorsFrom(str, Enum):
+    tuning = "tuning"
+    all = "all"
+
+
 @app.command(help="Score the tables in --outputs against labelled gold (JSON gold files, TimeML files or folders). Reads the Parquet tables; writes metrics.json beside them.")
 def evaluate(
     gold: Annotated[list[Path], typer.Option("--gold", "-g", help="Gold source: a JSON gold file, a .tml file or a folder of .tml files; repeat for several.")],
     outputs: Annotated[Path, typer.Option("--outputs", help="Folder of the Parquet tables to score.")] = Path("outputs"),
-    errors: Annotated[int, typer.Option("--errors", help="List the first N misses, spurious items and wrong speakers/values per stage.")] = 0,
+    errors: Annotated[int, typer.Option("--errors", help="List the first N misses, spurious items and wrong speakers/values per stage, of the tuning half.")] = 0,
+    errors_from: Annotated[ErrorsFrom, typer.Option("--errors-from", help="Whose errors --errors lists: the tuning half (tune on these only) or all documents.")] = ErrorsFrom.tuning,
     gate: Annotated[Optional[Path], typer.Option("--gate", help="Accuracy floors (configs/accuracy.toml); exit 1 naming every metric under its floor.")] = None,
     baseline: Annotated[bool, typer.Option("--baseline/--no-baseline", help="Also score plain spaCy entities (doc.ents) on documents.text.")] = True,
     config: ConfigOption = None,
@@ -252,7 +259,7 @@ def evaluate(
     console = Console()
     if not console.is_terminal:  # logs and CI: wide enough for the metric tables
         console.width = 140
-    evaluation.render(reports, console, errors)
+    evaluation.render(reports, console, errors, errors_from.value)
     failures = evaluation.check_gate(reports, floors) if floors is not None else None
     typer.echo(f"wrote {evaluation.write_metrics(reports, outputs, failures)}")
     if failures:

@@ -20,6 +20,7 @@ document missing from the outputs counts as all misses.
 from __future__ import annotations
 
 import bisect
+import hashlib
 import json
 import re
 import tomllib
@@ -46,6 +47,10 @@ STAGE_TABLES: dict[str, TableSpec] = {
     "dates": DATES,
 }
 BASELINE = "entities_baseline"
+# Every gold source is also scored as two fixed halves, by a hash of doc_id: rules are tuned
+# on the errors of the tuning half only, and the check half estimates unseen articles.
+TUNING, CHECK = "tuning", "check"
+HALVES = (TUNING, CHECK)
 LENIENT_OVERLAP = 0.3
 STRICT_OVERLAP = 0.8
 
@@ -250,6 +255,7 @@ class GoldSource:
     documents: dict[str, GoldDocument]
     # Documents whose dates are scored from another (TimeML) source, by its name.
     dates_deferred: dict[str, str] = field(default_factory=dict)
+    half: str | None = None  # TUNING or CHECK for a half of a source, None for a whole one
 
     def stages(self) -> list[str]:
         return [stage for stage in STAGES if self.documents_for(stage)]
@@ -353,6 +359,26 @@ def read_gold(path: Path) -> GoldSource:
     if path.suffix.lower() == ".json":
         return GoldSource(path.stem, path, "json", read_json_gold(path))
     raise GoldError(f"{path}: unsupported gold file; expected .json, .tml or a folder of .tml files")
+
+
+def half_of(doc_id: str) -> str:
+    """The fixed half a document belongs to (sha256 of its id; the same on every machine)."""
+    return HALVES[hashlib.sha256(doc_id.encode("utf-8", "surrogatepass")).digest()[0] & 1]
+
+
+def halves(source: GoldSource) -> list[GoldSource]:
+    """The tuning and check halves of a source, named ``<source>/tuning`` and ``<source>/check``."""
+    return [
+        GoldSource(
+            f"{source.name}/{half}",
+            source.path,
+            source.kind,
+            {doc_id: doc for doc_id, doc in source.documents.items() if half_of(doc_id) == half},
+            {doc_id: owner for doc_id, owner in source.dates_deferred.items() if half_of(doc_id) == half},
+            half,
+        )
+        for half in HALVES
+    ]
 
 
 def read_gold_sources(paths: Iterable[Path]) -> list[GoldSource]:
@@ -803,6 +829,7 @@ class SourceReport:
     missing: list[str]
     stages: dict[str, StageResult]
     dates_deferred: dict[str, str]
+    half: str | None = None
 
     def metrics(self) -> dict[str, float]:
         """Flat ``stage.metric`` -> value."""
@@ -812,6 +839,7 @@ class SourceReport:
         return {
             "path": self.path,
             "kind": self.kind,
+            "half": self.half,
             "documents_in_gold": self.documents,
             "documents_scored": self.scored,
             "documents_missing_from_outputs": self.missing,
@@ -850,6 +878,7 @@ def evaluate_source(source: GoldSource, predictions: Predictions, baseline: dict
         missing=missing,
         stages=stages,
         dates_deferred=source.dates_deferred,
+        half=source.half,
     )
 
 
@@ -878,6 +907,7 @@ def evaluate(gold_paths: Iterable[Path], outputs: Path, baseline_model: str | No
     sources = read_gold_sources(gold_paths)
     if pooled := pool_json_sources(sources):
         sources.append(pooled)
+    sources = [part for source in sources for part in (source, *halves(source))]
     stages = {stage for source in sources for stage in source.stages()}
     predictions = read_predictions(Path(outputs), stages)
     baseline = None
@@ -907,10 +937,26 @@ def load_floors(path: Path) -> dict[str, dict[str, float]]:
     return {source: {metric: float(floor) for metric, floor in floors.items()} for source, floors in data.items()}
 
 
+ENTITY_LABELS = ("PER", "ORG", "LOC", "MISC")
+
+
+def below_baseline(report: SourceReport) -> list[str]:
+    """Labels whose F1 our post-processing made worse than plain spaCy's on this source."""
+    ours, plain = report.stages.get("entities"), report.stages.get(BASELINE)
+    if ours is None or plain is None or ours.unavailable or plain.unavailable:
+        return []
+    return [
+        f"{report.name} entities.{label}.f1 = {ours.metrics.get(f'{label}.f1', 0.0):.4f}, under plain {BASELINE} {plain.metrics[f'{label}.f1']:.4f}"
+        for label in ENTITY_LABELS
+        if f"{label}.f1" in plain.metrics and ours.metrics.get(f"{label}.f1", 0.0) < plain.metrics[f"{label}.f1"] - 1e-9
+    ]
+
+
 def check_gate(reports: list[SourceReport], floors: dict[str, dict[str, float]]) -> list[str]:
-    """One message per floor that is not met (metric under it, table missing, source not scored)."""
+    """One message per floor that is not met (metric under it, table missing, source not scored),
+    and per entity label of a whole source that scores under plain spaCy's."""
     by_name = {report.name: report for report in reports}
-    failures: list[str] = []
+    failures: list[str] = [line for report in reports if report.half is None for line in below_baseline(report)]
     for source, metrics in floors.items():
         report = by_name.get(source)
         if report is None:
@@ -936,8 +982,19 @@ _PRF = ("precision", "recall", "f1")
 _MAIN_MEASURE = {"sentences": "exact text", "entities": "labelled", BASELINE: "labelled"}
 
 
-def _rows(stage: str, result: StageResult) -> Iterator[tuple[str, str, str, str, str, str]]:
-    """(measure, value, P, R, F1, counts) rows in the order the metrics were computed."""
+@dataclass(frozen=True)
+class Row:
+    """One measure of a stage: its headline figure (F1 or the ratio), P and R when it has them."""
+
+    measure: str
+    figure: float
+    precision: float | None = None
+    recall: float | None = None
+    counts: str = ""
+
+
+def _rows(stage: str, result: StageResult) -> Iterator[Row]:
+    """The stage's measures in the order they were computed."""
     done: set[str] = set()
     for name, value in result.metrics.items():
         prefix, _, last = name.rpartition(".")
@@ -947,43 +1004,65 @@ def _rows(stage: str, result: StageResult) -> Iterator[tuple[str, str, str, str,
             done.add(prefix)
             key = prefix or "all"
             counts = result.counts.get(key)
-            shown = f"{counts['tp']}/{counts['pred']}/{counts['gold']}" if counts else ""
-            yield (
+            part = {p: result.metrics[f"{prefix}.{p}" if prefix else p] for p in _PRF}
+            yield Row(
                 _MAIN_MEASURE.get(stage, key) if not prefix else key.replace(".", " ").replace("_", " "),
-                "",
-                *(f"{result.metrics[f'{prefix}.{part}' if prefix else part]:.3f}" for part in _PRF),
-                shown,
+                part["f1"],
+                part["precision"],
+                part["recall"],
+                f"{counts['tp']}/{counts['pred']}/{counts['gold']}" if counts else "",
             )
         else:
             counts = result.counts.get(name, {})
-            shown = f"{counts['right']}/{counts['total']}" if counts else ""
-            yield name.replace(".", " ").replace("_", " "), f"{value:.3f}", "", "", "", shown
+            yield Row(name.replace(".", " ").replace("_", " "), value, counts=f"{counts['right']}/{counts['total']}" if counts else "")
 
 
-def render(reports: list[SourceReport], console, errors: int = 0) -> None:
-    """A table per gold source; with ``errors``, the first misses and wrong values per stage."""
+def _figure(value: float | None) -> str:
+    return "" if value is None else f"{value:.3f}"
+
+
+def _half_figures(report: SourceReport | None, stage: str) -> dict[str, float]:
+    result = report.stages.get(stage) if report else None
+    if result is None or result.unavailable:
+        return {}
+    return {row.measure: row.figure for row in _rows(stage, result)}
+
+
+def render(reports: list[SourceReport], console, errors: int = 0, errors_from: str = TUNING) -> None:
+    """A table per gold source, its halves beside it; with ``errors``, the first misses and wrong
+    values per stage of the ``errors_from`` half (the tuning half: check-half errors stay unread)."""
     from rich.table import Table
 
-    for report in reports:
+    by_name = {report.name: report for report in reports}
+    for report in (r for r in reports if r.half is None):
+        parts = {half: by_name.get(f"{report.name}/{half}") for half in HALVES}
         caption = f"{report.documents} gold documents, {report.scored} scored"
+        caption += "".join(f"; {half} half {part.documents}" for half, part in parts.items() if part)
         if report.missing:
             caption += f", {len(report.missing)} missing from the outputs (counted as misses): {', '.join(report.missing[:5])}"
         for owner, count in Counter(report.dates_deferred.values()).items():
             caption += f"; dates of {count} documents scored from {owner}"
         table = Table(title=f"{report.name} ({report.path})", caption=caption, title_justify="left")
-        for column, justify in (("stage", "left"), ("measure", "left"), ("value", "right"), ("P", "right"), ("R", "right"), ("F1", "right"), ("right/total or tp/pred/gold", "right")):
+        columns = (("stage", "left"), ("measure", "left"), ("F1 or value", "right"), ("P", "right"), ("R", "right"),
+                   ("tp/pred/gold or right/total", "right"), (TUNING, "right"), (CHECK, "right"))
+        for column, justify in columns:
             table.add_column(column, justify=justify)
         for stage, result in report.stages.items():
             if result.unavailable:
-                table.add_row(stage, f"[red]not scored: {result.unavailable}[/red]", "", "", "", "", "")
+                table.add_row(stage, f"[red]not scored: {result.unavailable}[/red]", *[""] * 6)
                 continue
+            half_figures = {half: _half_figures(part, stage) for half, part in parts.items()}
             for index, row in enumerate(_rows(stage, result)):
-                table.add_row(stage if index == 0 else "", *row)
+                table.add_row(
+                    stage if index == 0 else "", row.measure, _figure(row.figure), _figure(row.precision), _figure(row.recall), row.counts,
+                    *(_figure(half_figures[half].get(row.measure)) for half in HALVES),
+                )
             table.add_section()
         console.print(table)
-        if errors:
-            for stage, result in report.stages.items():
+        shown = report if errors_from == "all" else parts.get(errors_from)
+        if errors and shown is not None:
+            for stage, result in shown.stages.items():
                 if result.errors:
-                    console.print(f"[bold]{report.name} {stage}[/bold]: first {min(errors, len(result.errors))} of {len(result.errors)} errors")
+                    console.print(f"[bold]{shown.name} {stage}[/bold]: first {min(errors, len(result.errors))} of {len(result.errors)} errors")
                     for line in result.errors[:errors]:
                         console.print(f"  {line}", markup=False, highlight=False)

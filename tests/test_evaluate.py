@@ -399,3 +399,62 @@ def test_json_sources_are_also_scored_pooled(tmp_path):
     pooled = pool_json_sources(read_gold_sources([tmp_path / "a.json", tmp_path / "b.json"]))
     assert pooled.name == POOLED and sorted(pooled.documents) == ["d1", "d2"]
     assert pool_json_sources(read_gold_sources([tmp_path / "a.json"])) is None
+
+
+def test_every_source_is_split_into_two_fixed_disjoint_halves(tmp_path):
+    ids = [f"doc-{n}" for n in range(40)]
+    (tmp_path / "g.json").write_text(json.dumps([{"doc_id": d, "entities": []} for d in ids]), encoding="utf-8")
+    source = ev.read_gold_sources([tmp_path / "g.json"])[0]
+    tuning, check = ev.halves(source)
+    assert (tuning.name, check.name) == ("g/tuning", "g/check")
+    assert set(tuning.documents) | set(check.documents) == set(ids)
+    assert not set(tuning.documents) & set(check.documents)
+    assert 10 < len(tuning.documents) < 30  # a hash split, not everything on one side
+    assert all(ev.half_of(d) == ev.TUNING for d in tuning.documents)
+    # Fixed by the id alone, on every machine: these pins fail if the split ever moves.
+    assert [ev.half_of(d) for d in ("44372", "43971", "000_8716f3df5ea4cf20")] == [ev.TUNING, ev.CHECK, ev.TUNING]
+
+
+def _entity_outputs(tmp_path, ours):
+    """A gold of two documents (one per half) and an entities table holding ``ours``."""
+    first_tuning = next(f"d{n}" for n in range(100) if ev.half_of(f"d{n}") == ev.TUNING)
+    first_check = next(f"d{n}" for n in range(100) if ev.half_of(f"d{n}") == ev.CHECK)
+    text = "Paris et Lyon."
+    gold = tmp_path / "g.json"
+    gold.write_text(json.dumps([{"doc_id": d, "entities": [{"text": "Paris", "label": "LOC"}, {"text": "Lyon", "label": "LOC"}]} for d in (first_tuning, first_check)]), encoding="utf-8")
+    outputs = tmp_path / "out"
+    write_table(DOCUMENTS, pd.DataFrame({
+        "doc_id": [first_tuning, first_check], "source": ["a", "b"], "url": [None, None], "title": [None, None], "published": [None, None],
+        "published_precision": [None, None], "text": [text, text], "n_chars": [len(text)] * 2, "content_sha256": ["0", "0"],
+        "boilerplate": [[], []], "warnings": [[], []],
+    }), outputs)
+    rows = [{"doc_id": doc_id, "text": t, "label": label, "start": text.index(t), "end": text.index(t) + len(t)} for doc_id, t, label in ours(first_tuning, first_check)]
+    write_table(ENTITIES, table_of(ENTITIES, rows), outputs)
+    return gold, outputs, first_tuning, first_check
+
+
+def test_make_eval_prints_each_half_beside_the_whole_and_lists_tuning_errors_only(tmp_path):
+    from rich.console import Console
+
+    gold, outputs, tuning_doc, check_doc = _entity_outputs(tmp_path, lambda t, c: [(t, "Paris", "LOC"), (t, "Lyon", "LOC"), (c, "Paris", "LOC")])
+    reports = ev.evaluate([gold], outputs)
+    by_name = {r.name: r for r in reports}
+    assert by_name["g/tuning"].metrics()["entities.f1"] == 1.0
+    assert round(by_name["g/check"].metrics()["entities.f1"], 3) == 0.667
+    console = Console(width=200, record=True)
+    ev.render(reports, console, errors=5)
+    shown = console.export_text()
+    assert "tuning" in shown and "check" in shown and "0.667" in shown
+    assert f"miss {check_doc}" not in shown  # the check half's errors stay unread
+    ev.render(reports, console, errors=5, errors_from="all")
+    assert f"miss {check_doc}: 'lyon' LOC" in console.export_text()
+
+
+def test_the_gate_fails_a_label_that_post_processing_made_worse_than_plain_spacy(tmp_path):
+    gold, outputs, _, _ = _entity_outputs(tmp_path, lambda t, c: [(t, "Paris", "ORG"), (c, "Paris", "LOC"), (c, "Lyon", "LOC")])
+    reports = ev.evaluate([gold], outputs)
+    whole = next(r for r in reports if r.name == "g")
+    plain = ev.StageResult(metrics={"LOC.f1": 1.0, "ORG.f1": 0.0})
+    whole.stages[ev.BASELINE] = plain
+    failures = ev.check_gate(reports, {})
+    assert failures == [f"g entities.LOC.f1 = {whole.metrics()['entities.LOC.f1']:.4f}, under plain entities_baseline 1.0000"]
