@@ -4,6 +4,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
+from pipeline.quotes.cues import cue_lemma
+from pipeline.quotes.document import DocView, Token
 from pipeline.quotes.first_names import first_name_gender
 from tests.test_quotes import analyse, lexicon, only  # noqa: F401  (fixtures)
 
@@ -161,3 +163,20 @@ def test_a_judged_fragment_is_one_mixed_quote(analyse):
     assert "inacceptable" not in set(frame["text"])
     row = only(frame, "la réforme « inacceptable » pour les retraités")
     assert (row.kind, row.speaker, row.cue) == ("mixed", "Louis Martel", "juger")
+
+
+# -- second round: failure classes of the tuning half's taxonomy ------------------------------------
+def _token(index: int, text: str, lemma: str, pos: str) -> Token:
+    return Token(index, 0, 0, len(text), text, lemma, pos, "", "ROOT", index)
+
+
+@pytest.mark.parametrize("form, lemma", [("indique", "indiquer"), ("invitent", "inviter"), ("répète", "répéter"), ("appelle", "appeler"), ("lança", "lancer"), ("interrogeant", "interroger")])
+def test_a_verb_the_lemmatizer_left_as_written_is_still_a_cue(lexicon, form, lemma):
+    """The tagger says verb but the lemma is the form itself: the first-group inflections give the cue."""
+    view = DocView("d", form, [_token(0, form, form, "VERB")], [(0, 0, len(form))], [])
+    assert cue_lemma(view, view.tokens[0], lexicon) == lemma
+
+
+def test_an_inflection_is_no_cue_when_the_tagger_says_noun(lexicon):
+    view = DocView("d", "demande", [_token(0, "demande", "demande", "NOUN")], [(0, 0, 7)], [])
+    assert cue_lemma(view, view.tokens[0], lexicon) is None

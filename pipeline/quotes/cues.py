@@ -36,6 +36,8 @@ def cue_lemma(view: DocView, token: Token, lexicon: Lexicon) -> str | None:
     """The reporting lemma this token stands for, from the parse or the form fallback tables."""
     if token.pos in VERBAL and token.lemma in lexicon.speech_verbs:
         return token.lemma
+    if token.pos in VERBAL and token.lower in lexicon.inflections:
+        return lexicon.inflections[token.lower]
     fallback = lexicon.form_lemmas.get(token.lower)
     if fallback is None and token.lower in lexicon.noun_forms:
         following = view.tokens[token.index + 1] if token.index + 1 < len(view.tokens) else None
