@@ -180,3 +180,45 @@ def test_a_verb_the_lemmatizer_left_as_written_is_still_a_cue(lexicon, form, lem
 def test_an_inflection_is_no_cue_when_the_tagger_says_noun(lexicon):
     view = DocView("d", "demande", [_token(0, "demande", "demande", "NOUN")], [(0, 0, 7)], [])
     assert cue_lemma(view, view.tokens[0], lexicon) is None
+
+
+# -- where « selon X » stands, and its kin ---------------------------------------------------------
+@pytest.mark.parametrize(
+    "text, content, speaker",
+    [
+        # after what it attributes, with no comma
+        ("Les loyers ont augmenté de 4 % en un an selon un rapport de la Fondation Abbé-Pierre.", "Les loyers ont augmenté de 4 % en un an", "rapport de la Fondation Abbé-Pierre"),
+        # a name the tagger does not read as nouns
+        ("D'après The Daily Telegraph, le club anglais prépare une offre pour le gardien.", "le club anglais prépare une offre pour le gardien", "The Daily Telegraph"),
+        # a source named by « de l'avis de »
+        ("De l'avis de Claire Vasseur, la réforme des retraites sera votée avant l'été.", "la réforme des retraites sera votée avant l'été", "Claire Vasseur"),
+    ],
+)
+def test_selon_before_or_after_what_it_attributes(analyse, text, content, speaker):
+    row = only(analyse(text), content)
+    assert (row.speaker, row.cue) == (speaker, "selon")
+
+
+def test_an_incise_splits_the_report_in_two(analyse):
+    frame = analyse("La séance a été levée, ce qui a permis, d'après l'opposition, à plusieurs élus de quitter l'hémicycle.")
+    assert only(frame, "à plusieurs élus de quitter l'hémicycle").speaker == "opposition"
+
+
+def test_what_precedes_selon_is_a_quote_only_when_it_is_a_clause(analyse):
+    frame = analyse("Il faut rappeler que, selon le code pénal, les auteurs de ces faits risquent dix ans de prison.")
+    assert list(frame["text"]) == ["les auteurs de ces faits risquent dix ans de prison"]
+
+
+def test_pour_an_organisation_description_gives_the_opinion(analyse):
+    frame = analyse("Pour le syndicat des enseignants, cette réforme va dégrader les conditions de travail.")
+    row = only(frame, "cette réforme va dégrader les conditions de travail")
+    assert (row.kind, row.speaker, row.cue) == ("indirect", "syndicat des enseignants", "selon")
+
+
+def test_pour_whom_something_is_done_is_no_opinion(analyse):
+    assert analyse("Pour les familles, la mairie a ouvert trois nouvelles crèches cette année.").empty
+
+
+def test_pour_qui_gives_the_opinion_of_its_antecedent(analyse):
+    frame = analyse("Le patronat, tel le Medef pour qui une hausse du salaire minimum serait dangereuse, reste prudent.")
+    assert only(frame, "une hausse du salaire minimum serait dangereuse").speaker == "Medef"

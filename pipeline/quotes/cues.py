@@ -19,8 +19,6 @@ HYPOTHESIS = frozenset({"si", "s'", "s’"})
 REFLEXIVE = frozenset({"se", "s'", "s’"})
 OBJECT_CLITICS = frozenset({"lui", "leur", "me", "m'", "m’", "te", "t'", "t’", "nous", "vous"})
 MODALS = frozenset({"pouvoir", "devoir", "vouloir", "falloir", "aller"})
-# « selon », and the « après » of « d'après »
-SELON_WORDS = frozenset({"selon", "après"})
 
 
 @dataclass(frozen=True)
@@ -123,12 +121,13 @@ def _multiword_lemma(view: DocView, token: Token, last: int, lexicon: Lexicon) -
     return next(" ".join(words) for words in lexicon.multiword if words[0] == token.lemma and set(words) <= found)
 
 
-def selon_words(view: DocView) -> list[tuple[Token, Token]]:
-    """(first, last) tokens of every « selon » and « d'après »."""
+def selon_words(view: DocView, lexicon: Lexicon) -> list[tuple[Token, Token]]:
+    """(first, last) tokens of every « selon », « d'après », « de l'avis de »… (the lexicon's
+    source prepositions), found by one regular expression over the text, whatever the tokenizer
+    made of the apostrophes."""
     found = []
-    for index in compress(count(), map(SELON_WORDS.__contains__, view.lowers)):
-        if view.lowers[index] == "selon":
-            found.append((view.tokens[index], view.tokens[index]))
-        elif index > 0 and view.lowers[index - 1] in {"d'", "d’"}:
-            found.append((view.tokens[index - 1], view.tokens[index]))
+    for match in lexicon.source_prepositions.finditer(view.text):
+        first, last = view.token_at(match.start()), view.token_at(match.end()) or len(view.tokens)
+        if first is not None and first < last and view.tokens[first].start == match.start():
+            found.append((view.tokens[first], view.tokens[last - 1]))
     return found

@@ -38,6 +38,14 @@ def first_group_forms(stem: str) -> set[str]:
     return forms
 
 
+def _phrases_pattern(phrases: list[str]) -> re.Pattern[str]:
+    """Any of ``phrases`` as whole words, case folded, with either apostrophe and any spaces."""
+    def pattern(phrase: str) -> str:
+        return r"\s+".join(re.escape(word) for word in phrase.split()).replace("'", r"['’]\s*")
+
+    return re.compile(r"(?<!\w)(?:" + "|".join(map(pattern, phrases)) + r")(?!\w)", re.IGNORECASE)
+
+
 @dataclass(frozen=True)
 class Lexicon:
     speech_verbs: frozenset[str]
@@ -61,6 +69,7 @@ class Lexicon:
     document_nouns: frozenset[str]
     pronoun_gender: dict[str, str]
     honorific_gender: dict[str, str]
+    source_prepositions: re.Pattern[str]
 
     @cached_property
     def agent_nouns(self) -> frozenset[str]:
@@ -115,6 +124,7 @@ class Lexicon:
             document_nouns=frozenset(people["document_nouns"]),
             pronoun_gender=dict(people["pronoun_gender"]),
             honorific_gender=dict(people["honorific_gender"]),
+            source_prepositions=_phrases_pattern(verbs["source_prepositions"]),
         )
 
     @classmethod

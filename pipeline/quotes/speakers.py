@@ -34,6 +34,8 @@ SUBJECT = ("nsubj", "nsubj:pass", "expl:subj")
 MISPARSED_SUBJECT = frozenset({"vocative", "dislocated"})
 # Relations through which a verb shares the subject of the verb it depends on.
 SHARED_SUBJECT = frozenset({"advcl", "conj", "xcomp", "parataxis", "ccomp", "acl"})
+# Relations of a clause hanging on a noun, never part of the noun phrase a speaker is named by.
+CLAUSAL = frozenset({"acl:relcl", "ccomp", "parataxis", "advcl", "csubj"})
 DETERMINER_POS = frozenset({"DET"})
 DEFINITE = frozenset({"le", "la", "l'", "l’", "ce", "cet", "cette", "son", "sa"})
 RELATIVE = frozenset({"qui", "lequel", "laquelle"})
@@ -180,15 +182,27 @@ class Speakers:
 
     # -- noun phrases ---------------------------------------------------------------
     def phrase(self, head: Token) -> list[Token]:
-        """The noun phrase headed by ``head``, cut before a relative clause or a second comma."""
+        """The noun phrase headed by ``head``: its words in the parse without the clauses that hang
+        on it (« …confirmés, les républicains auront… » is not part of « les projections »), cut
+        before a relative clause or a second comma (one comma lets an apposition in: « le chef du
+        bloc, Jens Stoltenberg »)."""
         view = self.view
-        indices = [i for i in view.subtree(head.index) if view.tokens[i].sent_id == head.sent_id and i >= head.index - 8]
-        lo = min(indices)
-        tokens = [t for t in view.tokens[lo : max(indices) + 1]]
+        indices = set(i for i in view.subtree(head.index) if view.tokens[i].sent_id == head.sent_id and i >= head.index - 8)
+        for index in sorted(indices):
+            token = view.tokens[index]
+            if index in indices and index != head.index and self._is_clause(token):
+                indices -= set(view.subtree(index)) - {head.index}
+        lo, hi = min(indices), max(indices)
         kept: list[Token] = []
         commas = 0
-        for token in tokens:
-            if token.index > head.index and (token.lower in RELATIVE or token.text in "();:" or token.pos in ("VERB", "AUX") and token.feature("VerbForm") == "Fin"):
+        for token in view.tokens[lo : hi + 1]:
+            finite = token.pos in ("VERB", "AUX") and token.feature("VerbForm") == "Fin"
+            if token.index > head.index and finite and commas == 1:
+                # « Selon X, la langue est… »: what a comma sets off right before a finite verb is
+                # that verb's subject, not an apposition
+                kept = kept[: next(position for position, word in enumerate(kept) if word.index > head.index and word.text == ",")]
+                break
+            if token.index > head.index and (token.index not in indices or token.lower in RELATIVE or token.text in "();:" or finite):
                 break
             if token.text == ",":
                 commas += 1
@@ -203,6 +217,18 @@ class Speakers:
         while kept and kept[0].index < head.index and (kept[0].pos in ("ADP", "PUNCT") or kept[0].dep == "case"):
             kept.pop(0)
         return kept or [head]
+
+    @staticmethod
+    def _is_clause(token: Token) -> bool:
+        """A clause hanging on a noun: a finite verb, a relative, reported or adverbial clause."""
+        return token.dep in CLAUSAL or (token.pos in ("VERB", "AUX") and token.feature("VerbForm") == "Fin")
+
+    @staticmethod
+    def without_apposition(tokens: list[Token], head: Token) -> list[Token]:
+        """« nombreux habitants, témoins de la scène » -> « nombreux habitants »: a description is
+        its noun phrase without what a comma sets off after the head."""
+        comma = next((position for position, token in enumerate(tokens) if token.index > head.index and token.text == ","), None)
+        return tokens if comma is None else tokens[:comma]
 
     def _without_determiner(self, tokens: list[Token]) -> list[Token]:
         """Without its determiner, and without a leading noun of quantity (« une dizaine de délégués » -> « délégués »)."""
@@ -265,6 +291,7 @@ class Speakers:
             earlier = self._antecedent(head)
             if earlier is not None and earlier.name:
                 return self._refer(earlier, start, end)
+        content = self.without_apposition(content, head)
         if not content:
             return NOBODY
         label = "ORG" if head.pos == "NOUN" and self._is_organisation_description(tokens, head) else "OTHER"
@@ -295,7 +322,7 @@ class Speakers:
     def _member_tokens(self, member: Token) -> list[Token]:
         """One member of a coordination: its own phrase, without the members coordinated to it."""
         view = self.view
-        inside = set(view.subtree(member.index))
+        inside = {token.index for token in self.phrase(member)}
         for child in view.children(member.index):
             if child.dep in ("conj", "cc"):
                 inside -= set(view.subtree(child.index))
