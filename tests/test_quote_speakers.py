@@ -222,3 +222,26 @@ def test_pour_whom_something_is_done_is_no_opinion(analyse):
 def test_pour_qui_gives_the_opinion_of_its_antecedent(analyse):
     frame = analyse("Le patronat, tel le Medef pour qui une hausse du salaire minimum serait dangereuse, reste prudent.")
     assert only(frame, "une hausse du salaire minimum serait dangereuse").speaker == "Medef"
+
+
+# -- pronouns: salience, organisations, chains ------------------------------------------------------
+def test_pronoun_takes_a_person_named_in_the_sentence_before_over_an_older_speaker(analyse):
+    frame = analyse(
+        "« Nous refusons ce texte », a déclaré Paul Mercier en ouvrant la séance.",
+        "La discussion a repris plus tard.",
+        "Les élus ont exprimé leur colère par la voix de Jacques Morin, président du groupe. Il a réclamé une suspension. « Ce vote est une faute ! »",
+    )
+    assert only(frame, "Ce vote est une faute !").speaker == "Jacques Morin"
+
+
+def test_elle_may_stand_for_the_organisation_subject_of_its_sentence(analyse):
+    frame = analyse("L'association Terre Vivante vient de publier un rapport dans lequel elle affirme que la pollution des rivières a doublé.")
+    assert only(frame, "la pollution des rivières a doublé").speaker == "Terre Vivante"
+
+
+def test_a_pronoun_subject_refers_on_to_its_own_antecedent(analyse):
+    frame = analyse(
+        "La sénatrice Hélène Barre a visité le port mardi avec Marc Olivier.",
+        "Elle a rencontré les dockers. Elle a ensuite affirmé que le port serait agrandi.",
+    )
+    assert only(frame, "le port serait agrandi").speaker == "Hélène Barre"

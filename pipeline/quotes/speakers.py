@@ -537,42 +537,102 @@ class Speakers:
         return first.index == head.index or first.lower in DEFINITE or first.pos != "DET"
 
     # -- pronouns and descriptions --------------------------------------------------------
-    def pronoun(self, word: str, start: int, end: int, anchor: int) -> Speaker:
-        """The person a pronoun refers to, of its gender: the latest named subject of its own
-        sentence or of the two before, else the latest speaker, else the latest named person."""
+    def pronoun(self, word: str, start: int, end: int, anchor: int, depth: int = 0) -> Speaker:
+        """Who a pronoun refers to, agreeing in gender and number, by salience: a person who is the
+        subject of a clause before it in its sentence or in the sentence before (main clauses
+        first; a pronoun there refers on to its own antecedent); else the latest speaker of its
+        paragraph; else an organisation or group subject before it in its own sentence (« l'ONG X
+        publie un rapport dans lequel elle dévoile que… »); else a named person of the sentence
+        before; else the latest speaker, else the latest named person."""
         view = self.view
         plural = self.lexicon.pronoun_number.get(word) == "Plur"
         gender = self.lexicon.pronoun_gender.get(word)
-        if not plural:
-            subject = self._subject_antecedent(start, gender)
-            if subject is not None:
-                return self._refer(self._entity_speaker(subject), start, end)
+        person = self._subject_antecedent(start, word, depth, people=True)
+        if person is not None:
+            return self._refer(person, start, end)
         paragraph = view.paragraph_of(start)
-        for position, speaker in reversed(self.history):
-            if position < start and paragraph - view.paragraph_of(position) <= 3 and speaker.name:
-                if plural or (speaker.is_person and self._agrees(speaker.entity_key, gender)):
-                    return self._refer(speaker, start, end)
-        person = next((m for m in reversed(self._people()) if m.end <= start and self._agrees(m.entity_key, gender)), None)
-        return self._refer(self._entity_speaker(person), start, end) if person is not None else Speaker(None, None, start, end)
+        speakers = [(position, speaker) for position, speaker in reversed(self.history) if position < start and speaker.name and (plural or (speaker.is_person and self._agrees(speaker.entity_key, gender)))]
+        if speakers and view.paragraph_of(speakers[0][0]) == paragraph:
+            return self._refer(speakers[0][1], start, end)
+        agent = self._subject_antecedent(start, word, depth, people=False)
+        if agent is not None:
+            return self._refer(agent, start, end)
+        named = self._named_in_sentence_before(start, gender) if not plural else None
+        if named is not None:
+            return self._refer(self._entity_speaker(named), start, end)
+        if speakers and paragraph - view.paragraph_of(speakers[0][0]) <= 3:
+            return self._refer(speakers[0][1], start, end)
+        latest = next((m for m in reversed(self._people()) if m.end <= start and self._agrees(m.entity_key, gender)), None)
+        return self._refer(self._entity_speaker(latest), start, end) if latest is not None else Speaker(None, None, start, end)
 
-    def _subject_antecedent(self, start: int, gender: str | None) -> Mention | None:
-        """The latest named person, of the pronoun's gender, who is the subject of a clause in the
-        pronoun's sentence (before it) or in one of the two sentences before, in its paragraph or the one before."""
+    def _sentences_back(self, start: int) -> list[list[Token]]:
+        """The tokens before ``start`` in its sentence, then those of the sentence before it when
+        that one is in the same paragraph or the one before."""
         view = self.view
-        sentence = view.sentence_of(start)
-        paragraph = view.paragraph_of(start)
-        sentences_seen: list[int] = []
-        for mention in reversed(self._people()):
-            if mention.end > start or view.text[mention.start] == "-":
-                continue
-            where = view.sentence_of(mention.start)
-            if where != sentence and where not in sentences_seen:
-                sentences_seen.append(where)
-            if len(sentences_seen) > SENTENCES_BACK or paragraph - view.paragraph_of(mention.start) > 1:
-                return None
-            if self._is_subject(mention) and self._agrees(mention.entity_key, gender):
-                return mention
+        position = view.sentence_position(start)
+        found = []
+        for back in range(SENTENCES_BACK + 1):
+            if position - back < 0:
+                break
+            _, first, last = view.sentences[position - back]
+            if view.paragraph_of(start) - view.paragraph_of(first) > 1:
+                break
+            found.append([t for t in view.tokens_between(first, min(last, start)) if not self._quoted(t)])
+        return found
+
+    def _subject_antecedent(self, start: int, word: str, depth: int, people: bool) -> Speaker | None:
+        """The speaker the nearest agreeing subject stands for, a person (``people``: in the
+        pronoun's sentence, then in the sentence before) or not (in its sentence only: further
+        back, an organisation is seldom what « il » or « elle » stands for); in each sentence the
+        subjects of main clauses before the others, the latest first."""
+        view = self.view
+        for tokens in self._sentences_back(start)[: None if people else 1]:
+            subjects = [t for t in tokens if t.dep in ("nsubj", "nsubj:pass") and t.end <= start]
+            subjects.sort(key=lambda t: (len(view.ancestors(t)), -t.index))
+            for subject in subjects:
+                speaker = self._agreeing(subject, word, depth)
+                if speaker is not None and (speaker.label == "PER") == people:
+                    return speaker
         return None
+
+    def _agreeing(self, subject: Token, word: str, depth: int) -> Speaker | None:
+        """The speaker ``subject`` designates when it agrees with the pronoun ``word`` and is an agent."""
+        number, gender = self.lexicon.pronoun_number[word], self.lexicon.pronoun_gender.get(word)
+        other = clitic(subject) or subject.lower
+        if subject.pos == "PRON" or clitic(subject):
+            if other not in self.lexicon.pronoun_number or self.lexicon.pronoun_number[other] != number or depth >= 2:
+                return None
+            if self.lexicon.pronoun_gender.get(other, gender) != gender:
+                return None
+            start = subject.start + subject.text.lower().rfind(other)
+            speaker = self.pronoun(other, start, start + len(other), start, depth + 1)
+            return speaker if speaker.name else None
+        named = next((m for m in self.view.mentions if m.start <= subject.start < m.end), None)
+        coordinated = any(child.dep == "conj" for child in self.view.children(subject.index))
+        subject_number = "Plur" if coordinated else ("Sing" if named is not None and subject.pos == "PROPN" else subject.feature("Number"))
+        if subject_number is not None and subject_number != number:
+            return None
+        if named is not None and named.label == "PER":
+            if not self._agrees(named.entity_key, gender):
+                return None
+        elif gender is not None and number == "Sing" and self._noun_gender(subject) not in (None, gender):
+            return None
+        speaker = self.from_token(subject, subject.start)
+        return speaker if speaker.name and self.is_agent(speaker, subject) else None
+
+    def _noun_gender(self, token: Token) -> str | None:
+        """The gender of a noun as its determiner says it (« la ministre »), else as tagged."""
+        determiner = next((child for child in self.view.children(token.index) if child.pos == "DET" and child.feature("Gender")), None)
+        return determiner.feature("Gender") if determiner is not None else token.feature("Gender")
+
+    def _named_in_sentence_before(self, start: int, gender: str | None) -> Mention | None:
+        """The latest named person of the sentence before, of the pronoun's gender, whatever their role
+        in it (« … leur indignation par Christian Jacob, président du groupe. Il a souhaité… »)."""
+        back = self._sentences_back(start)
+        if len(back) < 2 or not back[1]:
+            return None
+        first, last = back[1][0].start, back[1][-1].end
+        return next((m for m in reversed(self._people()) if first <= m.start < last and self._agrees(m.entity_key, gender)), None)
 
     def _is_subject(self, mention: Mention) -> bool:
         return any(token.dep in SUBJECT for token in self.view.tokens_between(mention.start, mention.end))
