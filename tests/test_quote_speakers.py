@@ -245,3 +245,26 @@ def test_a_pronoun_subject_refers_on_to_its_own_antecedent(analyse):
         "Elle a rencontré les dockers. Elle a ensuite affirmé que le port serait agrandi.",
     )
     assert only(frame, "le port serait agrandi").speaker == "Hélène Barre"
+
+
+# -- the subject the parse got wrong, and appositions ------------------------------------------------
+def test_a_subject_opened_by_a_preposition_gives_way_to_the_name_after_it(analyse):
+    frame = analyse("Sur Facebook, Martine Leroy a dénoncé un « scandale d'État ! Personne ne nous a prévenus ! ».")
+    row = only(frame, "scandale d'État ! Personne ne nous a prévenus !")
+    assert row.speaker == "Martine Leroy"
+
+
+def test_the_subject_of_a_split_verb_group_is_found_on_its_auxiliary(analyse):
+    frame = analyse("Le gouvernement tunisien, inquiet, a de son côté dénoncé « une attaque lâche et préméditée contre nos soldats ».")
+    row = only(frame, "une attaque lâche et préméditée contre nos soldats")
+    assert row.speaker == "gouvernement tunisien"
+
+
+def test_a_description_in_apposition_stands_for_the_name(analyse):
+    frame = analyse("Il s'était opposé à Pierre Lambert, le successeur du préfet, qui lui avait répondu : « Je resterai ici jusqu'au bout. »")
+    assert only(frame, "Je resterai ici jusqu'au bout.").speaker == "Pierre Lambert"
+
+
+def test_a_description_is_its_noun_phrase_without_apposition(analyse):
+    frame = analyse("De nombreux riverains, témoins de l'incendie, ont déclaré : « Les flammes montaient jusqu'au toit. »")
+    assert only(frame, "Les flammes montaient jusqu'au toit.").speaker == "nombreux riverains"

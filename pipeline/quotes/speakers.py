@@ -103,7 +103,9 @@ class Speakers:
         for child in children:
             if child.dep in SUBJECT and child.index < verb.index and not self._quoted(child):
                 # « a-t-elle »: the euphonic « -t » is sometimes parsed as the subject
-                return view.tokens[child.index + 1] if child.lower == "-t" and child.index + 1 < len(view.tokens) else child
+                if child.lower == "-t" and child.index + 1 < len(view.tokens):
+                    return view.tokens[child.index + 1]
+                return self._repaired_subject(child, verb)
         for child in children:
             # « Bruno Martin, président du groupe, est intervenu »: a subject the parse calls a vocative
             if child.dep in MISPARSED_SUBJECT and child.index < verb.index and child.pos in ("NOUN", "PROPN") and not self._quoted(child):
@@ -132,7 +134,48 @@ class Speakers:
             return head  # « Moscou, quant à elle, considère … et a averti que »: the clause describes its head
         if depth < 3 and head is not None and verb.dep in SHARED_SUBJECT and head.pos in ("VERB", "AUX", "ADJ"):
             return self.subject_of(Cue(head.index, head.index, "", head.start, head.end), inverted=False, depth=depth + 1)
+        return self._auxiliary_subject(verb)
+
+    def _auxiliary_subject(self, participle: Token) -> Token | None:
+        """« Le gouvernement, impuissant, a de son côté dénoncé… »: when the parse splits the verb
+        group, the subject hangs on the finite auxiliary a few words before the participle."""
+        view = self.view
+        if participle.feature("VerbForm") != "Part":
+            return None
+        for token in reversed(view.tokens[max(participle.index - 6, 0) : participle.index]):
+            if token.sent_id != participle.sent_id or token.pos in ("VERB", "PUNCT") and token.lemma not in ("avoir", "être"):
+                return None
+            if token.lemma in ("avoir", "être") and token.feature("VerbForm") == "Fin":
+                return next((child for child in view.children(token.index) if child.dep in SUBJECT and child.index < token.index and not self._quoted(child)), None)
         return None
+
+    def _repaired_subject(self, subject: Token, verb: Token) -> Token:
+        """Two parse errors a French subject cannot be: a phrase opened by a preposition (« Sur
+        Twitter, Philippe Gosselin a dénoncé »: the subject is the name set off after it), and a
+        phrase followed, past a comma, by a noun with no preposition that ends right before the
+        verb group (« La Syrie n'ayant pas ratifié la convention, l'ONG a demandé »: that noun)."""
+        view = self.view
+        children = view.children(subject.index)
+        if any(child.dep == "case" and child.index < subject.index for child in children):
+            apposed = next((child for child in children if child.dep == "appos" and child.index < verb.index and self._names_agent(child)), None)
+            if apposed is not None:
+                return apposed
+        first = verb_group_start(view, verb)
+        nearest = view.tokens[first - 1] if first > subject.index + 1 else None
+        while nearest is not None and nearest.pos == "ADV" and nearest.index > subject.index + 1:
+            nearest = view.tokens[nearest.index - 1]
+        if nearest is None or nearest.pos not in ("NOUN", "PROPN") or nearest.dep != "nmod":
+            return subject
+        head_of_nearest = nearest
+        while head_of_nearest.dep in ("flat:name", "flat") and view.head(head_of_nearest) is not None:
+            head_of_nearest = view.head(head_of_nearest)
+        phrase_start = min(i for i in view.subtree(head_of_nearest.index) if view.tokens[i].sent_id == verb.sent_id)
+        unmarked = not any(child.dep == "case" for child in view.children(head_of_nearest.index))
+        after_comma = phrase_start > 0 and view.tokens[phrase_start - 1].text == ","
+        return head_of_nearest if unmarked and after_comma else subject
+
+    def _names_agent(self, token: Token) -> bool:
+        return any(m.start <= token.start < m.end and m.label in ("PER", "ORG") for m in self.view.mentions)
 
     def _main_clause_verb(self, verb: Token) -> Token:
         """« le Kremlin a démenti que le chef de l'Etat soit malade, indiquant que… »: a participle
@@ -275,7 +318,7 @@ class Speakers:
         if coordinated is not None:
             return coordinated
         mentions = view.mentions_between(start, end)
-        named = self._named_in_phrase(mentions, head)
+        named = self._named_in_phrase(mentions, head) or (self._apposed_to(tokens) if head.dep not in SUBJECT else None)
         if named is not None:
             return self._entity_speaker(named)
         content = self._without_determiner(tokens)
@@ -303,8 +346,8 @@ class Speakers:
         own name, joined by the coordinating word as written."""
         view = self.view
         members = [child for child in view.children(head.index) if child.dep == "conj" and child.pos in ("NOUN", "PROPN") and not self._quoted(child)]
-        if not members:
-            return None
+        if not members or not any(child.dep == "cc" for member in members for child in view.children(member.index)):
+            return None  # « de nombreux riverains, témoins de l'incendie »: no coordinating word, an apposition
         names, labels = [], set()
         for member in [head, *members]:
             speaker = self.from_phrase(self._member_tokens(member), member, anchor, whole=False)
@@ -528,8 +571,23 @@ class Speakers:
         label = mention.label if mention.label in ("PER", "ORG", "LOC") else "OTHER"
         return Speaker(mention.canonical, label, start, mention.end, mention.entity_key)
 
+    def _apposed_to(self, tokens: list[Token]) -> Mention | None:
+        """« Bernard Bonnet, le successeur de Claude Erignac, qui… »: a description set off by commas
+        right after a name stands for that name (« Selon X, le gouvernement a… » is no apposition:
+        its head is a subject)."""
+        view = self.view
+        if not tokens or tokens[0].index < 2 or tokens[0].pos != "DET" or view.tokens[tokens[0].index - 1].text != ",":
+            return None
+        after = view.tokens[tokens[-1].index + 1] if tokens[-1].index + 1 < len(view.tokens) else None
+        if after is not None and after.sent_id == tokens[-1].sent_id and after.text != "," and after.lower not in RELATIVE:
+            return None  # an apposition closes with a comma, a relative or its sentence: « , l'ONG a demandé » is a subject
+        before = view.tokens[tokens[0].index - 2]
+        return next((m for m in view.mentions if m.end == before.end and m.label in ("PER", "ORG") and not self._quoted(before)), None)
+
     def _is_person_description(self, tokens: list[Token], head: Token) -> bool:
-        if head.lemma.lower() not in self.lexicon.person_roles and head.lower not in self.lexicon.person_roles:
+        """A definite singular description headed by a role or a noun of people (« le chercheur »)."""
+        person_nouns = self.lexicon.person_roles
+        if head.lemma.lower() not in person_nouns and head.lower not in person_nouns:
             return False
         if head.feature("Number") == "Plur":
             return False
