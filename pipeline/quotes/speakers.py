@@ -676,6 +676,8 @@ class Speakers:
         elif gender is not None and number == "Sing" and self._noun_gender(subject) not in (None, gender):
             return None
         speaker = self.from_token(subject, subject.start)
+        if speaker.is_person and not self._agrees(speaker.entity_key, gender):
+            return None
         return speaker if speaker.name and self.is_agent(speaker, subject) else None
 
     def _noun_gender(self, token: Token) -> str | None:
