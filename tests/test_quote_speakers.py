@@ -268,3 +268,9 @@ def test_a_description_in_apposition_stands_for_the_name(analyse):
 def test_a_description_is_its_noun_phrase_without_apposition(analyse):
     frame = analyse("De nombreux riverains, témoins de l'incendie, ont déclaré : « Les flammes montaient jusqu'au toit. »")
     assert only(frame, "Les flammes montaient jusqu'au toit.").speaker == "nombreux riverains"
+
+
+def test_reportive_conditional_after_a_quote_whose_attribution_ends_the_sentence(analyse):
+    frame = analyse("Les lignes resteront fermées tout l'hiver, selon Anne Roux, la directrice du réseau. Il faudrait trois mois pour réparer les voies.")
+    row = only(frame, "Il faudrait trois mois pour réparer les voies")
+    assert (row.kind, row.speaker) == ("indirect", "Anne Roux")

@@ -625,11 +625,23 @@ class Finder:
         sentence = self.view.sentences[self.view.sentence_position(max(offset - 1, 0))]
         return not self.view.text[offset : sentence[2]].strip(" \u00a0\u202f.!?…»”\"")
 
+    def _past_attribution(self, candidate: Candidate) -> int:
+        """Where a quotation's sentence goes on after it: past its own attribution when that follows
+        it (« P, selon X, le président de Y. », « P, a-t-il ajouté. »)."""
+        cue = candidate.cue
+        if cue is None or cue.start < candidate.end or self.view.sentence_of(cue.start) != self.view.sentence_of(max(candidate.end - 1, candidate.start)):
+            return candidate.end
+        tokens = self.view.tokens
+        last = cue.last
+        while last + 1 < len(tokens) and tokens[last + 1].sent_id == tokens[cue.last].sent_id and tokens[last + 1].text not in HARD_STOPS:
+            last += 1
+        return tokens[last].end
+
     def reportive_conditionals(self, found: list[Candidate]) -> list[Candidate]:
         """« X a affirmé que P. Q serait… »: a sentence in the reportive conditional right after an
         attributed quotation, in its paragraph, with no cue or marks of its own, carries on its report."""
         view = self.view
-        ends = {view.sentence_position(max(c.end - 1, c.start)) for c in found if c.how is not How.MAIN and self._ends_sentence(c.end)}
+        ends = {view.sentence_position(max(c.end - 1, c.start)) for c in found if c.how is not How.MAIN and self._ends_sentence(self._past_attribution(c))}
         result = []
         for position, (_, start, end) in enumerate(view.sentences):
             if position - 1 not in ends or view.paragraph_of(start) != view.paragraph_of(view.sentences[position - 1][1]):
