@@ -274,3 +274,14 @@ def test_reportive_conditional_after_a_quote_whose_attribution_ends_the_sentence
     frame = analyse("Les lignes resteront fermées tout l'hiver, selon Anne Roux, la directrice du réseau. Il faudrait trois mois pour réparer les voies.")
     row = only(frame, "Il faudrait trois mois pour réparer les voies")
     assert (row.kind, row.speaker) == ("indirect", "Anne Roux")
+
+
+def test_a_modal_inside_the_quotation_does_not_make_the_cue_after_it_hypothetical(analyse):
+    frame = analyse("La ministre Agathe Roux s'est rendue à Brest. « Nous allons rouvrir la maternité », a-t-elle promis.")
+    row = only(frame, "Nous allons rouvrir la maternité")
+    assert (row.speaker, row.cue) == ("Agathe Roux", "promettre")
+
+
+def test_a_description_goes_to_the_person_the_title_introduced(analyse):
+    frame = analyse("Le Premier ministre Jean Castex a annoncé de nouvelles mesures. Le chef du gouvernement a expliqué que le couvre-feu serait avancé.")
+    assert only(frame, "le couvre-feu serait avancé").speaker == "Jean Castex"

@@ -83,7 +83,11 @@ def is_assertive(view: DocView, token: Token) -> bool:
     if any(child.dep == "mark" and child.lower in HYPOTHESIS for child in children):
         return False
     head = view.head(token)
-    return not (head is not None and head.lemma in MODALS and head.index < token.index and token.dep == "xcomp")
+    if head is None or head.lemma not in MODALS or head.index > token.index or token.dep != "xcomp":
+        return True
+    # « il pourrait déclarer », not « « Nous allons agir », a-t-elle promis »: a modal the parse
+    # reaches across punctuation is in another clause
+    return any(between.pos == "PUNCT" for between in view.tokens[head.index + 1 : token.index])
 
 
 def find_cues(view: DocView, lexicon: Lexicon) -> dict[int, Cue]:
