@@ -52,6 +52,12 @@ def test_non_agent_subject_gives_way_to_the_previous_speaker(analyse):
     assert row.speaker == "Alain Roussel"
 
 
+def test_a_plural_noun_missing_from_the_lexicons_is_a_group_of_people(analyse):
+    frame = analyse("« Ce pont tiendra cent ans », a déclaré le maire Paul Lemoine. Les pompiers ont précisé que l'incendie était maîtrisé depuis midi.")
+    row = only(frame, "l'incendie était maîtrisé depuis midi")
+    assert row.speaker == "pompiers"
+
+
 def test_the_direction_of_a_company_speaks_for_it(analyse):
     frame = analyse("Le constructeur Valmont annonce un plan social. La direction de Valmont a indiqué que deux usines fermeront en 2025.")
     row = only(frame, "deux usines fermeront en 2025")

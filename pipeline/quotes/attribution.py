@@ -122,6 +122,8 @@ class Attribution:
             further = speakers.from_token(governing, candidate.start)
             if speakers.is_agent(further, governing):
                 return further
+        if head is not None and head.pos == "NOUN" and head.feature("Number") == "Plur" and speaker.name:
+            return speaker  # « les pompiers ont précisé que »: a plural noun the lexicons lack is a group of people
         previous = self._previous(candidate, same_paragraph=True)
         return previous if previous is not None else speaker
 
