@@ -58,6 +58,22 @@ def test_a_plural_noun_missing_from_the_lexicons_is_a_group_of_people(analyse):
     assert row.speaker == "pompiers"
 
 
+@pytest.mark.parametrize(
+    "text, content, speaker",
+    [
+        ("« Le stade sera prêt », a assuré le maire Paul Lemoine. On entend en ville une rumeur tenace affirmant que les travaux prendraient du retard.",
+         "les travaux prendraient du retard", "rumeur tenace"),
+        ("Les visiteurs du site verront un bandeau disant « Revenez demain ».", "Revenez demain", "bandeau"),
+        # a document its clause's subject issues: the subject speaks through it
+        ("Le syndicat Force Unie publie un texte affirmant que les salaires stagnent.", "les salaires stagnent", "Force Unie"),
+        # set off by a comma, the participle is the main subject's
+        ("Le maire Paul Lemoine a quitté la salle, estimant que le débat était clos.", "le débat était clos", "Paul Lemoine"),
+    ],
+)
+def test_a_participle_right_after_its_noun_is_the_noun_s_speech(analyse, text, content, speaker):
+    assert only(analyse(text), content).speaker == speaker
+
+
 def test_the_direction_of_a_company_speaks_for_it(analyse):
     frame = analyse("Le constructeur Valmont annonce un plan social. La direction de Valmont a indiqué que deux usines fermeront en 2025.")
     row = only(frame, "deux usines fermeront en 2025")

@@ -95,6 +95,10 @@ class Attribution:
     def _cue_speaker(self, cue: Cue, candidate: Candidate) -> Speaker:
         speakers = self.speakers
         inverted = candidate.how is How.INVERTED
+        qualified = speakers.qualified_by_participle(cue)
+        if qualified is not None:
+            speaker = speakers.from_token(qualified, candidate.start)
+            return speaker if speaker.name else self._agent_or_further(qualified, candidate, cue)
         subject = speakers.subject_of(cue, inverted=inverted)
         if subject is None and not inverted:
             preceding = speakers.phrase_before(cue, candidate.start)

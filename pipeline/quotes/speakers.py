@@ -136,6 +136,28 @@ class Speakers:
             return self.subject_of(Cue(head.index, head.index, "", head.start, head.end), inverted=False, depth=depth + 1)
         return self._auxiliary_subject(verb)
 
+    def qualified_by_participle(self, cue: Cue) -> Token | None:
+        """« une rumeur affirmant que », « un bandeau disant « … » »: a present participle written
+        right after its noun, with no comma, qualifies that noun, which is what says it (set off by a
+        comma, « X a quitté la salle, estimant que », it is the main subject's). Not a document the
+        clause's subject issues (« le parti publie un texte affirmant que »): the subject speaks through it."""
+        view = self.view
+        verb = view.tokens[cue.token]
+        if verb.feature("VerbForm") != "Part" or verb.feature("Tense") != "Pres" or verb.dep != "acl":
+            return None
+        noun = view.head(verb)
+        if noun is None or noun.pos != "NOUN" or noun.index > verb.index or self._quoted(noun):
+            return None
+        if any(token.pos == "PUNCT" for token in view.tokens[noun.index + 1 : verb.index]):
+            return None
+        if not any(child.pos == "DET" for child in view.children(noun.index)):
+            return None  # a noun qualified in a phrase has its determiner (not a misspelt « en » read as « an »)
+        issuer = view.head(noun)
+        if noun.dep == "obj" and issuer is not None and noun.lemma.lower() in self.lexicon.document_nouns:
+            if any(child.dep in SUBJECT for child in view.children(issuer.index)):
+                return None
+        return noun
+
     def _auxiliary_subject(self, participle: Token) -> Token | None:
         """« Le gouvernement, impuissant, a de son côté dénoncé… »: when the parse splits the verb
         group, the subject hangs on the finite auxiliary a few words before the participle."""
@@ -263,7 +285,10 @@ class Speakers:
 
     @staticmethod
     def _is_clause(token: Token) -> bool:
-        """A clause hanging on a noun: a finite verb, a relative, reported or adverbial clause."""
+        """A clause hanging on a noun: a finite verb, a relative, reported or adverbial clause, a
+        present participle's clause (« une rumeur affirmant que… »)."""
+        if token.dep == "acl" and token.feature("VerbForm") == "Part" and token.feature("Tense") == "Pres":
+            return True
         return token.dep in CLAUSAL or (token.pos in ("VERB", "AUX") and token.feature("VerbForm") == "Fin")
 
     @staticmethod

@@ -92,7 +92,7 @@ def _prepare(settings: Settings):
 
 STAGE = Stage(
     name="quotes",
-    version="10",
+    version="11",
     reads=(DOCUMENTS, SENTENCES, TOKENS, ENTITIES),
     writes=(QUOTES,),
     prepare=_prepare,
