@@ -95,6 +95,9 @@ def test_an_organisation_description_points_back_to_its_name(analyse):
     [
         ("Paris et Berlin ont affirmé que l'accord serait signé avant l'été.", "l'accord serait signé avant l'été", "Paris et Berlin"),
         ("Renault et Stellantis estiment que le marché électrique va doubler.", "le marché électrique va doubler", "Renault et Stellantis"),
+        # descriptions with no name are the coordination as written, a shared modifier included
+        ("Selon les sondages et enquêtes publiés hier, le candidat sortant perd du terrain.", "le candidat sortant perd du terrain", "sondages et enquêtes publiés hier"),
+        ("Les médecins et infirmiers de l'hôpital ont affirmé que les urgences étaient saturées.", "les urgences étaient saturées", "médecins et infirmiers de l'hôpital"),
     ],
 )
 def test_coordinated_sources_stay_whole(analyse, sentence, content, speaker):

@@ -380,11 +380,16 @@ class Speakers:
                 return None
             names.append(speaker.name)
             labels.add(speaker.label)
+        first = self._member_tokens(head)[0]
+        last = max((token for member in [head, *members] for token in self._member_tokens(member)), key=lambda token: token.end)
+        if labels == {"OTHER"}:
+            # « les projections et résultats déjà confirmés »: descriptions, with nothing to name
+            # them by, are the coordination as written (a modifier may be shared by every member)
+            written = self._without_determiner([t for t in view.tokens[first.index : last.index + 1]])
+            return Speaker(view.text[written[0].start : written[-1].end], "OTHER", first.start, last.end)
         joiner = next((child.text for member in members for child in view.children(member.index) if child.dep == "cc"), "et")
         name = ", ".join(names[:-1]) + f" {joiner} " + names[-1]
         label = labels.pop() if len(labels) == 1 else "OTHER"
-        first = self._member_tokens(head)[0]
-        last = self._member_tokens(members[-1])[-1]
         return Speaker(name, label, first.start, last.end)
 
     def _member_tokens(self, member: Token) -> list[Token]:
