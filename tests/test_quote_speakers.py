@@ -162,6 +162,11 @@ def test_elle_is_never_a_man(analyse):
     assert row.speaker == "Camille Roche"
 
 
+def test_a_description_goes_to_a_person_of_its_gender(analyse):
+    frame = analyse("Le maire de Lyon, Grégory Doucet, et son adjointe Camille Roux ont présenté le plan. Selon l'élu écologiste, la ville sera neutre en carbone en 2030.")
+    assert only(frame, "la ville sera neutre en carbone en 2030").speaker == "Grégory Doucet"
+
+
 def test_first_names_give_a_gender():
     assert first_name_gender("Michel Durand") == "Masc"
     assert first_name_gender("Sophie Garnier") == "Fem"

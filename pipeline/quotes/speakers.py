@@ -772,9 +772,6 @@ class Speakers:
     def _refer(self, speaker: Speaker, start: int, end: int) -> Speaker:
         return Speaker(speaker.name, speaker.label, start, end, speaker.entity_key)
 
-    def _latest_person(self, before: int) -> Mention | None:
-        return next((m for m in reversed(self._people()) if m.end <= before), None)
-
     def _people(self, role: frozenset[str] = frozenset()) -> list[Mention]:
         """Named people who may be a speaker: not names inside a quotation, and, for a role
         (« l'adjoint »), not people the article gives another role (« Daniel Lanquetin, maire »)."""
@@ -837,36 +834,39 @@ class Speakers:
         return roles
 
     def description(self, tokens: list[Token], head: Token, anchor: int) -> Mention | None:
+        """The named person a description stands for, of its gender (« l'élu » is not a woman)."""
         role = head.lemma.lower()
+        gender = self._noun_gender(head)
         modifiers = {t.lemma.lower() for t in tokens if t.index != head.index and t.pos in ("NOUN", "ADJ", "PROPN")}
-        same_role = [(len(modifiers & words), mention) for mention, words in self._roles if role in words or head.lower in words]
-        related = [(len(modifiers & words), mention) for mention, words in self._roles if modifiers & words]
+        roles = [(mention, words) for mention, words in self._roles if self._agrees(mention.entity_key, gender)]
+        same_role = [(len(modifiers & words), mention) for mention, words in roles if role in words or head.lower in words]
+        related = [(len(modifiers & words), mention) for mention, words in roles if modifiers & words]
         for scored in (same_role, related):
             if scored:
                 best = max(score for score, _ in scored)
                 candidates = [mention for score, mention in scored if score == best]
                 before = [mention for mention in candidates if mention.end <= anchor]
                 return before[-1] if before else candidates[0]
-        return self._nearest_person(head.start, frozenset({role, head.lower}))
+        return self._nearest_person(head.start, frozenset({role, head.lower}), gender)
 
-    def _nearest_person(self, offset: int, role: frozenset[str]) -> Mention | None:
-        """A person named earlier in the paragraph, else the latest person quoted, else the
-        article's main person, preferring there one the article gives no other role than ``role``
-        (« l'adjoint » is not « Daniel Lanquetin, maire »)."""
+    def _nearest_person(self, offset: int, role: frozenset[str], gender: str | None = None) -> Mention | None:
+        """A person of ``gender`` named earlier in the paragraph, else the latest person quoted, else
+        the article's main person, preferring there one the article gives no other role than
+        ``role`` (« l'adjoint » is not « Daniel Lanquetin, maire »)."""
         view = self.view
         paragraph = view.paragraph_of(offset)
-        nearby = self._latest_person(offset)
+        nearby = next((m for m in reversed(self._people()) if m.end <= offset and self._agrees(m.entity_key, gender)), None)
         if nearby is not None and view.paragraph_of(nearby.start) == paragraph:
             return nearby
         for _, speaker in reversed(self.history):
-            if speaker.is_person and speaker.entity_key:
+            if speaker.is_person and speaker.entity_key and self._agrees(speaker.entity_key, gender):
                 return next((m for m in view.mentions if m.entity_key == speaker.entity_key), None)
         if nearby is not None and paragraph - view.paragraph_of(nearby.start) <= 1:
             return nearby
-        return self.main_person(role) or self.main_person()
+        return self.main_person(role, gender) or self.main_person(gender=gender) or self.main_person()
 
-    def main_person(self, role: frozenset[str] = frozenset()) -> Mention | None:
-        people = self._people(role)
+    def main_person(self, role: frozenset[str] = frozenset(), gender: str | None = None) -> Mention | None:
+        people = [m for m in self._people(role) if self._agrees(m.entity_key, gender)]
         if not people:
             return None
         quoted = Counter(speaker.entity_key for _, speaker in self.history if speaker.is_person and speaker.entity_key)
