@@ -207,6 +207,13 @@ def test_a_verb_the_lemmatizer_left_as_written_is_still_a_cue(lexicon, form, lem
     assert cue_lemma(view, view.tokens[0], lexicon) == lemma
 
 
+def test_a_form_before_an_inverted_subject_clitic_is_a_verb_whatever_its_tag(analyse):
+    # fr_core_news_md tags « raconte » in « raconte-t-elle » as an adjective
+    frame = analyse("Pierre Vasseur et sa femme Lucie habitent le quartier. « Nous avons peur », raconte-t-elle.")
+    row = only(frame, "Nous avons peur")
+    assert (row.cue, row.speaker) == ("raconter", "Lucie")
+
+
 def test_an_inflection_is_no_cue_when_the_tagger_says_noun(lexicon):
     view = DocView("d", "demande", [_token(0, "demande", "demande", "NOUN")], [(0, 0, 7)], [])
     assert cue_lemma(view, view.tokens[0], lexicon) is None

@@ -19,6 +19,8 @@ HYPOTHESIS = frozenset({"si", "s'", "s’"})
 REFLEXIVE = frozenset({"se", "s'", "s’"})
 OBJECT_CLITICS = frozenset({"lui", "leur", "me", "m'", "m’", "te", "t'", "t’", "nous", "vous"})
 MODALS = frozenset({"pouvoir", "devoir", "vouloir", "falloir", "aller"})
+# Subject clitics written after a verb and a hyphen (« dit-il », « a-t-elle »).
+INVERTED_CLITICS = frozenset({"-t", "-t-il", "-t-elle", "-t-on", "-il", "-elle", "-ils", "-elles", "-on"})
 
 
 @dataclass(frozen=True)
@@ -34,7 +36,7 @@ def cue_lemma(view: DocView, token: Token, lexicon: Lexicon) -> str | None:
     """The reporting lemma this token stands for, from the parse or the form fallback tables."""
     if token.pos in VERBAL and token.lemma in lexicon.speech_verbs:
         return token.lemma
-    if token.pos in VERBAL and token.lower in lexicon.inflections:
+    if token.lower in lexicon.inflections and (token.pos in VERBAL or _before_inverted_subject(view, token)):
         return lexicon.inflections[token.lower]
     fallback = lexicon.form_lemmas.get(token.lower)
     if fallback is None and token.lower in lexicon.noun_forms:
@@ -46,6 +48,12 @@ def cue_lemma(view: DocView, token: Token, lexicon: Lexicon) -> str | None:
         if reported or governed:
             fallback = lexicon.noun_forms[token.lower]
     return fallback if fallback in lexicon.speech_verbs else None
+
+
+def _before_inverted_subject(view: DocView, token: Token) -> bool:
+    """« raconte-t-elle », « ajoute-il »: only a verb takes a subject clitic after a hyphen, whatever the tagger says."""
+    following = view.tokens[token.index + 1] if token.index + 1 < len(view.tokens) else None
+    return following is not None and following.start == token.end and following.lower in INVERTED_CLITICS
 
 
 def _multiword(view: DocView, token: Token, lexicon: Lexicon) -> int | None:

@@ -92,7 +92,7 @@ def _prepare(settings: Settings):
 
 STAGE = Stage(
     name="quotes",
-    version="13",
+    version="14",
     reads=(DOCUMENTS, SENTENCES, TOKENS, ENTITIES),
     writes=(QUOTES,),
     prepare=_prepare,
