@@ -167,6 +167,24 @@ def test_a_description_goes_to_a_person_of_its_gender(analyse):
     assert only(frame, "la ville sera neutre en carbone en 2030").speaker == "Grégory Doucet"
 
 
+@pytest.mark.parametrize(
+    "text, content, speaker",
+    [
+        # with nothing to match, a description stands for the subject before it, like a pronoun
+        ("Barack Obama a félicité Mitt Romney pour sa campagne. Le président a ensuite rappelé que « le meilleur reste à venir ».",
+         "le meilleur reste à venir", "Barack Obama"),
+        # a role named with other words is no match (« de la Défense » against « des Finances »)
+        ("Le ministre grec des Finances, Yannis Stournaras, est arrivé hier.\n\nHervé Morin, président du Nouveau Centre, a annoncé sa candidature. "
+         "L'ancien ministre de la Défense a déclaré qu'il irait « jusqu'au bout ».", "il irait « jusqu'au bout »", "Hervé Morin"),
+        # a description does not point to a person the article names paragraphs later
+        ("Barack Obama a félicité Mitt Romney pour sa campagne. Le président a ensuite rappelé que « le meilleur reste à venir ».\n\n"
+         "Hervé Morin, président du Nouveau Centre, a annoncé sa candidature.", "le meilleur reste à venir", "Barack Obama"),
+    ],
+)
+def test_a_description_goes_to_the_salient_person_its_words_fit(analyse, text, content, speaker):
+    assert only(analyse(*text.split("\n\n")), content).speaker == speaker
+
+
 def test_first_names_give_a_gender():
     assert first_name_gender("Michel Durand") == "Masc"
     assert first_name_gender("Sophie Garnier") == "Fem"

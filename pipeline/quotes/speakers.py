@@ -45,6 +45,8 @@ OF = frozenset({"de", "d'", "d’", "des", "du"})
 SENTENCES_BACK = 1
 # Words a subject noun phrase is made of (« une dizaine de délégués de la FNEC FP Force Ouvrière »).
 PHRASE_POS = frozenset({"DET", "NOUN", "PROPN", "ADJ", "ADP", "NUM"})
+# The singular subject pronoun of each grammatical gender.
+PRONOUN_OF_GENDER = {"Masc": "il", "Fem": "elle"}
 OPENING_MARKS = frozenset("«“„‹\"")
 CLOSING_MARKS = frozenset("»”›\"")
 
@@ -841,12 +843,19 @@ class Speakers:
         roles = [(mention, words) for mention, words in self._roles if self._agrees(mention.entity_key, gender)]
         same_role = [(len(modifiers & words), mention) for mention, words in roles if role in words or head.lower in words]
         related = [(len(modifiers & words), mention) for mention, words in roles if modifiers & words]
+        paragraph = self.view.paragraph_of(anchor)
         for scored in (same_role, related):
-            if scored:
-                best = max(score for score, _ in scored)
-                candidates = [mention for score, mention in scored if score == best]
-                before = [mention for mention in candidates if mention.end <= anchor]
-                return before[-1] if before else candidates[0]
+            # a description points back, or forward within its paragraph only (« Le président… ».
+            # said in one paragraph is not a president the article names three paragraphs on)
+            scored = [(score, mention) for score, mention in scored if mention.end <= anchor or self.view.paragraph_of(mention.start) == paragraph]
+            if not scored:
+                continue
+            best = max(score for score, _ in scored)
+            if modifiers and not best:
+                continue  # « l'ancien ministre de la Défense » is not the « ministre des Finances » named before
+            candidates = [mention for score, mention in scored if score == best]
+            before = [mention for mention in candidates if mention.end <= anchor]
+            return before[-1] if before else candidates[0]
         return self._nearest_person(head.start, frozenset({role, head.lower}), gender)
 
     def _nearest_person(self, offset: int, role: frozenset[str], gender: str | None = None) -> Mention | None:
@@ -854,6 +863,13 @@ class Speakers:
         the article's main person, preferring there one the article gives no other role than
         ``role`` (« l'adjoint » is not « Daniel Lanquetin, maire »)."""
         view = self.view
+        if gender is not None:
+            # like a pronoun, a description with nothing to match stands first for the person subject
+            # of a clause before it, in its sentence or the one before (« Barack Obama a félicité Mitt
+            # Romney. Le président a rappelé… »)
+            subject = self._subject_antecedent(offset, PRONOUN_OF_GENDER[gender], 0, people=True)
+            if subject is not None and subject.entity_key:
+                return next((m for m in view.mentions if m.entity_key == subject.entity_key), None)
         paragraph = view.paragraph_of(offset)
         nearby = next((m for m in reversed(self._people()) if m.end <= offset and self._agrees(m.entity_key, gender)), None)
         if nearby is not None and view.paragraph_of(nearby.start) == paragraph:
