@@ -185,6 +185,20 @@ def test_a_description_goes_to_the_salient_person_its_words_fit(analyse, text, c
     assert only(analyse(*text.split("\n\n")), content).speaker == speaker
 
 
+@pytest.mark.parametrize(
+    "text, content, speaker",
+    [
+        ("Le professeur Henri Joyeux, cancérologue à Montpellier, met en garde : « Ce traitement est dangereux. » "
+         "Selon le médecin, plusieurs patients ont déjà souffert d'effets secondaires.", "plusieurs patients ont déjà souffert d'effets secondaires", "Henri Joyeux"),
+        ("Marie Lenoir, 45 ans, habite Tours depuis vingt ans. « On n'a jamais vu ça », témoigne cette mère de famille.", "On n'a jamais vu ça", "Marie Lenoir"),
+        # a possessive makes it someone related to the person named, not that person
+        ("Marie Lenoir habite Tours depuis vingt ans. Son voisin affirme que la rue est dangereuse.", "la rue est dangereuse", "voisin"),
+    ],
+)
+def test_a_noun_of_people_with_an_article_points_back_to_the_person_named(analyse, text, content, speaker):
+    assert only(analyse(text), content).speaker == speaker
+
+
 def test_first_names_give_a_gender():
     assert first_name_gender("Michel Durand") == "Masc"
     assert first_name_gender("Sophie Garnier") == "Fem"

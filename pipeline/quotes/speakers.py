@@ -45,6 +45,8 @@ OF = frozenset({"de", "d'", "d’", "des", "du"})
 SENTENCES_BACK = 1
 # Words a subject noun phrase is made of (« une dizaine de délégués de la FNEC FP Force Ouvrière »).
 PHRASE_POS = frozenset({"DET", "NOUN", "PROPN", "ADJ", "ADP", "NUM"})
+# Determiners with which a noun of people points back to someone the article has named.
+POINTING_BACK = frozenset({"le", "la", "l'", "l’", "ce", "cet", "cette"})
 # The singular subject pronoun of each grammatical gender.
 PRONOUN_OF_GENDER = {"Masc": "il", "Fem": "elle"}
 OPENING_MARKS = frozenset("«“„‹\"")
@@ -618,13 +620,18 @@ class Speakers:
 
     def _is_person_description(self, tokens: list[Token], head: Token) -> bool:
         """A definite singular description headed by a role or a noun of people (« le chercheur »)."""
-        person_nouns = self.lexicon.person_roles
-        if head.lemma.lower() not in person_nouns and head.lower not in person_nouns:
-            return False
         if head.feature("Number") == "Plur":
             return False
         first = tokens[0]
-        return first.index == head.index or first.lower in DEFINITE or first.pos != "DET"
+        roles = self.lexicon.person_roles
+        if head.lemma.lower() in roles or head.lower in roles:
+            return first.index == head.index or first.lower in DEFINITE or first.pos != "DET"
+        # « le médecin », « cette mère de famille »: a noun of people with an article or a
+        # demonstrative points back to someone named; « son voisin », « le recteur de son
+        # université » is someone else, related to the one named
+        people = self.lexicon.human_nouns
+        related = any(token.feature("Poss") == "Yes" for token in tokens)
+        return (head.lemma.lower() in people or head.lower in people) and first.lower in POINTING_BACK and not related
 
     # -- pronouns and descriptions --------------------------------------------------------
     def pronoun(self, word: str, start: int, end: int, anchor: int, depth: int = 0) -> Speaker:
