@@ -121,6 +121,17 @@ def test_a_medium_named_after_its_noun(analyse):
     assert row.speaker == "France 24"
 
 
+@pytest.mark.parametrize(
+    "text, content, speaker",
+    [
+        ("Réaction immédiate du maire, Jean Tessier : « C'est un scandale. »", "C'est un scandale.", "Jean Tessier"),
+        ("Le constat de la CGT est sans appel : « Les salaires décrochent. »", "Les salaires décrochent.", "CGT"),
+    ],
+)
+def test_a_colon_heading_with_no_verb_gives_the_name_it_holds(analyse, text, content, speaker):
+    assert only(analyse("Les réactions au rapport", text), content).speaker == speaker
+
+
 # -- continuations --------------------------------------------------------------------------------
 def test_interview_paragraphs_carry_the_speaker(analyse):
     frame = analyse(

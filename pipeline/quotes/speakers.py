@@ -517,15 +517,23 @@ class Speakers:
         if mark is None or mark == 0 or tokens[mark - 1].text != ":":
             return None
         colon = mark - 1
+        verbless, first = True, colon
         for index in range(colon - 1, -1, -1):
             token = tokens[index]
             if token.sent_id != tokens[colon].sent_id or token.text in CLOSING_MARKS or token.text in {";", ".", "!", "?"} or self._quoted(token):
-                return None
+                break
+            first = index
             if token.pos in ("VERB", "AUX") and token.dep not in ("aux", "aux:tense", "aux:pass", "cop"):
+                verbless = False
                 subject = self.subject_of(Cue(index, index, token.lemma, token.start, token.end))
                 if subject is not None:
                     return subject
-        return None
+        if not verbless:
+            return None
+        # « Réaction du maire, Jean Tessier : « … » »: a heading with no verb gives the speaker by
+        # the latest person or organisation it names
+        named = [m for m in self.view.mentions_between(tokens[first].start, tokens[colon].start) if m.label in ("PER", "ORG")]
+        return tokens[self.view.token_at(named[-1].start)] if named else None
 
     def governing_clause_subject(self, offset: int, end: int) -> Token | None:
         """« X est intervenu, trouvant le « procédé choquant » »: the subject of the clause the
