@@ -141,6 +141,17 @@ def test_interview_paragraphs_carry_the_speaker(analyse):
     assert only(frame, "Nous devons agir maintenant, avant qu'il ne soit trop tard pour les glaciers.").speaker == "Pierre Lambert"
 
 
+def test_a_quotation_after_a_paragraph_of_narration_is_its_subject_s_voice(analyse):
+    frame = analyse(
+        "Entretien avec la navigatrice Maud Fontenoy",
+        "La navigatrice Maud Fontenoy a répondu à nos questions sur son prochain tour du monde.",
+        "« Je pars en janvier, depuis Brest. »",
+        "« Le bateau est prêt, l'équipe aussi. »",
+    )
+    assert only(frame, "Je pars en janvier, depuis Brest.").speaker == "Maud Fontenoy"
+    assert only(frame, "Le bateau est prêt, l'équipe aussi.").speaker == "Maud Fontenoy"
+
+
 def test_dialogue_dashes_are_turns(analyse):
     frame = analyse(
         "Nous avons interrogé l'entraîneur Marc Delorme après le match.",

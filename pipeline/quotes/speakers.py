@@ -564,11 +564,28 @@ class Speakers:
             return None
         previous = tokens[mark - 1]
         if view.paragraph_of(previous.start) != view.paragraph_of(tokens[mark].start):
-            return None
+            return self._narrator_before(mark)
         root = next((t for t in reversed(tokens[: mark]) if t.sent_id == previous.sent_id and t.head == t.index), None)
         if root is None or root.pos not in ("VERB", "AUX") or self._quoted(root):
             return None
         return self.subject_of(Cue(root.index, root.index, root.lemma, root.start, root.end))
+
+    def _narrator_before(self, mark: int) -> Token | None:
+        """« X a répondu à nos questions.¶« … » »: a quotation opening a paragraph, after a paragraph
+        of narration with no quotation in it, is the voice of the person subject of that
+        paragraph's last sentence."""
+        view, tokens = self.view, self.view.tokens
+        paragraph = view.paragraph_of(tokens[mark].start)
+        if paragraph == 0 or view.text[view.paragraph_bounds(paragraph)[0] : tokens[mark].start].strip():
+            return None
+        start, end = view.paragraph_bounds(paragraph - 1)
+        if any(start <= a < end for a, _ in self.quoted_spans):
+            return None
+        root = next((t for t in reversed(tokens[:mark]) if t.head == t.index and t.start >= start), None)
+        if root is None or root.pos not in ("VERB", "AUX"):
+            return None
+        subject = self.subject_of(Cue(root.index, root.index, root.lemma, root.start, root.end))
+        return subject if subject is not None and self.from_token(subject, subject.start).is_person else None
 
     def _antecedent(self, head: Token) -> Speaker | None:
         """« ce même sondage » -> the latest earlier phrase with the same head noun that does not point back itself."""

@@ -92,7 +92,7 @@ def _prepare(settings: Settings):
 
 STAGE = Stage(
     name="quotes",
-    version="17",
+    version="18",
     reads=(DOCUMENTS, SENTENCES, TOKENS, ENTITIES),
     writes=(QUOTES,),
     prepare=_prepare,
