@@ -268,6 +268,14 @@ def test_a_form_before_an_inverted_subject_clitic_is_a_verb_whatever_its_tag(ana
     assert (row.cue, row.speaker) == ("raconter", "Lucie")
 
 
+@pytest.mark.parametrize("verb, lemma", [("raconte", "raconter"), ("note", "noter"), ("commente", "commenter"), ("tranche", "trancher"), ("sourit", "sourire")])
+def test_the_word_after_a_quotation_and_its_comma_is_the_incise_verb(analyse, verb, lemma):
+    # fr_core_news_md reads several of these as nouns or adjectives here
+    frame = analyse("Les usagers en colère", f"« Le quai était bondé », {verb} Sandrine, une infirmière de 34 ans.")
+    row = only(frame, "Le quai était bondé")
+    assert (row.cue, row.speaker) == (lemma, "Sandrine")
+
+
 def test_an_inflection_is_no_cue_when_the_tagger_says_noun(lexicon):
     view = DocView("d", "demande", [_token(0, "demande", "demande", "NOUN")], [(0, 0, 7)], [])
     assert cue_lemma(view, view.tokens[0], lexicon) is None

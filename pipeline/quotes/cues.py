@@ -19,6 +19,7 @@ HYPOTHESIS = frozenset({"si", "s'", "s’"})
 REFLEXIVE = frozenset({"se", "s'", "s’"})
 OBJECT_CLITICS = frozenset({"lui", "leur", "me", "m'", "m’", "te", "t'", "t’", "nous", "vous"})
 MODALS = frozenset({"pouvoir", "devoir", "vouloir", "falloir", "aller"})
+CLOSING_MARKS = frozenset("»”›\"")
 # Subject clitics written after a verb and a hyphen (« dit-il », « a-t-elle »).
 INVERTED_CLITICS = frozenset({"-t", "-t-il", "-t-elle", "-t-on", "-il", "-elle", "-ils", "-elles", "-on"})
 
@@ -36,7 +37,8 @@ def cue_lemma(view: DocView, token: Token, lexicon: Lexicon) -> str | None:
     """The reporting lemma this token stands for, from the parse or the form fallback tables."""
     if token.pos in VERBAL and token.lemma in lexicon.speech_verbs:
         return token.lemma
-    if token.lower in lexicon.inflections and (token.pos in VERBAL or _before_inverted_subject(view, token)):
+    verb_slot = _before_inverted_subject(view, token) or _after_quotation(view, token)
+    if token.lower in lexicon.inflections and (token.pos in VERBAL or verb_slot):
         return lexicon.inflections[token.lower]
     fallback = lexicon.form_lemmas.get(token.lower)
     if fallback is None and token.lower in lexicon.noun_forms:
@@ -45,7 +47,7 @@ def cue_lemma(view: DocView, token: Token, lexicon: Lexicon) -> str | None:
         reported = following is not None and following.lower in {"que", "qu'", "qu’"} and following.pos == "SCONJ"
         # « le maire leur reproche de… »: after an object clitic and before « de », a verb
         governed = previous is not None and previous.lower in OBJECT_CLITICS and following is not None and following.lower in {"de", "d'", "d’"}
-        if reported or governed:
+        if reported or governed or verb_slot:
             fallback = lexicon.noun_forms[token.lower]
     return fallback if fallback in lexicon.speech_verbs else None
 
@@ -54,6 +56,18 @@ def _before_inverted_subject(view: DocView, token: Token) -> bool:
     """« raconte-t-elle », « ajoute-il »: only a verb takes a subject clitic after a hyphen, whatever the tagger says."""
     following = view.tokens[token.index + 1] if token.index + 1 < len(view.tokens) else None
     return following is not None and following.start == token.end and following.lower in INVERTED_CLITICS
+
+
+def _after_quotation(view: DocView, token: Token) -> bool:
+    """« « Le quai était bondé », raconte Sandrine »: the word right after a closing quote mark
+    (and its comma) is the verb of the incise whatever the tagger says (« raconte », « note »,
+    « réplique » are often read as nouns or adjectives there); a capital starts a name instead."""
+    if token.index < 1 or token.text[:1].isupper():
+        return False
+    previous = view.tokens[token.index - 1]
+    if previous.text == "," and token.index >= 2:
+        previous = view.tokens[token.index - 2]
+    return previous.text in CLOSING_MARKS and previous.sent_id == token.sent_id
 
 
 def _multiword(view: DocView, token: Token, lexicon: Lexicon) -> int | None:

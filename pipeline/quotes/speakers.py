@@ -23,7 +23,7 @@ from collections import Counter
 from dataclasses import dataclass
 from functools import cached_property
 
-from pipeline.quotes.cues import Cue
+from pipeline.quotes.cues import CLOSING_MARKS, Cue
 from pipeline.quotes.first_names import first_name_gender
 from pipeline.quotes.document import DocView, Mention, Token
 from pipeline.quotes.lexicon import Lexicon
@@ -50,7 +50,6 @@ POINTING_BACK = frozenset({"le", "la", "l'", "l’", "ce", "cet", "cette"})
 # The singular subject pronoun of each grammatical gender.
 PRONOUN_OF_GENDER = {"Masc": "il", "Fem": "elle"}
 OPENING_MARKS = frozenset("«“„‹\"")
-CLOSING_MARKS = frozenset("»”›\"")
 
 
 @dataclass(frozen=True)
