@@ -74,6 +74,11 @@ def test_a_participle_right_after_its_noun_is_the_noun_s_speech(analyse, text, c
     assert only(analyse(text), content).speaker == speaker
 
 
+def test_a_speech_verb_in_the_passive_is_said_by_its_agent(analyse):
+    frame = analyse("Le titre du jour", "Le gouvernement a été accusé par l'opposition de mentir sur les chiffres.")
+    assert only(frame, "mentir sur les chiffres").speaker == "opposition"
+
+
 def test_the_direction_of_a_company_speaks_for_it(analyse):
     frame = analyse("Le constructeur Valmont annonce un plan social. La direction de Valmont a indiqué que deux usines fermeront en 2025.")
     row = only(frame, "deux usines fermeront en 2025")

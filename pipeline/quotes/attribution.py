@@ -95,6 +95,9 @@ class Attribution:
     def _cue_speaker(self, cue: Cue, candidate: Candidate) -> Speaker:
         speakers = self.speakers
         inverted = candidate.how is How.INVERTED
+        agent = speakers.passive_agent(cue)
+        if agent is not None:
+            return self._agent_or_further(agent, candidate, cue)
         qualified = speakers.qualified_by_participle(cue)
         if qualified is not None:
             speaker = speakers.from_token(qualified, candidate.start)

@@ -139,6 +139,15 @@ class Speakers:
             return self.subject_of(Cue(head.index, head.index, "", head.start, head.end), inverted=False, depth=depth + 1)
         return self._auxiliary_subject(verb)
 
+    def passive_agent(self, cue: Cue) -> Token | None:
+        """« Le gouvernement a été accusé par l'opposition de mentir »: a speech verb in the passive
+        is said by its agent (« par X »), not by its subject."""
+        view = self.view
+        children = view.children(cue.token)
+        if not any(child.dep in ("aux:pass", "nsubj:pass") for child in children):
+            return None
+        return next((child for child in children if child.dep == "obl:agent" and child.pos in NOMINAL and not self._quoted(child)), None)
+
     def qualified_by_participle(self, cue: Cue) -> Token | None:
         """« une rumeur affirmant que », « un bandeau disant « … » »: a present participle written
         right after its noun, with no comma, qualifies that noun, which is what says it (set off by a
@@ -289,8 +298,9 @@ class Speakers:
     @staticmethod
     def _is_clause(token: Token) -> bool:
         """A clause hanging on a noun: a finite verb, a relative, reported or adverbial clause, a
-        present participle's clause (« une rumeur affirmant que… »)."""
-        if token.dep == "acl" and token.feature("VerbForm") == "Part" and token.feature("Tense") == "Pres":
+        present participle's or an infinitive's (« une rumeur affirmant que… », « accusé par
+        l'opposition de mentir »); a past participle qualifies (« les chiffres publiés par… »)."""
+        if token.dep == "acl" and (token.feature("VerbForm") == "Inf" or token.feature("VerbForm") == "Part" and token.feature("Tense") == "Pres"):
             return True
         return token.dep in CLAUSAL or (token.pos in ("VERB", "AUX") and token.feature("VerbForm") == "Fin")
 
