@@ -45,6 +45,9 @@ OF = frozenset({"de", "d'", "d’", "des", "du"})
 SENTENCES_BACK = 1
 # Words a subject noun phrase is made of (« une dizaine de délégués de la FNEC FP Force Ouvrière »).
 PHRASE_POS = frozenset({"DET", "NOUN", "PROPN", "ADJ", "ADP", "NUM"})
+# « ce dernier », « cette dernière »: the latest one named, of that gender.
+LATEST = {"dernier": "Masc", "dernière": "Fem"}
+DEMONSTRATIVES = frozenset({"ce", "cet", "cette"})
 # Determiners with which a noun of people points back to someone the article has named.
 POINTING_BACK = frozenset({"le", "la", "l'", "l’", "ce", "cet", "cette"})
 # The singular subject pronoun of each grammatical gender.
@@ -345,8 +348,25 @@ class Speakers:
             if word == "on":
                 start = head.start + head.text.lower().rfind("on")
                 return Speaker("on", "OTHER", start, start + 2) if not clitic(head) else NOBODY
+        latest = self._latest_named(head)
+        if latest is not None:
+            return self._refer(self._entity_speaker(latest), view.tokens[head.index - 1].start, head.end)
         tokens = self.phrase(head)
         return self.from_phrase(tokens, head, anchor)
+
+    def _latest_named(self, head: Token) -> Mention | None:
+        """« Paul Martin a rencontré Luc Bernard. Ce dernier a affirmé… »: « ce dernier », « cette
+        dernière » stand for the latest person or organisation named before them, of their gender."""
+        view = self.view
+        determiner = view.tokens[head.index - 1] if head.index else None
+        if head.lower not in LATEST or determiner is None or determiner.lower not in DEMONSTRATIVES or determiner.head != head.index:
+            return None
+        gender = LATEST[head.lower]
+        return next(
+            (m for m in reversed(view.mentions) if m.end <= determiner.start and m.label in ("PER", "ORG") and not any(a <= m.start < b for a, b in self.quoted_spans)
+             and (m.label != "PER" or self._agrees(m.entity_key, gender))),
+            None,
+        )
 
     def from_phrase(self, tokens: list[Token], head: Token, anchor: int, whole: bool = True) -> Speaker:
         """The speaker a noun phrase designates; ``whole`` is False for one member of a coordination."""
