@@ -137,6 +137,21 @@ def test_a_colon_heading_with_no_verb_gives_the_name_it_holds(analyse, text, con
     assert only(analyse("Les réactions au rapport", text), content).speaker == speaker
 
 
+LEAD = ("3 mars 2023. - La Première ministre Élisabeth Borne a défendu dimanche sa réforme des retraites devant les députés. "
+        "Le président du groupe LR, Olivier Marleix, a répondu que son groupe voterait contre.")
+
+
+@pytest.mark.parametrize(
+    "headline",
+    [
+        "Élisabeth Borne : « Nous ne reculerons pas »",  # the name before the colon
+        "« Nous ne reculerons pas » : le Premier ministre défend sa réforme",  # the person subject after it
+    ],
+)
+def test_a_headline_quote_goes_to_the_person_its_headline_names(analyse, headline):
+    assert only(analyse(headline, LEAD), "Nous ne reculerons pas").speaker == "Élisabeth Borne"
+
+
 # -- continuations --------------------------------------------------------------------------------
 def test_interview_paragraphs_carry_the_speaker(analyse):
     frame = analyse(
@@ -209,7 +224,7 @@ def test_a_description_goes_to_a_person_of_its_gender(analyse):
     ],
 )
 def test_a_description_goes_to_the_salient_person_its_words_fit(analyse, text, content, speaker):
-    assert only(analyse(*text.split("\n\n")), content).speaker == speaker
+    assert only(analyse("La campagne en bref", *text.split("\n\n")), content).speaker == speaker
 
 
 @pytest.mark.parametrize(

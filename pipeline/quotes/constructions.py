@@ -516,6 +516,20 @@ class Finder:
                 return None
             head = next((t for t in after if t.pos in ("NOUN", "PROPN")), None)
             return Candidate(span.start, span.end, Kind.DIRECT, How.PHRASE, source=head)
+        before = text[para_start : span.open].rstrip(" \u00a0")
+        if before.endswith(":"):
+            # « Élisabeth Borne : « … » »: the name the headline gives before its colon
+            named = [m for m in view.mentions_between(para_start, para_start + len(before)) if m.label in ("PER", "ORG")]
+            if named:
+                return Candidate(span.start, span.end, Kind.DIRECT, How.PHRASE, source=view.tokens[view.token_at(named[-1].start)])
+        if rest[:1] == ":":
+            # « « … » : le Premier ministre défend sa réforme »: the person subject of the clause after
+            # the colon (an organisation there, « l'OTAN veut… », speaks through the article's main person)
+            after = view.tokens_between(span.close + (len(text[span.close:para_end]) - len(rest)) + 1, para_end)
+            inside = {token.index for token in after}
+            subject = next((t for t in after if t.dep in ("nsubj", "nsubj:pass") and t.head in inside), None)
+            if subject is not None and self.speakers.from_token(subject, span.start).is_person:
+                return Candidate(span.start, span.end, Kind.DIRECT, How.PHRASE, source=subject)
         if rest[:1] == ":" or not rest:
             return Candidate(span.start, span.end, Kind.DIRECT, How.MAIN)
         return None

@@ -897,18 +897,22 @@ class Speakers:
         return roles
 
     def description(self, tokens: list[Token], head: Token, anchor: int) -> Mention | None:
-        """The named person a description stands for, of its gender (« l'élu » is not a woman)."""
+        """The named person a description stands for, of its gender (« l'élu » is not a woman),
+        unless the article writes the very role with its words beside a person of the other
+        (« le Premier ministre » of a woman the article calls « la Première ministre »)."""
         role = head.lemma.lower()
         gender = self._noun_gender(head)
         modifiers = {t.lemma.lower() for t in tokens if t.index != head.index and t.pos in ("NOUN", "ADJ", "PROPN")}
         roles = [(mention, words) for mention, words in self._roles if self._agrees(mention.entity_key, gender)]
         same_role = [(len(modifiers & words), mention) for mention, words in roles if role in words or head.lower in words]
         related = [(len(modifiers & words), mention) for mention, words in roles if modifiers & words]
+        written = [(len(modifiers & words), mention) for mention, words in self._roles if (role in words or head.lower in words) and modifiers <= words] if modifiers else []
         paragraph = self.view.paragraph_of(anchor)
-        for scored in (same_role, related):
-            # a description points back, or forward within its paragraph only (« Le président… ».
-            # said in one paragraph is not a president the article names three paragraphs on)
-            scored = [(score, mention) for score, mention in scored if mention.end <= anchor or self.view.paragraph_of(mention.start) == paragraph]
+        for scored in (same_role, related, written):
+            # a description points back, or forward within its paragraph only (« Le président… »
+            # said in one paragraph is not a president the article names three paragraphs on); a
+            # headline's point forward into the article
+            scored = [(score, mention) for score, mention in scored if mention.end <= anchor or self.view.paragraph_of(mention.start) == paragraph or paragraph == 0]
             if not scored:
                 continue
             best = max(score for score, _ in scored)
