@@ -370,6 +370,11 @@ def test_elle_may_stand_for_the_organisation_subject_of_its_sentence(analyse):
     assert only(frame, "la pollution des rivières a doublé").speaker == "Terre Vivante"
 
 
+def test_a_pronoun_with_no_person_to_stand_for_takes_the_organisation_subject_before(analyse):
+    frame = analyse("Le titre du jour", "Le constructeur Renault a présenté ses résultats jeudi. Il affirme que les ventes ont progressé de 5 %.")
+    assert only(frame, "les ventes ont progressé de 5 %").speaker == "Renault"
+
+
 def test_a_pronoun_subject_refers_on_to_its_own_antecedent(analyse):
     frame = analyse(
         "La sénatrice Hélène Barre a visité le port mardi avec Marc Olivier.",

@@ -714,7 +714,13 @@ class Speakers:
         if speakers and paragraph - view.paragraph_of(speakers[0][0]) <= 3:
             return self._refer(speakers[0][1], start, end)
         latest = next((m for m in reversed(self._people()) if m.end <= start and self._agrees(m.entity_key, gender)), None)
-        return self._refer(self._entity_speaker(latest), start, end) if latest is not None else Speaker(None, None, start, end)
+        if latest is not None:
+            return self._refer(self._entity_speaker(latest), start, end)
+        # no person it can stand for: an agreeing subject of the sentence before that is not a
+        # named person (« Le constructeur Renault a présenté ses résultats. Il affirme… », « Le
+        # préfet a promis une réponse. Selon lui… »)
+        agent = self._subject_antecedent(start, word, depth, people=False, reach=SENTENCES_BACK + 1)
+        return self._refer(agent, start, end) if agent is not None else Speaker(None, None, start, end)
 
     def _sentences_back(self, start: int) -> list[list[Token]]:
         """The tokens before ``start`` in its sentence, then those of the sentence before it when
@@ -731,13 +737,13 @@ class Speakers:
             found.append([t for t in view.tokens_between(first, min(last, start)) if not self._quoted(t)])
         return found
 
-    def _subject_antecedent(self, start: int, word: str, depth: int, people: bool) -> Speaker | None:
+    def _subject_antecedent(self, start: int, word: str, depth: int, people: bool, reach: int | None = None) -> Speaker | None:
         """The speaker the nearest agreeing subject stands for, a person (``people``: in the
         pronoun's sentence, then in the sentence before) or not (in its sentence only: further
         back, an organisation is seldom what « il » or « elle » stands for); in each sentence the
         subjects of main clauses before the others, the latest first."""
         view = self.view
-        for tokens in self._sentences_back(start)[: None if people else 1]:
+        for tokens in self._sentences_back(start)[: reach or (None if people else 1)]:
             subjects = [t for t in tokens if t.dep in ("nsubj", "nsubj:pass") and t.end <= start]
             subjects.sort(key=lambda t: (len(view.ancestors(t)), -t.index))
             for subject in subjects:
