@@ -246,11 +246,12 @@ def test_a_noun_of_people_with_an_article_points_back_to_the_person_named(analys
     [
         ("Paul Martin a rencontré Luc Bernard. Ce dernier a affirmé que l'accord était signé.", "l'accord était signé", "Luc Bernard"),
         ("Marie Curie a écrit à Paul Langevin et à Irène Joliot. Cette dernière a répondu que l'expérience avait réussi.", "l'expérience avait réussi", "Irène Joliot"),
+        ("La députée Clémentine Autain a interpellé le ministre de l'Économie, Bruno Le Maire. Celui-ci a répondu que les prix allaient baisser.", "les prix allaient baisser", "Bruno Le Maire"),
     ],
 )
 def test_ce_dernier_is_the_latest_one_named_of_its_gender(analyse, text, content, speaker):
     row = only(analyse("Le titre du jour", text), content)
-    assert row.speaker == speaker and row.speaker_mention in ("Ce dernier", "Cette dernière")
+    assert row.speaker == speaker and row.speaker_mention in ("Ce dernier", "Cette dernière", "Celui-ci")
 
 
 def test_first_names_give_a_gender():

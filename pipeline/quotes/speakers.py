@@ -48,6 +48,7 @@ PHRASE_POS = frozenset({"DET", "NOUN", "PROPN", "ADJ", "ADP", "NUM"})
 # « ce dernier », « cette dernière »: the latest one named, of that gender.
 LATEST = {"dernier": "Masc", "dernière": "Fem"}
 DEMONSTRATIVES = frozenset({"ce", "cet", "cette"})
+PROXIMAL = {"celui": "Masc", "celle": "Fem"}
 # Determiners with which a noun of people points back to someone the article has named.
 POINTING_BACK = frozenset({"le", "la", "l'", "l’", "ce", "cet", "cette"})
 # The singular subject pronoun of each grammatical gender.
@@ -350,20 +351,26 @@ class Speakers:
                 return Speaker("on", "OTHER", start, start + 2) if not clitic(head) else NOBODY
         latest = self._latest_named(head)
         if latest is not None:
-            return self._refer(self._entity_speaker(latest), view.tokens[head.index - 1].start, head.end)
+            start = head.start if head.lower in PROXIMAL else view.tokens[head.index - 1].start
+            end = head.end + 3 if head.lower in PROXIMAL else head.end
+            return self._refer(self._entity_speaker(latest), start, end)
         tokens = self.phrase(head)
         return self.from_phrase(tokens, head, anchor)
 
     def _latest_named(self, head: Token) -> Mention | None:
         """« Paul Martin a rencontré Luc Bernard. Ce dernier a affirmé… »: « ce dernier », « cette
-        dernière » stand for the latest person or organisation named before them, of their gender."""
+        dernière », « celui-ci », « celle-ci » stand for the latest person or organisation named
+        before them, of their gender."""
         view = self.view
         determiner = view.tokens[head.index - 1] if head.index else None
-        if head.lower not in LATEST or determiner is None or determiner.lower not in DEMONSTRATIVES or determiner.head != head.index:
+        if head.lower in LATEST and determiner is not None and determiner.lower in DEMONSTRATIVES and determiner.head == head.index:
+            gender, before = LATEST[head.lower], determiner.start
+        elif head.lower in PROXIMAL and view.text[head.end : head.end + 3].lower() == "-ci":
+            gender, before = PROXIMAL[head.lower], head.start  # « celui-ci », « celle-ci »
+        else:
             return None
-        gender = LATEST[head.lower]
         return next(
-            (m for m in reversed(view.mentions) if m.end <= determiner.start and m.label in ("PER", "ORG") and not any(a <= m.start < b for a, b in self.quoted_spans)
+            (m for m in reversed(view.mentions) if m.end <= before and m.label in ("PER", "ORG") and not any(a <= m.start < b for a, b in self.quoted_spans)
              and (m.label != "PER" or self._agrees(m.entity_key, gender))),
             None,
         )
