@@ -376,6 +376,13 @@ def test_a_pronoun_with_no_person_to_stand_for_takes_the_organisation_subject_be
     assert only(frame, "les ventes ont progressé de 5 %").speaker == "Renault"
 
 
+def test_a_plural_pronoun_stands_for_the_group_subject_before_it(analyse):
+    frame = analyse("Le titre du jour", "La police a interpellé trois suspects.",
+                    "Thomas Pesquet et ses coéquipiers sont rentrés sur Terre. Ils ont raconté que le retour avait été « très secoué ».")
+    speaker = only(frame, "le retour avait été « très secoué »").speaker
+    assert speaker.startswith("Thomas Pesquet et") and "coéquipiers" in speaker
+
+
 def test_a_pronoun_subject_refers_on_to_its_own_antecedent(analyse):
     frame = analyse(
         "La sénatrice Hélène Barre a visité le port mardi avec Marc Olivier.",

@@ -753,9 +753,11 @@ class Speakers:
         for tokens in self._sentences_back(start)[: reach or (None if people else 1)]:
             subjects = [t for t in tokens if t.dep in ("nsubj", "nsubj:pass") and t.end <= start]
             subjects.sort(key=lambda t: (len(view.ancestors(t)), -t.index))
+            plural = self.lexicon.pronoun_number.get(word) == "Plur"
             for subject in subjects:
                 speaker = self._agreeing(subject, word, depth)
-                if speaker is not None and (speaker.label == "PER") == people:
+                # « Thomas Pesquet et ses coéquipiers… Ils ont raconté »: a group of people is not one person
+                if speaker is not None and ((speaker.label == "PER") == people or plural and people):
                     return speaker
         return None
 

@@ -92,7 +92,7 @@ def _prepare(settings: Settings):
 
 STAGE = Stage(
     name="quotes",
-    version="24",
+    version="25",
     reads=(DOCUMENTS, SENTENCES, TOKENS, ENTITIES),
     writes=(QUOTES,),
     prepare=_prepare,
