@@ -182,6 +182,35 @@ DATES = TableSpec(
     ),
 )
 
+QUOTE_MENTIONS = TableSpec(
+    "quote_mentions",
+    "quote_context",
+    "Whom a quote is about: one row per entity mention inside a quotation's text; mentions of the quote's own speaker are left out.",
+    (
+        _doc_id(),
+        Column("quote_id", pa.int32(), "The quotation (quotes.quote_id)", "3"),
+        Column("ent_id", pa.int32(), "The mention inside it (entities.ent_id)", "9"),
+        Column("entity_key", pa.string(), "entity_key of the mentioned entity", "LOC:ukraine"),
+        Column("label", pa.string(), "Label of the mention: PER, ORG, LOC or MISC", "LOC"),
+    ),
+)
+
+QUOTE_DATES = TableSpec(
+    "quote_dates",
+    "quote_context",
+    "When a quote was made: one row per quotation, dated by the first dated expression (DATE or TIME) of its "
+    "attribution clause outside the quoted words, else by the publication date.",
+    (
+        _doc_id(),
+        Column("quote_id", pa.int32(), "The quotation (quotes.quote_id)", "3"),
+        Column("dated_by", pa.string(), "clause (a date of the quote's clause) or publication; null when neither gives a date", "clause", nullable=True),
+        Column("date_id", pa.int32(), "The dated expression (dates.date_id) when dated_by is clause", "0", nullable=True),
+        Column("value", pa.string(), "TIMEX3 value of that expression, or the publication date", "2022-WXX-5", nullable=True),
+        Column("date_start", pa.date32(), "First day the date may denote (null when its year is unknown)", "2022-01-01", nullable=True),
+        Column("date_end", pa.date32(), "Last day the date may denote", "2022-12-31", nullable=True),
+    ),
+)
+
 REJECTS = TableSpec(
     "rejects",
     "clean",
@@ -194,7 +223,7 @@ REJECTS = TableSpec(
     ),
 )
 
-TABLES: dict[str, TableSpec] = {t.name: t for t in (DOCUMENTS, SENTENCES, TOKENS, ENTITIES, QUOTES, DATES, REJECTS)}
+TABLES: dict[str, TableSpec] = {t.name: t for t in (DOCUMENTS, SENTENCES, TOKENS, ENTITIES, QUOTES, DATES, QUOTE_MENTIONS, QUOTE_DATES, REJECTS)}
 
 # Which command rebuilds each table, for error messages.
 PRODUCER = {
@@ -205,6 +234,8 @@ PRODUCER = {
     "entities": "pipeline entities",
     "quotes": "pipeline quotes",
     "dates": "pipeline dates",
+    "quote_mentions": "pipeline quote_context",
+    "quote_dates": "pipeline quote_context",
 }
 
 

@@ -3,7 +3,9 @@
 Checks, one problem per line:
 - schema and schema version (``tables.check_schema``), and the stage version recorded
   in the metadata against the stage's current version;
-- ids unique; every ``doc_id`` in ``documents``, every ``(doc_id, sent_id)`` in ``sentences``;
+- ids unique; every ``doc_id`` in ``documents``, every ``(doc_id, sent_id)`` in ``sentences``,
+  every row another table points to there (``REFERENCES``: a quote mention's quote and
+  entity), one row per row where a table promises it (``ONE_ROW_PER``: a date per quote);
 - the offset invariant ``text == documents.text[start:end]`` for every span table, and
   for the speaker mention of quotes (the cue is a lemma: its offsets are only bounded);
 - documents: ``n_chars`` and ``content_sha256`` match ``text``; each has sentences.
@@ -28,6 +30,17 @@ KEYS: dict[str, tuple[str, ...]] = {
     "entities": ("doc_id", "ent_id"),
     "quotes": ("doc_id", "quote_id"),
     "dates": ("doc_id", "date_id"),
+    "quote_mentions": ("doc_id", "quote_id", "ent_id"),
+    "quote_dates": ("doc_id", "quote_id"),
+}
+# Rows of other tables a row points to, by (table, columns); a null in the columns points nowhere.
+REFERENCES: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = {
+    "quote_mentions": (("quotes", ("doc_id", "quote_id")), ("entities", ("doc_id", "ent_id"))),
+    "quote_dates": (("quotes", ("doc_id", "quote_id")), ("dates", ("doc_id", "date_id"))),
+}
+# Tables holding one row for every row of another: (table, columns of the key they share).
+ONE_ROW_PER: dict[str, tuple[str, tuple[str, ...]]] = {
+    "quote_dates": ("quotes", ("doc_id", "quote_id")),
 }
 # Offsets other than (start, end, text): (start column, end column, surface text column or None).
 EXTRA_SPANS: dict[str, tuple[tuple[str, str, str | None], ...]] = {
@@ -149,6 +162,27 @@ def _check_references(name: str, frame: pd.DataFrame, doc_ids: set[str], sentenc
     return problems
 
 
+def _keys(frame: pd.DataFrame, columns: tuple[str, ...]) -> set[tuple]:
+    return set(frame[list(columns)].dropna().itertuples(index=False, name=None))
+
+
+def _check_row_references(name: str, frame: pd.DataFrame, frames: dict[str, pd.DataFrame]) -> list[Problem]:
+    problems: list[Problem] = []
+    for table, columns in REFERENCES.get(name, ()):
+        if table in frames:
+            known = _keys(frames[table], columns)
+            dangling = sorted(key for key in _keys(frame, columns) if key not in known)
+            problems += _capped(name, f"no such row in {table}", [", ".join(f"{c} {v}" for c, v in zip(columns, key)) for key in dangling])
+    if name in ONE_ROW_PER and ONE_ROW_PER[name][0] in frames:
+        table, columns = ONE_ROW_PER[name]
+        rejects = frames.get("rejects")
+        # A document the stage failed on has no rows, and a reject saying so.
+        failed = set(rejects.loc[rejects["stage"] == TABLES[name].stage, "doc_id"]) if rejects is not None else set()
+        missing = sorted(key for key in _keys(frames[table], columns) - _keys(frame, columns) if key[columns.index("doc_id")] not in failed)
+        problems += _capped(name, f"no row for this row of {table}", [", ".join(f"{c} {v}" for c, v in zip(columns, key)) for key in missing])
+    return problems
+
+
 def validate_folder(folder: Path, stages: Iterable[Stage] = ()) -> tuple[list[str], list[Problem]]:
     """(tables checked, problems) for every table present in ``folder``."""
     folder = Path(folder)
@@ -186,6 +220,7 @@ def validate_folder(folder: Path, stages: Iterable[Stage] = ()) -> tuple[list[st
         elif name != "rejects":
             problems += _check_references(name, frame, doc_ids, sentences)
             problems += _check_spans(name, frame, texts)
+            problems += _check_row_references(name, frame, frames)
     if sentences is not None:
         rejects = frames.get("rejects")
         failed = set(rejects.loc[rejects["stage"] == "sentences", "doc_id"]) if rejects is not None else set()
