@@ -31,7 +31,7 @@ def test_importing_the_package_the_api_and_the_report_loads_no_model(tmp_path):
         import pipeline
         assert "pandas" not in sys.modules, "import pipeline must stay cheap"
         pipeline.load, pipeline.analyse
-        import pipeline.api, pipeline.query, pipeline.report
+        import pipeline.api, pipeline.query, pipeline.report, pipeline.charts
         print(sorted(name for name in ("spacy", "matplotlib", "pipeline.stages") if name in sys.modules))
         """,
         tmp_path,
