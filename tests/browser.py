@@ -21,7 +21,7 @@ CHROMIUM_FLAGS = (
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
 )
-needs_browser = pytest.mark.skipif(not CHROMIUM and not os.environ.get("PIPELINE_REQUIRE_BROWSER"), reason="chromium not installed (CI installs it)")
+needs_browser = pytest.mark.skipif(not CHROMIUM and not os.environ.get("PIPELINE_REQUIRE_BROWSER"), reason="headless Chromium not found, so the report is not checked in a browser: `apt-get install chromium` (.ci/run does)")
 
 # Elements the report writes with no closing tag.
 VOID = {"meta", "br", "img", "link", "input", "hr", "path", "use", "rect", "stop", "circle"}
