@@ -14,9 +14,6 @@ and keeps every table in memory: nothing is written to disk. Its tables are thos
 """
 from __future__ import annotations
 
-import atexit
-import functools
-import gc
 import itertools
 import os
 from collections.abc import Iterable, Iterator, Mapping
@@ -31,7 +28,7 @@ import pyarrow.compute as pc
 
 from pipeline.config import Settings, load_settings
 from pipeline.query import connect, missing_tables, read_or_empty
-from pipeline.readers import Record, Reject, checked_records, file_items, record_from_mapping
+from pipeline.readers import Record, Reject, Skipped, checked_records, file_items, record_from_mapping
 from pipeline.tables import DOCUMENTS, REJECTS, TABLES, TableSpec, check_schema, table_path, to_arrow
 
 # What analyse reads: an article's text, a record (a mapping with id and text, as in a
@@ -126,14 +123,15 @@ def analyse(inputs: Input | Iterable[Input], *, config: str | os.PathLike | None
     return Tables({name: _frame(table) for name, table in arrow.items()}, lambda: _connection(arrow), "analyse()")
 
 
-def run_in_memory(items: Iterable[Record | Reject], settings: Settings) -> dict[str, pa.Table]:
-    """Every table of the pipeline for ``items``, as Arrow tables with the contract's schemas."""
+def run_in_memory(items: Iterable[Record | Reject | Skipped], settings: Settings) -> dict[str, pa.Table]:
+    """Every table of the pipeline for ``items``, as Arrow tables with the contract's schemas.
+    Input parts the readers skip (a WARC request record) are left out, as a run leaves them."""
     from pipeline.engine import prepared
     from pipeline.failures import FAILED
     from pipeline.stages import SOURCE_STAGE, TABLE_STAGES
 
-    _collect_frozen_objects_at_exit()
-    batches = [prepared(SOURCE_STAGE, settings)({"records": chunk}) for chunk in _chunks(list(items), settings.docs_per_batch)]
+    articles = [item for item in items if not isinstance(item, Skipped)]
+    batches = [prepared(SOURCE_STAGE, settings)({"records": chunk}) for chunk in _chunks(articles, settings.docs_per_batch)]
     tables = {spec.name: _concat(spec, [batch[spec.name] for batch in batches]) for spec in SOURCE_STAGE.writes}
     doc_ids = tables[DOCUMENTS.name].column("doc_id").to_pylist()
     rejects = [tables[REJECTS.name]]
@@ -149,23 +147,14 @@ def run_in_memory(items: Iterable[Record | Reject], settings: Settings) -> dict[
     return {name: tables[name] for name in TABLES}
 
 
-@functools.cache
-def _collect_frozen_objects_at_exit() -> None:
-    """``engine.prepared`` freezes what it loads (gc.freeze) for the life of the process.
-    In a notebook that also uses DuckDB, frozen objects outlive the interpreter's last
-    collection and DuckDB's bindings report them as leaks on exit; unfrozen at exit, they
-    are collected."""
-    atexit.register(gc.unfreeze)
-
-
-def _items(inputs: Input | Iterable[Input], settings: Settings) -> Iterator[Record | Reject]:
+def _items(inputs: Input | Iterable[Input], settings: Settings) -> Iterator[Record | Reject | Skipped]:
     """Records and rejects of the inputs, in order, checked as a run checks them."""
     if isinstance(inputs, (str, os.PathLike, Mapping, Record)):
         inputs = [inputs]
     max_bytes = settings.section("clean").get("max_bytes")
     numbered = list(enumerate(inputs))
 
-    def read() -> Iterator[Record | Reject]:
+    def read() -> Iterator[Record | Reject | Skipped]:
         # Consecutive paths are read together, as `pipeline run --input A --input B` reads them.
         for is_path, group in itertools.groupby(numbered, key=lambda item: isinstance(item[1], os.PathLike)):
             if is_path:

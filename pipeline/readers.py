@@ -361,7 +361,7 @@ def read_records(inputs: Iterable[str | Path], max_bytes: int | None = None) -> 
     return checked_records(file_items(inputs, max_bytes), max_bytes)
 
 
-def file_items(inputs: Iterable[str | Path], max_bytes: int | None = None) -> Iterator[Record | Reject]:
+def file_items(inputs: Iterable[str | Path], max_bytes: int | None = None) -> Iterator[Record | Reject | Skipped]:
     """Rejects of the inputs that name no file, then the items of every file, in order."""
     files, rejects = expand_inputs(inputs)
     yield from rejects
@@ -369,7 +369,7 @@ def file_items(inputs: Iterable[str | Path], max_bytes: int | None = None) -> It
         yield from read_file(path, max_bytes)
 
 
-def checked_records(items: Iterable[Record | Reject], max_bytes: int | None = None) -> Iterator[Record | Reject]:
+def checked_records(items: Iterable[Record | Reject | Skipped], max_bytes: int | None = None) -> Iterator[Record | Reject | Skipped]:
     """The items, with a record rejected when its doc_id was seen before (the first wins) or
     its text is over ``max_bytes`` (UTF-8)."""
     seen: dict[str, str] = {}
