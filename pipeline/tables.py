@@ -198,8 +198,8 @@ QUOTE_MENTIONS = TableSpec(
 QUOTE_DATES = TableSpec(
     "quote_dates",
     "quote_context",
-    "When a quote was made: one row per quotation, dated by the first dated expression (DATE or TIME) of its "
-    "attribution clause outside the quoted words, else by the publication date.",
+    "When a quote was made: one row per quotation, dated by the first dated expression (DATE or TIME) of the "
+    "clause reporting it, outside quoted words and not qualifying a noun, else by the publication date.",
     (
         _doc_id(),
         Column("quote_id", pa.int32(), "The quotation (quotes.quote_id)", "3"),

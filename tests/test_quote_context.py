@@ -222,3 +222,9 @@ def test_validate_finds_dangling_rows_and_quotes_without_a_date_row(tmp_path):
         "quote_mentions: no such row in entities: doc_id nato-2022, ent_id 99",
         "quote_dates: no row for this row of quotes: doc_id nato-2022, quote_id 0",
     ]
+
+
+def test_a_date_inside_another_quote_does_not_date_this_one():
+    # « Nous partirons en mars », a déclaré lundi Marie Curie . -- with "lundi" inside a second quotation.
+    parse = Parse(INCISE).quote("Nous partirons en mars", "déclaré").quote("lundi", None).date("lundi", "2023-03-06", first="2023-03-06")
+    assert dated(parse) == [("publication", "2023-03-10"), ("publication", "2023-03-10")]

@@ -12,11 +12,12 @@ When: the quote's *clause* is the predicate that reports it (the cue: "a déclar
 "selon") with everything that depends on it in the parse, except what heads a clause of
 its own (a subordinate, relative, adverbial or participial clause, an incise, a
 coordinated predicate). The quote is dated by the first dated expression of that clause
-outside the quoted words: "« … », a déclaré vendredi X" is dated vendredi, while a date
-the speaker talks about ("nous partirons en mars") is content, not the time of the
-quote. A quote without a cue takes the clause of its first word. Without such a date,
-the publication date; without one, nothing. A date qualifying a noun of the clause ("la
-prise d'otages en 1975") dates what the noun names, so it does not date the quote.
+outside quoted words: "« … », a déclaré vendredi X" is dated vendredi, while a date a
+speaker talks about ("nous partirons en mars"), in this quote or another, is content,
+not the time of the quote. A date qualifying a noun of the clause ("la prise d'otages en
+1975") dates what the noun names, so it does not date the quote either. A quote without
+a cue takes the clause of its first word. Without such a date, the publication date;
+without one, nothing.
 """
 from __future__ import annotations
 
@@ -138,13 +139,18 @@ def quote_mention_rows(doc_id: str, quote: Quote, entities: list[tuple]) -> list
     return rows
 
 
+def unquoted(dates: list[tuple], quotes: list[Quote]) -> list[tuple]:
+    """The dates rows (date_id, start, end, ...) lying outside the quoted words of every quote."""
+    return [date for date in dates if not any(_overlaps(date[1], date[2], quote.start, quote.end) for quote in quotes)]
+
+
 def quote_date_row(doc_id: str, quote: Quote, dates: list[tuple], clauses: Clauses | None, published: str | None) -> tuple:
     """The QUOTE_DATES row of one quote, from the document's (date_id, start, end, type,
-    value, date_start, date_end) rows in text order."""
+    value, date_start, date_end) rows outside quoted words (``unquoted``), in text order."""
     if clauses is not None:
         clause = clauses.clause_of(clauses.token_at(quote.start if quote.cue_start is None else quote.cue_start))
         for date_id, start, end, kind, value, first_day, last_day in dates:
-            if _dated(kind, value) and not _overlaps(start, end, quote.start, quote.end) and clauses.dates_clause(start, end, clause):
+            if _dated(kind, value) and clauses.dates_clause(start, end, clause):
                 return (doc_id, quote.quote_id, CLAUSE, date_id, value, first_day, last_day)
     if published:
         first_day, last_day = interval(published)
@@ -167,10 +173,10 @@ def quote_context(documents: pd.DataFrame, tokens: pd.DataFrame, entities: pd.Da
         doc_quotes = quotes_by_doc.rows(doc_id)
         if not doc_quotes:
             continue
-        doc_entities, doc_dates = entities_by_doc.rows(doc_id), dates_by_doc.rows(doc_id)
+        quotes_here = [Quote(*(_nullable(value) for value in row)) for row in doc_quotes]
+        doc_entities, doc_dates = entities_by_doc.rows(doc_id), unquoted(dates_by_doc.rows(doc_id), quotes_here)
         clauses = _clauses(tokens_by_doc, doc_id)
-        for row in doc_quotes:
-            quote = Quote(*(_nullable(value) for value in row))
+        for quote in quotes_here:
             mentions += quote_mention_rows(doc_id, quote, doc_entities)
             dated.append(quote_date_row(doc_id, quote, doc_dates, clauses, published if isinstance(published, str) else None))
     quote_dates = pd.DataFrame(dated, columns=QUOTE_DATES.column_names)
