@@ -146,3 +146,13 @@ def test_analyse_writes_nothing_even_in_a_read_only_folder(tmp_path):
     assert found["rejects"] == ["record lacks id", f"duplicate doc_id 'rec' (first read from analyse() input 1)"]
     assert {"Marie Curie", "Paul Girard"} <= set(found["speakers"]) and found["sql"] == [{"n": 3}]
     assert len(found["dated_by"]) >= 2
+
+
+@pytest.mark.slow
+def test_analyse_leaves_out_what_readers_skip(tmp_path):
+    from tests.test_readers_warc import ARTICLE_URLS, LAST_URL, write_warc
+
+    crawl = tmp_path / "crawl.warc"
+    write_warc(crawl, gzipped=False)  # requests, an image, a redirect: skipped, as in a run
+    tables = pipeline.analyse(crawl)
+    assert tables.documents["url"].tolist() == ARTICLE_URLS + [LAST_URL] and tables.rejects.empty
