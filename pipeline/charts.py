@@ -24,6 +24,9 @@ BAR_COLOUR = "#e0a800"
 OTHER_COLOUR = "#bbbbbb"
 FONT_SIZE = 11  # points in the drawing; the chart is scaled to its column
 WIDTH_INCHES = 7.5
+PLOT_WIDTH_POINTS = WIDTH_INCHES * 72 * 0.85  # the axes' share of the figure, about
+MIN_BAR_POINTS, MAX_BAR_POINTS = 2.5, 60
+MONTH_TICKS_UP_TO = 24  # months; a longer span gets years or decades
 
 
 def _figure(height: float):
@@ -72,7 +75,7 @@ def _rc():
 def quotes_per_month(months: Mapping[str, int], undated: int) -> str:
     """Bars of quotes per calendar month (``YYYY-MM`` -> quotes), every month of the range
     drawn, on a time axis; ``undated`` quotes have no date known to the month."""
-    from matplotlib.dates import AutoDateLocator, ConciseDateFormatter
+    from matplotlib.dates import AutoDateLocator, ConciseDateFormatter, MonthLocator
     from matplotlib.ticker import MaxNLocator
 
     ordered = dict(sorted(months.items()))
@@ -82,8 +85,13 @@ def quotes_per_month(months: Mapping[str, int], undated: int) -> str:
         figure = _figure(2.8)
         axes = figure.subplots()
         starts = [month.start_time.date() for month in span]
-        axes.bar(starts, counts, width=[0.8 * month.days_in_month for month in span], align="edge", color=BAR_COLOUR)
-        locator = AutoDateLocator(minticks=3, maxticks=10)
+        # Bars as lines of a width in points: time stays proportional, and a month stays
+        # visible when the corpus spans decades (hundreds of months in the plot's width).
+        width = min(max(0.8 * PLOT_WIDTH_POINTS / len(span), MIN_BAR_POINTS), MAX_BAR_POINTS)
+        middles = [month.start_time + (month.end_time - month.start_time) / 2 for month in span]
+        axes.vlines([m for m, c in zip(middles, counts) if c], 0, [c for c in counts if c], colors=BAR_COLOUR, linewidth=width, capstyle="butt")
+        axes.set_ylim(0, max(counts) * 1.05)
+        locator = MonthLocator() if len(span) <= MONTH_TICKS_UP_TO else AutoDateLocator(minticks=3, maxticks=10)
         axes.xaxis.set_major_locator(locator)
         axes.xaxis.set_major_formatter(ConciseDateFormatter(locator))
         axes.yaxis.set_major_locator(MaxNLocator(integer=True))
