@@ -253,7 +253,7 @@ def _prepare(settings: Settings):
 
 STAGE = Stage(
     name="dates",
-    version="1",
+    version="2",
     reads=(DOCUMENTS, SENTENCES, TOKENS),
     writes=(DATES,),
     prepare=_prepare,

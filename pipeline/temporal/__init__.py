@@ -44,10 +44,10 @@ def find_dates(text: str, anchor: "str | date | Anchor | None" = None, tense: Te
     found: list[FoundDate] = []
     previous: tuple[int, str] | None = None
     for index, match in enumerate(matches):
-        reference = previous
+        reference, in_sentence = previous, False
         if _takes_day_of_sentence(match.parse):
-            reference = _same_sentence_day(text, matches, tenses, publication, index, previous)
-        timex = resolve(match.parse, publication, tenses[index], reference[1] if reference else None)
+            reference, in_sentence = _same_sentence_day(text, matches, tenses, publication, index, previous)
+        timex = resolve(match.parse, publication, tenses[index], reference[1] if reference else None, in_sentence)
         reference_index = reference[0] if reference and timex.anchored == "reference" else None
         found.append(FoundDate(match.start, match.end, text[match.start:match.end], timex, reference_index))
         if timex.type in ("DATE", "TIME") and day_part_of(timex.value):
@@ -63,19 +63,20 @@ SENTENCE_END = re.compile(r"[.!?…]\s|\n")
 
 
 def _same_sentence_day(text, matches, tenses, publication, index, previous):
-    """The day-level date of the sentence of ``matches[index]``: the one before it, else after it."""
+    """The day-level date of the sentence of ``matches[index]``: the one before it, else
+    after it, else the previous one; and whether it is in the sentence."""
     current = matches[index]
     if previous is not None and not SENTENCE_END.search(text, matches[previous[0]].end, current.start):
-        return previous
+        return previous, True
     for later in range(index + 1, len(matches)):
         candidate = matches[later]
         if SENTENCE_END.search(text, current.end, candidate.start):
             break
-        if candidate.parse.kind in ("calendar", "today"):
+        if candidate.parse.kind in ("calendar", "today", "period"):
             value = resolve(candidate.parse, publication, tenses[later]).value
             if day_part_of(value):
-                return later, value
-    return previous
+                return (later, value), True
+    return previous, False
 
 
 def normalise(expression: str, anchor: "str | date | Anchor | None" = None, tense: str | None = None,

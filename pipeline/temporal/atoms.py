@@ -85,6 +85,30 @@ DAY_PARTS: dict[str, str] = {
 # Times of day that are a clock time.
 NAMED_TIMES: dict[str, tuple[int, int]] = {"midi": (12, 0), "minuit": (0, 0)}
 
+# A day part after a clock time says which half of the day its hour is in:
+# "9 h du soir" is 21:00 (timex.clock_hour reads the codes).
+CLOCK_DAY_PARTS: dict[str, str] = {
+    "du matin": "MO", "de l'après-midi": "AF", "du soir": "EV", "de la nuit": "NI",
+}
+# Minutes written in words after the hour: "huit heures et demie", "dix heures moins le quart".
+CLOCK_FRACTIONS: dict[str, int] = {
+    "et demie": 30, "et demi": 30, "et quart": 15, "et quart d'heure": 15,
+    "moins le quart": -15, "moins quart": -15,
+}
+# Time zones after a clock time -> an IANA zone (its offset on that day is computed:
+# "heure française" is +01 in winter, +02 in summer), "UTC" for Z, "" for local time
+# (kept in the span, no offset in the value).
+TIME_ZONES: dict[str, str] = {
+    "utc": "UTC", "gmt": "UTC", "tu": "UTC", "temps universel": "UTC", "temps universel coordonné": "UTC",
+    "heure française": "Europe/Paris", "heure de paris": "Europe/Paris", "heure de france": "Europe/Paris",
+    "heure de bruxelles": "Europe/Brussels", "heure belge": "Europe/Brussels", "heure suisse": "Europe/Zurich",
+    "heure de londres": "Europe/London", "heure de moscou": "Europe/Moscow", "heure de pékin": "Asia/Shanghai",
+    "heure de tokyo": "Asia/Tokyo", "heure de new york": "America/New_York", "heure de washington": "America/New_York",
+    "heure de l'est": "America/New_York", "heure de montréal": "America/Toronto", "heure du québec": "America/Toronto",
+    "heure de québec": "America/Toronto", "heure de la réunion": "Indian/Reunion",
+    "heure locale": "", "heures locales": "", "locale": "", "locales": "",
+}
+
 SEASONS: dict[str, str] = {
     "printemps": "SP", "été": "SU", "eté": "SU", "automne": "FA", "hiver": "WI",
 }

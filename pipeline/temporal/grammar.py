@@ -49,6 +49,7 @@ class Parse:
     amount: str | None = None
     mod: str | None = None
     value: str | None = None
+    zone: str | None = None  # an IANA zone, "UTC", or "" for local time (atoms.TIME_ZONES)
 
 
 @dataclass(frozen=True)
@@ -128,7 +129,13 @@ ORDINAL = r"(?:premier|première|second|seconde|[a-zé]+ième|\d+(?:e|è|ème|em
 HOUR = named("hour", r"[01]?\d|2[0-3]")
 MINUTE = named("minute", r"[0-5]\d")
 CLOCK_MARK = r"(?P<mark>" + OPT_SPACE + r"[hH]" + OPT_SPACE + r"|:|" + SPACE + r"heures?" + OPT_SPACE + ")"
-CLOCK = HOUR + CLOCK_MARK + optional(MINUTE) + r"(?![\w:])"
+CLOCK_FRACTION = named("fraction", words(atoms.CLOCK_FRACTIONS)) + AFTER
+# What may follow any clock time: "et demie", "du soir", "UTC", ", heure française".
+CLOCK_TAIL = (optional(SPACE + CLOCK_FRACTION) + optional(SPACE + named("clock_part", words(atoms.CLOCK_DAY_PARTS)) + AFTER)
+              + optional(r"(?:," + OPT_SPACE + r"|" + SPACE + r")" + named("zone", words(atoms.TIME_ZONES)) + r"(?![\w-])"))
+CLOCK = HOUR + CLOCK_MARK + optional(MINUTE) + r"(?![\w:])" + CLOCK_TAIL
+# "à seize heures", "vers vingt et une heures trente" is rare: words give the hour only.
+CLOCK_IN_WORDS = named("hour_words", NUMBER_IN_WORDS) + SPACE + r"heures?" + AFTER + CLOCK_TAIL
 
 DEMONSTRATIVES = ("ce", "cet", "cette")
 DEMONSTRATIVE = named("demonstrative", "|".join(DEMONSTRATIVES)) + SPACE
@@ -724,14 +731,32 @@ def _read_part_of_reference(groups: dict) -> Parse:
     return Parse("anchored", part=_part(groups))
 
 
-def _read_clock(groups: dict) -> Parse | None:
-    named_time = groups.get("named_time")
-    if named_time:
-        hour, minute = atoms.NAMED_TIMES[_fold(named_time)]
+def _clock_fields(groups: dict) -> tuple[int, int] | None:
+    """(hour, minute) as written, None if the words name no hour of the day."""
+    if groups.get("named_time"):
+        hour, minute = atoms.NAMED_TIMES[_fold(groups["named_time"])]
+    elif groups.get("hour_words"):
+        hour, minute = number_value(groups["hour_words"]), 0
+        if hour != int(hour) or not 0 <= hour <= 23:
+            return None
+        hour = int(hour)
     else:
-        hour, minute = int(groups["hour"]), int(groups["minute"] or 0)
+        hour, minute = int(groups["hour"]), int(groups.get("minute") or 0)
+    if groups.get("fraction"):
+        minute = _lookup(atoms.CLOCK_FRACTIONS, groups["fraction"])
+        if minute < 0:
+            hour, minute = (hour - 1) % 24, 60 + minute
+    return hour, minute
+
+
+def _read_clock(groups: dict) -> Parse | None:
+    fields = _clock_fields(groups)
+    if fields is None:
+        return None
     modifier = _lookup(atoms.AMOUNT_MODIFIERS, groups["modifier"]) if groups.get("modifier") else None
-    return Parse("clock", hour=hour, minute=minute, mod=modifier)
+    part = _lookup(atoms.CLOCK_DAY_PARTS, groups["clock_part"]) if groups.get("clock_part") else None
+    zone = _lookup(atoms.TIME_ZONES, groups["zone"]) if groups.get("zone") else None
+    return Parse("clock", hour=fields[0], minute=fields[1], mod=modifier, part=part, zone=zone)
 
 
 def _read_duration(groups: dict) -> Parse:
@@ -962,8 +987,15 @@ PATTERNS: tuple[ExpressionPattern, ...] = (
         needs=(CLOCK_SHAPE,),
     ),
     ExpressionPattern(
+        "clock_in_words",
+        _compile(optional(AMOUNT_MODIFIER + SPACE) + named("expr", CLOCK_IN_WORDS)),
+        lambda match: _read_clock_match(match),
+        needs=(cue("heure", "heures", word_start=True, word_end=True),),
+    ),
+    ExpressionPattern(
         "named_time",
-        _compile(r"(?:à|vers|avant|après|dès|jusqu" + APOSTROPHE + r"à|entre|et|de)" + SPACE + named("expr", named("named_time", NAMED_TIME)) + AFTER),
+        # "midi" in lower case: "le Midi" is the south; "le repas du midi" a habit.
+        re.compile(r"(?<![\w-])(?<!\bdu\s)(?<!\ble\s)(?<!\bles\s)" + named("expr", named("named_time", r"(?-i:midi|minuit)") + r"(?![\w-])" + CLOCK_TAIL), re.IGNORECASE),
         _whole(_read_clock, "expr"),
         needs=(cue(*atoms.NAMED_TIMES, word_start=True, word_end=True),),
     ),
@@ -1052,8 +1084,6 @@ AGE_BEFORE = re.compile(
     r"|[A-Z][\w-]*\s*,\s*|\b[A-ZÉ][a-zéèêëîïôûüç]+\s+de\s+|\bles\s+)$",
     re.IGNORECASE,
 )
-TIME_PREPOSITION_BEFORE = re.compile(r"(?:\bà|\bvers|\bdès|jusqu['’]à|\bavant|\baprès|\bentre|\bde|\bet)\s+$", re.IGNORECASE)
-DURATION_PREPOSITION_BEFORE = re.compile(r"(?:\bpendant|\bdurant|\ben|\bdepuis|\bsous|\bdans|\bpour|\bfaut|\bmis|\bil\s+y\s+a)\s+$", re.IGNORECASE)
 
 
 # Nouns whose "de N ans" is a length of time, not an age: "au terme de trois ans".
@@ -1101,6 +1131,8 @@ ARTICLE_CONTRACTION_BEFORE = re.compile(r"\b(?:dehors|cours|lors|partir|long|tra
 def _read_duration_match(match: re.Match) -> list[Match]:
     parse = _read_duration(match.groupdict())
     groups = match.groupdict()
+    if _hours_of_a_clock(groups, parse):
+        return []  # the clock patterns decide, with clock_or_duration
     if parse.unit and _is_age(match.string, match.start(), match.end(), parse.unit, bool(groups.get("modifier"))):
         return []
     if groups.get("vague") and _fold(groups["vague"]) == "des" and ARTICLE_CONTRACTION_BEFORE.search(match.string[max(0, match.start() - 12):match.start()]):
@@ -1108,21 +1140,89 @@ def _read_duration_match(match: re.Match) -> list[Match]:
     return [Match(match.start(), match.end(), parse)]
 
 
-def _read_clock_match(match: re.Match) -> list[Match]:
-    """'18 h', '15 h 45', '12:30' are clock times; '18 heures' is one only after à, vers, dès..."""
+# Durations and clock times are written alike ("16 heures"): one decision, read in
+# this order on the words around the number.
+# - After it, "de" + a noun, "plus tard", "d'affilée"... make it a length of time.
+DURATION_AFTER = re.compile(
+    r"\s*(?:d[e'’]\s*(?!l['’]après-midi|la\s+nuit|paris|france)\w|plus\s+tard|plus\s+tôt|après\b|auparavant|d['’]affilée|"
+    r"de\s+suite|consécutives|supplémentaires|par\s+(?:jour|semaine|mois|an)|sur\s+24)", re.IGNORECASE)
+# - Before it, a preposition of duration ("pendant", "il y a", "plus de") does too;
+#   "depuis" only for hours in words ("depuis 6 h" is since six o'clock).
+DURATION_BEFORE = re.compile(
+    r"(?:\bpendant|\bdurant|\ben|\bsous|\bdans|\bpour|\bfaut|\bmis|\bil\s+y\s+a|\bplus\s+d[e'’]|\bmoins\s+d[e'’]|"
+    r"\bprès\s+d[e'’]|\bau\s+moins|\b(?:est|sera|était|fut|a\s+été)\s+d[e'’]|\b(?:durée|délai|attente|retard|période|journée|semaine|garde\s+à\s+vue)\s+d[e'’])\s*$",
+    re.IGNORECASE)
+DURATION_BEFORE_WORDS = re.compile(r"\bdepuis\s+$", re.IGNORECASE)
+# - Before it, a preposition of time ("à", "vers", "dès", "il est") makes it a clock time.
+TIME_PREPOSITION_BEFORE = re.compile(
+    r"(?:\bà|\bvers|\bdès|jusqu['’]à|\bavant|\baprès|\bentre|\bde|\bet|\bsoit|\bdepuis|\bou|\bil\s+(?:est|était)|"
+    r"\baux\s+alentours\s+de|\bautour\s+de|\bpartir\s+de)\s+$", re.IGNORECASE)
+
+
+# Prepositions of an approximate time: outside the span, their meaning kept as APPROX.
+APPROXIMATE_TIME = ("vers", "aux alentours de", "autour de")
+
+
+def clock_or_duration(match: re.Match) -> str:
+    """"clock" or "duration" for a number of hours, from what is written around it.
+
+    In order: an amount modifier ("vers" is a time, "plus de" a length); a day part or
+    a time zone ("9 h du soir", "18 h GMT"); a duration's context after it, then before
+    it ("trois heures de route", "pendant 3 h"); a time preposition before it ("à seize
+    heures", "il est 22 heures"); minutes in digits ("16 heures 30"); else "18 h" is a
+    clock time and "trois heures" a duration."""
     groups = match.groupdict()
-    text = match.string
-    written = _fold(groups["expr"])
-    if "heure" in written and not groups.get("modifier") and TIME_PREPOSITION_BEFORE.search(text[max(0, match.start() - 15):match.start()]) is None:
+    text, start, end = match.string, match.start(), match.end()
+    before = text[max(0, start - 25):start]
+    if groups.get("modifier"):
+        return "clock" if _fold(groups["modifier"]) in APPROXIMATE_TIME else "duration"
+    if groups.get("clock_part") or groups.get("zone") is not None:
+        return "clock"
+    if DURATION_AFTER.match(text, end) or DURATION_BEFORE.search(before):
+        return "duration"
+    if groups.get("hour_words") and DURATION_BEFORE_WORDS.search(before):
+        return "duration"
+    if TIME_PREPOSITION_BEFORE.search(before) or groups.get("minute"):
+        return "clock"
+    return "duration" if "heure" in _fold(groups["expr"]) else "clock"
+
+
+def _hours_duration(groups: dict) -> Parse:
+    hours = number_value(groups["hour_words"]) if groups.get("hour_words") else int(groups["hour"])
+    minutes = int(groups.get("minute") or 0)
+    if groups.get("fraction"):
+        minutes = _lookup(atoms.CLOCK_FRACTIONS, groups["fraction"])
+        if minutes == 30:
+            hours, minutes = hours + 0.5, 0
+    value = f"PT{amount_text(hours)}H" + (f"{minutes}M" if minutes > 0 else "")
+    modifier = _lookup(atoms.AMOUNT_MODIFIERS, groups["modifier"]) if groups.get("modifier") else None
+    return Parse("duration", value=value, mod=modifier)
+
+
+def _hours_of_a_clock(groups: dict, parse: Parse) -> bool:
+    """'N heures' that the clock patterns read too: a whole hour of the day, with no
+    word only a duration takes ("deux heures plus tard", "une dizaine d'heures")."""
+    if parse.unit != "H" or not groups.get("number") or groups.get("half") or groups.get("relative"):
+        return False
+    hours = number_value(groups["number"])
+    return hours == int(hours) and 0 <= hours <= 23
+
+
+def _read_clock_match(match: re.Match) -> list[Match]:
+    """A clock time ("18 h", "15 h 45", "12:30", "à seize heures"), or the hours of a
+    duration written the same way ("pendant 3 h", "trois heures de route")."""
+    groups = match.groupdict()
+    if groups.get("mark") == ":" and groups.get("minute") is None:
         return []
-    if groups.get("minute") is None and DURATION_PREPOSITION_BEFORE.search(text[max(0, match.start() - 15):match.start()]):
-        hours = int(groups["hour"])
-        return [Match(match.start(), match.end(), Parse("duration", unit="H", amount=str(hours), mod=None))]
-    if groups["mark"] == ":" and groups.get("minute") is None:
-        return []
+    if clock_or_duration(match) == "duration":
+        if groups.get("clock_part") or groups.get("zone") is not None:
+            return []
+        return [Match(match.start(), match.end(), _hours_duration(groups))]
     parse = _read_clock(groups)
+    if parse is None:
+        return []
     # "vers" is a preposition: outside the span, its meaning kept as APPROX.
-    start = match.start("expr") if groups.get("modifier") and _fold(groups["modifier"]) == "vers" else match.start()
+    start = match.start("expr") if groups.get("modifier") and _fold(groups["modifier"]) in APPROXIMATE_TIME else match.start()
     return [Match(start, match.end(), parse)]
 
 

@@ -20,7 +20,8 @@ from __future__ import annotations
 import calendar
 import re
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pipeline.temporal.grammar import Parse
 
@@ -161,6 +162,60 @@ def _with_time(day: str, parse: Parse) -> tuple[str, str]:
     return "DATE", day
 
 
+# ---------------------------------------------------------------- clock times
+
+# The hours a day part turns into afternoon or evening hours ("9 h du soir" is 21:00),
+# and, for the time of a reference, the hours that belong to the next morning ("hier
+# soir ... à 1 h": 1:00 the day after).
+PART_AFTERNOON_HOURS = {"AF": range(1, 7), "EV": range(6, 12), "NI": range(7, 12)}
+PART_NEXT_MORNING_HOURS = {"AF": range(0, 1), "EV": range(0, 5), "NI": range(0, 7)}
+REFERENCE_TIME = re.compile(r"T(?:(MO|AF|EV|NI)|(\d\d):\d\d)")
+
+
+def clock_hour(hour: int, part: str | None) -> int:
+    """The hour of the day of "9 h" said of a day part."""
+    return hour + 12 if part in PART_AFTERNOON_HOURS and hour in PART_AFTERNOON_HOURS[part] else hour
+
+
+def _reference_time(reference: str | None) -> tuple[str | None, int | None]:
+    """(day part, hour) of a reference value ('2022-02-25TEV' -> ('EV', None))."""
+    found = REFERENCE_TIME.search(reference or "")
+    if not found:
+        return None, None
+    return found.group(1), int(found.group(2)) if found.group(2) else None
+
+
+def _clock(parse: Parse, anchor: Anchor, reference: str | None, in_sentence: bool) -> tuple[str, str, str | None]:
+    """(type, value, anchored) of a clock time: on its reference day, in the half of the
+    day its own day part or its reference's says; told after an evening of an earlier
+    sentence, an early hour is the next morning ("hier soir. [...] Vers 1 h, ...", but
+    "ce soir à 0 h 10" is a programme of this evening)."""
+    day, anchored = _reference_day(anchor, reference)
+    reference_part, reference_hour = _reference_time(reference) if anchored == "reference" else (None, None)
+    hour = clock_hour(parse.hour, parse.part or reference_part)
+    if parse.part is None and not in_sentence and (hour in PART_NEXT_MORNING_HOURS.get(reference_part, ())
+                                                   or (reference_hour is not None and reference_hour >= 18 and hour < 6)):
+        day = _shift_day(day, 1)
+    value = f"{day}T{hour:02d}:{parse.minute or 0:02d}" + _zone_offset(parse.zone, day, hour, parse.minute or 0)
+    return "TIME", value, anchored
+
+
+def _zone_offset(zone: str | None, day: str, hour: int, minute: int) -> str:
+    """'Z', '+01', '-04', '+05:30' for a zone at that local time; '' for local time, or
+    when the day is not known (the offset of a zone changes over the year)."""
+    if not zone:
+        return ""
+    if zone == "UTC":
+        return "Z"
+    try:
+        local = datetime.combine(date.fromisoformat(day), time(hour, minute), ZoneInfo(zone))
+    except (ValueError, ZoneInfoNotFoundError):
+        return ""
+    minutes = int(local.utcoffset().total_seconds() // 60)
+    sign, minutes = ("+" if minutes >= 0 else "-"), abs(minutes)
+    return f"{sign}{minutes // 60:02d}" + (f":{minutes % 60:02d}" if minutes % 60 else "")
+
+
 def _day_text(day: date) -> str:
     return day.isoformat()
 
@@ -290,8 +345,10 @@ def _number(value: float) -> str:
 TENSED_KINDS = frozenset({"calendar", "period"})
 
 
-def resolve(parse: Parse, anchor: Anchor | None = None, tense: str | None = None, reference: str | None = None) -> Timex:
-    """The TIMEX3 reading of ``parse``; ``reference`` is the value of the previous day-level date."""
+def resolve(parse: Parse, anchor: Anchor | None = None, tense: str | None = None, reference: str | None = None,
+            reference_in_sentence: bool = False) -> Timex:
+    """The TIMEX3 reading of ``parse``; ``reference`` is the value of the previous day-level
+    date (or of the one in the same sentence, ``reference_in_sentence``)."""
     anchor = anchor or Anchor()
     if parse.kind == "ref":
         return Timex("TIME", parse.value)
@@ -313,8 +370,7 @@ def resolve(parse: Parse, anchor: Anchor | None = None, tense: str | None = None
     elif parse.kind == "anchored":
         kind, value, anchored = _anchored(parse, anchor, reference)
     elif parse.kind == "clock":
-        day, anchored = _reference_day(anchor, reference)
-        kind, value = _with_time(day, parse)
+        kind, value, anchored = _clock(parse, anchor, reference, reference_in_sentence)
     else:
         raise ValueError(f"unknown parse kind {parse.kind!r}")
     start, end = interval(value, parse.mod)

@@ -1,0 +1,64 @@
+"""The failure classes of issue 16, one parametrised test each, on sentences written for
+these tests: (sentence, publication date, tense of its verb, expected (text, TIMEX3
+value) of every expression found, in order)."""
+import pytest
+
+from pipeline.temporal import find_dates
+
+
+def found(sentence, anchor, tense=None):
+    return [(d.text, d.timex.value) for d in find_dates(sentence, anchor=anchor, tense=tense)]
+
+
+def check(sentence, anchor, tense, expected):
+    assert found(sentence, anchor, tense) == expected, sentence
+
+
+@pytest.mark.parametrize("sentence, anchor, tense, expected", [
+    ("Le conseil se réunira à seize heures.", "2021-03-09", "future", [("seize heures", "2021-03-09T16:00")]),
+    ("Quand il est vingt-deux heures, la ville dort.", "2021-03-09", "present", [("vingt-deux heures", "2021-03-09T22:00")]),
+    ("Les pompiers sont arrivés vers 21 heures.", "2021-03-09", "past", [("21 heures", "2021-03-09T21:00")]),
+    ("Le train part à 7 h 15.", "2021-03-09", "present", [("7 h 15", "2021-03-09T07:15")]),
+    ("La séance reprendra à 14 heures 30.", "2021-03-09", "future", [("14 heures 30", "2021-03-09T14:30")]),
+    ("Rendez-vous à huit heures et demie.", "2021-03-09", None, [("huit heures et demie", "2021-03-09T08:30")]),
+    ("Le vote a eu lieu à dix heures moins le quart.", "2021-03-09", "past", [("dix heures moins le quart", "2021-03-09T09:45")]),
+    # and what stays a length of time
+    ("La réunion a duré trois heures.", "2021-03-09", "past", [("trois heures", "PT3H")]),
+    ("Il faut trois heures de route pour y aller.", "2021-03-09", "present", [("trois heures", "PT3H")]),
+    ("Il a été entendu pendant 2 h 30.", "2021-03-09", "past", [("2 h 30", "PT2H30M")]),
+    ("Les négociations ont duré deux heures et demie.", "2021-03-09", "past", [("deux heures et demie", "PT2.5H")]),
+    ("Le colis est livré en 24 heures.", "2021-03-09", "present", [("24 heures", "PT24H")]),
+])
+def test_clock_times_are_not_durations(sentence, anchor, tense, expected):
+    check(sentence, anchor, tense, expected)
+
+
+@pytest.mark.parametrize("sentence, anchor, tense, expected", [
+    ("Le magasin ferme à 9 h du soir.", "2021-03-09", "present", [("9 h du soir", "2021-03-09T21:00")]),
+    ("Il s'est levé à 5 heures du matin.", "2021-03-09", "past", [("5 heures du matin", "2021-03-09T05:00")]),
+    ("Le ministre parlera à 4 heures cet après-midi.", "2021-03-09", "future",
+     [("4 heures", "2021-03-09T16:00"), ("cet après-midi", "2021-03-09TAF")]),
+    ("Ils mangent à midi.", "2021-03-09", "present", [("midi", "2021-03-09T12:00")]),
+    ("Le couvre-feu commence à minuit.", "2021-03-09", "present", [("minuit", "2021-03-09T00:00")]),
+    ("Le marché ouvre à midi et demi.", "2021-03-09", "present", [("midi et demi", "2021-03-09T12:30")]),
+    # an early hour told after an evening of an earlier sentence is the next morning
+    ("Le bateau a quitté le port hier soir. Il a coulé vers 2 h.", "2021-03-09", "past",
+     [("hier soir", "2021-03-08TEV"), ("2 h", "2021-03-09T02:00")]),
+    # "le Midi" is the south of France, "le repas du midi" a habit
+    ("Il est parti dans le Midi pour le repas du midi.", "2021-03-09", "past", []),
+])
+def test_day_parts_of_clock_times(sentence, anchor, tense, expected):
+    check(sentence, anchor, tense, expected)
+
+
+@pytest.mark.parametrize("sentence, anchor, expected", [
+    ("La fusée a décollé à 12 h 30 locales.", "2021-03-09", [("12 h 30 locales", "2021-03-09T12:30")]),
+    ("Le match commence à 18 h GMT.", "2021-03-09", [("18 h GMT", "2021-03-09T18:00Z")]),
+    ("Le satellite a été lancé à 7 h 44 UTC.", "2021-03-09", [("7 h 44 UTC", "2021-03-09T07:44Z")]),
+    # the offset of French time is that of the day: +01 in winter, +02 in summer
+    ("Départ à 13h02, heure française.", "2021-03-09", [("13h02, heure française", "2021-03-09T13:02+01")]),
+    ("Départ à 13h02, heure de Paris.", "2021-07-09", [("13h02, heure de Paris", "2021-07-09T13:02+02")]),
+    ("L'avion s'est posé à 9 h, heure de New York.", "2021-01-15", [("9 h, heure de New York", "2021-01-15T09:00-05")]),
+])
+def test_time_zones(sentence, anchor, expected):
+    check(sentence, anchor, "past", expected)
