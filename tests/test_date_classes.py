@@ -62,3 +62,34 @@ def test_day_parts_of_clock_times(sentence, anchor, tense, expected):
 ])
 def test_time_zones(sentence, anchor, expected):
     check(sentence, anchor, "past", expected)
+
+
+@pytest.mark.parametrize("sentence, anchor, tense, expected", [
+    # a night from day J to J+1 is J's night
+    ("L'incendie a éclaté dans la nuit de samedi à dimanche.", "2021-03-09", "past",
+     [("la nuit de samedi à dimanche", "2021-03-06TNI")]),
+    ("Des orages sont annoncés dans la nuit du 3 au 4 mai.", "2021-04-28", "future", [("la nuit du 3 au 4 mai", "2021-05-03TNI")]),
+    ("La soirée de mardi a été calme.", "2021-03-12", "past", [("La soirée de mardi", "2021-03-09TEV")]),
+    # a past "cette nuit" is the night before publication
+    ("Il a gelé cette nuit.", "2021-03-09", "past", [("cette nuit", "2021-03-08TNI")]),
+    ("Il gèlera cette nuit.", "2021-03-09", "future", [("cette nuit", "2021-03-09TNI")]),
+    # prepositions stay out; a position inside the part is kept as its mod
+    ("Le vent s'est levé en début de matinée.", "2021-03-09", "past", [("début de matinée", "2021-03-09TMO")]),
+    ("Le cortège est reparti dans l'après-midi.", "2021-03-09", "past", [("l'après-midi", "2021-03-09TAF")]),
+    ("Le verdict est tombé tard en soirée.", "2021-03-09", "past", [("soirée", "2021-03-09TEV")]),
+    # the night as a noun is no date
+    ("Cela remonte à la nuit des temps.", "2021-03-09", "present", []),
+])
+def test_day_parts_of_a_day(sentence, anchor, tense, expected):
+    check(sentence, anchor, tense, expected)
+
+
+@pytest.mark.parametrize("sentence, anchor, tense, expected", [
+    ("Ils se reverront jeudi la semaine prochaine.", "2021-03-09", "future", [("jeudi la semaine prochaine", "2021-03-18")]),
+    ("Il était venu mardi de la semaine dernière.", "2021-03-11", "past", [("mardi de la semaine dernière", "2021-03-02")]),
+    ("Le festival aura lieu du 6 au 15 septembre l'an prochain.", "2021-03-09", "future",
+     [("6", "2022-09-06"), ("15 septembre l'an prochain", "2022-09-15")]),
+    ("La cérémonie aura lieu dimanche le 21 mars 2021.", "2021-03-09", "future", [("dimanche le 21 mars 2021", "2021-03-21")]),
+])
+def test_compound_relatives(sentence, anchor, tense, expected):
+    check(sentence, anchor, tense, expected)

@@ -50,6 +50,10 @@ class Parse:
     mod: str | None = None
     value: str | None = None
     zone: str | None = None  # an IANA zone, "UTC", or "" for local time (atoms.TIME_ZONES)
+    week: int | None = None  # a weekday in the week this many weeks from publication's
+    year_offset: int | None = None  # a day or month in the year this many years from publication's
+    # Only a part of an expression: kept if a combination (COMBINATIONS) completes it.
+    pending: bool = False
 
 
 @dataclass(frozen=True)
@@ -728,7 +732,7 @@ def _read_anchored_day(groups: dict) -> Parse:
 
 
 def _read_part_of_reference(groups: dict) -> Parse:
-    return Parse("anchored", part=_part(groups))
+    return Parse("anchored", part=_part(groups), mod=_position(groups))
 
 
 def _clock_fields(groups: dict) -> tuple[int, int] | None:
@@ -817,6 +821,7 @@ _PREPOSITION = r"(?:en|de|d" + APOSTROPHE + r"|dès|depuis|pour|jusqu" + APOSTRO
 _TEMPORAL_PREPOSITION = r"(?:en|depuis|dès|jusqu" + APOSTROPHE + r"en|avant|après|vers|saison)"
 NAMED_TIME = "|".join(atoms.NAMED_TIMES)
 ORDINAL_DAY_PARTS = ("nuit", "journée", "soirée", "matinée", "matinee")
+IN_DAY_PARTS = ("soirée", "matinée", "journée", "nuit")
 RECENT = ("derniers", "dernières", "prochains", "prochaines")
 # "Été" starts a sentence, "été" alone is a past participle: [ÉE]t[ée], case-folded.
 SUMMER_CAPITALISED = ("été", "ete", "éte", "eté")
@@ -970,8 +975,28 @@ PATTERNS: tuple[ExpressionPattern, ...] = (
     ),
     ExpressionPattern(
         "part_of_reference",
-        _compile(r"(?:(?:la|le)" + SPACE + DAY_PART + optional(SPACE + r"même") + r")(?!" + SPACE + r"(?:d[eu']|d" + APOSTROPHE + "))"),
+        _compile(optional(POSITION) + r"(?:(?:(?:la|le)" + SPACE + "|l" + APOSTROPHE + OPT_SPACE + ")" + DAY_PART + optional(SPACE + r"même") + r")(?!" + SPACE + r"(?:d[eu']|d" + APOSTROPHE + "))"),
         _whole(_read_part_of_reference),
+        needs=(DAY_PART_CUE,),
+    ),
+    ExpressionPattern(
+        # "en soirée", "en début de matinée", "en fin de journée": the preposition stays out.
+        "part_after_en",
+        _compile(r"en" + SPACE + named("expr", optional(POSITION) + named("part", words(IN_DAY_PARTS)) + AFTER)),
+        _whole(_read_part_of_reference, "expr"),
+        needs=(cue(*IN_DAY_PARTS, word_start=True, word_end=True),),
+    ),
+    ExpressionPattern(
+        "positioned_part",
+        _compile(POSITION + DAY_PART),
+        _whole(_read_part_of_reference),
+        needs=(POSITION_CUE, DAY_PART_CUE),
+    ),
+    ExpressionPattern(
+        # "la nuit de samedi à dimanche", "la soirée du 5 mai": completed by COMBINATIONS.
+        "part_of_a_day",
+        _compile(named("expr", r"(?:(?:la|le|cette|cet)" + SPACE + "|l" + APOSTROPHE + OPT_SPACE + ")" + DAY_PART) + SPACE + r"(?:d[eu]|d" + APOSTROPHE + ")"),
+        _whole(lambda g: Parse("anchored", part=_part(g), pending=True), "expr"),
         needs=(DAY_PART_CUE,),
     ),
     ExpressionPattern(
@@ -1305,4 +1330,99 @@ def scan(text: str) -> Iterator[Match]:
         taken.append((start, end))
         chosen.extend(matches)
     chosen.sort(key=lambda m: m.start)
-    yield from chosen
+    yield from (match for match in combine(text, chosen) if not match.parse.pending)
+
+
+# ---------------------------------------------------------------- combinations
+# Expressions that complete each other: "la nuit" + "de samedi", "jeudi" + "la semaine
+# prochaine", "15 septembre" + "l'an prochain". Each combination says which parse may
+# come first, what may stand between (the whole text between them), which parse may
+# come second, and the parse of the whole, which spans both.
+
+
+@dataclass(frozen=True)
+class Combination:
+    name: str
+    first: Callable[[Parse], bool]
+    between: re.Pattern
+    second: Callable[[Parse], bool]
+    merge: Callable[[Parse, Parse], Parse]
+    # What may follow the second, with a third expression the whole then spans too
+    # ("la nuit de samedi | à | dimanche").
+    then: re.Pattern | None = None
+
+
+def _weekday_alone(parse: Parse) -> bool:
+    return parse.kind == "calendar" and parse.weekday is not None and parse.day is None and parse.month is None and parse.direction is None and parse.week is None
+
+
+def _day_level(parse: Parse) -> bool:
+    return (parse.kind == "calendar" and (parse.day is not None or parse.weekday is not None)) or (parse.kind == "today" and parse.hour is None)
+
+
+def _no_year(parse: Parse) -> bool:
+    return parse.kind == "calendar" and parse.month is not None and parse.year is None and parse.year_offset is None
+
+
+def _unit_period(unit: str) -> Callable[[Parse], bool]:
+    return lambda parse: parse.kind == "period" and parse.unit == unit and parse.mod is None
+
+
+COMBINATIONS: tuple[Combination, ...] = (
+    # "la nuit de samedi (à dimanche)", "la soirée du 5 mai", "la journée du 5 juillet 1962":
+    # a night from J to J+1 is J's night.
+    Combination("part_of_a_day", lambda p: p.kind in ("anchored", "period") and p.part is not None and p.offset == 0,
+                re.compile(r"\s+(?:de|du|d['’])\s*", re.IGNORECASE), _day_level,
+                lambda first, second: replace(second, part=first.part, mod=first.mod or second.mod, pending=False),
+                then=re.compile(r"\s+(?:à|au)\s+", re.IGNORECASE)),
+    # "dimanche le 21 octobre", "mardi, 3 mai"
+    Combination("weekday_of_a_date", _weekday_alone, re.compile(r"[\s,]+"),
+                lambda p: p.kind == "calendar" and p.day is not None and p.weekday is None,
+                lambda first, second: replace(second, weekday=first.weekday)),
+    # "jeudi la semaine prochaine", "mardi de la semaine dernière", "lundi de cette semaine"
+    Combination("weekday_of_a_week", _weekday_alone, re.compile(r"\s+(?:de\s+)?", re.IGNORECASE), _unit_period("W"),
+                lambda first, second: replace(first, week=second.offset, part=first.part)),
+    # "le 15 septembre l'an prochain", "en mars de l'année dernière"
+    Combination("date_of_a_year", _no_year, re.compile(r",?\s+(?:de\s+)?", re.IGNORECASE), _unit_period("Y"),
+                lambda first, second: replace(first, year_offset=second.offset)),
+)
+# A day that borrowed the month of the next one ("du 6 | au | 15 septembre") borrows its year too.
+DAY_RANGE_JOINER = re.compile(r"\s*(?:au|à|et|,|-)\s*", re.IGNORECASE)
+
+
+def combine(text: str, matches: list[Match]) -> list[Match]:
+    """``matches`` (in text order) with the combinations made, left to right."""
+    result: list[Match] = []
+    index = 0
+    while index < len(matches):
+        current = matches[index]
+        following = matches[index + 1] if index + 1 < len(matches) else None
+        combined = None
+        if following is not None:
+            between = text[current.end:following.start]
+            for combination in COMBINATIONS:
+                if combination.first(current.parse) and combination.second(following.parse) and combination.between.fullmatch(between):
+                    combined = combination
+                    break
+        if combined is None:
+            result.append(current)
+            index += 1
+            continue
+        merged = combined.merge(current.parse, following.parse)
+        end = following.end
+        index += 2
+        third = matches[index] if index < len(matches) else None
+        if combined.then is not None and third is not None and combined.second(third.parse) and combined.then.fullmatch(text[end:third.start]):
+            end = third.end
+            index += 1
+        if merged.year_offset is not None:
+            _lend_year(text, result, current.start, merged.year_offset)
+        result.append(Match(current.start, end, merged))
+    return result
+
+
+def _lend_year(text: str, result: list[Match], start: int, year_offset: int) -> None:
+    if result and _no_year(result[-1].parse) and DAY_RANGE_JOINER.fullmatch(text[result[-1].end:start]):
+        previous = result.pop()
+        _lend_year(text, result, previous.start, year_offset)
+        result.append(replace(previous, parse=replace(previous.parse, year_offset=year_offset)))

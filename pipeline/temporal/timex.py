@@ -26,6 +26,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pipeline.temporal.grammar import Parse
 
 PAST, PRESENT, FUTURE = "past", "present", "future"
+NIGHT = "NI"
 UNKNOWN_YEAR = "XXXX"
 
 # Meteorological seasons: first month and the (month, day) bounds of the interval.
@@ -247,10 +248,12 @@ def _calendar(parse: Parse, anchor: Anchor, tense: str | None, reference: str | 
     year = parse.year
     if year is not None and year < 0:
         year = _full_year(-year, anchor)
+    if year is None and parse.year_offset is not None and anchor.year is not None:
+        year = anchor.year + parse.year_offset
     if parse.month is None and parse.day is None and parse.weekday is None:
         return "DATE", f"{year:04d}", None
     if parse.month is not None:
-        anchored = None
+        anchored = "publication" if parse.year_offset is not None and year is not None else None
         if year is None:
             year = choose_year(parse.month, parse.day, anchor, tense, parse.direction)
             anchored = "publication" if year is not None else None
@@ -271,7 +274,10 @@ def _calendar(parse: Parse, anchor: Anchor, tense: str | None, reference: str | 
     if anchor.date is None:
         kind, value = _with_time(f"{anchor.year_text}-WXX-{parse.weekday}", parse)
         return kind, value, "publication" if anchor.year else None
-    day = _weekday_date(parse.weekday, anchor.date, tense, parse.direction, parse.demonstrative)
+    if parse.week is not None:
+        day = anchor.date + timedelta(days=parse.weekday - anchor.date.isoweekday(), weeks=parse.week)
+    else:
+        day = _weekday_date(parse.weekday, anchor.date, tense, parse.direction, parse.demonstrative)
     kind, value = _with_time(_day_text(day), parse)
     return kind, value, "publication"
 
@@ -285,7 +291,9 @@ def _period(parse: Parse, anchor: Anchor, tense: str | None) -> tuple[str, str]:
     """(type, value) of ce/cette/la ... prochaine/dernière + unit, against publication."""
     offset = parse.offset
     if parse.part:
-        day = _shift_day(_day_text(anchor.date), 0) if anchor.date else _partial_day(anchor)
+        day = _day_text(anchor.date) if anchor.date else _partial_day(anchor)
+        if parse.part == NIGHT and tense == PAST:
+            day = _shift_day(day, -1)  # a past "cette nuit": the night before publication
         return "TIME", f"{day}T{parse.part}"
     if parse.season:
         if anchor.year is None:
