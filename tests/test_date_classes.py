@@ -93,3 +93,40 @@ def test_day_parts_of_a_day(sentence, anchor, tense, expected):
 ])
 def test_compound_relatives(sentence, anchor, tense, expected):
     check(sentence, anchor, tense, expected)
+
+
+@pytest.mark.parametrize("sentence, anchor, tense, expected", [
+    ("Le juge rendra sa décision le 21.", "2021-03-09", "future", [("le 21", "2021-03-21")]),
+    ("Le texte a été voté le 28.", "2021-03-09", "past", [("le 28", "2021-02-28")]),
+    ("Ils se retrouveront le 23 à 17 h.", "2021-03-09", "future", [("le 23", "2021-03-23"), ("17 h", "2021-03-23T17:00")]),
+    ("Le salon se tiendra du 4 au 9 juillet.", "2021-03-09", "future", [("4", "2021-07-04"), ("9 juillet", "2021-07-09")]),
+    ("Les cours ont repris les 2, 3 et 4 mars.", "2021-03-09", "past",
+     [("les 2", "2021-03-02"), ("3", "2021-03-03"), ("4 mars", "2021-03-04")]),
+    # a weekday says which month
+    ("Le vote a eu lieu samedi 30.", "2021-03-09", "past", [("samedi 30", "2021-01-30")]),
+    # street numbers and ranks are not days
+    ("Il habite au 12, rue des Lilas.", "2021-03-09", "present", []),
+    ("Il a fini le 21e de la course.", "2021-03-09", "past", []),
+])
+def test_a_day_of_the_month_alone(sentence, anchor, tense, expected):
+    check(sentence, anchor, tense, expected)
+
+
+@pytest.mark.parametrize("sentence, anchor, tense, expected", [
+    ("La loi entre en vigueur le 14/11.", "2021-03-09", "future", [("le 14/11", "2021-11-14")]),
+    ("Le procès s'est ouvert le 14/11/2012.", "2021-03-09", "past", [("14/11/2012", "2012-11-14")]),
+    ("Date du contrôle : 12 03 2015.", "2021-03-09", None, [("12 03 2015", "2015-03-12")]),
+    ("Carte valable jusqu'en 09/2017.", "2021-03-09", None, [("09/2017", "2017-09")]),
+    ("Il est arrivé en France en 97.", "2021-03-09", "past", [("97", "1997")]),
+    ("Il a présidé le club de 1975 à 1983.", "2021-03-09", "past", [("1975", "1975"), ("1983", "1983")]),
+    ("Son premier roman (1983) reste le plus lu.", "2021-03-09", "present", [("1983", "1983")]),
+    ("Elle a gagné en 2009 et 2010.", "2021-03-09", "past", [("2009", "2009"), ("2010", "2010")]),
+    ("La saison 2012-2013 a été rude.", "2021-03-09", "past", [("2012", "2012"), ("2013", "2013")]),
+    ("Les résultats du BAC 2012 sont publiés.", "2021-03-09", "present", [("2012", "2012")]),
+    # counts are not years
+    ("Entre 1500 et 2000 manifestants ont défilé.", "2021-03-09", "past", []),
+    ("Le billet coûte 1800 €.", "2021-03-09", "present", []),
+    ("La note est de 14/20.", "2021-03-09", "present", []),
+])
+def test_numeric_dates_and_years(sentence, anchor, tense, expected):
+    check(sentence, anchor, tense, expected)

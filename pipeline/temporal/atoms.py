@@ -186,3 +186,20 @@ PERSON_NOUNS = frozenset({
     "personnes", "soldat", "joueur", "joueuse", "cycliste", "ouvrier", "agriculteur", "suspect",
     "prévenu", "prévenue", "détenu", "mineur", "mineure", "lycéen", "lycéenne", "collégien",
 })
+
+# Words that follow a year, not a count: "de 1975 à 1983", "en 2009 et 2010", "le budget
+# 2013 pour", "2012 a été". A bare four-digit number followed by any other lower-case
+# word is a count ("1500 manifestants").
+YEAR_FOLLOWERS = frozenset({
+    "à", "au", "aux", "de", "des", "du", "d", "en", "dans", "par", "pour", "sur", "sous", "avec", "sans",
+    "contre", "entre", "vers", "avant", "après", "depuis", "dès", "jusqu", "pendant", "durant", "selon", "chez",
+    "et", "ou", "ni", "mais", "puis", "donc", "or", "car", "comme", "lorsque", "quand", "si",
+    "qui", "que", "qu", "où", "dont", "le", "la", "les", "l", "un", "une", "ce", "cet", "cette", "ces",
+    "il", "ils", "elle", "elles", "on", "nous", "vous", "je", "j", "se", "s", "ne", "n", "y",
+    "a", "ont", "est", "sont", "était", "étaient", "avait", "avaient", "fut", "furent", "sera", "seront", "serait",
+    "déjà", "encore", "aussi", "seulement", "notamment", "également", "alors", "enfin", "inclus", "compris",
+})
+
+# Generic words of addresses: "le 10, rue Paul-Bert" is a street number.
+STREET_WORDS = ("rue", "avenue", "boulevard", "bd", "place", "chemin", "route", "allée", "quai", "impasse",
+                "cours", "square", "passage", "bis", "ter")

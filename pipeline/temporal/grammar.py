@@ -649,13 +649,29 @@ def _date_parse(groups: dict) -> Parse:
     )
 
 
+LISTED_DAY = r"(?:1er|0?[1-9]|[12]\d|3[01])"
+NUMERIC_DAY_MONTH = named("nday", r"0?[1-9]|[12]\d|3[01]") + "/" + named("nmonth", r"0?[1-9]|1[0-2]")
+# What may follow a day of the month written alone: "le 21, ", "le 23 à 17 h", "le 4 au soir".
+DAY_ALONE_FOLLOWERS = ("à", "au", "et", "ou", "dans", "dès", "vers", "prochain", "dernier", "suivant", "précédent", "matin", "soir", "après-midi")
+
+
+def _read_numeric_day_month(match: re.Match) -> list[Match]:
+    if not (match.group("preposition") or match.group("article")):
+        return []  # "14/11" alone may be a ratio or a score
+    parse = _read_numeric_date(match.groupdict())
+    return [Match(match.start("expr"), match.end("expr"), parse)] if parse else []
+
+
 def _read_day_list(match: re.Match) -> list[Match]:
-    """'les 6 et 13 avril', 'du 10 au 12 janvier': the first day borrows the month of the second."""
+    """'les 6 et 13 avril', 'du 10 au 12 janvier', 'les 21, 22 et 23 mai': the days before the
+    last borrow its month."""
     groups = match.groupdict()
     last = _date_parse(groups)
     first = replace(last, day=_day(groups["first_day"]), weekday=_weekday({"weekday": groups["first_weekday"]}) if groups.get("first_weekday") else None)
-    first_start = match.start("first")
-    return [Match(first_start, match.end("first"), first), Match(match.start("last"), match.end(), last)]
+    middle_start = match.start("middle")
+    middles = [Match(middle_start + day.start(), middle_start + day.end(), replace(last, day=_day(day.group()), weekday=None))
+               for day in re.finditer(r"1er|\d+", match.group("middle"))]
+    return [Match(match.start("first"), match.end("first"), first), *middles, Match(match.start("last"), match.end(), last)]
 
 
 def _read_month(groups: dict) -> Parse | None:
@@ -832,7 +848,9 @@ PATTERNS: tuple[ExpressionPattern, ...] = (
         "day_list",
         _compile(
             named("first", r"(?:(?:les|le)" + SPACE + r")?" + optional(named("first_weekday", words(atoms.WEEKDAYS)) + SPACE)
-                  + named("first_day", r"1er|0?[1-9]|[12]\d|3[01]")) + r"(?!\d)" + SPACE + r"(?:et|au|,)" + SPACE
+                  + named("first_day", LISTED_DAY)) + r"(?!\d)"
+            + named("middle", r"(?:," + SPACE + LISTED_DAY + r"(?!\d))*")
+            + r"(?:" + SPACE + r"(?:et|au|à)" + SPACE + r"|," + SPACE + r"(?:et" + SPACE + r")?)"
             + named("last", optional(r"(?:le|les)" + SPACE) + optional(weekday() + SPACE) + day_number()) + SPACE + month()
             + optional(SPACE + year()) + optional(SPACE + DIRECTION)
         ),
@@ -847,6 +865,43 @@ PATTERNS: tuple[ExpressionPattern, ...] = (
         _whole(_read_numeric_date),
         # The last digit of the day, the separator, the first digit of the month.
         needs=(Shape(re.compile(r"\d[./-]\d"), within_chunks=True),),
+    ),
+    ExpressionPattern(
+        # "le 14/11", "du 14/11 au 16/11": without a year, only after le, du, au.
+        "numeric_day_month",
+        _compile(optional(named("preposition", r"du|au") + SPACE) + named("expr", optional(named("article", "le") + SPACE) + NUMERIC_DAY_MONTH) + r"(?![/\d]|\.\d)"),
+        lambda match: _read_numeric_day_month(match),
+        needs=(Shape(re.compile(r"\d/\d"), within_chunks=True),),
+    ),
+    ExpressionPattern(
+        # "12 03 2015": two digits, two digits, a year.
+        "spaced_numeric_date",
+        re.compile(r"(?<![\d,.])(?<!\d\s)" + named("nday", r"[0-3]\d") + SPACE + named("nmonth", r"[01]\d") + SPACE + year() + r"(?![^\S\n]?\d)"),
+        _whole(_read_numeric_date),
+        needs=(YEAR_SHAPE,),
+    ),
+    ExpressionPattern(
+        # "09/2017": a month and its year.
+        "numeric_month_year",
+        re.compile(r"(?<![\d.,/-])" + named("nmonth", r"0?[1-9]|1[0-2]") + r"/" + year() + r"(?![\d/])"),
+        _whole(lambda g: Parse("calendar", year=int(g["year"]), month=int(g["nmonth"]))),
+        needs=(Shape(re.compile(r"\d/\d"), within_chunks=True),),
+    ),
+    ExpressionPattern(
+        # "en 97": a year in two digits after en (its century is the nearest one).
+        "short_year_after_en",
+        _compile(r"en" + SPACE + named("expr", named("short_year", r"\d\d")) + r"(?![\d.,]\d|[^\S\n]*[%€$°]|\w)"
+                 + r"(?!" + SPACE + r"(?!" + words(atoms.YEAR_FOLLOWERS) + r"(?![\w-]))[a-zà-ÿ])"),
+        _whole(lambda g: Parse("calendar", year=-int(g["short_year"])), "expr"),
+        needs=(Then(ends_chunk("en", word_start=True), Shape(re.compile(r"(?<!\S)\d\d(?!\d)"), within_chunks=True)),),
+    ),
+    ExpressionPattern(
+        # "le 21", "le 23 à 17 h", "jeudi 5": a day of the month alone.
+        "day_alone",
+        _compile(optional(named("article", "le") + SPACE) + optional(weekday() + SPACE) + named("day", LISTED_DAY) + r"(?![\w:/'’°%-]|[,.]\d)(?!,?" + SPACE + words(atoms.STREET_WORDS) + r"\b)"
+                 + r"(?=" + OPT_SPACE + r"(?:[.;:)!?]|,(?!\d)|$)|" + SPACE + words(DAY_ALONE_FOLLOWERS) + r"(?![\w-]))"),
+        _whole(lambda g: Parse("calendar", day=_day(g["day"]), weekday=_weekday(g) if g.get("weekday") else None)
+               if g.get("article") or g.get("weekday") else None),
     ),
     ExpressionPattern(
         "iso_date",
@@ -893,9 +948,9 @@ PATTERNS: tuple[ExpressionPattern, ...] = (
         _whole(_read_year, "expr"),
         needs=(YEAR_SHAPE,),
     ),
-    # A bare year, unless a lower-case word follows (1500 manifestants).
-    # A bare year, unless a count's noun or symbol follows (1500 manifestants, 1800 €).
-    ExpressionPattern("year", re.compile(r"(?<![\w.,-])(?<!(?<!\d)/)" + year() + r"(?![.,]\d)(?!" + OPT_SPACE + r"[a-zà-ÿ€$%])"), _whole(_read_year),
+    # A bare year; the second of a range "2012-2013" too. _read_bare_year tells counts.
+    ExpressionPattern("year", re.compile(r"(?<![\w.,])(?:(?<=\d{4}-)|(?<!-))(?<!(?<!\d)/)" + year() + r"(?![.,]\d)(?!" + OPT_SPACE + r"[€$%])"),
+                      lambda match: _read_bare_year(match),
                       needs=(YEAR_SHAPE,)),
     ExpressionPattern("decade", _compile(r"les" + SPACE + r"années" + SPACE + named("decade", r"(?:19|20)?\d0") + r"(?!\d)"), _whole(_read_decade), needs=(cue("années", word_start=True, word_end=True),)),
     ExpressionPattern("century", _compile(r"(?:le" + SPACE + r")?" + named("century", r"[IVX]+|\d{1,2}") + r"(?:e|è|ème)" + SPACE + r"siècle"), _whole(_read_century), needs=(cue("siècle", word_start=True),)),
@@ -1139,6 +1194,29 @@ def _is_age(text: str, start: int, end: int, unit: str, modified: bool) -> bool:
 
 
 DETERMINER_BEFORE = re.compile(r"\b(?:le|la|les|un|une|du|au|aux|des|ce|cet|cette|ces|son|sa|ses|leur|leurs|notre|votre|mon|ma)\s+$", re.IGNORECASE)
+
+
+NEXT_WORD = re.compile(r"[^\S\n]+([a-zà-ÿ][\w-]*)")
+COUNT_RANGE_AFTER = re.compile(r"[^\S\n]+(?:à|et|ou)[^\S\n]+\d+[^\S\n]+([a-zà-ÿ][\w-]*)")
+NAME_BEFORE = re.compile(r"(?:^|\s)([A-ZÉ][\w-]*)[^\S\n]+$")
+
+
+def _is_count(text: str, start: int, end: int) -> bool:
+    """'1500 manifestants', 'de 1500 à 2000 manifestants': a number of things, unless it
+    follows a name ('Euro 2012', 'le BAC 2012 dévoilé')."""
+    name = NAME_BEFORE.search(text, max(0, start - 30), start)
+    if name and name.group(1).lower() not in atoms.YEAR_FOLLOWERS:
+        return False
+    for follows in (NEXT_WORD.match(text, end), COUNT_RANGE_AFTER.match(text, end)):
+        if follows and follows.group(1).lower() not in atoms.YEAR_FOLLOWERS:
+            return True
+    return False
+
+
+def _read_bare_year(match: re.Match) -> list[Match]:
+    if _is_count(match.string, match.start(), match.end()):
+        return []
+    return [Match(match.start(), match.end(), _read_year(match.groupdict()))]
 
 
 def _read_frequency_adjective(match: re.Match) -> list[Match]:

@@ -262,6 +262,8 @@ def _calendar(parse: Parse, anchor: Anchor, tense: str | None, reference: str | 
             return "DATE", f"{year_text}-{parse.month:02d}", anchored
         kind, value = _with_time(f"{year_text}-{parse.month:02d}-{parse.day:02d}", parse)
         return kind, value, anchored
+    if parse.day is not None:
+        return _day_alone(parse, anchor, tense)
     # A weekday alone.
     reference_day = day_part_of(reference)
     if parse.same and reference_day:
@@ -279,6 +281,32 @@ def _calendar(parse: Parse, anchor: Anchor, tense: str | None, reference: str | 
     else:
         day = _weekday_date(parse.weekday, anchor.date, tense, parse.direction, parse.demonstrative)
     kind, value = _with_time(_day_text(day), parse)
+    return kind, value, "publication"
+
+
+def _day_alone(parse: Parse, anchor: Anchor, tense: str | None) -> tuple[str, str, str | None]:
+    """"le 21", "jeudi 5": the day of a month near publication, the last one on or before
+    it after a past verb, the next one after a future verb, else the nearer one; with a
+    weekday, in a month where that day is that weekday."""
+    if anchor.date is None:
+        month = f"{anchor.month:02d}" if anchor.month else "XX"
+        kind, value = _with_time(f"{anchor.year_text}-{month}-{parse.day:02d}", parse)
+        return kind, value, "publication" if anchor.year else None
+    candidates = []
+    for offset in range(-6, 7):
+        year, month = _add_months(anchor.date.year, anchor.date.month, offset)
+        if parse.day <= calendar.monthrange(year, month)[1]:
+            day = date(year, month, parse.day)
+            if parse.weekday is None or day.isoweekday() == parse.weekday:
+                candidates.append(day)
+    if tense == PAST:
+        candidates = [day for day in candidates if day <= anchor.date] or candidates
+    elif tense == FUTURE:
+        candidates = [day for day in candidates if day >= anchor.date] or candidates
+    if not candidates:
+        return "DATE", f"{anchor.year_text}-XX-{parse.day:02d}", "publication"
+    nearest = min(candidates, key=lambda day: abs((day - anchor.date).days))
+    kind, value = _with_time(_day_text(nearest), parse)
     return kind, value, "publication"
 
 
