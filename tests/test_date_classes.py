@@ -130,3 +130,24 @@ def test_a_day_of_the_month_alone(sentence, anchor, tense, expected):
 ])
 def test_numeric_dates_and_years(sentence, anchor, tense, expected):
     check(sentence, anchor, tense, expected)
+
+
+@pytest.mark.parametrize("sentence, anchor, tense, expected", [
+    ("Il est rentré chez ses parents à Noël.", "2021-03-09", "past", [("Noël", "2020-12-25")]),
+    ("Les soldes commenceront après Noël 2021.", "2021-03-09", "future", [("Noël 2021", "2021-12-25")]),
+    ("Le chantier a commencé depuis la Toussaint.", "2021-03-09", "past", [("la Toussaint", "2020-11-01")]),
+    ("Le défilé du 14-Juillet aura lieu sans public.", "2021-03-09", "future", [("14-Juillet", "2021-07-14")]),
+    ("Le défilé aura lieu le 14 Juillet.", "2021-03-09", "future", [("le 14 Juillet", "2021-07-14")]),
+    # movable feasts are computed for the year at hand (Easter 2021: 4 April; 2024: 31 March)
+    ("Les écoles rouvriront après Pâques.", "2021-03-09", "future", [("Pâques", "2021-04-04")]),
+    ("Pâques 2024 tombera tôt.", "2021-03-09", "future", [("Pâques 2024", "2024-03-31")]),
+    ("Le pont de l'Ascension a été chargé.", "2021-06-01", "past", [("l'Ascension", "2021-05-13")]),
+    ("Le lundi de Pentecôte sera travaillé.", "2021-03-09", "future", [("Le lundi de Pentecôte", "2021-05-24")]),
+    ("Les vacances de Noël approchent.", "2021-11-09", "present", [("Noël", "2021-12-25")]),
+    # names, places and things named after a feast are not dates
+    ("Le Père Noël est passé au marché de Noël.", "2021-03-09", "past", []),
+    ("Il a visité l'île de Pâques.", "2021-03-09", "past", []),
+    ("Noël Mamère a répondu.", "2021-03-09", "past", []),
+])
+def test_holidays(sentence, anchor, tense, expected):
+    check(sentence, anchor, tense, expected)

@@ -18,6 +18,7 @@ from pipeline.config import Settings
 from pipeline.engine import Stage
 from pipeline.tables import DATES, DOCUMENTS, SENTENCES, TOKENS, ColumnsByDoc
 from pipeline.temporal import FoundDate, find_dates
+from pipeline.temporal.grammar import use_holidays
 from pipeline.temporal.timex import FUTURE, PAST, PRESENT
 
 VERBAL = ("VERB", "AUX")
@@ -248,6 +249,8 @@ def dates(documents: pd.DataFrame, sentences: pd.DataFrame, tokens: pd.DataFrame
 
 
 def _prepare(settings: Settings):
+    if settings.section("dates").get("holidays"):
+        use_holidays(settings.lexicon_path("dates", "holidays"))
     return lambda frames: {"dates": dates(frames["documents"], frames["sentences"], frames["tokens"])}
 
 

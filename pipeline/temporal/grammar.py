@@ -13,10 +13,12 @@ import functools
 import operator
 import re
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 from typing import Callable, Iterator
 
 from pipeline.characters import is_word_character
 from pipeline.temporal import atoms
+from pipeline.temporal.holidays import DEFAULT_HOLIDAYS, load_holidays
 
 # ---------------------------------------------------------------- what a match says
 
@@ -50,6 +52,7 @@ class Parse:
     mod: str | None = None
     value: str | None = None
     zone: str | None = None  # an IANA zone, "UTC", or "" for local time (atoms.TIME_ZONES)
+    after_easter: int | None = None  # a movable feast, this many days after Easter Sunday
     week: int | None = None  # a weekday in the week this many weeks from publication's
     year_offset: int | None = None  # a day or month in the year this many years from publication's
     # Only a part of an expression: kept if a combination (COMBINATIONS) completes it.
@@ -843,7 +846,45 @@ RECENT = ("derniers", "dernières", "prochains", "prochaines")
 SUMMER_CAPITALISED = ("été", "ete", "éte", "eté")
 SUMMER = ("été", "eté")
 
+# "le marché de Noël", "l'île de Pâques" are no dates; "les vacances de Noël" are.
+HOLIDAY_TIME_NOUNS = ("vacances", "veille", "lendemain", "période", "fêtes", "fête", "jour", "jours", "nuit", "soir",
+                      "soirée", "matin", "semaine", "week-end", "trêve", "congés", "pont", "réveillon", "avant", "après")
+NOUN_OF_BEFORE = re.compile(r"([\w-]+)\s+d[e'’]\s*$")
+
+
+def holiday_pattern(path: Path = DEFAULT_HOLIDAYS) -> ExpressionPattern:
+    """The pattern of the holidays a holidays file names (see holidays.py)."""
+    holidays = load_holidays(path)
+
+    def read(match: re.Match) -> list[Match]:
+        noun = NOUN_OF_BEFORE.search(match.string, max(0, match.start() - 30), match.start())
+        if noun and noun.group(1).lower() not in HOLIDAY_TIME_NOUNS:
+            return []
+        holiday = holidays[re.sub(r"\s+", " ", match.group("holiday")).replace("’", "'")]
+        year_number = int(match.group("year")) if match.group("year") else None
+        parse = Parse("calendar", year=year_number, month=holiday.month, day=holiday.day, after_easter=holiday.after_easter)
+        return [Match(match.start(), match.end(), parse)]
+
+    names = "(?-i:" + words(holidays) + ")"
+    return ExpressionPattern(
+        "holiday",
+        # "le Père Noël", "Noël Mamère", "Toussaint Louverture" are people.
+        re.compile(r"(?<![\w-])(?<![Pp]ère\s)" + optional(r"(?:(?:le|la|les)" + SPACE + "|l" + APOSTROPHE + OPT_SPACE + ")")
+                   + named("holiday", names) + r"(?![\w-])" + optional(SPACE + year()) + r"(?!" + SPACE + r"(?-i:[A-Z][a-zé]))", re.IGNORECASE),
+        read,
+        needs=(cue(*holidays, word_start=True, word_end=True),),
+    )
+
+
+def use_holidays(path: Path) -> None:
+    """Read the holidays of ``path`` from now on (the stage's [dates] holidays setting)."""
+    global PATTERNS
+    if Path(path) != DEFAULT_HOLIDAYS:
+        PATTERNS = tuple(holiday_pattern(Path(path)) if pattern.name == "holiday" else pattern for pattern in PATTERNS)
+
+
 PATTERNS: tuple[ExpressionPattern, ...] = (
+    holiday_pattern(),
     ExpressionPattern(
         "day_list",
         _compile(

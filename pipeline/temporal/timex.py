@@ -24,6 +24,7 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pipeline.temporal.grammar import Parse
+from pipeline.temporal.holidays import Holiday
 
 PAST, PRESENT, FUTURE = "past", "present", "future"
 NIGHT = "NI"
@@ -250,6 +251,8 @@ def _calendar(parse: Parse, anchor: Anchor, tense: str | None, reference: str | 
         year = _full_year(-year, anchor)
     if year is None and parse.year_offset is not None and anchor.year is not None:
         year = anchor.year + parse.year_offset
+    if parse.after_easter is not None:
+        return _movable_feast(parse, year, anchor, tense)
     if parse.month is None and parse.day is None and parse.weekday is None:
         return "DATE", f"{year:04d}", None
     if parse.month is not None:
@@ -282,6 +285,18 @@ def _calendar(parse: Parse, anchor: Anchor, tense: str | None, reference: str | 
         day = _weekday_date(parse.weekday, anchor.date, tense, parse.direction, parse.demonstrative)
     kind, value = _with_time(_day_text(day), parse)
     return kind, value, "publication"
+
+
+def _movable_feast(parse: Parse, year: int | None, anchor: Anchor, tense: str | None) -> tuple[str, str, str | None]:
+    """"Pâques", "l'Ascension": the feast of the year written, else of the year the tense
+    points to (the last one after a past verb, the next one after a future verb)."""
+    if year is not None:
+        return "DATE", _day_text(Holiday(after_easter=parse.after_easter).on(year)), None
+    if anchor.year is None:
+        return "DATE", "XXXX-XX-XX", None
+    this_year = Holiday(after_easter=parse.after_easter).on(anchor.year)
+    year = choose_year(this_year.month, this_year.day, anchor, tense, parse.direction)
+    return "DATE", _day_text(Holiday(after_easter=parse.after_easter).on(year)), "publication"
 
 
 def _day_alone(parse: Parse, anchor: Anchor, tense: str | None) -> tuple[str, str, str | None]:
