@@ -151,3 +151,32 @@ def test_numeric_dates_and_years(sentence, anchor, tense, expected):
 ])
 def test_holidays(sentence, anchor, tense, expected):
     check(sentence, anchor, tense, expected)
+
+
+@pytest.mark.parametrize("sentence, anchor, tense, expected", [
+    ("Aucun accord n'est signé pour l'instant.", "2021-03-09", "present", [("l'instant", "PRESENT_REF")]),
+    ("Rien ne bouge pour le moment.", "2021-03-09", "present", [("le moment", "PRESENT_REF")]),
+    ("Les contrôles seront désormais quotidiens.", "2021-03-09", "future", [("désormais", "PRESENT_REF"), ("quotidiens", "P1D")]),
+    ("Il faudra mieux se préparer à l'avenir.", "2021-03-09", "future", [("à l'avenir", "FUTURE_REF")]),
+    ("Le chantier sera fini dans un futur proche.", "2021-03-09", "future", [("un futur proche", "FUTURE_REF")]),
+    ("Le club avait précédemment refusé.", "2021-03-09", "past", [("précédemment", "PAST_REF")]),
+    # "aujourd'hui" of a lasting state is nowadays; of an event, the day
+    ("La misère reste aujourd'hui le premier fléau.", "2021-03-09", "present", [("aujourd'hui", "PRESENT_REF")]),
+    ("Aujourd'hui encore, le village vit de la pêche.", "2021-03-09", "present", [("Aujourd'hui", "PRESENT_REF")]),
+    ("Le président a démissionné aujourd'hui.", "2021-03-09", "past", [("aujourd'hui", "2021-03-09")]),
+])
+def test_vague_references(sentence, anchor, tense, expected):
+    check(sentence, anchor, tense, expected)
+
+
+@pytest.mark.parametrize("sentence, anchor, tense, expected", [
+    ("Le prochain match se jouera à guichets fermés.", "2021-03-09", "future", []),
+    ("Il habite à dix minutes d'ici, près du port.", "2021-03-09", "present", [("dix minutes", "PT10M")]),
+    ("Il faudra agir d'ici à 2030.", "2021-03-09", "future", [("ici", "PRESENT_REF"), ("2030", "2030")]),
+    ("Le marché de la Belle de Mai a rouvert.", "2021-03-09", "past", []),
+    ("Lyon a gagné lors de la 28e journée du championnat.", "2021-03-09", "past", []),
+    ("Le festival Automne en Normandie a ouvert.", "2021-03-09", "past", []),
+    ("Les feuilles tombent en automne.", "2021-03-09", "present", [("automne", "XXXX-FA")]),
+])
+def test_not_dates(sentence, anchor, tense, expected):
+    check(sentence, anchor, tense, expected)

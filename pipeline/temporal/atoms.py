@@ -174,7 +174,11 @@ VAGUE_REFERENCES: dict[str, str] = {
     "l'époque": "PAST_REF", "par le passé": "PAST_REF", "jusqu'ici": "PRESENT_REF",
     "bientôt": "FUTURE_REF", "prochainement": "FUTURE_REF", "l'avenir": "FUTURE_REF",
     "à l'avenir": "FUTURE_REF", "dans le futur": "FUTURE_REF", "ultérieurement": "FUTURE_REF",
+    "précédemment": "PAST_REF", "antérieurement": "PAST_REF", "un futur proche": "FUTURE_REF",
+    "un avenir proche": "FUTURE_REF",
 }
+# "pour l'instant", "pour le moment": the present (the preposition stays out).
+FOR_NOW = ("l'instant", "le moment", "l'heure")
 
 # Nouns for people: "une fillette de 6 ans" is an age, not a duration.
 PERSON_NOUNS = frozenset({
@@ -203,3 +207,13 @@ YEAR_FOLLOWERS = frozenset({
 # Generic words of addresses: "le 10, rue Paul-Bert" is a street number.
 STREET_WORDS = ("rue", "avenue", "boulevard", "bd", "place", "chemin", "route", "allée", "quai", "impasse",
                 "cours", "square", "passage", "bis", "ter")
+
+# Nouns of an ordered series: after "le prochain" they are the next of the series, not a
+# time ("le prochain match", "la prochaine fois").
+SERIES_NOUNS = ("fois", "match", "matchs", "manche", "manches", "tour", "tours", "round", "set", "étape", "étapes",
+                "épisode", "épisodes", "numéro", "chapitre", "page", "station", "arrêt", "journée", "course",
+                "adversaire", "candidat", "titre", "album", "film", "livre")
+
+# Words of a lasting state before "aujourd'hui": it then means nowadays (PRESENT_REF).
+LASTING_WORDS = ("encore", "toujours", "continue", "continuent", "reste", "restent", "demeure", "demeurent",
+                 "perdure", "perdurent", "subsiste", "subsistent")

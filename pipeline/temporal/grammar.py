@@ -841,6 +841,7 @@ _TEMPORAL_PREPOSITION = r"(?:en|depuis|dès|jusqu" + APOSTROPHE + r"en|avant|apr
 NAMED_TIME = "|".join(atoms.NAMED_TIMES)
 ORDINAL_DAY_PARTS = ("nuit", "journée", "soirée", "matinée", "matinee")
 IN_DAY_PARTS = ("soirée", "matinée", "journée", "nuit")
+TODAY_WORD = r"aujourd" + APOSTROPHE + r"hui" + AFTER
 RECENT = ("derniers", "dernières", "prochains", "prochaines")
 # "Été" starts a sentence, "été" alone is a past participle: [ÉE]t[ée], case-folded.
 SUMMER_CAPITALISED = ("été", "ete", "éte", "eté")
@@ -972,7 +973,7 @@ PATTERNS: tuple[ExpressionPattern, ...] = (
     ExpressionPattern(
         "month_after_preposition",
         _compile(_PREPOSITION + SPACE + named("expr", _MONTH_SPECIFIER + month())),
-        _whole(_read_month, "expr"),
+        lambda match: _read_month_match(match, "expr"),
         needs=(MONTH_CUE,),
     ),
     ExpressionPattern(
@@ -995,6 +996,14 @@ PATTERNS: tuple[ExpressionPattern, ...] = (
                       needs=(YEAR_SHAPE,)),
     ExpressionPattern("decade", _compile(r"les" + SPACE + r"années" + SPACE + named("decade", r"(?:19|20)?\d0") + r"(?!\d)"), _whole(_read_decade), needs=(cue("années", word_start=True, word_end=True),)),
     ExpressionPattern("century", _compile(r"(?:le" + SPACE + r")?" + named("century", r"[IVX]+|\d{1,2}") + r"(?:e|è|ème)" + SPACE + r"siècle"), _whole(_read_century), needs=(cue("siècle", word_start=True),)),
+    ExpressionPattern(
+        # "aujourd'hui encore", "continue aujourd'hui": nowadays, not the publication day.
+        "nowadays",
+        _compile(r"(?:(?:" + words(atoms.LASTING_WORDS) + r")" + SPACE + named("expr", TODAY_WORD)
+                 + "|" + named("expr_first", TODAY_WORD) + SPACE + r"(?:encore|toujours)" + AFTER + ")"),
+        lambda match: [Match(*(match.span("expr") if match.group("expr") else match.span("expr_first")), _present_ref({}))],
+        needs=(cue("aujourd'hui", "aujourd’hui", word_start=True, word_end=True),),
+    ),
     ExpressionPattern(
         "today",
         _compile(named("relative", words(atoms.RELATIVE_DAYS)) + AFTER
@@ -1048,7 +1057,7 @@ PATTERNS: tuple[ExpressionPattern, ...] = (
         # "les Jeux d'hiver", "l'heure d'été": a season qualifying a noun is not a date.
         re.compile(r"(?<![\w-])(?<!d['’])(?<!\bde\s)" + optional(POSITION) + optional(r"l" + APOSTROPHE)
                    + named("season", r"printemps|automne|hiver|(?<=[’'])été|(?-i:[ÉE]t[ée])") + AFTER + optional(SPACE + year()), re.IGNORECASE),
-        _whole(_read_season),
+        lambda match: _read_season_match(match),
         needs=(cue("printemps", "automne", "hiver", "été", *SUMMER_CAPITALISED, word_start=True, word_end=True),),
     ),
     ExpressionPattern(
@@ -1098,7 +1107,7 @@ PATTERNS: tuple[ExpressionPattern, ...] = (
     ExpressionPattern(
         "ordinal_day",
         _compile(r"la" + SPACE + ORDINAL + SPACE + named("part", "|".join(ORDINAL_DAY_PARTS)) + AFTER),
-        _whole(lambda g: Parse("anchored", part=None if _fold(g["part"]) == "journée" else _part(g))),
+        lambda match: _read_ordinal_day(match),
         needs=(cue(*ORDINAL_DAY_PARTS, word_start=True, word_end=True),),
     ),
     ExpressionPattern(
@@ -1176,15 +1185,24 @@ PATTERNS: tuple[ExpressionPattern, ...] = (
     ExpressionPattern("vague", _compile(named("ref", words(atoms.VAGUE_REFERENCES)) + AFTER), _whole(_read_ref), needs=(cue(*atoms.VAGUE_REFERENCES, word_start=True, word_end=True),)),
     ExpressionPattern(
         "upcoming",
-        _compile(r"(?:les|la|le)" + SPACE + named("expr", r"prochaine?s?") + AFTER + r"(?!" + SPACE + r"(?:fois))"),
+        # "le prochain match", "la prochaine étape" are the next of a series, not a time.
+        _compile(r"(?:les|la|le)" + SPACE + named("expr", r"prochaine?s?") + AFTER + r"(?!" + SPACE + words(atoms.SERIES_NOUNS) + r"\b)"),
         _whole(_future_ref, "expr"),
         needs=(cue("prochain", word_start=True),),
     ),
     ExpressionPattern(
         "until_here",
-        _compile(r"d" + APOSTROPHE + named("expr", r"ici") + SPACE + r"(?:à|la|le|l" + APOSTROPHE + r"|fin|début|\d)"),
-        _whole(_present_ref, "expr"),
+        # "d'ici à 2030" -> "ici" PRESENT_REF + "2030"; "loin d'ici" is a place (kept only
+        # before a date: see NEEDS_A_DATE_AFTER).
+        _compile(r"d" + APOSTROPHE + named("expr", r"ici") + AFTER),
+        _whole(lambda g: Parse("ref", value="PRESENT_REF", pending=True), "expr"),
         needs=(cue("ici", word_start=True, word_end=True),),
+    ),
+    ExpressionPattern(
+        "for_now",
+        _compile(r"pour" + SPACE + named("expr", words(atoms.FOR_NOW))),
+        _whole(_present_ref, "expr"),
+        needs=(Then(ends_chunk("pour", word_start=True), starts_chunk("l'instant", "l’instant", "le", "l'heure", "l’heure")),),
     ),
     ExpressionPattern(
         "same_moment",
@@ -1258,6 +1276,38 @@ def _read_bare_year(match: re.Match) -> list[Match]:
     if _is_count(match.string, match.start(), match.end()):
         return []
     return [Match(match.start(), match.end(), _read_year(match.groupdict()))]
+
+
+def _read_ordinal_day(match: re.Match) -> list[Match]:
+    """'la troisième nuit' is a day of the story; 'la 28e journée' a round of a league."""
+    groups = match.groupdict()
+    if _fold(groups["part"]) == "journée" and re.match(r"la\s+\d", match.group(), re.IGNORECASE) \
+            and not re.match(r"\s+consécutive", match.string[match.end():]):
+        return []
+    return [Match(match.start(), match.end(), Parse("anchored", part=None if _fold(groups["part"]) == "journée" else _part(groups)))]
+
+
+# "le festival Automne en Normandie": a capitalised season inside a sentence is a name.
+SENTENCE_START_BEFORE = re.compile(r"(?:^|[.!?…»:]\s+|\n\s*)$")
+
+
+def _read_season_match(match: re.Match) -> list[Match]:
+    start = match.start()
+    if match.group("season")[0].isupper() and not SENTENCE_START_BEFORE.search(match.string[max(0, start - 3):start]):
+        return []
+    return [Match(start, match.end(), _read_season(match.groupdict()))]
+
+
+# "la Belle de Mai", "Place du 4 Septembre": a capitalised month after a name is part of it.
+NAME_OF_BEFORE = re.compile(r"(?-i:[A-ZÉ][\w-]*)\s+(?:de|du)\s+$")
+
+
+def _read_month_match(match: re.Match, group: str | None = None) -> list[Match]:
+    groups = match.groupdict()
+    start, end = match.span(group) if group and match.group(group) is not None else match.span()
+    if groups["month"][0].isupper() and NAME_OF_BEFORE.search(match.string, max(0, match.start("month") - 40), match.start("month")):
+        return []
+    return [Match(start, end, _read_month(groups))]
 
 
 def _read_frequency_adjective(match: re.Match) -> list[Match]:
@@ -1449,7 +1499,19 @@ def scan(text: str) -> Iterator[Match]:
         taken.append((start, end))
         chosen.extend(matches)
     chosen.sort(key=lambda m: m.start)
-    yield from (match for match in combine(text, chosen) if not match.parse.pending)
+    combined = combine(text, chosen)
+    yield from (match for index, match in enumerate(combined) if not match.parse.pending or _date_follows(text, combined, index))
+
+
+# "d'ici | à | 2030", "d'ici | la fin de l'année": what may stand between "ici" and its date.
+NEEDS_A_DATE_AFTER = re.compile(r"[^\S\n]+(?:(?:à|au|a)[^\S\n]+)?", re.IGNORECASE)
+
+
+def _date_follows(text: str, matches: list[Match], index: int) -> bool:
+    match = matches[index]
+    if match.parse.kind != "ref" or index + 1 >= len(matches):
+        return False
+    return NEEDS_A_DATE_AFTER.fullmatch(text, match.end, matches[index + 1].start) is not None
 
 
 # ---------------------------------------------------------------- combinations

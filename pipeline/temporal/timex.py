@@ -135,11 +135,17 @@ def _weekday_date(weekday: int, anchor: date, tense: str | None, direction: int 
     return anchor - timedelta(days=back) if back <= ahead else anchor + timedelta(days=ahead)
 
 
+# A year in two digits is at most this many years after publication: "Mai 68", "en 97"
+# name the past; "en 25", written in 2021, the near future.
+SHORT_YEAR_AHEAD = 10
+
+
 def _full_year(short: int, anchor: Anchor) -> int:
-    """'98' -> 1998 or 2098: the century that puts it nearest the publication year."""
-    base = anchor.year or 2000
-    candidates = [century + short for century in (base // 100 * 100 - 100, base // 100 * 100, base // 100 * 100 + 100)]
-    return min(candidates, key=lambda y: (abs(y - base), -y if y <= base else y))
+    """'98' -> 1998: the latest year ending so that is at most SHORT_YEAR_AHEAD years after
+    publication (2000 + SHORT_YEAR_AHEAD without a publication year)."""
+    latest = (anchor.year or 2000) + SHORT_YEAR_AHEAD
+    year = latest // 100 * 100 + short
+    return year if year <= latest else year - 100
 
 
 # ---------------------------------------------------------------- values
