@@ -180,3 +180,69 @@ def test_vague_references(sentence, anchor, tense, expected):
 ])
 def test_not_dates(sentence, anchor, tense, expected):
     check(sentence, anchor, tense, expected)
+
+
+@pytest.mark.parametrize("sentence, anchor, tense, expected", [
+    ("Le vote aura lieu vendredi en huit.", "2021-03-09", "future", [("vendredi en huit", "2021-03-19")]),
+    ("La réunion se tiendra le premier lundi du mois prochain.", "2021-03-09", "future",
+     [("le premier lundi du mois prochain", "2021-04-05")]),
+    ("Le verdict est tombé le dernier vendredi de juin 2020.", "2021-03-09", "past",
+     [("le dernier vendredi de juin 2020", "2020-06-26")]),
+    ("Il est arrivé le 3 mai. Le jeudi suivant, il repartait.", "2021-03-09", "past",
+     [("le 3 mai", "2020-05-03"), ("jeudi suivant", "2020-05-07")]),
+    ("Le traité fut signé en 2006. L'année suivante, il fut ratifié.", "2021-03-09", "past",
+     [("2006", "2006"), ("L'année suivante", "2007")]),
+    ("La ville fut libérée le 5 juillet 1962. Ce jour-là, la foule chanta.", "2021-03-09", "past",
+     [("le 5 juillet 1962", "1962-07-05"), ("Ce jour-là", "1962-07-05")]),
+    ("Le club fut fondé en 1998. Cette année-là, il gagna la coupe.", "2021-03-09", "past",
+     [("1998", "1998"), ("Cette année-là", "1998")]),
+    # a past "cet hiver" written in October is the winter just gone, a future one the coming one
+    ("Il a beaucoup neigé cet hiver.", "2012-10-10", "past", [("cet hiver", "2011-WI")]),
+    ("Il neigera beaucoup cet hiver.", "2012-10-10", "future", [("cet hiver", "2012-WI")]),
+    ("Il était en poste jusqu'au printemps dernier.", "2021-10-10", "past", [("printemps dernier", "2021-SP")]),
+    ("Les ventes ont chuté au début du mois dernier.", "2021-03-09", "past", [("début du mois dernier", "2021-02")]),
+])
+def test_more_compound_relatives(sentence, anchor, tense, expected):
+    check(sentence, anchor, tense, expected)
+
+
+@pytest.mark.parametrize("tense, value", [("past", "2021-03-05"), ("future", "2021-03-12"), (None, "2021-03-12")])
+def test_weekday_direction_from_tense(tense, value):
+    # 2021-03-09 is a Tuesday: a past Friday is the 5th, a future one the 12th, an untensed one the nearer.
+    check("Il parle vendredi.", "2021-03-09", tense, [("vendredi", value)])
+
+
+def _clause(text, rows):
+    from tests.test_dates import _tokens
+    from pipeline.stages.dates import Clause
+    return Clause.of(_tokens("t", text, rows))
+
+
+def test_near_future_and_conditional_point_forward():
+    # as fr_core_news_md parses them: "va" governs the infinitive; "partirait" tagged an imperfect
+    near = "Il va parler vendredi."
+    assert _clause(near, [
+        ("Il", "il", "PRON", "", "expl:subj", 1), ("va", "aller", "VERB", "Mood=Ind|Tense=Pres|VerbForm=Fin", "ROOT", 1),
+        ("parler", "parler", "VERB", "VerbForm=Inf", "xcomp", 1), ("vendredi", "vendredi", "NOUN", "", "obl:mod", 2),
+        (".", ".", "PUNCT", "", "punct", 1),
+    ]).tense(near.index("vendredi"), len(near) - 1) == "future"
+    conditional = "Il partirait vendredi."
+    assert _clause(conditional, [
+        ("Il", "il", "PRON", "", "nsubj", 1), ("partirait", "partir", "VERB", "Mood=Ind|Tense=Imp|VerbForm=Fin", "ROOT", 1),
+        ("vendredi", "vendredi", "NOUN", "", "obl:mod", 1), (".", ".", "PUNCT", "", "punct", 1),
+    ]).tense(conditional.index("vendredi"), len(conditional) - 1) == "future"
+    imperfect = "Il partait vendredi."
+    assert _clause(imperfect, [
+        ("Il", "il", "PRON", "", "nsubj", 1), ("partait", "partir", "VERB", "Mood=Ind|Tense=Imp|VerbForm=Fin", "ROOT", 1),
+        ("vendredi", "vendredi", "NOUN", "", "obl:mod", 1), (".", ".", "PUNCT", "", "punct", 1),
+    ]).tense(imperfect.index("vendredi"), len(imperfect) - 1) == "past"
+
+
+@pytest.mark.parametrize("word, lemma, conditional", [
+    ("partirait", "partir", True), ("déclarerait", "déclarer", True), ("prendraient", "prendre", True),
+    ("serait", "être", True), ("pourrions", "pouvoir", True), ("partait", "partir", False), ("déclarait", "déclarer", False),
+    ("courait", "courir", False),
+])
+def test_conditional_forms(word, lemma, conditional):
+    from pipeline.stages.dates import is_conditional
+    assert is_conditional(word, lemma) is conditional

@@ -43,15 +43,21 @@ def find_dates(text: str, anchor: "str | date | Anchor | None" = None, tense: Te
     tenses = [(tense(m.start, m.end) if m.parse.kind in TENSED_KINDS else None) if callable(tense) else tense for m in matches]
     found: list[FoundDate] = []
     previous: tuple[int, str] | None = None
+    context: tuple[int, str] | None = None  # the last date with a year
     for index, match in enumerate(matches):
         reference, in_sentence = previous, False
         if _takes_day_of_sentence(match.parse):
             reference, in_sentence = _same_sentence_day(text, matches, tenses, publication, index, previous)
-        timex = resolve(match.parse, publication, tenses[index], reference[1] if reference else None, in_sentence)
+        if match.parse.anaphoric:
+            reference = context
+        timex = resolve(match.parse, publication, tenses[index], reference[1] if reference else None, in_sentence,
+                        context[1] if context else None)
         reference_index = reference[0] if reference and timex.anchored == "reference" else None
         found.append(FoundDate(match.start, match.end, text[match.start:match.end], timex, reference_index))
         if timex.type in ("DATE", "TIME") and day_part_of(timex.value):
             previous = (index, timex.value)
+        if timex.type in ("DATE", "TIME") and YEAR_VALUE.match(timex.value):
+            context = (index, timex.value)
     return found
 
 
@@ -60,6 +66,7 @@ def _takes_day_of_sentence(parse: Parse) -> bool:
 
 
 SENTENCE_END = re.compile(r"[.!?…]\s|\n")
+YEAR_VALUE = re.compile(r"\d{4}")
 
 
 def _same_sentence_day(text, matches, tenses, publication, index, previous):

@@ -217,3 +217,11 @@ SERIES_NOUNS = ("fois", "match", "matchs", "manche", "manches", "tour", "tours",
 # Words of a lasting state before "aujourd'hui": it then means nowadays (PRESENT_REF).
 LASTING_WORDS = ("encore", "toujours", "continue", "continuent", "reste", "restent", "demeure", "demeurent",
                  "perdure", "perdurent", "subsiste", "subsistent")
+
+# Directions relative to the last date of the text, not to publication.
+ANAPHORIC_DIRECTIONS = frozenset({"suivant", "suivante", "suivants", "suivantes", "précédent", "précédente",
+                                  "précédents", "précédentes"})
+
+# Ranks of a weekday in its month: "le premier lundi du mois", "le dernier vendredi de juin".
+NTH: dict[str, int] = {"premier": 1, "1er": 1, "deuxième": 2, "second": 2, "troisième": 3, "quatrième": 4,
+                       "cinquième": 5, "dernier": -1}

@@ -53,10 +53,14 @@ class Parse:
     value: str | None = None
     zone: str | None = None  # an IANA zone, "UTC", or "" for local time (atoms.TIME_ZONES)
     after_easter: int | None = None  # a movable feast, this many days after Easter Sunday
+    nth: int | None = None  # "le premier lundi du mois": the nth such weekday of the month (-1: the last)
     week: int | None = None  # a weekday in the week this many weeks from publication's
     year_offset: int | None = None  # a day or month in the year this many years from publication's
     # Only a part of an expression: kept if a combination (COMBINATIONS) completes it.
     pending: bool = False
+    # Relative to the last date of the text, not to publication ("la semaine suivante",
+    # "cette année-là"): timex resolves it against the ``context`` value.
+    anaphoric: bool = False
 
 
 @dataclass(frozen=True)
@@ -725,10 +729,18 @@ def _read_today(groups: dict) -> Parse:
 
 
 def _read_weekday(groups: dict) -> Parse:
+    """'vendredi', 'lundi prochain', 'le jeudi suivant' (after the last date of the text),
+    'vendredi en huit' (a week after the next Friday), 'mardi soir'."""
+    weeks_on = {"huit": 7, "quinze": 14}.get(_fold(groups.get("weeks_on") or ""), 0)
     return Parse(
-        "calendar", weekday=_weekday(groups), direction=_direction(groups), part=_part(groups),
-        demonstrative=bool(groups.get("demonstrative")), same=bool(groups.get("same")),
+        "calendar", weekday=_weekday(groups), direction=1 if weeks_on else _direction(groups), part=_part(groups),
+        demonstrative=bool(groups.get("demonstrative")), same=bool(groups.get("same")), offset=weeks_on,
+        anaphoric=_anaphoric(groups),
     )
+
+
+def _anaphoric(groups: dict) -> bool:
+    return bool(groups.get("there")) or (bool(groups.get("direction")) and _fold(groups["direction"]) in atoms.ANAPHORIC_DIRECTIONS)
 
 
 def _read_period(groups: dict) -> Parse:
@@ -739,7 +751,8 @@ def _read_period(groups: dict) -> Parse:
     direction = _direction(groups)
     if groups.get("new_year"):
         direction = 0
-    return Parse("period", unit=unit, season=season, part=part, offset=direction or 0, mod=_position(groups))
+    return Parse("period", unit=unit, season=season, part=part, offset=direction or 0, mod=_position(groups),
+                 anaphoric=_anaphoric(groups))
 
 
 def _read_season(groups: dict) -> Parse:
@@ -1013,15 +1026,28 @@ PATTERNS: tuple[ExpressionPattern, ...] = (
     ),
     ExpressionPattern(
         "weekday",
-        _compile(optional(DEMONSTRATIVE + optional(named("same", "même") + SPACE)) + weekday() + AFTER + optional(SPACE + DIRECTION)
+        _compile(optional(DEMONSTRATIVE + optional(named("same", "même") + SPACE)) + weekday() + AFTER
+                 + optional(SPACE + r"(?:" + DIRECTION + "|en" + SPACE + named("weeks_on", r"huit|quinze") + AFTER + ")")
                  + optional(SPACE + r"(?:au" + SPACE + r")?" + DAY_PART)),
         _whole(_read_weekday),
         needs=(WEEKDAY_CUE,),
     ),
     ExpressionPattern(
+        # "le premier lundi du mois prochain", "le dernier vendredi de juin 2020"
+        "nth_weekday_of_month",
+        _compile(r"le" + SPACE + named("nth", words(atoms.NTH)) + SPACE + weekday() + SPACE
+                 + r"(?:du" + SPACE + r"mois" + optional(SPACE + DIRECTION) + "|de" + SPACE + r"ce" + SPACE + r"mois"
+                 + "|d[e']" + OPT_SPACE + month() + optional(SPACE + year()) + ")" + AFTER),
+        _whole(lambda g: Parse("calendar", weekday=_weekday(g), nth=_lookup(atoms.NTH, g["nth"]),
+                               month=_month(g) if g.get("month") else None, year=_year(g),
+                               unit=None if g.get("month") else "M", offset=_direction(g) or 0)),
+        needs=(WEEKDAY_CUE, cue(*atoms.NTH, word_start=True, word_end=True)),
+    ),
+    ExpressionPattern(
         "this_period",
         _compile(optional(POSITION) + DEMONSTRATIVE + optional(r"même" + SPACE)
-                 + named("unit", words(list(atoms.PERIOD_UNITS) + list(atoms.SEASONS) + list(atoms.DAY_PARTS))) + r"(?:-ci)?" + AFTER),
+                 + named("unit", words(list(atoms.PERIOD_UNITS) + list(atoms.SEASONS) + list(atoms.DAY_PARTS)))
+                 + r"(?:-ci|" + named("there", r"-là|" + SPACE + r"là") + r")?" + AFTER),
         _whole(_read_period),
         # The unit follows a space, before "-ci" or AFTER.
         needs=(Then(ends_chunk(*DEMONSTRATIVES, word_start=True),
@@ -1030,7 +1056,8 @@ PATTERNS: tuple[ExpressionPattern, ...] = (
     ),
     ExpressionPattern(
         "directed_period",
-        _compile(optional(POSITION) + THE + named("unit", words(list(atoms.PERIOD_UNITS) + list(atoms.SEASONS))) + OPT_SPACE + DIRECTION),
+        # "le mois dernier", "début du mois dernier", "jusqu'au printemps dernier"
+        _compile(optional(POSITION) + optional(THE) + named("unit", words(list(atoms.PERIOD_UNITS) + list(atoms.SEASONS))) + OPT_SPACE + DIRECTION),
         _whole(_read_period),
         needs=(DIRECTION_CUE,),
     ),
@@ -1197,6 +1224,13 @@ PATTERNS: tuple[ExpressionPattern, ...] = (
         _compile(r"d" + APOSTROPHE + named("expr", r"ici") + AFTER),
         _whole(lambda g: Parse("ref", value="PRESENT_REF", pending=True), "expr"),
         needs=(cue("ici", word_start=True, word_end=True),),
+    ),
+    ExpressionPattern(
+        # "ce jour-là": the day of the last date of the text.
+        "that_day",
+        _compile(r"ce" + SPACE + r"jour(?:-|" + SPACE + r")là" + AFTER),
+        _whole(lambda g: Parse("anchored")),
+        needs=(Then(ends_chunk("ce", word_start=True), starts_chunk("jour")),),
     ),
     ExpressionPattern(
         "for_now",

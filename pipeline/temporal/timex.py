@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import calendar
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -259,6 +259,8 @@ def _calendar(parse: Parse, anchor: Anchor, tense: str | None, reference: str | 
         year = anchor.year + parse.year_offset
     if parse.after_easter is not None:
         return _movable_feast(parse, year, anchor, tense)
+    if parse.nth is not None:
+        return _nth_weekday(parse, year, anchor, tense)
     if parse.month is None and parse.day is None and parse.weekday is None:
         return "DATE", f"{year:04d}", None
     if parse.month is not None:
@@ -288,7 +290,7 @@ def _calendar(parse: Parse, anchor: Anchor, tense: str | None, reference: str | 
     if parse.week is not None:
         day = anchor.date + timedelta(days=parse.weekday - anchor.date.isoweekday(), weeks=parse.week)
     else:
-        day = _weekday_date(parse.weekday, anchor.date, tense, parse.direction, parse.demonstrative)
+        day = _weekday_date(parse.weekday, anchor.date, tense, parse.direction, parse.demonstrative) + timedelta(days=parse.offset)
     kind, value = _with_time(_day_text(day), parse)
     return kind, value, "publication"
 
@@ -303,6 +305,24 @@ def _movable_feast(parse: Parse, year: int | None, anchor: Anchor, tense: str | 
     this_year = Holiday(after_easter=parse.after_easter).on(anchor.year)
     year = choose_year(this_year.month, this_year.day, anchor, tense, parse.direction)
     return "DATE", _day_text(Holiday(after_easter=parse.after_easter).on(year)), "publication"
+
+
+def _nth_weekday(parse: Parse, year: int | None, anchor: Anchor, tense: str | None) -> tuple[str, str, str | None]:
+    """"le premier lundi du mois prochain", "le dernier vendredi de juin": that weekday of the month."""
+    if parse.month is None:  # a month relative to publication's
+        if anchor.month is None:
+            return "DATE", "XXXX-XX-XX", None
+        year, month = _add_months(anchor.year, anchor.month, parse.offset)
+    else:
+        month = parse.month
+        if year is None:
+            year = choose_year(month, None, anchor, tense, parse.direction)
+        if year is None:
+            return "DATE", f"XXXX-{month:02d}-XX", None
+    days = [day for day in range(1, calendar.monthrange(year, month)[1] + 1) if date(year, month, day).isoweekday() == parse.weekday]
+    day = days[parse.nth - 1] if parse.nth > 0 and parse.nth <= len(days) else days[-1]
+    kind, value = _with_time(f"{year:04d}-{month:02d}-{day:02d}", parse)
+    return kind, value, "publication" if parse.year is None else None
 
 
 def _day_alone(parse: Parse, anchor: Anchor, tense: str | None) -> tuple[str, str, str | None]:
@@ -353,6 +373,8 @@ def _period(parse: Parse, anchor: Anchor, tense: str | None) -> tuple[str, str]:
             year -= 1
         elif offset > 0 and (anchor.month is None or start_month <= anchor.month):
             year += 1
+        elif offset == 0 and anchor.month is not None:
+            year = _this_season_year(start_month, anchor, tense)
         return "DATE", f"{year:04d}-{parse.season}"
     unit = parse.unit
     if unit in ("W", "WE"):
@@ -382,6 +404,14 @@ def _period(parse: Parse, anchor: Anchor, tense: str | None) -> tuple[str, str]:
     return "DATE", f"{anchor.year + offset:04d}"
 
 
+def _this_season_year(start_month: int, anchor: Anchor, tense: str | None) -> int:
+    """The year of "cet hiver": the season under way, else the last one after a past verb,
+    the coming one otherwise (in October, a past "cet hiver" is the winter just gone)."""
+    last_start = anchor.year if anchor.month >= start_month else anchor.year - 1
+    under_way = (anchor.month - start_month) % 12 < 3
+    return last_start if under_way or tense == PAST else last_start + 1
+
+
 DURATION_UNITS = {"S": ("T", "S"), "MIN": ("T", "M"), "H": ("T", "H"), "D": ("", "D"), "W": ("", "W"),
                   "M": ("", "M"), "Q": ("", "Q"), "Y": ("", "Y"), "DE": ("", "DE"), "CE": ("", "CE"), "ML": ("", "ML")}
 
@@ -403,10 +433,13 @@ TENSED_KINDS = frozenset({"calendar", "period"})
 
 
 def resolve(parse: Parse, anchor: Anchor | None = None, tense: str | None = None, reference: str | None = None,
-            reference_in_sentence: bool = False) -> Timex:
+            reference_in_sentence: bool = False, context: str | None = None) -> Timex:
     """The TIMEX3 reading of ``parse``; ``reference`` is the value of the previous day-level
-    date (or of the one in the same sentence, ``reference_in_sentence``)."""
+    date (or of the one in the same sentence, ``reference_in_sentence``), ``context`` that
+    of the last date of the text with a year (for "la semaine suivante", "cette année-là")."""
     anchor = anchor or Anchor()
+    if parse.anaphoric and context and re.match(r"\d{4}", context):
+        return _anaphoric(parse, Anchor.parse(context), tense)
     if parse.kind == "ref":
         return Timex("TIME", parse.value)
     if parse.kind == "set":
@@ -432,6 +465,23 @@ def resolve(parse: Parse, anchor: Anchor | None = None, tense: str | None = None
         raise ValueError(f"unknown parse kind {parse.kind!r}")
     start, end = interval(value, parse.mod)
     return Timex(kind, value, parse.mod, anchored, start, end)
+
+
+def _anaphoric(parse: Parse, context: Anchor, tense: str | None) -> Timex:
+    """The reading of ``parse`` against the last date of the text, as if published then:
+    "le jeudi suivant" is the first Thursday after it, "cette année-là" its year."""
+    if parse.kind == "calendar" and context.date is not None and parse.weekday is not None:
+        step = -1 if parse.direction == -1 else 1
+        day = context.date + timedelta(days=step)
+        while day.isoweekday() != parse.weekday:
+            day += timedelta(days=step)
+        kind, value = _with_time(_day_text(day), parse)
+    elif parse.kind == "period":
+        kind, value = _period(parse, context, tense)
+    else:
+        return resolve(replace(parse, anaphoric=False), context, tense)
+    start, end = interval(value, parse.mod)
+    return Timex(kind, value, parse.mod, "reference", start, end)
 
 
 def _reference_day(anchor: Anchor, reference: str | None) -> tuple[str, str | None]:
