@@ -246,3 +246,16 @@ def test_near_future_and_conditional_point_forward():
 def test_conditional_forms(word, lemma, conditional):
     from pipeline.stages.dates import is_conditional
     assert is_conditional(word, lemma) is conditional
+
+
+@pytest.mark.parametrize("sentence, anchor, tense, expected", [
+    ("Il faut plus d'une heure de route.", "2021-03-09", "present", [("plus d'une heure", "PT1H")]),
+    ("Le vote aura lieu dans un peu plus d'un mois.", "2021-03-09", "future", [("un peu plus d'un mois", "P1M")]),
+    ("Il est mort deux ans après, en exil.", "2021-03-09", "past", [("deux ans après", "P2Y")]),
+    ("Il est revenu deux ans après la guerre.", "2021-03-09", "past", [("deux ans", "P2Y")]),
+    ("La fête va durer une année entière.", "2021-03-09", "future", [("une année entière", "P1Y")]),
+    ("La crise s'est aggravée les semaines suivantes.", "2021-03-09", "past", [("les semaines suivantes", "PXW")]),
+    ("Les prix ont baissé par rapport aux trois dernières années.", "2021-03-09", "past", [("trois dernières années", "P3Y")]),
+])
+def test_durations_with_their_modifiers(sentence, anchor, tense, expected):
+    check(sentence, anchor, tense, expected)

@@ -127,6 +127,8 @@ AMOUNT_MODIFIERS: dict[str, str] = {
     "plus de": "MORE_THAN", "au moins": "EQUAL_OR_MORE", "pas moins de": "EQUAL_OR_MORE",
     "moins de": "LESS_THAN", "au plus": "EQUAL_OR_LESS", "pas plus de": "EQUAL_OR_LESS",
     "au maximum": "EQUAL_OR_LESS", "au minimum": "EQUAL_OR_MORE",
+    "plus d'": "MORE_THAN", "moins d'": "LESS_THAN", "près d'": "APPROX", "pas moins d'": "EQUAL_OR_MORE",
+    "un peu plus de": "MORE_THAN", "un peu plus d'": "MORE_THAN", "un peu moins de": "LESS_THAN", "un peu moins d'": "LESS_THAN",
 }
 
 # Days relative to the publication date.
@@ -225,3 +227,9 @@ ANAPHORIC_DIRECTIONS = frozenset({"suivant", "suivante", "suivants", "suivantes"
 # Ranks of a weekday in its month: "le premier lundi du mois", "le dernier vendredi de juin".
 NTH: dict[str, int] = {"premier": 1, "1er": 1, "deuxième": 2, "second": 2, "troisième": 3, "quatrième": 4,
                        "cinquième": 5, "dernier": -1}
+
+# Words that start a noun phrase (or a clause): "deux ans après | la guerre" is a
+# preposition, "deux ans après | par" an adverb kept in the span.
+NOUN_PHRASE_STARTS = ("le", "la", "les", "l'", "un", "une", "des", "du", "de", "d'", "son", "sa", "ses", "leur",
+                      "leurs", "ce", "cet", "cette", "ces", "mon", "ma", "mes", "notre", "nos", "votre", "vos",
+                      "que", "qu'", "sa", "avoir", "être", "tout", "toute", "tous", "toutes", "chaque", "cela", "ça")

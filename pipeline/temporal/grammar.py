@@ -126,7 +126,9 @@ DAY_PART = named("part", words(atoms.DAY_PARTS)) + AFTER
 UNIT = named("unit", words(atoms.UNITS)) + AFTER
 PERIOD_UNIT = named("unit", words(atoms.PERIOD_UNITS)) + AFTER
 SET_UNIT = named("unit", words(atoms.SET_UNITS)) + AFTER
-AMOUNT_MODIFIER = named("modifier", words(atoms.AMOUNT_MODIFIERS)) + AFTER
+# "plus de deux heures", "plus d'une heure": an elided modifier is glued to its amount.
+MODIFIER_SPACE = r"(?:(?<=['’])" + OPT_SPACE + "|" + SPACE + ")"
+AMOUNT_MODIFIER = named("modifier", words(atoms.AMOUNT_MODIFIERS)) + r"(?:(?<=['’])|(?![\w-]))"
 
 _NUMBER_WORD = words(list(atoms.NUMBER_WORDS) + list(atoms.NUMBER_MULTIPLIERS))
 _NUMBER_JOINER = r"(?:-et-|-|" + SPACE + r"et" + SPACE + r"(?=une?\b)|" + SPACE + r"(?=(?:cents?|mille)\b)|(?<=cent)" + SPACE + r"|(?<=cents)" + SPACE + r"|(?<=mille)" + SPACE + ")"
@@ -855,7 +857,8 @@ NAMED_TIME = "|".join(atoms.NAMED_TIMES)
 ORDINAL_DAY_PARTS = ("nuit", "journée", "soirée", "matinée", "matinee")
 IN_DAY_PARTS = ("soirée", "matinée", "journée", "nuit")
 TODAY_WORD = r"aujourd" + APOSTROPHE + r"hui" + AFTER
-RECENT = ("derniers", "dernières", "prochains", "prochaines")
+RECENT = ("derniers", "dernières", "prochains", "prochaines", "suivants", "suivantes", "précédents", "précédentes")
+FOLLOWING = ("suivants", "suivantes", "précédents", "précédentes")
 # "Été" starts a sentence, "été" alone is a past participle: [ÉE]t[ée], case-folded.
 SUMMER_CAPITALISED = ("été", "ete", "éte", "eté")
 SUMMER = ("été", "eté")
@@ -1139,13 +1142,13 @@ PATTERNS: tuple[ExpressionPattern, ...] = (
     ),
     ExpressionPattern(
         "clock",
-        _compile(optional(AMOUNT_MODIFIER + SPACE) + named("expr", CLOCK)),
+        _compile(optional(AMOUNT_MODIFIER + MODIFIER_SPACE) + named("expr", CLOCK)),
         lambda match: _read_clock_match(match),
         needs=(CLOCK_SHAPE,),
     ),
     ExpressionPattern(
         "clock_in_words",
-        _compile(optional(AMOUNT_MODIFIER + SPACE) + named("expr", CLOCK_IN_WORDS)),
+        _compile(optional(AMOUNT_MODIFIER + MODIFIER_SPACE) + named("expr", CLOCK_IN_WORDS)),
         lambda match: _read_clock_match(match),
         needs=(cue("heure", "heures", word_start=True, word_end=True),),
     ),
@@ -1158,17 +1161,28 @@ PATTERNS: tuple[ExpressionPattern, ...] = (
     ),
     ExpressionPattern(
         "duration",
-        _compile(optional(AMOUNT_MODIFIER + SPACE)
+        _compile(optional(AMOUNT_MODIFIER + MODIFIER_SPACE)
                  + r"(?:(?:" + NUMBER + SPACE + "|" + VAGUE_AMOUNT + OPT_SPACE + "|" + APPROXIMATE_NUMBER + ")" + UNIT
                  + optional(SPACE + named("half", r"et" + SPACE + r"demie?") + AFTER)
-                 + "|" + optional(r"(?:un|une)" + SPACE) + named("unit_noun", words(atoms.UNIT_NOUNS)) + AFTER + ")" + optional(SPACE + named("relative", words(atoms.RELATIVE_POSTMODIFIERS)) + AFTER)),
+                 + "|" + optional(r"(?:un|une)" + SPACE) + named("unit_noun", words(atoms.UNIT_NOUNS)) + AFTER + ")" + optional(SPACE + named("relative", words(atoms.RELATIVE_POSTMODIFIERS)) + AFTER)
+                 # "huit mois après" alone (not before a noun phrase: "deux ans après la guerre")
+                 + optional(SPACE + named("alone", r"après|avant|entiers?|entières?") + AFTER
+                            + r"(?=" + OPT_SPACE + r"[.,;:!?)»]|" + SPACE + r"(?!" + words(atoms.NOUN_PHRASE_STARTS) + r"(?![\w-]))\w)")),
         lambda match: _read_duration_match(match),
         # UNIT follows a space or an apostrophe, a unit noun BEFORE or a space; both end with AFTER.
         needs=(cue(*atoms.UNITS, *atoms.UNIT_NOUNS, word_start=True, word_end=True),),
     ),
     ExpressionPattern(
+        # "les semaines suivantes", "les mois précédents": a vague length of time.
+        "following_units",
+        _compile(r"les" + SPACE + UNIT + SPACE + words(FOLLOWING) + AFTER),
+        _whole(lambda g: Parse("duration", unit=_lookup(atoms.UNITS, g["unit"]), amount="X")),
+        needs=(cue(*FOLLOWING, word_start=True, word_end=True),),
+    ),
+    ExpressionPattern(
         "recent_duration",
-        _compile(r"(?:ces|les)" + SPACE + optional(NUMBER + SPACE) + r"(?:" + "|".join(RECENT) + ")" + SPACE + UNIT),
+        # "ces derniers jours", "les semaines suivantes", "(aux) trois dernières années"
+        _compile(r"(?:(?:ces|les)" + SPACE + r"|(?<=\baux\s)|(?<=\bdes\s))" + optional(NUMBER + SPACE) + r"(?:" + "|".join(RECENT) + ")" + SPACE + UNIT),
         _whole(_read_recent_duration),
         needs=(cue(*RECENT, word_start=True, word_end=True),),
     ),
