@@ -259,3 +259,13 @@ def test_conditional_forms(word, lemma, conditional):
 ])
 def test_durations_with_their_modifiers(sentence, anchor, tense, expected):
     check(sentence, anchor, tense, expected)
+
+
+@pytest.mark.parametrize("sentence, anchor, tense, expected", [
+    ("Les ventes ont reculé au premier semestre 2012.", "2012-09-01", "past", [("premier semestre 2012", "2012-H1")]),
+    ("Le chômage a baissé au troisième trimestre.", "2012-11-01", "past", [("troisième trimestre", "2012-Q3")]),
+    ("Le standard reçoit 300 appels par demi-heure.", "2012-11-01", "present", [("demi-heure", "PT30M")]),
+    ("Les suspects sont âgés d'environ 18 ans.", "2012-11-01", "present", []),
+])
+def test_parts_of_years_frequencies_and_ages(sentence, anchor, tense, expected):
+    check(sentence, anchor, tense, expected)

@@ -153,7 +153,7 @@ SET_UNITS: dict[str, str] = {
     "an": "P1Y", "ans": "P1Y", "année": "P1Y", "années": "P1Y", "heure": "PT1H", "heures": "PT1H",
     "matin": "TMO", "matins": "TMO", "soir": "TEV", "soirs": "TEV", "nuit": "TNI", "nuits": "TNI",
     "week-end": "P1WE", "week-ends": "P1WE", "trimestre": "P3M", "semestre": "P6M",
-    "décennie": "P10Y",
+    "décennie": "P10Y", "demi-heure": "PT30M",
 }
 # Frequency adjectives; as nouns after a determiner they are newspapers ("le quotidien").
 SET_ADJECTIVES: dict[str, str] = {

@@ -1047,6 +1047,16 @@ PATTERNS: tuple[ExpressionPattern, ...] = (
         needs=(WEEKDAY_CUE, cue(*atoms.NTH, word_start=True, word_end=True)),
     ),
     ExpressionPattern(
+        # "le premier semestre 2012", "au troisième trimestre": a half or a quarter of a year.
+        "part_of_year",
+        _compile(optional(r"le" + SPACE) + named("nth", words(atoms.NTH)) + SPACE + named("unit", r"semestre|trimestre") + AFTER
+                 + optional(SPACE + r"(?:de" + SPACE + r")?" + year())),
+        _whole(lambda g: Parse("calendar", year=_year(g), season=("H" if _fold(g["unit"]) == "semestre" else "Q")
+                               + str(_lookup(atoms.NTH, g["nth"]) if _lookup(atoms.NTH, g["nth"]) > 0 else (2 if _fold(g["unit"]) == "semestre" else 4)))
+               if _lookup(atoms.NTH, g["nth"]) <= (2 if _fold(g["unit"]) == "semestre" else 4) else None),
+        needs=(cue("semestre", "trimestre", word_start=True, word_end=True), cue(*atoms.NTH, word_start=True, word_end=True)),
+    ),
+    ExpressionPattern(
         "this_period",
         _compile(optional(POSITION) + DEMONSTRATIVE + optional(r"même" + SPACE)
                  + named("unit", words(list(atoms.PERIOD_UNITS) + list(atoms.SEASONS) + list(atoms.DAY_PARTS)))
@@ -1287,8 +1297,8 @@ def _is_age(text: str, start: int, end: int, unit: str, modified: bool) -> bool:
         return False
     before = text[max(0, start - 40):start]
     after = text[end:end + 12]
-    if modified:
-        return re.search(r"\bles\s+$", before, re.IGNORECASE) is not None
+    if modified:  # "les moins de 17 ans", "âgés d'environ 18 ans"
+        return re.search(r"(?:\bles|[aâ]gée?s?\s+d[e'’])\s*$", before, re.IGNORECASE) is not None
     if DURATION_HEADS.search(before) or re.match(r"\s+d[e'’]\s", after):
         return False
     if re.search(r"\b\w+\s+d[e'’]\s*$", before) and not re.search(r"\b(?:depuis|pendant|durant|plus|moins|près|il\s+y\s+a)\s+d[e'’]\s*$", before, re.IGNORECASE):
@@ -1375,6 +1385,8 @@ def _read_duration_match(match: re.Match) -> list[Match]:
     groups = match.groupdict()
     if _hours_of_a_clock(groups, parse):
         return []  # the clock patterns decide, with clock_or_duration
+    if re.search(r"\bpar\s+$", match.string[max(0, match.start() - 5):match.start()], re.IGNORECASE):
+        return []  # "par demi-heure" is a frequency (per_unit)
     if parse.unit and _is_age(match.string, match.start(), match.end(), parse.unit, bool(groups.get("modifier"))):
         return []
     if groups.get("vague") and _fold(groups["vague"]) == "des" and ARTICLE_CONTRACTION_BEFORE.search(match.string[max(0, match.start() - 12):match.start()]):

@@ -251,6 +251,8 @@ def _calendar(parse: Parse, anchor: Anchor, tense: str | None, reference: str | 
     if parse.decade is not None:
         return "DATE", f"{parse.decade:03d}", None
     if parse.season:
+        if parse.year is None and parse.season[0] in "HQ" and anchor.year is not None:
+            return "DATE", f"{anchor.year:04d}-{parse.season}", "publication"  # "au premier semestre"
         return "DATE", f"{parse.year:04d}-{parse.season}" if parse.year else f"XXXX-{parse.season}", None
     year = parse.year
     if year is not None and year < 0:
@@ -542,6 +544,9 @@ def _bounds(value: str) -> tuple[date, date] | None:
         if found := re.match(r"^(\d{4})-Q([1-4])$", value):
             quarter = int(found.group(2))
             return date(int(found.group(1)), 3 * quarter - 2, 1), _month_bounds(int(found.group(1)), 3 * quarter)[1]
+        if found := re.match(r"^(\d{4})-H([12])$", value):
+            half = int(found.group(2))
+            return date(int(found.group(1)), 6 * half - 5, 1), _month_bounds(int(found.group(1)), 6 * half)[1]
         if found := re.match(r"^(\d{4})-(SP|SU|FA|WI)$", value):
             year = int(found.group(1))
             (start_month, start_day), (end_month, end_day) = SEASON_BOUNDS[found.group(2)]
