@@ -73,6 +73,9 @@ def test_time_zones(sentence, anchor, expected):
     # a past "cette nuit" is the night before publication
     ("Il a gelé cette nuit.", "2021-03-09", "past", [("cette nuit", "2021-03-08TNI")]),
     ("Il gèlera cette nuit.", "2021-03-09", "future", [("cette nuit", "2021-03-09TNI")]),
+    ("Le blessé a porté plainte dans la nuit.", "2021-03-09", "past", [("la nuit", "2021-03-08TNI")]),
+    ("Le record datait du 21 août 1922.\n\nLa nuit fut chaude.", "2021-08-19", "past",
+     [("21 août 1922", "1922-08-21"), ("La nuit", "2021-08-18TNI")]),
     # prepositions stay out; a position inside the part is kept as its mod
     ("Le vent s'est levé en début de matinée.", "2021-03-09", "past", [("début de matinée", "2021-03-09TMO")]),
     ("Le cortège est reparti dans l'après-midi.", "2021-03-09", "past", [("l'après-midi", "2021-03-09TAF")]),

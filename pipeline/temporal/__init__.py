@@ -14,7 +14,7 @@ from datetime import date
 from typing import Callable, Union
 
 from pipeline.temporal.grammar import Parse, scan
-from pipeline.temporal.timex import TENSED_KINDS, Anchor, Timex, day_part_of, resolve
+from pipeline.temporal.timex import NIGHT, TENSED_KINDS, Anchor, Timex, day_part_of, resolve
 
 # A tense for the whole text, or a function (start, end) -> tense of the clause there.
 TenseOf = Union[str, None, Callable[[int, int], Union[str, None]]]
@@ -50,6 +50,9 @@ def find_dates(text: str, anchor: "str | date | Anchor | None" = None, tense: Te
             reference, in_sentence = _same_sentence_day(text, matches, tenses, publication, index, previous)
         if match.parse.anaphoric:
             reference = context
+        elif reference is not None and not in_sentence and match.parse.part == NIGHT and "\n" in text[matches[reference[0]].end:match.start]:
+            # "La nuit" opening a paragraph is the last night, not that of a date read before
+            reference = None
         timex = resolve(match.parse, publication, tenses[index], reference[1] if reference else None, in_sentence,
                         context[1] if context else None)
         reference_index = reference[0] if reference and timex.anchored == "reference" else None

@@ -431,7 +431,7 @@ def _number(value: float) -> str:
 
 
 # The kinds of Parse whose reading depends on the tense: resolve hands it to them only.
-TENSED_KINDS = frozenset({"calendar", "period"})
+TENSED_KINDS = frozenset({"calendar", "period", "anchored"})
 
 
 def resolve(parse: Parse, anchor: Anchor | None = None, tense: str | None = None, reference: str | None = None,
@@ -460,7 +460,7 @@ def resolve(parse: Parse, anchor: Anchor | None = None, tense: str | None = None
         kind, value = _period(parse, anchor, tense)
         anchored = "publication" if anchor.year else None
     elif parse.kind == "anchored":
-        kind, value, anchored = _anchored(parse, anchor, reference)
+        kind, value, anchored = _anchored(parse, anchor, reference, tense)
     elif parse.kind == "clock":
         kind, value, anchored = _clock(parse, anchor, reference, reference_in_sentence)
     else:
@@ -495,11 +495,14 @@ def _reference_day(anchor: Anchor, reference: str | None) -> tuple[str, str | No
     return _partial_day(anchor), "publication" if anchor.year else None
 
 
-def _anchored(parse: Parse, anchor: Anchor, reference: str | None) -> tuple[str, str, str | None]:
+def _anchored(parse: Parse, anchor: Anchor, reference: str | None, tense: str | None) -> tuple[str, str, str | None]:
     if parse.same and reference:
         return ("TIME" if "T" in reference[4:] else "DATE"), reference, "reference"
     day, anchored = _reference_day(anchor, reference)
-    kind, value = _with_time(_shift_day(day, parse.offset), parse)
+    offset = parse.offset
+    if anchored == "publication" and parse.part == NIGHT and tense == PAST and offset == 0:
+        offset = -1  # "dans la nuit", told in the past with no day: the night before publication
+    kind, value = _with_time(_shift_day(day, offset), parse)
     return kind, value, anchored
 
 
