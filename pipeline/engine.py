@@ -23,6 +23,7 @@ the tables do not hold.
 """
 from __future__ import annotations
 
+import atexit
 import gc
 import hashlib
 import importlib
@@ -95,6 +96,9 @@ class StageReport:
     rows: dict[str, int] = field(default_factory=dict)
     seconds: float = 0.0
     carried: int = 0  # documents carried over unchanged from the previous run
+    # Seconds spent preparing the stage (loading a model, lexicons) or waiting for workers
+    # to be prepared; not counted in ``seconds``, so that a stage's time is its work.
+    load_seconds: float = 0.0
 
 
 RUN_SUMMARY = "last_run.json"
@@ -119,6 +123,9 @@ def count_documents(folder: Path) -> int:
 
 _PREPARED: dict[tuple[str, str, str, Callable], BatchFunction] = {}
 _PREPARE_LOCK = threading.Lock()
+# gc.freeze() (below) keeps objects from ever being freed; at exit, extension modules that
+# check for leaks (DuckDB's nanobind, in a process that also queried) would report them.
+atexit.register(gc.unfreeze)
 
 
 def prepared(stage: Stage, settings: Settings) -> BatchFunction:
@@ -133,6 +140,13 @@ def prepared(stage: Stage, settings: Settings) -> BatchFunction:
             # it the collector's full passes, which batches of short-lived rows trigger.
             gc.freeze()
         return _PREPARED[key]
+
+
+def timed_prepared(stage: Stage, settings: Settings) -> tuple[BatchFunction, float]:
+    """``prepared``, and the seconds it took (next to nothing once prepared)."""
+    started = time.perf_counter()
+    function = prepared(stage, settings)
+    return function, time.perf_counter() - started
 
 
 # Names the settings and stages a worker pool's fork server prepares (see ProcessPool.warm).
@@ -350,6 +364,7 @@ class PartitionResult:
     tables: dict[str, pa.Table] | None = None
     parts: dict[str, str] | None = None
     failed: pd.DataFrame | None = None  # reject rows of the documents the stage failed on
+    load_seconds: float = 0.0  # preparing the stage in the process that ran the partition
 
 
 _READERS = threading.local()
@@ -377,6 +392,7 @@ def run_partition(partition: Partition) -> PartitionResult:
     fresh_ids = [doc_id for doc_id, fresh in zip(partition.doc_ids, partition.fresh) if fresh]
     outputs: dict[str, pa.Table] = {}
     failed = None
+    load_seconds = 0.0
     if fresh_ids:
         wanted = set(fresh_ids)
         frames: Frames = {}
@@ -386,7 +402,8 @@ def run_partition(partition: Partition) -> PartitionResult:
             if len(fresh_ids) < len(partition.doc_ids):
                 frame = frame[frame["doc_id"].isin(wanted)].reset_index(drop=True)
             frames[spec.name] = frame
-        result = prepared(stage, partition.settings)(frames)
+        function, load_seconds = timed_prepared(stage, partition.settings)
+        result = function(frames)
         outputs = {spec.name: to_arrow(spec, result[spec.name]) for spec in stage.writes}
         failed = result[FAILED]
     tables: dict[str, pa.Table] = {}
@@ -397,7 +414,7 @@ def run_partition(partition: Partition) -> PartitionResult:
             old = _reader(table_path(spec, folder)) if not all(partition.fresh) else None
             fresh_table, counts[spec.name] = merge_rows(spec, partition.fresh, fresh_ids, fresh_table, partition.carried.get(spec.name, ()), old, stage.name)
         tables[spec.name] = fresh_table
-    result = PartitionResult(partition.index, len(partition.doc_ids), len(fresh_ids), counts, failed=failed)
+    result = PartitionResult(partition.index, len(partition.doc_ids), len(fresh_ids), counts, failed=failed, load_seconds=load_seconds)
     if partition.part_folder is None:
         result.tables = tables
     else:
@@ -459,6 +476,7 @@ def _result_tables(result: PartitionResult, stage: Stage) -> dict[str, pa.Table]
 class Executor(Protocol):
     workers: int
     part_files: bool  # partitions write part files instead of returning their tables
+    waited: float  # seconds spent so far waiting for workers to be prepared (warm)
 
     def map(self, partitions: Iterable[Partition], expected: int) -> Iterator[PartitionResult]: ...
 
@@ -472,6 +490,7 @@ class InProcess:
 
     workers = 1
     part_files = False
+    waited = 0.0
 
     def map(self, partitions: Iterable[Partition], expected: int) -> Iterator[PartitionResult]:
         return (run_partition(partition) for partition in partitions)
@@ -528,6 +547,8 @@ class ProcessPool:
 
     def __init__(self, workers: int):
         self.workers = workers
+        self.waited = 0.0
+        self._warmed = False
         self._pool: ProcessPoolExecutor | None = None
         self._forking = "forkserver" in get_all_start_methods()
         self._server_started = False
@@ -538,6 +559,7 @@ class ProcessPool:
         payload = preload_payload(settings, stages)
         if payload is not None:
             self._start_server({PRELOAD_VARIABLE: payload})
+            self._warmed = True
 
     def _start_server(self, environment: dict[str, str]) -> None:
         # The server's children inherit its environment: thread limits and what to prepare.
@@ -559,6 +581,13 @@ class ProcessPool:
                 context = get_context("spawn")
             with _environment(THREAD_LIMITS):
                 self._pool = ProcessPoolExecutor(self.workers, mp_context=context)
+            if self._warmed:
+                # The fork server forks no worker before it has prepared the stages (loaded
+                # the model): wait for that here, so that it counts as loading, not as the
+                # work of the first stage that uses workers.
+                started = time.perf_counter()
+                self._pool.submit(os.getpid).result()
+                self.waited += time.perf_counter() - started
         pool = self._pool
         return _ordered(lambda partition: pool.submit(run_partition, partition), partitions, self.workers * IN_FLIGHT_PER_WORKER)
 
@@ -572,6 +601,7 @@ class ProcessPool:
             if stop is not None:
                 stop()
             self._server_started = False
+            self._warmed = False
 
 
 class DaskEngine:
@@ -581,6 +611,7 @@ class DaskEngine:
     """
 
     part_files = True
+    waited = 0.0
 
     def __init__(self, scheduler: str, workers: int):
         from dask.distributed import Client, LocalCluster
@@ -692,10 +723,14 @@ def run_stage(stage: Stage, settings: Settings, folder: Path, progress: Progress
     writers = _open_writers(stage, settings, folder, token)
     counts: dict[str, list[np.ndarray]] = {spec.name: [] for spec in stage.writes if keyed(spec)}
     failed: list[pd.DataFrame] = []
+    waited_before = executor.waited
+    # Workers prepare at the same time: the stage waited about as long as the slowest.
+    slowest_load = 0.0
     try:
         for result in executor.map(partitions(), expected):
             _write_outputs(writers, _result_tables(result, stage))
             failed.append(result.failed)
+            slowest_load = max(slowest_load, result.load_seconds)
             for name, values in result.counts.items():
                 counts[name].append(values)
             report.documents += result.processed
@@ -709,13 +744,14 @@ def run_stage(stage: Stage, settings: Settings, folder: Path, progress: Progress
             shutil.rmtree(part_folder, ignore_errors=True)
             _remove_if_empty(part_folder.parent)
     rows = {name: _concat(values) for name, values in counts.items()}
+    report.load_seconds = slowest_load + executor.waited - waited_before
     _commit(writers, report, started)
     report.rows["rejects"] = record_stage_rejects(folder, stage.name, failed)
     # A document the stage failed on is tried again on the next run.
     failed_ids = {doc_id for frame in failed if frame is not None for doc_id in frame["doc_id"]}
     fingerprints = [None if doc_id in failed_ids else fingerprint for doc_id, fingerprint in zip(doc_ids, fingerprints)]
     _write_manifest(stage, folder, token, doc_ids, fingerprints, rows)
-    report.seconds = time.perf_counter() - started
+    report.seconds = time.perf_counter() - started - report.load_seconds
     return report
 
 
@@ -799,7 +835,11 @@ def run_source_stage(
             fresh = _decide(record_ids, chunk_fingerprints, old, force)
             fresh_ids = [doc_id for doc_id, is_fresh in zip(record_ids, fresh) if is_fresh]
             fresh_items = [item for item in chunk if not _is_record(item)] + [record for record, is_fresh in zip(records, fresh) if is_fresh]
-            outputs = prepared(stage, settings)({"records": fresh_items}) if fresh_items else {}
+            outputs = {}
+            if fresh_items:
+                function, load_seconds = timed_prepared(stage, settings)
+                report.load_seconds += load_seconds
+                outputs = function({"records": fresh_items})
             for spec in stage.writes:
                 table = to_arrow(spec, outputs[spec.name]) if spec.name in outputs else spec.schema.empty_table()
                 if keyed(spec):
@@ -836,7 +876,7 @@ def run_source_stage(
         return _commit(writers, report, started)
     _commit(writers, report, started)
     _write_manifest(stage, folder, token, doc_ids, fingerprints, rows)
-    report.seconds = time.perf_counter() - started
+    report.seconds = time.perf_counter() - started - report.load_seconds
     return report
 
 
@@ -890,5 +930,5 @@ def _commit(writers: dict[str, TableWriter], report: StageReport, started: float
     for name, writer in writers.items():
         writer.commit()
         report.rows[name] = writer.rows
-    report.seconds = time.perf_counter() - started
+    report.seconds = time.perf_counter() - started - report.load_seconds
     return report

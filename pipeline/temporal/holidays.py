@@ -13,9 +13,9 @@ from pathlib import Path
 
 from dateutil.easter import easter
 
-from pipeline.config import DEFAULT_CONFIG
+from pipeline.config import default_config_dir
 
-DEFAULT_HOLIDAYS = DEFAULT_CONFIG.parent / "lexicons" / "holidays.toml"
+DEFAULT_HOLIDAYS = default_config_dir() / "lexicons" / "holidays.toml"
 
 
 class HolidaysError(ValueError):
