@@ -294,7 +294,6 @@ def _prepare(settings: Settings):
 
 STAGE = Stage(
     name="clean",
-    version="1",
     reads=(),
     writes=(DOCUMENTS, REJECTS),
     prepare=_prepare,

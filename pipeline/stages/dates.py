@@ -253,7 +253,6 @@ def _prepare(settings: Settings):
 
 STAGE = Stage(
     name="dates",
-    version="1",
     reads=(DOCUMENTS, SENTENCES, TOKENS),
     writes=(DATES,),
     prepare=_prepare,

@@ -107,7 +107,6 @@ def _prepare(settings: Settings):
 
 STAGE = Stage(
     name="quotes",
-    version="2",
     reads=(DOCUMENTS, SENTENCES, TOKENS, ENTITIES),
     writes=(QUOTES,),
     prepare=_prepare,
