@@ -347,7 +347,7 @@ def main() -> None:
     try:
         code = app(standalone_mode=False)
     except Stopped as stop:
-        typer.echo(f"error: stopped by {stop}; finished stages and batches are kept, and the next run goes on from there", err=True)
+        typer.echo(f"error: stopped by {stop}; completed stages and checkpointed batches are kept; the next run resumes from there", err=True)
         code = stop.exit_code
     except click_errors.NoArgsIsHelpError as exc:
         typer.echo(exc.ctx.get_help() if exc.ctx else str(exc))

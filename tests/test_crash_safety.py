@@ -176,7 +176,7 @@ def test_run_stopped_inside_entities_leaves_no_process_and_resumes_at_the_lost_b
     assert stopped.left == [], f"processes left behind: {stopped.left}"
     if signal_name == "SIGTERM":
         assert stopped.returncode == 143
-        assert stopped.stderr.strip().splitlines() == ["error: stopped by SIGTERM; finished stages and batches are kept, and the next run goes on from there"]
+        assert stopped.stderr.strip().splitlines() == ["error: stopped by SIGTERM; completed stages and checkpointed batches are kept; the next run resumes from there"]
     else:
         assert stopped.returncode == -signal.SIGKILL
     assert not (output / "entities.parquet").exists()
