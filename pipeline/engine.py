@@ -661,11 +661,19 @@ class ProcessPool:
         """Results in submission order, with at most 2 x workers partitions queued or running."""
         pending: deque[tuple[Partition, Future]] = deque()
         for partition in partitions:
-            pending.append((partition, self._pool.submit(run_partition, partition)))
+            pending.append((partition, self._submit(partition)))
             if len(pending) >= self.workers * IN_FLIGHT_PER_WORKER:
                 yield self._next(pending)
         while pending:
             yield self._next(pending)
+
+    def _submit(self, partition: Partition) -> Future:
+        try:
+            return self._pool.submit(run_partition, partition)
+        except BrokenProcessPool as broken:  # a worker died since the last result: lost too
+            future: Future = Future()
+            future.set_exception(broken)
+            return future
 
     def _next(self, pending: deque[tuple[Partition, Future]]) -> PartitionResult:
         try:

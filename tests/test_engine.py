@@ -308,3 +308,22 @@ def test_a_document_hash_is_its_rows_whatever_surrounds_them(first_run):
     alone = document_hashes(tokens.slice(second_start, int(counts[1])), counts[1:2], [True])
     rechunked = document_hashes(pa.concat_tables([tokens.slice(0, second_start + 3), tokens.slice(second_start + 3)]), counts, [True] * len(counts))
     assert alone == whole[1:2] and rechunked == whole and len(set(whole)) == len(whole)
+
+
+def _die() -> None:
+    os._exit(1)
+
+
+def test_a_pool_broken_before_a_submission_loses_that_partition_too():
+    """A worker may die between two submissions: the next one is lost like those in flight
+    (and run again alone), instead of raising out of the stage."""
+    from concurrent.futures.process import BrokenProcessPool
+
+    pool = ProcessPool(2)
+    pool._pool = pool._new_pool()
+    try:
+        with pytest.raises(BrokenProcessPool):
+            pool._pool.submit(_die).result()
+        assert isinstance(pool._submit(None).exception(), BrokenProcessPool)
+    finally:
+        pool.close()
