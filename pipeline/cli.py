@@ -6,21 +6,24 @@ import sys
 import time
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Callable, Optional
+from typing import Annotated, Callable, NoReturn, Optional
 
 import typer
 # Typer (pinned) vendors its own Click: its usage errors are these classes.
 from typer._click import exceptions as click_errors
 from rich.console import Console
 
-from pipeline.config import ConfigError, Settings, load_settings
-from pipeline.console import Display
+# Nothing imported here may import spaCy or Dask: commands that need no model (`--help`,
+# `clean`, an unchanged `run`...) must start fast. The model is imported where it is
+# loaded (stages/entities.py), Dask where its engine starts; tests/test_fast_cli.py checks.
+from pipeline.config import ConfigError, Settings, load_settings, setting_problem
+from pipeline.console import Display, reject_lines
 from pipeline.engine import Stage, StageReport, count_documents, open_executor, run_source_stage, run_stage, write_run_summary
 from pipeline.paths import FolderBusy, claim_output_folder
 from pipeline.processes import Stopped, stop_on_signals
-from pipeline.readers import read_records
+from pipeline.readers import expand_inputs, read_records
 from pipeline.stages import SOURCE_STAGE, TABLE_STAGES
-from pipeline.tables import DOCUMENTS, TableError, check_schema, table_path
+from pipeline.tables import DOCUMENTS, REJECTS, TableError, check_schema, read_table, table_path
 from pipeline.validate import check_upstream, stages_not_built, validate_folder
 
 app = typer.Typer(
@@ -32,10 +35,10 @@ app = typer.Typer(
 
 InputOption = Annotated[
     Optional[list[str]],
-    typer.Option("--input", "-i", help="Input files, folders or globs (.txt, .jsonl, .csv, .parquet, .tml); default: paths.input in the config (data/raw)."),
+    typer.Option("--input", "-i", help="Input files, folders or globs (.txt, .jsonl, .csv, .parquet, .tml); default: paths.input of the settings (data/raw of the current folder)."),
 ]
-OutputOption = Annotated[Optional[Path], typer.Option("--output", "-o", help="Folder of the Parquet tables; default: outputs/.")]
-ConfigOption = Annotated[Optional[Path], typer.Option("--config", "-c", help="Settings (.toml or .yaml) merged over configs/default.toml.")]
+OutputOption = Annotated[Optional[Path], typer.Option("--output", "-o", help="Folder of the Parquet tables; default: outputs/ of the current folder.")]
+ConfigOption = Annotated[Optional[Path], typer.Option("--config", "-c", help="Settings (.toml or .yaml) merged over the defaults (configs/default.toml, installed with the package); checked: an unknown key or a bad value is an error.")]
 QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bars, no summary table: print only the summary line.")]
 StrictOption = Annotated[bool, typer.Option("--strict", help="Fail (exit code 1) when any input is rejected; the tables are written all the same.")]
 WorkersOption = Annotated[Optional[int], typer.Option("--workers", help="Worker processes for the table stages; 0 = the machine's cores; default: engine.workers in the config.")]
@@ -50,9 +53,13 @@ EXIT_FAILED = 1
 EXIT_USAGE = 2
 
 
-def _fail(message: str, code: int = EXIT_USAGE) -> None:
+def _fail(message: str, code: int = EXIT_USAGE) -> NoReturn:
     typer.echo(f"error: {message}", err=True)
     raise typer.Exit(code=code)
+
+
+# The [engine] settings that options override, checked against the same schema as files.
+ENGINE_OPTIONS = {"workers": "--workers", "kind": "--engine", "scheduler": "--scheduler"}
 
 
 def _settings(config: Optional[Path], workers: Optional[int] = None, engine: Optional[str] = None, scheduler: Optional[str] = None) -> Settings:
@@ -61,10 +68,11 @@ def _settings(config: Optional[Path], workers: Optional[int] = None, engine: Opt
     except ConfigError as exc:
         _fail(str(exc))
         raise
-    chosen = {"workers": workers, "kind": engine, "scheduler": scheduler}
-    if engine not in (None, "local", "dask"):
-        _fail(f"--engine must be local or dask, not {engine!r}")
-    return settings.with_overrides({"engine": {key: value for key, value in chosen.items() if value is not None}})
+    given = {key: value for key, value in {"workers": workers, "kind": engine, "scheduler": scheduler}.items() if value is not None}
+    for key, value in given.items():
+        if problem := setting_problem("engine", key, value):
+            _fail(f"{ENGINE_OPTIONS[key]} {problem}")
+    return settings.with_overrides({"engine": given})
 
 
 def _output(settings: Settings, output: Optional[Path]) -> Path:
@@ -72,9 +80,34 @@ def _output(settings: Settings, output: Optional[Path]) -> Path:
     try:
         folder.mkdir(parents=True, exist_ok=True)
         claim_output_folder(folder)
-    except (OSError, FolderBusy) as exc:
+    except FolderBusy as exc:
         _fail(str(exc))
+    except OSError as exc:
+        _fail(f"cannot write the tables to {folder}: {_unwritable(folder, exc)}")
     return folder
+
+
+def _unwritable(folder: Path, exc: OSError) -> str:
+    """Why ``folder`` cannot be made or written, in words rather than errno text."""
+    existing = next((path for path in (folder, *folder.parents) if path.exists()), None)
+    if existing is not None and not existing.is_dir():
+        return f"{existing} is a file, not a folder"
+    if isinstance(exc, PermissionError) or exc.errno == errno.EROFS:
+        return f"{existing if existing is not None else folder} is not writable ({exc.strerror or exc})"
+    return exc.strerror or str(exc)
+
+
+def _inputs(settings: Settings, inputs: Optional[list[str]]) -> list[str]:
+    """The inputs to read, once at least one file is found among them: nothing is written
+    (no table replaced by an empty one) when there is nothing to read."""
+    chosen = inputs or list(settings.raw["paths"]["input"])
+    files, problems = expand_inputs(chosen)
+    if files:
+        return chosen
+    if not inputs and all(problem.reason == "path does not exist" for problem in problems):
+        _fail(f"no input given, and {', '.join(chosen)} (paths.input of the settings) is not in {Path.cwd()}: pass --input FILES_OR_FOLDERS")
+    given = "--input" if inputs else "paths.input"
+    _fail("nothing to read: " + "; ".join(f"{given} {problem.source}: {problem.reason}" for problem in problems))
 
 
 def _summarise(display: Display, reports: list[StageReport], started: float, folder: Path) -> None:
@@ -90,7 +123,18 @@ def _summarise(display: Display, reports: list[StageReport], started: float, fol
     else:
         written = reports[-1].documents if reports else 0
         line = f"documents processed {written}, rejected {rejected}; {time.perf_counter() - started:.1f} s"
-    display.summary(reports, line)
+    display.summary(reports, line, reject_lines(_rejects_of(reports, folder), str(table_path(REJECTS, folder))))
+
+
+def _rejects_of(reports: list[StageReport], folder: Path) -> list[tuple[str, str]]:
+    """(source, reason) of what the stages just run rejected: the whole rejects table after
+    cleaning, which rewrites it; else the rows of the stages run."""
+    if not _rejected(reports) or not table_path(REJECTS, folder).exists():
+        return []
+    rejects = read_table(REJECTS, folder)
+    if not any(report.stage == SOURCE_STAGE.name for report in reports):
+        rejects = rejects[rejects["stage"].isin([report.stage for report in reports])]
+    return list(zip(rejects["source"].tolist(), rejects["reason"].tolist()))
 
 
 def _rejected(reports: list[StageReport]) -> int:
@@ -103,9 +147,9 @@ def _check_outcome(reports: list[StageReport], strict: bool) -> None:
     source = next((report for report in reports if report.stage == SOURCE_STAGE.name), None)
     rejected = _rejected(reports)
     if source is not None and source.rows.get("documents", 0) == 0:
-        _fail(f"no document could be processed ({rejected} rejected; reasons in rejects.parquet)", EXIT_FAILED)
+        _fail(f"no document could be processed ({rejected} rejected, reasons above)", EXIT_FAILED)
     if strict and rejected:
-        _fail(f"{rejected} input(s) rejected and --strict given; reasons in rejects.parquet", EXIT_FAILED)
+        _fail(f"{rejected} input(s) rejected and --strict given (reasons above)", EXIT_FAILED)
 
 
 def _guarded(action: Callable[[], list[StageReport]]) -> list[StageReport]:
@@ -133,8 +177,7 @@ def _execute(settings: Settings, output: Optional[Path], quiet: bool, strict: bo
     _check_outcome(reports, strict)
 
 
-def _run_source(settings: Settings, inputs: Optional[list[str]], folder: Path, display: Display, force: bool, on_fresh: Optional[Callable[[int], None]] = None) -> StageReport:
-    chosen = inputs or settings.raw["paths"]["input"]
+def _run_source(settings: Settings, chosen: list[str], folder: Path, display: Display, force: bool, on_fresh: Optional[Callable[[int], None]] = None) -> StageReport:
     max_bytes = settings.section(SOURCE_STAGE.name).get("max_bytes")
     with display.progress(SOURCE_STAGE.name, total=None) as advance:
         return run_source_stage(SOURCE_STAGE, read_records(chosen, max_bytes=max_bytes), settings, folder, progress=advance, force=force, on_fresh=on_fresh)
@@ -160,6 +203,7 @@ def run(
     force: ForceOption = False,
 ) -> None:
     settings = _settings(config, workers, engine, scheduler)
+    chosen = _inputs(settings, input)
 
     def everything(folder: Path, display: Display) -> list[StageReport]:
         with open_executor(settings) as executor:
@@ -170,7 +214,7 @@ def run(
                 if fresh_documents > 1:
                     executor.warm(settings, TABLE_STAGES)
 
-            reports = [_run_source(settings, input, folder, display, force, on_fresh=warm_workers)]
+            reports = [_run_source(settings, chosen, folder, display, force, on_fresh=warm_workers)]
             reports += [_run_table_stage(stage, settings, folder, display, executor, force) for stage in TABLE_STAGES]
         return reports
 
@@ -187,7 +231,8 @@ def clean_command(
     force: ForceOption = False,
 ) -> None:
     settings = _settings(config)
-    _execute(settings, output, quiet, strict, lambda folder, display: [_run_source(settings, input, folder, display, force)])
+    chosen = _inputs(settings, input)
+    _execute(settings, output, quiet, strict, lambda folder, display: [_run_source(settings, chosen, folder, display, force)])
 
 
 def _table_command(stage: Stage) -> Callable[..., None]:
@@ -236,11 +281,17 @@ def validate(
     typer.echo(f"valid{' (partial; not built: ' + ', '.join(not_built) + ')' if not_built else ''}: {', '.join(checked)}")
 
 
-@app.command(help="Write the data dictionary docs/tables.md from the table schemas.")
-def dictionary() -> None:
+@app.command(help="Write the data dictionary (Markdown) from the table schemas; default: docs/tables.md of the current folder.")
+def dictionary(
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="The Markdown file to write; default: docs/tables.md of the current folder.")] = None,
+) -> None:
     from pipeline import dictionary as data_dictionary
 
-    typer.echo(f"wrote {data_dictionary.write()}")
+    path = output or data_dictionary.DICTIONARY_PATH
+    try:
+        typer.echo(f"wrote {data_dictionary.write(path)}")
+    except OSError as exc:
+        _fail(f"cannot write {path}: {_unwritable(path.parent, exc)}")
 
 
 class ErrorsFrom(str, Enum):

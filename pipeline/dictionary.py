@@ -3,10 +3,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pipeline.config import PROJECT_ROOT
 from pipeline.tables import PRODUCER, TABLES
 
-DICTIONARY_PATH = PROJECT_ROOT / "docs" / "tables.md"
+# Relative to the current folder (the repository's root, where the committed copy lives),
+# never to the installed package.
+DICTIONARY_PATH = Path("docs") / "tables.md"
 
 
 def _cell(text: str) -> str:

@@ -34,6 +34,7 @@ Inside a stage, finished partitions are committed as checkpoints
 """
 from __future__ import annotations
 
+import atexit
 import gc
 import hashlib
 import importlib
@@ -126,6 +127,9 @@ class StageReport:
     seconds: float = 0.0
     carried: int = 0  # documents carried over unchanged from the previous run
     resumed: int = 0  # documents of partitions a killed run had finished (checkpoints)
+    # Seconds spent preparing the stage (loading a model, lexicons) or waiting for workers
+    # to be prepared; not counted in ``seconds``, so that a stage's time is its work.
+    load_seconds: float = 0.0
 
 
 RUN_SUMMARY = "last_run.json"
@@ -150,6 +154,9 @@ def count_documents(folder: Path) -> int:
 
 _PREPARED: dict[tuple[str, str, str, Callable], BatchFunction] = {}
 _PREPARE_LOCK = threading.Lock()
+# gc.freeze() (below) keeps objects from ever being freed; at exit, extension modules that
+# check for leaks (DuckDB's nanobind, in a process that also queried) would report them.
+atexit.register(gc.unfreeze)
 
 
 def prepared(stage: Stage, settings: Settings) -> BatchFunction:
@@ -164,6 +171,13 @@ def prepared(stage: Stage, settings: Settings) -> BatchFunction:
             # it the collector's full passes, which batches of short-lived rows trigger.
             gc.freeze()
         return _PREPARED[key]
+
+
+def timed_prepared(stage: Stage, settings: Settings) -> tuple[BatchFunction, float]:
+    """``prepared``, and the seconds it took (next to nothing once prepared)."""
+    started = time.perf_counter()
+    function = prepared(stage, settings)
+    return function, time.perf_counter() - started
 
 
 # Names the settings and stages a worker pool's fork server prepares (see ProcessPool.warm).
@@ -413,6 +427,7 @@ class PartitionResult:
     hashes: dict[str, list[str | None]]  # keyed table -> hash of each document's rows
     parts: dict[str, str]  # table -> part file name in the checkpoint folder
     failed: pd.DataFrame | None = None  # reject rows of the documents the stage failed on
+    load_seconds: float = 0.0  # preparing the stage in the process that ran the partition
 
 
 _READERS = threading.local()
@@ -441,6 +456,7 @@ def run_partition(partition: Partition) -> PartitionResult:
     fresh_ids = [doc_id for doc_id, fresh in zip(partition.doc_ids, partition.fresh) if fresh]
     outputs: dict[str, pa.Table] = {}
     failed = None
+    load_seconds = 0.0
     if partition.rejected is not None:
         failed = _rejected_rows(partition, fresh_ids)
     elif fresh_ids:
@@ -452,7 +468,8 @@ def run_partition(partition: Partition) -> PartitionResult:
             if len(fresh_ids) < len(partition.doc_ids):
                 frame = frame[frame["doc_id"].isin(wanted)].reset_index(drop=True)
             frames[spec.name] = frame
-        result = prepared(stage, partition.settings)(frames)
+        function, load_seconds = timed_prepared(stage, partition.settings)
+        result = function(frames)
         outputs = {spec.name: to_arrow(spec, result[spec.name]) for spec in stage.writes}
         failed = result[FAILED]
         fault_point(stage.name, partition.index, "computed")
@@ -467,7 +484,7 @@ def run_partition(partition: Partition) -> PartitionResult:
             hashes[spec.name] = _complete_hashes(fresh_table, counts[spec.name], partition.known_hashes.get(spec.name, ()))
         tables[spec.name] = fresh_table
     parts = {spec.name: _write_part(tables[spec.name], Path(partition.part_folder), f"{spec.name}-{partition.key}") for spec in stage.writes}
-    return PartitionResult(partition.index, len(partition.doc_ids), len(fresh_ids), counts, hashes, parts, failed)
+    return PartitionResult(partition.index, len(partition.doc_ids), len(fresh_ids), counts, hashes, parts, failed, load_seconds)
 
 
 def _complete_hashes(table: pa.Table, counts: np.ndarray, known: Sequence[str | None]) -> list[str | None]:
@@ -541,6 +558,7 @@ def _result_tables(result: PartitionResult, stage: Stage, checkpoint: Checkpoint
 
 class Executor(Protocol):
     workers: int
+    waited: float  # seconds spent so far waiting for workers to be prepared (warm)
 
     def map(self, partitions: Iterable[Partition], expected: int) -> Iterator[PartitionResult]: ...
 
@@ -556,6 +574,7 @@ class InProcess:
     """Runs partitions one after the other in this process."""
 
     workers = 1
+    waited = 0.0
 
     def map(self, partitions: Iterable[Partition], expected: int) -> Iterator[PartitionResult]:
         return (run_partition(partition) for partition in partitions)
@@ -620,6 +639,8 @@ class ProcessPool:
 
     def __init__(self, workers: int):
         self.workers = workers
+        self.waited = 0.0
+        self._warmed = False
         self._pool: ProcessPoolExecutor | None = None
         self._forking = "forkserver" in get_all_start_methods()
         self._server_started = False
@@ -630,6 +651,7 @@ class ProcessPool:
         payload = preload_payload(settings, stages)
         if payload is not None:
             self._start_server({PRELOAD_VARIABLE: payload})
+            self._warmed = True
 
     def _start_server(self, environment: dict[str, str]) -> None:
         # The server's children inherit its environment: thread limits and what to prepare;
@@ -655,6 +677,13 @@ class ProcessPool:
             return InProcess().map(partitions, expected)
         if self._pool is None:
             self._pool = self._new_pool()
+            if self._warmed:
+                # The fork server forks no worker before it has prepared the stages (loaded
+                # the model): wait for that here, so that it counts as loading, not as the
+                # work of the first stage that uses workers.
+                started = time.perf_counter()
+                self._pool.submit(os.getpid).result()
+                self.waited += time.perf_counter() - started
         return self._results(partitions)
 
     def _results(self, partitions: Iterable[Partition]) -> Iterator[PartitionResult]:
@@ -717,6 +746,7 @@ class ProcessPool:
                 os.kill(server, signal.SIGKILL)
             stop_fork_server()
             self._server_started = False
+            self._warmed = False
 
 
 # A partition on which Dask's workers died again and again (Dask gives up on it).
@@ -730,6 +760,8 @@ class DaskEngine:
     Dask runs a task again when its worker dies; a task that kills every worker it runs
     on (Dask raises KilledWorker) has its documents rejected, as with local workers.
     """
+
+    waited = 0.0
 
     def __init__(self, scheduler: str, workers: int):
         from dask.distributed import Client, LocalCluster
@@ -868,6 +900,9 @@ def run_stage(stage: Stage, settings: Settings, folder: Path, progress: Progress
     counts: dict[str, list[np.ndarray]] = {spec.name: [] for spec in keyed_specs}
     hashes: dict[str, list[str | None]] = {spec.name: [] for spec in keyed_specs}
     failed: list[pd.DataFrame] = []
+    waited_before = executor.waited
+    # Workers prepare at the same time: the stage waited about as long as the slowest.
+    slowest_load = 0.0
     try:
         for index, (first, stop, partition_key) in enumerate(plan):
             if index in resumed:
@@ -881,6 +916,7 @@ def run_stage(stage: Stage, settings: Settings, folder: Path, progress: Progress
                     fault_point(stage.name, index, "committed")
             _write_outputs(writers, _result_tables(result, stage, checkpoint))
             failed.append(result.failed)
+            slowest_load = max(slowest_load, result.load_seconds)
             for name, values in result.counts.items():
                 counts[name].append(values)
                 hashes[name] += result.hashes[name]
@@ -891,6 +927,7 @@ def run_stage(stage: Stage, settings: Settings, folder: Path, progress: Progress
         _abort(writers)
         raise
     rows = {name: _concat(values) for name, values in counts.items()}
+    report.load_seconds = slowest_load + executor.waited - waited_before
     _commit(writers, report, started)
     report.rows["rejects"] = record_stage_rejects(folder, stage.name, failed)
     # A document the stage failed on is tried again on the next run.
@@ -898,7 +935,7 @@ def run_stage(stage: Stage, settings: Settings, folder: Path, progress: Progress
     fingerprints = [None if doc_id in failed_ids else fingerprint for doc_id, fingerprint in zip(doc_ids, fingerprints)]
     _write_manifest(stage, folder, token, doc_ids, fingerprints, rows, hashes)
     checkpoint.close()
-    report.seconds = time.perf_counter() - started
+    report.seconds = time.perf_counter() - started - report.load_seconds
     return report
 
 
@@ -1013,7 +1050,11 @@ def run_source_stage(
             fresh = _decide(record_ids, chunk_fingerprints, old, force)
             fresh_ids = [doc_id for doc_id, is_fresh in zip(record_ids, fresh) if is_fresh]
             fresh_items = [item for item in chunk if not _is_record(item)] + [record for record, is_fresh in zip(records, fresh) if is_fresh]
-            outputs = prepared(stage, settings)({"records": fresh_items}) if fresh_items else {}
+            outputs = {}
+            if fresh_items:
+                function, load_seconds = timed_prepared(stage, settings)
+                report.load_seconds += load_seconds
+                outputs = function({"records": fresh_items})
             for spec in stage.writes:
                 table = to_arrow(spec, outputs[spec.name]) if spec.name in outputs else spec.schema.empty_table()
                 if keyed(spec):
@@ -1053,7 +1094,7 @@ def run_source_stage(
         return _commit(writers, report, started)
     _commit(writers, report, started)
     _write_manifest(stage, folder, token, doc_ids, fingerprints, rows, hashes)
-    report.seconds = time.perf_counter() - started
+    report.seconds = time.perf_counter() - started - report.load_seconds
     return report
 
 
@@ -1113,5 +1154,5 @@ def _commit(writers: dict[str, TableWriter], report: StageReport, started: float
     for name, writer in writers.items():
         writer.commit()
         report.rows[name] = writer.rows
-    report.seconds = time.perf_counter() - started
+    report.seconds = time.perf_counter() - started - report.load_seconds
     return report

@@ -19,21 +19,26 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-
-from spacy.language import Language
-from spacy.tokens import Doc, Token
-from spacy.vocab import Vocab
+from typing import TYPE_CHECKING
 
 from pipeline.characters import is_word_character
+from pipeline.gazetteer import load_places
 from pipeline.names import fold
+
+if TYPE_CHECKING:  # only the model's users import spaCy (see stages/entities.py)
+    from spacy.language import Language
+    from spacy.tokens import Doc, Token
+    from spacy.vocab import Vocab
 
 LABELS = ("PER", "ORG", "LOC", "MISC")
 LEADING_ARTICLES = frozenset({"l'", "l’", "le", "la", "les", "un", "une"})
 PREPOSITIONS = frozenset({"de", "du", "des", "d'", "d’", "à", "au", "aux"})
 NOUN_OPENERS = LEADING_ARTICLES | PREPOSITIONS | {"en", "ce", "cet", "cette", "son", "sa", "leur"}
 TRAILING_WORDS = LEADING_ARTICLES | PREPOSITIONS | {"et", "ou"}
+# An elided function word glued to the next word (`l'atlantique`, `d'energie`), folded.
+ELIDED = re.compile(r"(?<![\w'])((?:l|d|qu|j|n|s|c)')")
 # Function words skipped when reading an acronym off its long form.
-ACRONYM_SKIPPED = PREPOSITIONS | LEADING_ARTICLES | {"et", "pour", "sur", "en"}
+ACRONYM_SKIPPED = frozenset(fold(word) for word in PREPOSITIONS | LEADING_ARTICLES | {"et", "pour", "sur", "en"})
 LEADING_MARKS = "-–—«»\"'’“”(["
 TRAILING_MARKS = ".,;:!?-–—«»\"'’“”)]"
 # A single word with one of these parts of speech is not a name, whatever its case.
@@ -43,6 +48,10 @@ NAME_PARTICLES = frozenset({"Le", "La", "De", "Du", "Van", "Von", "Del", "Da"})
 # Inside a sentence a capitalised article belongs to the name after it (`La Haye`).
 CAPITALISED_ARTICLES = frozenset({"Le", "La", "Les", "L'", "L’"})
 OPENING_MARKS = frozenset({"«", "“", '"', "(", "[", "-", "–", "—", ":"})
+# Tokens no name holds: the marks that end a clause or stand between a headline's parts.
+NAME_BREAKS = frozenset({":", ";", "!", "?", "–", "—", "|"})
+# A dateline's end glued to the place before it (`PARIS.-`).
+DATELINE_ENDS = (".-", ".–", ".—")
 # Facilities whose own name follows directly (`école Maurice-Henry`) are organisations.
 
 
@@ -55,21 +64,34 @@ class Lexicons:
     demonym_suffixes: tuple[str, ...]
     seats_of_power: frozenset[str]
     media: frozenset[str]
+    team_words: frozenset[str]
+    institutions: frozenset[str]
+    not_name_tails: frozenset[str]
     media_tails: frozenset[str]
     org_heads: frozenset[str]
     street_words: frozenset[str]
     place_heads: frozenset[str]
+    facilities: frozenset[str]
     buildings: frozenset[str]
     named_facilities: frozenset[str]
     road_prefixes: frozenset[str]
     misc_heads: frozenset[str]
+    # Generic words of events: MISC like misc_heads, but no sign of a name at a
+    # sentence's start (`Tournoi de boules annulé` is a headline).
+    event_heads: frozenset[str]
     person_heads: frozenset[str]
     route_words: frozenset[str]
     first_names: frozenset[str]
+    place_introducers: frozenset[str]
+    # Place name -> kind (country, area, subdivision, city): see pipeline/gazetteer.py;
+    # the same folded (case, accents), for names written in capitals (`PONT-A-MOUSSON`).
+    places: dict[str, str]
+    folded_places: dict[str, str]
 
     @classmethod
-    def from_file(cls, path: Path) -> "Lexicons":
+    def from_file(cls, path: Path, places: Path | None = None) -> "Lexicons":
         data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+        gazetteer = load_places(places) if places is not None else {}
         lowered = lambda key: frozenset(word.lower() for word in data[key])  # noqa: E731
         return cls(
             titles=lowered("titles"),
@@ -78,18 +100,26 @@ class Lexicons:
             demonyms=frozenset(form for base in data["demonyms"] for form in demonym_forms(base)),
             demonym_suffixes=tuple(data["demonym_suffixes"]),
             seats_of_power=frozenset(data["seats_of_power"]),
-            media=frozenset(data["media"]),
+            media=frozenset(data["media"]) | frozenset(data["platforms"]),
+            team_words=frozenset(data["team_words"]),
+            institutions=lowered("institutions"),
+            not_name_tails=lowered("not_name_tails"),
             media_tails=lowered("media_tails"),
             org_heads=lowered("org_heads") | lowered("named_facilities"),
             named_facilities=lowered("named_facilities"),
             street_words=lowered("street_words"),
-            place_heads=lowered("place_heads"),
+            place_heads=lowered("place_heads") | lowered("facilities"),
+            facilities=lowered("facilities"),
             buildings=lowered("buildings"),
             road_prefixes=frozenset(data["road_prefixes"]),
             misc_heads=lowered("misc_heads"),
+            event_heads=lowered("event_heads"),
             person_heads=lowered("person_heads"),
             route_words=lowered("route_words"),
             first_names=frozenset(data["first_names"]),
+            place_introducers=lowered("place_introducers"),
+            places=gazetteer,
+            folded_places={fold(name): kind for name, kind in reversed(gazetteer.items())},
         )
 
     def is_known_name(self, text: str) -> bool:
@@ -98,6 +128,17 @@ class Lexicons:
     def is_generic_head(self, word: str) -> bool:
         """The generic word of an institution, an event, a street or a natural place."""
         return word in self.org_heads or word in self.misc_heads or word in self.street_words or word in self.place_heads
+
+    def place_kind(self, text: str) -> str | None:
+        """What kind of place the gazetteer knows ``text`` as, if any."""
+        if text.isupper():
+            return self.folded_places.get(fold(text))
+        return self.places.get(text.replace("’", "'"))
+
+    def is_surely_place(self, text: str) -> bool:
+        """A country, a continent or bloc, or a region, state or département: no city,
+        since many cities are also people's or companies' names (`Florence`, `Orange`)."""
+        return self.place_kind(text) in ("country", "area", "subdivision")
 
     def is_given_name(self, text: str) -> bool:
         """`Marie`, and compound given names opening with one (`Jean-Luc`)."""
@@ -154,28 +195,73 @@ def add_entity_ruler(nlp: Language, lexicons: Lexicons) -> None:
 
 # -- cleaning one spaCy span -----------------------------------------------------------
 
+# Where a mention's label comes from, weakest first. The model's own labels vote on an
+# entity's label; a label a lexicon or the gazetteer settles wins the vote; a copy (a
+# repeat of a name marked elsewhere) has no say.
+COPIED, MODEL, SETTLED = "copied", "model", "settled"
+
+
 @dataclass(frozen=True)
 class Mention:
     start: int
     end: int
     label: str
     text: str
+    evidence: str = MODEL
 
 
 def starts_upper(text: str) -> bool:
     return text[:1].isupper() or text[:1].isdigit()
 
 
-def line_pieces(tokens: list[Token], start: int, end: int) -> list[tuple[int, int]]:
-    """Token ranges of tokens[start:end] between line breaks: a name never crosses one."""
+def name_pieces(tokens: list[Token], start: int, end: int) -> list[tuple[int, int]]:
+    """Token ranges of tokens[start:end] that may be names: a name never crosses a line
+    break, nor a mark that ends a clause or a headline (`Vendée Globe : le départ`), nor
+    a dateline's `.-` (`PARIS.- Jean Dupont`), the mark glued to the word before."""
     pieces = []
     for index in range(start, end):
         token = tokens[index]
-        if token.is_space and "\n" in token.text:
+        if (token.is_space and "\n" in token.text) or token.text in NAME_BREAKS or is_spaced_hyphen(tokens, index):
             pieces.append((start, index))
+            start = index + 1
+        elif token.text.endswith(DATELINE_ENDS) and len(token.text) > 2:
+            pieces.append((start, index + 1))
             start = index + 1
     pieces.append((start, end))
     return [(start, end) for start, end in pieces if end > start]
+
+
+def with_surname_particle(tokens: list[Token], end: int, label: str) -> int:
+    """`Armel Le Cléac'h`, `Vincent Van Gogh`: the model stops a person's name before or
+    after a capitalised particle, without the surname after it; both belong to it (with
+    the pieces the tokenizer cut from the surname: `Cléac'` `h`)."""
+    if label != "PER" or end >= len(tokens):
+        return end
+    if tokens[end - 1].text in NAME_PARTICLES and starts_upper(tokens[end].text):
+        end += 1
+    elif end + 1 < len(tokens) and tokens[end].text in NAME_PARTICLES and starts_upper(tokens[end + 1].text):
+        end += 2
+    else:
+        return end
+    while end < len(tokens) and not tokens[end - 1].whitespace_ and tokens[end].is_alpha:
+        end += 1
+    return end
+
+
+def is_spaced_hyphen(tokens: list[Token], index: int) -> bool:
+    """` - ` between two words is a dash; a hyphen joins the parts of a name (`Bosnie-Herzégovine`)."""
+    return tokens[index].text == "-" and index > 0 and bool(tokens[index].whitespace_) and bool(tokens[index - 1].whitespace_)
+
+
+def with_name_joiners(tokens: list[Token], end: int) -> int:
+    """`Standard & Poor's`, `Marks & Spencer`: `&` joins two names into one, and an
+    English possessive `'s` belongs to its word (the tokenizer splits `Poor'` `s`)."""
+    while end + 1 < len(tokens) and tokens[end].text == "&" and starts_upper(tokens[end + 1].text):
+        end += 2
+    last = tokens[end - 1]
+    if end < len(tokens) and last.text.endswith(("'", "’")) and not last.whitespace_ and tokens[end].text == "s":
+        end += 1
+    return end
 
 
 def opens_sentence(tokens: list[Token], index: int) -> bool:
@@ -192,15 +278,33 @@ def with_particle(tokens: list[Token], start: int, label: str) -> int:
     return start - 1 if before in CAPITALISED_ARTICLES or (label == "PER" and before in NAME_PARTICLES) else start
 
 
-def with_generic_head(tokens: list[Token], start: int, lexicons: Lexicons) -> int:
-    """`fort Dorsner`, `détroit de Gibraltar`, `école Maurice-Henry`: the model leaves
-    out the generic word of a natural place or a fort, and of a facility named after
-    someone; both belong to the name."""
+def with_generic_head(tokens: list[Token], start: int, end: int, lexicons: Lexicons) -> int:
+    """`fort Dorsner`, `détroit de Gibraltar`, `stade de la Beaujoire`, `école
+    Maurice-Henry`: the model leaves out the generic word of a natural place, a fort or a
+    facility, and of an institution named after someone; it belongs to the name
+    (GUIDELINES §4). A facility of a place is that place (`aéroport de Nantes` ->
+    `Nantes`, as `université de Lille` -> `Lille`): a known place, or any name after a
+    bare `de` (`église de Vrécourt`); `de la`, `du`, `des` name the facility itself."""
     if start > 1 and is_noun_head(tokens, start - 1) and (tokens[start - 1].lower_ in lexicons.place_heads or tokens[start - 1].lower_ in lexicons.named_facilities):
         return start - 1
-    if start > 2 and is_noun_head(tokens, start - 2) and tokens[start - 2].lower_ in lexicons.place_heads and tokens[start - 1].lower_ in PREPOSITIONS:
-        return start - 2
+    for head in (start - 2, start - 3):
+        between = [token.lower_ for token in tokens[head + 1 : start]] if head > 0 else []
+        if not (between and between[0] in PREPOSITIONS and all(word in PREPOSITIONS or word in LEADING_ARTICLES for word in between)):
+            continue
+        word = tokens[head].lower_
+        if is_noun_head(tokens, head) and word in lexicons.place_heads:
+            if word in lexicons.facilities and (between in (["de"], ["d'"], ["d’"]) or is_place_name("".join(token.text_with_ws for token in tokens[start:end]).strip(), lexicons)):
+                return start
+            return head
     return start
+
+
+def is_place_name(name: str, lexicons: Lexicons) -> bool:
+    """A place the gazetteer knows, or a word shaped like a French commune's name, with
+    or without its article (`La Neuveville-sous-Montfort`)."""
+    article, _, rest = name.partition(" ")
+    bare = rest if article in CAPITALISED_ARTICLES and rest else name
+    return lexicons.place_kind(name) is not None or lexicons.place_kind(bare) is not None or COMPOUND_PLACE.fullmatch(bare) is not None
 
 
 def is_noun_head(tokens: list[Token], index: int) -> bool:
@@ -258,9 +362,15 @@ def skip_lead(tokens: list[Token], start: int, end: int, label: str, lexicons: L
     return Lead(start, titled, complement, person_head)
 
 
-def skip_tail(tokens: list[Token], start: int, end: int) -> int:
+def skip_tail(tokens: list[Token], start: int, end: int, lexicons: Lexicons) -> int:
     end = before_bare_complement(tokens, start, end)
-    while end > start and (tokens[end - 1].is_punct or tokens[end - 1].is_space or tokens[end - 1].lower_ in TRAILING_WORDS):
+    while end > start and (
+        tokens[end - 1].is_punct
+        or tokens[end - 1].is_space
+        or tokens[end - 1].lower_ in TRAILING_WORDS
+        # `au New Jersey mercredi`: a lowercase day or month after a name is a date.
+        or (tokens[end - 1].text in lexicons.not_name_tails)
+    ):
         end -= 1
     return end
 
@@ -328,25 +438,36 @@ def is_common_word(words: list[Token], lexicons: Lexicons) -> bool:
     return token.pos_ in COMMON_POS and not token.text.isupper() and token.is_sent_start
 
 
-def label_by_lexicon(words: list[Token], phrase: str, label: str, lexicons: Lexicons) -> str:
-    """Labels the guidelines settle by what the name is, whatever the model said."""
+def label_by_lexicon(words: list[Token], phrase: str, label: str, lexicons: Lexicons) -> tuple[str, str]:
+    """(label, evidence): labels the guidelines settle by what the name is, whatever the
+    model said, are SETTLED; otherwise the model's label stands."""
     first, last = words[0].lower_, words[-1].lower_
     if phrase in lexicons.seats_of_power or phrase in lexicons.media:
-        return "ORG"
+        return "ORG", SETTLED
+    # Countries, continents, blocs, regions: a place, also where it stands for its
+    # government or its team (GUIDELINES §1), and before a demonym of the same spelling
+    # (`l'Argentine`); a person's name only when the model says so.
+    if lexicons.is_surely_place(phrase) and label != "PER":
+        return "LOC", SETTLED
     if is_demonym(words, phrase, lexicons):
-        return "MISC"
+        return "MISC", SETTLED
     if first in lexicons.street_words or (first in lexicons.place_heads and len(words) > 1):
-        return "LOC"
-    if first in lexicons.misc_heads:
-        return "MISC"
+        return "LOC", SETTLED
+    if first in lexicons.misc_heads or first in lexicons.event_heads:
+        return "MISC", SETTLED
     if len(words) == 1 and lexicons.is_given_name(phrase):
-        return "PER"
+        return "PER", SETTLED
+    if len(words) > 1 and (words[0].text in lexicons.team_words or words[-1].text in lexicons.team_words):
+        return "ORG", SETTLED
     if len(words) > 1 and (first in lexicons.org_heads or last in lexicons.media_tails):
-        return "ORG"
+        return "ORG", SETTLED
+    # A lone capitalised institution word (`le Sénat`, `la Cour`) is the institution.
+    if len(words) == 1 and first in lexicons.institutions and words[0].text[:1].isupper():
+        return "ORG", SETTLED
     # A lone institution word (`le Congrès`) is no event or product.
     if label == "MISC" and first in lexicons.org_heads:
-        return "ORG"
-    return label
+        return "ORG", MODEL
+    return label, MODEL
 
 
 def label_by_lead(lead: Lead, words: list[Token], label: str) -> str:
@@ -364,9 +485,9 @@ def clean_piece(tokens: list[Token], text: str, start: int, end: int, label: str
     for a job title or a common word."""
     start_char, end_char = chars_of(tokens, start, end)
     if lexicons.is_known_name(text[start_char:end_char]):
-        return [Mention(start_char, end_char, "ORG", text[start_char:end_char])]
+        return [Mention(start_char, end_char, "ORG", text[start_char:end_char], SETTLED)]
     lead = skip_lead(tokens, start, end, label, lexicons)
-    end = skip_tail(tokens, lead.start, end)
+    end = skip_tail(tokens, lead.start, end, lexicons)
     if end <= lead.start:
         return []
     words = tokens[lead.start : end]
@@ -374,7 +495,7 @@ def clean_piece(tokens: list[Token], text: str, start: int, end: int, label: str
         return []
     start_char, end_char = chars_of(tokens, lead.start, end)
     phrase = text[start_char:end_char]
-    label = label_by_lexicon(words, phrase, label_by_lead(lead, words, label), lexicons)
+    label, evidence = label_by_lexicon(words, phrase, label_by_lead(lead, words, label), lexicons)
     if not (label == "MISC" and is_demonym(words, phrase, lexicons)) and is_common_word(words, lexicons):
         return []
     start_char, end_char = trimmed_chars(text, start_char, end_char)
@@ -382,7 +503,7 @@ def clean_piece(tokens: list[Token], text: str, start: int, end: int, label: str
     # A single letter is an abbreviation (`5.000 F`, `phase V`), never a name.
     if len(name) < 2 or not any(char.isupper() for char in name):
         return []
-    return [Mention(start_char, end_char, label, name)]
+    return [Mention(start_char, end_char, label, name, evidence)]
 
 
 # A hyphenated run of capitalised words (`Paris-Nantes`, `Lyon-Saint-Étienne`): one
@@ -429,7 +550,7 @@ def route_places(text: str, mentions: list[Mention], lexicons: Lexicons) -> list
         if not (is_route or all(part.group() in places for part in parts)):
             continue
         result = [m for m in result if m not in inside]
-        result += [Mention(match.start() + part.start(), match.start() + part.end(), "LOC", part.group()) for part in parts]
+        result += [Mention(match.start() + part.start(), match.start() + part.end(), "LOC", part.group(), SETTLED) for part in parts]
         places.update(part.group() for part in parts)
     return result
 
@@ -445,7 +566,7 @@ def repeated_mentions(text: str, mentions: list[Mention], lexicons: Lexicons) ->
         for start in standalone_occurrences(text, name):
             end = start + len(name)
             if not any(taken_start < end and start < taken_end for taken_start, taken_end in taken):
-                found.append(Mention(start, end, label, name))
+                found.append(Mention(start, end, label, name, COPIED))
                 taken.append((start, end))
     return found
 
@@ -481,8 +602,8 @@ def located_names(vocab: Vocab, mentions: list[Mention]) -> list[Mention]:
         if not (match and starts_upper(last) and not vocab.has_vector(last.lower())):
             result.append(mention)
             continue
-        result.append(Mention(mention.start, mention.start + match.end("name"), mention.label, match["name"]))
-        result.append(Mention(mention.start + match.start("place"), mention.end, "LOC", match["place"]))
+        result.append(Mention(mention.start, mention.start + match.end("name"), mention.label, match["name"], mention.evidence))
+        result.append(Mention(mention.start + match.start("place"), mention.end, "LOC", match["place"], SETTLED))
     return result
 
 
@@ -513,23 +634,91 @@ def completed_institutions(text: str, mentions: list[Mention], lexicons: Lexicon
             elif following is None or following.start >= place.end("name"):
                 end = place.end("name")
         if end != mention.end:
-            result[index] = Mention(mention.start, end, "ORG", text[mention.start : end])
+            result[index] = Mention(mention.start, end, "ORG", text[mention.start : end], mention.evidence)
     merged = [(mention.start, mention.end) for mention in result if mention.label == "ORG"]
     return [m for m in result if m.label == "ORG" or not any(start <= m.start and m.end <= end for start, end in merged)]
 
 
+# `ALN (Armée de libération nationale)` and `Front de libération nationale (FLN)`.
+ACRONYM_THEN_BRACKETS = re.compile(r"(?<![\w-])(?P<acronym>[A-Z][A-Z&]{1,7})\s+\((?P<words>[A-ZÀ-ÖØ-Þ][^()\n]{2,150}?)\)")
+BRACKETED_ACRONYM = re.compile(r"\s+\((?P<acronym>[A-Z][A-Z&]{1,7})\)")
+EXPANSION_WORD = re.compile(r"[\w-]+")
+
+
+def acronym_expansions(text: str, mentions: list[Mention], lexicons: Lexicons) -> list[Mention]:
+    """The long form a document gives for an acronym, beside it in brackets, is one name
+    (however the model cut it: `Armée` here, `Libération` there), with the acronym's
+    entity label: the label its generic word settles (`Accord commercial...` MISC), a
+    place's (`République démocratique du Congo`), else the one the model gave most to
+    the pieces of both (a person's aside: initials are no person), else an organisation's. The acronym
+    takes that label too, and links to the long form in ``resolve`` (its initials)."""
+    found: list[tuple[int, int, int, int]] = []  # long form start, end; acronym start, end
+    for match in ACRONYM_THEN_BRACKETS.finditer(text) if "(" in text else ():
+        if acronym_of(match["words"]) == match["acronym"].replace("&", ""):
+            found.append((match.start("words"), match.end("words"), match.start("acronym"), match.end("acronym")))
+    for match in BRACKETED_ACRONYM.finditer(text) if "(" in text else ():
+        start = long_form_before(text, match.start(), match["acronym"].replace("&", ""))
+        if start is not None:
+            found.append((start, match.start(), match.start("acronym"), match.end("acronym")))
+    if not found:
+        return mentions
+    result = list(mentions)
+    for start, end, acronym_start, acronym_end in found:
+        words = text[start:end]
+        pieces = Counter(m.label for m in result if m.label != "PER" and (start < m.end and m.start < end or (m.start, m.end) == (acronym_start, acronym_end)))
+        label = label_of_long_form(words, lexicons) or (_majority(pieces, "ORG") if pieces else "ORG")
+        result = [m for m in result if m.end <= start or end <= m.start]
+        result = [m for m in result if not (m.start == acronym_start and m.end == acronym_end)]
+        result.append(Mention(start, end, label, words, SETTLED))
+        result.append(Mention(acronym_start, acronym_end, label, text[acronym_start:acronym_end], SETTLED))
+    return result
+
+
+def long_form_before(text: str, end: int, acronym: str) -> int | None:
+    """Start of the fewest words before ``end`` (in its line) whose initials are
+    ``acronym`` and whose first word is capitalised, if any."""
+    line_start = text.rfind("\n", 0, end) + 1
+    words = list(EXPANSION_WORD.finditer(text, max(line_start, end - 200), end))
+    for first in reversed(words[-3 * len(acronym) :]):
+        phrase = text[first.start() : end]
+        if phrase[:1].isupper() and acronym_of(phrase) == acronym:
+            return first.start()
+    return None
+
+
+def label_of_long_form(words: str, lexicons: Lexicons) -> str | None:
+    """The label the words of a long form settle, if they do."""
+    first = words.split()[0].lower()
+    if lexicons.is_surely_place(words):
+        return "LOC"
+    if first in lexicons.misc_heads:
+        return "MISC"
+    if first in lexicons.org_heads:
+        return "ORG"
+    return None
+
+
+# `ministère de l'`, `ministère des`: the generic word of a ministry before its domain.
+MINISTRY_BEFORE = re.compile(r"(?<![\w-])[Mm]inistère\s+(?:de\s+la\s+|de\s+l['’]|des\s+|du\s+|de\s+)$")
+
+
 def job_domains_after_titles(text: str, mentions: list[Mention], lexicons: Lexicons) -> list[Mention]:
     """`la secrétaire à l'Intérieur (Environnement)`: the domain of a title, however the
-    model tagged it, is not a name (GUIDELINES: words inside a job title)."""
+    model tagged it, is not a name (GUIDELINES: words inside a job title). After
+    `ministère`, it names the ministry, which is an organisation with its generic word
+    (`ministère de l'Intérieur`)."""
     skipped = LEADING_ARTICLES | PREPOSITIONS
-    return [
-        mention
-        for mention in mentions
-        if not (
+    result = []
+    for mention in mentions:
+        ministry = MINISTRY_BEFORE.search(text, max(0, mention.start - 20), mention.start)
+        if ministry:
+            result.append(Mention(ministry.start(), mention.end, "ORG", text[ministry.start() : mention.end], SETTLED))
+        elif not (
             mention.text.lower() in lexicons.job_domains
             and (word_before(text, mention.start, skipped) in lexicons.titles or word_before(text, mention.start, skipped) in lexicons.job_domains)
-        )
-    ]
+        ):
+            result.append(mention)
+    return result
 
 
 # French place names joined by `-sur-`, `-sous-`, `-lès-`, `-en-`, `-aux-`, `-le-`...
@@ -547,9 +736,9 @@ def compound_places(text: str, mentions: list[Mention]) -> list[Mention]:
     for match in COMPOUND_PLACE.finditer(text) if HAS_PLACE_LINK.search(text) else ():
         inside = [m for m in result if m.start < match.end() and match.start() < m.end]
         if not inside:
-            result.append(Mention(match.start(), match.end(), "LOC", match.group()))
+            result.append(Mention(match.start(), match.end(), "LOC", match.group(), SETTLED))
         elif len(inside) == 1 and (inside[0].start, inside[0].end) == match.span():
-            result[result.index(inside[0])] = Mention(match.start(), match.end(), "LOC", match.group())
+            result[result.index(inside[0])] = Mention(match.start(), match.end(), "LOC", match.group(), SETTLED)
     return result
 
 
@@ -562,6 +751,8 @@ def is_written_in_lowercase(text: str, word: str) -> bool:
     return LOWERCASE_WORD.fullmatch(word) is not None and next(standalone_occurrences(text, word, "-'’"), None) is not None
 
 
+# A capitalised article right before a name.
+ARTICLE_BEFORE = re.compile(r"(?<![\w'’])(?:(?:Le|La|Les) |L['’])$")
 # What may stand between a sentence's start and its first word.
 SENTENCE_OPENING = re.compile(r"(?:^|[.!?:]|\n)[\s«»\"“”'’(_–—-]*$")
 
@@ -586,34 +777,64 @@ def is_capitalised_common_phrase(text: str, mention: Mention, lexicons: Lexicons
     return not any(starts_upper(word) for word in rest) and opens_sentence is not None
 
 
-# Prepositions that put a lone name in a place role: `né à Cintrey`, `un habitant de Delle`.
-PLACE_PREPOSITIONS = frozenset({"à", "de", "d'", "d’"})
+# A place preposition right before a name, and the word before it (`née à`, `maire de`).
+PLACE_PREPOSITION_BEFORE = re.compile(r"(?:(?P<word>[\w-]+)\s+)?(?<![\w'’])(?:à|en|de|d['’])\s*$")
 
 
 def places_taken_for_people(text: str, mentions: list[Mention], lexicons: Lexicons) -> list[Mention]:
-    """Villages and small towns the model takes for people (`à Cintrey`, `de Vandœre`):
-    a one-word "person" that is never part of a full name in the document, is not a given
-    name, and follows a place preposition at least once is a place, in every mention.
-    A person's surname after `à` or `de` joins the full name found elsewhere instead."""
+    """Villages and towns the model takes for people (`née à Cintrey`, `à Lorient`): a
+    one-word "person" that is never part of a full name in the document and is no given
+    name is a place, in every mention, when it follows a place preposition in each of
+    them, or once when the gazetteer knows it as a place or the word before the
+    preposition introduces one (`née à`, `habitant de`, `maire de`). A preposition now
+    and then is no evidence: people are spoken to and of (`a écrit à Durand`, `le fils
+    de Martin`), and a person is also the subject or object of verbs."""
     surnames = {word for mention in mentions if mention.label == "PER" for word in name_words(mention.text)[1:]}
-    lone_people = {
-        mention.text
-        for mention in mentions
-        if mention.label == "PER" and " " not in mention.text and fold(mention.text) not in surnames and not lexicons.is_given_name(mention.text)
-    }
-    places = {
-        mention.text
-        for mention in mentions
-        if mention.text in lone_people and word_before(text, mention.start, frozenset()) in PLACE_PREPOSITIONS
-    }
-    return [Mention(m.start, m.end, "LOC", m.text) if m.text in places and m.label == "PER" else m for m in mentions]
+    after_preposition: dict[str, list[bool]] = defaultdict(list)
+    evidence = set()
+    for mention in mentions:
+        name = mention.text
+        if mention.label != "PER" or " " in name or fold(name) in surnames or lexicons.is_given_name(name):
+            continue
+        before = PLACE_PREPOSITION_BEFORE.search(text, max(0, mention.start - 40), mention.start)
+        after_preposition[name].append(before is not None)
+        if before and (lexicons.place_kind(name) is not None or (before["word"] or "").lower() in lexicons.place_introducers):
+            evidence.add(name)
+    places = evidence | {name for name, flags in after_preposition.items() if all(flags)}
+    return [Mention(m.start, m.end, "LOC", m.text, SETTLED) if m.text in places and m.label == "PER" else m for m in mentions]
+
+
+def articles_of_names(text: str, mentions: list[Mention]) -> list[Mention]:
+    """`La Poste a annoncé...` then `selon La Poste`: at a sentence's start a capital says
+    nothing about the article, so the name keeps it when the document writes it
+    capitalised inside a sentence too (GUIDELINES §4: `Le Monde`, `La Poste`)."""
+    with_article = {m.text for m in mentions if m.text.split(maxsplit=1)[0] in CAPITALISED_ARTICLES or m.text.startswith(("L'", "L’"))}
+    if not with_article:
+        return mentions
+    result = []
+    for m in mentions:
+        article = ARTICLE_BEFORE.search(text, max(0, m.start - 4), m.start)
+        whole = text[article.start() : m.end] if article else None
+        result.append(Mention(article.start(), m.end, m.label, whole, m.evidence) if whole in with_article else m)
+    return result
+
+
+def dateline_places(text: str, mentions: list[Mention], lexicons: Lexicons) -> list[Mention]:
+    """`PARIS.- Jean Dupont...`: a name the gazetteer knows, right before a dateline's `.-`,
+    is the place the article was written in, whatever label the model gave the span."""
+    return [
+        Mention(m.start, m.end, "LOC", m.text, SETTLED)
+        if text.startswith(DATELINE_ENDS, m.end) and lexicons.place_kind(m.text) is not None
+        else m
+        for m in mentions
+    ]
 
 
 def named_buildings(text: str, mentions: list[Mention], lexicons: Lexicons) -> list[Mention]:
     """`bâtiment Les Etourneaux`, `l'ex-hôtel Adriatik`: a name right after a building
     word names the building, a place, even when it is a person's name or a plural."""
     return [
-        Mention(m.start, m.end, "LOC", m.text)
+        Mention(m.start, m.end, "LOC", m.text, SETTLED)
         if m.label in ("PER", "MISC") and word_before(text, m.start, frozenset()).removeprefix("ex-") in lexicons.buildings
         else m
         for m in mentions
@@ -630,14 +851,14 @@ def doc_mentions(doc: Doc, text: str, lexicons: Lexicons) -> list[Mention]:
         mention
         for ent in doc.ents
         if ent.label_ in LABELS
-        for start, end in line_pieces(tokens, ent.start, ent.end)
-        for mention in clean_piece(tokens, text, with_generic_head(tokens, with_particle(tokens, start, ent.label_), lexicons), end, ent.label_, lexicons)
+        for start, end in name_pieces(tokens, ent.start, with_surname_particle(tokens, with_name_joiners(tokens, ent.end), ent.label_))
+        for mention in clean_piece(tokens, text, with_generic_head(tokens, with_particle(tokens, start, ent.label_), end, lexicons), end, ent.label_, lexicons)
     ]
-    mentions = completed_institutions(text, located_names(doc.vocab, mentions), lexicons)
+    mentions = acronym_expansions(text, completed_institutions(text, located_names(doc.vocab, mentions), lexicons), lexicons)
     mentions = route_places(text, job_domains_after_titles(text, compound_places(text, mentions), lexicons), lexicons)
     mentions += repeated_mentions(text, mentions, lexicons)
     mentions = places_taken_for_people(text, capitalised_common_words(text, mentions, lexicons), lexicons)
-    mentions = named_buildings(text, mentions, lexicons)
+    mentions = articles_of_names(text, dateline_places(text, named_buildings(text, mentions, lexicons), lexicons))
     return sorted(mentions, key=lambda mention: (mention.start, mention.end))
 
 
@@ -652,8 +873,10 @@ def name_words(text: str) -> tuple[str, ...]:
 
 @lru_cache(maxsize=8192)
 def acronym_of(text: str) -> str:
-    """Initials of the content words: `Organisation du traité de l'Atlantique nord` -> `OTAN`."""
-    words = fold(text).replace("-", " ").replace("'", "' ").split()
+    """Initials of the content words: `Organisation du traité de l'Atlantique nord` -> `OTAN`,
+    `Standard & Poor's` -> `S&P` (an elided article is no word of its own, a possessive no
+    initial)."""
+    words = ELIDED.sub(r"\1 ", fold(text).replace("-", " ")).split()
     return "".join(word[0] for word in words if word not in ACRONYM_SKIPPED).upper()
 
 
@@ -671,40 +894,77 @@ def ends_with(longer: tuple[str, ...], shorter: tuple[str, ...]) -> bool:
     return longer[-len(shorter) :] == shorter
 
 
-def fullest_name(mention: Mention, mentions: list[Mention], people: list[tuple[Mention, tuple[str, ...]]]) -> Mention:
-    """The fullest mention of the same entity: a full name for a partial one, a long form for an acronym.
+def starts_with(longer: tuple[str, ...], shorter: tuple[str, ...]) -> bool:
+    return len(shorter) < len(longer) and longer[: len(shorter)] == shorter
 
-    ``people`` are the PER mentions of ``mentions`` with their name words."""
+
+def names_person(partial: tuple[str, ...], label: str, full: tuple[str, ...]) -> bool:
+    """A person's full name and a part of it: the surname, with its particle or not
+    (`Villiers`, `de Villiers` of `Philippe de Villiers`), whatever label the model gave
+    it; the given name or any inner part when the model took it for a person (`Michel`
+    of `Michel Durand`) or a thing (MISC)."""
+    return contains(full, partial) and (ends_with(full, partial) or label in ("PER", "MISC"))
+
+
+def names_organisation(partial: tuple[str, ...], label: str, full: tuple[str, ...]) -> bool:
+    """`Fitch` of `Fitch Ratings`: an organisation's leading words, said alone."""
+    return starts_with(full, partial) and label != "LOC"
+
+
+def fullest_name(mention: Mention, mentions: list[Mention], named: list[tuple[Mention, tuple[str, ...]]]) -> Mention:
+    """The fullest mention of the same entity (the mention → entity step of Muzny et
+    al.'s sieve): a full name for a partial one (`names_person`, `names_organisation`),
+    a long form for an acronym (its initials). Where the partial fits several entities
+    (two Michels), the nearest mention before it decides, else the nearest after.
+
+    ``named`` are the PER and ORG mentions of ``mentions`` with their name words."""
     words = name_words(mention.text)
-    partial_of = [
+    candidates = [
         other
-        for other, other_words in people
-        if contains(other_words, words) and (mention.label in ("PER", "MISC") or ends_with(other_words, words))
+        for other, other_words in named
+        if (names_person if other.label == "PER" else names_organisation)(words, mention.label, other_words)
     ]
-    if is_acronym(mention.text):
-        partial_of += [other for other in mentions if other is not mention and acronym_of(other.text) == mention.text]
-    if not partial_of:
+    acronym = mention.text.replace("&", "")
+    if is_acronym(acronym):
+        candidates += [other for other in mentions if other is not mention and acronym_of(other.text).replace("&", "") == acronym]
+    if not candidates:
         return mention
-    return max(partial_of, key=lambda other: (len(name_words(other.text)), len(other.text)))
+    # A partial the model labelled like one entity's name belongs to that one first.
+    candidates = [other for other in candidates if other.label == mention.label] or candidates
+    if len({name_words(other.text) for other in candidates}) > 1:
+        before = [other for other in candidates if other.start <= mention.start]
+        return max(before, key=lambda other: other.start) if before else min(candidates, key=lambda other: other.start)
+    return max(candidates, key=lambda other: len(other.text))
 
 
 def resolve(mentions: list[Mention]) -> list[tuple[Mention, str]]:
     """(mention with its entity's label, canonical name) for every mention.
 
-    The label of an entity is the one most of its mentions carry, so a city the model
-    once took for an organisation gets the label of its other mentions.
+    An entity's label is the one a lexicon or the gazetteer settled for one of its
+    mentions, else the one most of the model's own labels for its mentions give (the
+    fullest mention's on a tie): a city the model once took for an organisation gets the
+    label of its other mentions. Copies of a name and partial names have no say, and no
+    vote overrules a settled label. A partial name takes its entity's label.
     """
-    people = [(other, name_words(other.text)) for other in mentions if other.label == "PER"]
-    fullest = [fullest_name(mention, mentions, people) for mention in mentions]
+    named = [(other, name_words(other.text)) for other in mentions if other.label in ("PER", "ORG")]
+    fullest = [fullest_name(mention, mentions, named) for mention in mentions]
     # Many mentions share a fullest name: each name is folded once.
     folded = {text: fold(text) for text in {full.text for full in fullest}}
-    votes: dict[str, Counter] = defaultdict(Counter)
+    votes: dict[str, dict[str, Counter]] = defaultdict(lambda: {SETTLED: Counter(), MODEL: Counter()})
     for mention, full in zip(mentions, fullest):
-        votes[folded[full.text]][mention.label] += 1
+        # A partial name's model label is a guess about the part alone (`Fitch` PER).
+        if mention.evidence == SETTLED or (mention.evidence == MODEL and fold(mention.text) == folded[full.text]):
+            votes[folded[full.text]][mention.evidence][mention.label] += 1
     resolved = []
     for mention, full in zip(mentions, fullest):
-        label = full.label if full is not mention and full.label == "PER" else _majority(votes[folded[full.text]], full.label)
-        resolved.append((Mention(mention.start, mention.end, label, mention.text), full.text))
+        entity = votes[folded[full.text]]
+        if full is not mention and full.label == "PER":
+            label = "PER"
+        elif entity[SETTLED] or entity[MODEL]:
+            label = _majority(entity[SETTLED] or entity[MODEL], full.label)
+        else:
+            label = full.label
+        resolved.append((Mention(mention.start, mention.end, label, mention.text, mention.evidence), full.text))
     return resolved
 
 

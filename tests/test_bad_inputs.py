@@ -229,14 +229,18 @@ def test_nothing_processed_exits_non_zero_with_one_line(tmp_path):
     (corpus / "empty.txt").write_bytes(b"")
     result = runner.invoke(app, ["run", "--input", str(corpus), "--output", str(tmp_path / "out")])
     assert result.exit_code == 1
-    assert result.stderr.strip().splitlines() == ["error: no document could be processed (1 rejected; reasons in rejects.parquet)"]
+    assert result.stderr.strip().splitlines() == [
+        f"rejected 1 (by reason; all in {tmp_path / 'out' / 'rejects.parquet'}):",
+        f"  1 × empty file: {corpus / 'empty.txt'}",
+        "error: no document could be processed (1 rejected, reasons above)",
+    ]
     assert len(pd.read_parquet(tmp_path / "out" / "rejects.parquet")) == 1
 
 
 def test_strict_fails_on_any_reject_after_writing_the_tables(tmp_path):
     result, documents, rejects = run_clean(tmp_path, {"empty.txt": b""}, "--strict")
     assert result.exit_code == 1
-    assert result.stderr.strip().splitlines() == ["error: 1 input(s) rejected and --strict given; reasons in rejects.parquet"]
+    assert result.stderr.strip().splitlines()[-2:] == [f"  1 × empty file: {tmp_path / 'corpus' / 'empty.txt'}", "error: 1 input(s) rejected and --strict given (reasons above)"]
     assert len(documents) == len(GOOD) and len(rejects) == 1
 
 

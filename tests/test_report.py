@@ -201,7 +201,7 @@ def _rgb(colour: str) -> tuple[int, int, int]:
     return tuple(int(colour[i : i + 2], 16) for i in (1, 3, 5))
 
 
-@pytest.mark.skipif(not CHROMIUM and not os.environ.get("PIPELINE_REQUIRE_BROWSER"), reason="chromium not installed (CI installs it)")
+@pytest.mark.skipif(not CHROMIUM and not os.environ.get("PIPELINE_REQUIRE_BROWSER"), reason="headless Chromium not found, so the report is not checked in a browser: `apt-get install chromium` (.ci/run does)")
 @pytest.mark.parametrize("doc_id", list(tiny_outputs.TEXTS))
 def test_pages_render_in_chromium_with_every_span(tiny, tmp_path, doc_id):
     assert CHROMIUM, "PIPELINE_REQUIRE_BROWSER is set but chromium is not installed"

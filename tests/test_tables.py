@@ -4,10 +4,11 @@ from hypothesis import given, settings as hypothesis_settings, strategies as st
 
 from pipeline import dictionary
 from pipeline.tables import SENTENCES, ColumnsByDoc, TableError, TableWriter, check_schema, read_metadata, read_table, table_path, write_table
+from tests.conftest import ROOT
 
 
 def test_data_dictionary_is_up_to_date():
-    assert dictionary.DICTIONARY_PATH.read_text(encoding="utf-8") == dictionary.render(), "run `pipeline dictionary`"
+    assert (ROOT / dictionary.DICTIONARY_PATH).read_text(encoding="utf-8") == dictionary.render(), "run `pipeline dictionary`"
 
 
 def _sentences():

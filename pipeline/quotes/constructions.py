@@ -9,8 +9,9 @@ the quotation just before (a paragraph that is only a quotation). Every candidat
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from enum import Enum
 
-from pipeline.quotes.cues import REFLEXIVE, Cue, find_cues, selon_words
+from pipeline.quotes.cues import HYPOTHESIS, REFLEXIVE, Cue, find_cues, selon_words
 from pipeline.quotes.document import DocView, Token
 from pipeline.quotes.lexicon import Lexicon
 from pipeline.marks import MarkedSpan, marked_spans
@@ -26,23 +27,41 @@ QUE = frozenset({"que", "qu'", "qu’"})
 COMPOUND_QUE = frozenset({"alors", "tandis", "parce", "afin", "bien", "sans", "avant", "après", "dès", "pendant", "pour", "ainsi", "lors", "moins", "plus", "si"})
 SELON_RELATIVE = frozenset({"laquelle", "lequel", "lesquelles", "lesquels"})
 FIRST_PERSON = frozenset({"je", "j'", "j’", "nous"})
+# Tokens after a cue within which its infinitive complement starts (« a demandé au Conseil de sécurité de l'ONU d'adopter »).
+INFINITIVE_REACH = 12
+# Clitics and negation that belong to an infinitive complement (« de ne pas s'en prendre »).
+INFINITIVE_CLITICS = frozenset({"ne", "n'", "n’", "pas", "plus", "jamais", "se", "s'", "s’", "en", "y", "le", "la", "les", "l'", "l’", "lui", "leur", "me", "m'", "m’", "te", "t'", "t’", "nous", "vous"})
 # A fragment this short without a verb is a name, a term or a title unless a cue governs it.
 TERM_WORDS = 4
 SENTENCE_WORDS = 5
+
+
+class Kind(Enum):
+    DIRECT = "direct"
+    INDIRECT = "indirect"
+    MIXED = "mixed"
+
+
+class How(Enum):
+    """Where a quotation's source is to be found: the first step of the attribution sieve
+    (quotation -> mention); ``pipeline.quotes.attribution`` runs it, ``speakers`` the second."""
+
+    SUBJECT = "subject"  # the subject of its cue (« X a déclaré que P », « X : « … » »)
+    INVERTED = "inverted"  # the subject after its cue (« P, a déclaré X »)
+    PHRASE = "phrase"  # the noun phrase in ``source`` (« selon X », « pour X », a headline dash)
+    CONTEXT = "context"  # no cue of its own: the context gives the speaker (a continuation)
+    TURN = "turn"  # a dialogue dash opening a paragraph: a turn of a conversation
+    MAIN = "main"  # a headline quotation with no source: the article's main person
 
 
 @dataclass
 class Candidate:
     start: int
     end: int
-    kind: str
+    kind: Kind
+    how: How
     cue: Cue | None = None
-    # how the speaker is found: "subject" (of the cue), "inverted" (subject after the cue),
-    # "phrase" (the noun phrase head in ``source``), "previous" (the quote before), "main"
-    how: str = "previous"
     source: Token | None = None
-    cue_start: int | None = None
-    cue_end: int | None = None
     marks: list[MarkedSpan] = field(default_factory=list)
 
 
@@ -150,18 +169,28 @@ class Finder:
         return None
 
     def _infinitive(self, cue: Cue) -> int | None:
+        """« X affirme avoir…», « X a accusé Y d'avoir menti », « X leur reproche de… », « X a menacé
+        de s'en prendre à… »: the infinitive complement, with the clitics it carries, is the content."""
         if cue.lemma not in self.lexicon.infinitive_content:
             return None
         tokens = self.view.tokens
-        for position in range(cue.last + 1, min(cue.last + 7, len(tokens))):
+        for position in range(cue.last + 1, min(cue.last + INFINITIVE_REACH, len(tokens))):
             token = tokens[position]
-            if token.sent_id != tokens[cue.token].sent_id or token.pos == "PUNCT":
+            if token.sent_id != tokens[cue.token].sent_id or (token.pos == "PUNCT" and token.text not in "'’"):
                 return None
             if token.pos in ("VERB", "AUX") and token.feature("VerbForm") == "Inf":
-                return position
-            if token.pos in ("VERB", "AUX"):
+                return self._with_clitics(position, cue.last)
+            if token.pos in ("VERB", "AUX") or position in self.cues:
                 return None
         return None
+
+    def _with_clitics(self, infinitive: int, after: int) -> int:
+        """First token of « s'en prendre », « ne pas avoir »: the clitics and negation before an infinitive."""
+        tokens = self.view.tokens
+        first = infinitive
+        while first - 1 > after and (tokens[first - 1].lower in INFINITIVE_CLITICS or (tokens[first - 1].pos == "PRON" and tokens[first - 1].dep in ("obj", "iobj", "expl:comp", "expl:pv", "expl"))):
+            first -= 1
+        return first
 
     def _attribute(self, cue: Cue) -> int | None:
         """« Laurent Fabius se dit favorable à… »: the adjective after a reflexive reporting verb starts the content."""
@@ -224,28 +253,27 @@ class Finder:
             if any(span.closed and _inside(span, self.view.tokens[cue.token].start) for span in self.spans):
                 continue  # speech reported inside a quotation belongs to that quotation
             content = self._que(cue) or self._infinitive(cue) or self._attribute(cue)
-            how = "subject"
+            how = How.SUBJECT
             if content is not None:
                 start = self.view.tokens[content].start
                 bounds = (start, self._clause_end(content))
             else:
                 bounds = self._inverted(cue)
-                how = "inverted"
+                how = How.INVERTED
             if bounds is None or bounds[1] <= bounds[0]:
                 continue
             found.append(self._reported(bounds, cue, how))
         return found
 
-    def _reported(self, bounds: tuple[int, int], cue: Cue, how: str, source: Token | None = None) -> Candidate:
+    def _reported(self, bounds: tuple[int, int], cue: Cue, how: How, source: Token | None = None) -> Candidate:
         """Indirect, mixed, or (when the content is one whole quotation) direct."""
         start, end = bounds
         marks = [span for span in self.spans if span.open < end and span.start >= start - 1 and span.open >= start - 2]
         whole = [span for span in marks if span.open <= start + 1 and span.close >= end - 1]
         if len(marks) == 1 and whole:
             span = marks[0]
-            return Candidate(span.start, span.end, "direct", cue, how, source, cue.start if cue else None, cue.end if cue else None, marks)
-        kind = "mixed" if marks else "indirect"
-        return Candidate(start, end, kind, cue, how, source, cue.start if cue else None, cue.end if cue else None, marks)
+            return Candidate(span.start, span.end, Kind.DIRECT, how, cue, source, marks)
+        return Candidate(start, end, Kind.MIXED if marks else Kind.INDIRECT, how, cue, source, marks)
 
     def selon(self) -> list[Candidate]:
         view, tokens = self.view, self.view.tokens
@@ -261,7 +289,7 @@ class Finder:
                 source = next((t for t in reversed(tokens[max(first.index - 5, 0) : first.index]) if t.pos == "PROPN"), None)
                 if source is None or nxt + 1 >= len(tokens):
                     continue
-                found.append(self._reported((tokens[nxt + 1].start, self._clause_end(nxt + 1)), cue, "phrase", source))
+                found.append(self._reported((tokens[nxt + 1].start, self._clause_end(nxt + 1)), cue, How.PHRASE, source))
                 continue
             head = next((t for t in tokens[nxt : nxt + 4] if t.pos in ("NOUN", "PROPN", "PRON")), None)
             if head is None or head.lemma.lower() in self.lexicon.not_sources:
@@ -279,7 +307,7 @@ class Finder:
             else:
                 continue
             if bounds[1] - bounds[0] >= 10:
-                found.append(self._reported(bounds, cue, "phrase", head))
+                found.append(self._reported(bounds, cue, How.PHRASE, head))
         return found
 
     # -- direct speech --------------------------------------------------------------------
@@ -291,8 +319,8 @@ class Finder:
         sent = tokens[position - 1].sent_id if position else tokens[position].sent_id
         for index in range(position, min(position + 7, len(tokens))):
             token = tokens[index]
-            if token.sent_id != sent or _is_mark(token, OPEN_MARKS) or token.text in HARD_STOPS | DASHES:
-                return None  # a dash opens an aside: its verb does not attribute the quote
+            if token.sent_id != sent or _is_mark(token, OPEN_MARKS) or token.text in HARD_STOPS | DASHES or token.pos == "CCONJ":
+                return None  # a dash opens an aside, « et » another clause: their verb does not attribute the quote
             if index in self.cues:
                 return self.cues[index]
             if token.pos in ("VERB",) and token.feature("VerbForm") == "Fin":
@@ -359,6 +387,21 @@ class Finder:
                 return self.cues[index]
         return None
 
+    def _judged_fragment(self, span: MarkedSpan, cue: Cue) -> Candidate | None:
+        """« X juge la réforme « inacceptable » »: a quoted word in the small clause of a verb of
+        judgement is one mixed quotation over that clause (object and attribute), not a direct one."""
+        if cue.lemma not in self.lexicon.small_clause_verbs or cue.start > span.open:
+            return None
+        view = self.view
+        complements = [child for child in view.children(cue.token) if child.index > cue.last and child.pos in ("NOUN", "PROPN", "PRON") and child.start < span.open]
+        if not complements:
+            return None
+        indices = [i for i in view.subtree(complements[0].index) if view.tokens[i].sent_id == view.tokens[cue.token].sent_id]
+        start = view.tokens[min(indices)].start
+        if not start < span.open:
+            return None  # the quotation is all of the clause
+        return self._reported((start, self._clause_end(view.token_at(start))), cue, How.SUBJECT)
+
     def _pour_source(self, span: MarkedSpan) -> Token | None:
         """« pour Suzuki, Carla Bruni incarne la «femme moderne et dynamique» »: a clause opened by
         « pour » + a named person or organisation (or lui/elle/eux) + comma gives the quoted words' source."""
@@ -402,9 +445,9 @@ class Finder:
             if not after or _has_finite_verb(after):
                 return None
             head = next((t for t in after if t.pos in ("NOUN", "PROPN")), None)
-            return Candidate(span.start, span.end, "direct", None, "phrase", head)
+            return Candidate(span.start, span.end, Kind.DIRECT, How.PHRASE, source=head)
         if rest[:1] == ":" or not rest:
-            return Candidate(span.start, span.end, "direct", None, "main")
+            return Candidate(span.start, span.end, Kind.DIRECT, How.MAIN)
         return None
 
     def _split(self, span: MarkedSpan, cue: Cue) -> list[Candidate] | None:
@@ -420,8 +463,8 @@ class Finder:
         while b_start < span.end and self.view.text[b_start] in " \u00a0\u202f":
             b_start += 1
         return [
-            Candidate(span.start, a_end, "direct", cue, "subject", None, cue.start, cue.end, [span]),
-            Candidate(b_start, span.end, "direct", cue, "subject", None, cue.start, cue.end, [span]),
+            Candidate(span.start, a_end, Kind.DIRECT, How.SUBJECT, cue, marks=[span]),
+            Candidate(b_start, span.end, Kind.DIRECT, How.SUBJECT, cue, marks=[span]),
         ]
 
     def direct(self, taken: list[MarkedSpan], indirect: list[Candidate]) -> list[Candidate]:
@@ -452,12 +495,16 @@ class Finder:
                 cue = self._cue_closing_sentence_before(span)
             if cue is not None and self._has_other_content(cue, span):
                 cue = None
+            judged = self._judged_fragment(span, cue) if cue is not None and term_like else None
+            if judged is not None:
+                found.append(judged)
+                continue
             if cue is not None:
-                found.append(Candidate(span.start, span.end, "direct", cue, "subject", None, cue.start, cue.end, [span]))
+                found.append(Candidate(span.start, span.end, Kind.DIRECT, How.SUBJECT, cue, marks=[span]))
                 continue
             opinion_holder = self._pour_source(span)
             if opinion_holder is not None:
-                found.append(Candidate(span.start, span.end, "direct", None, "phrase", opinion_holder, marks=[span]))
+                found.append(Candidate(span.start, span.end, Kind.DIRECT, How.PHRASE, source=opinion_holder, marks=[span]))
                 continue
             if self.view.paragraph_of(span.open) == 0:
                 headline = self._headline(span)
@@ -466,7 +513,7 @@ class Finder:
                 if headline is not None or len(self.view._paragraphs) > 1:
                     continue  # a title's marks are a headline quote or a name; a lone paragraph is a body
             if colon or words >= SENTENCE_WORDS or verbal:
-                found.append(Candidate(span.start, span.end, "direct", None, "previous"))
+                found.append(Candidate(span.start, span.end, Kind.DIRECT, How.CONTEXT, marks=[span]))
         return found
 
     def unmarked_paragraphs(self, found: list[Candidate]) -> list[Candidate]:
@@ -481,7 +528,53 @@ class Finder:
             start, end = view.paragraph_bounds(para)
             first = view.token_at(start)
             if first is not None and view.tokens[first].start < end and view.lowers[first] in FIRST_PERSON:
-                result.append(Candidate(start, self._trim_end(start, end) if view.text[end - 1] not in ".!?" else end, "direct", None, "previous"))
+                result.append(Candidate(start, self._trim_end(start, end) if view.text[end - 1] not in ".!?" else end, Kind.DIRECT, How.CONTEXT))
+        return result
+
+    def dialogue_turns(self, found: list[Candidate]) -> list[Candidate]:
+        """« — Vous partez ? — Non. »: a paragraph opened by a dialogue dash is a turn of an
+        interview, a direct quotation; one whose cue is inside it (« — Non, répond-il. ») is direct too."""
+        view, text = self.view, self.view.text
+        turns = []
+        for para in range(1, len(view._paragraphs)):
+            start, end = view.paragraph_bounds(para)
+            opening = text[start:end].lstrip(" \u00a0")
+            if opening[:1] not in DASHES:
+                continue
+            content = start + (len(text[start:end]) - len(opening)) + 1
+            while content < end and text[content] in " \u00a0\u202f":
+                content += 1
+            inside = [c for c in found if content <= c.start < end]
+            if inside:
+                for candidate in inside:
+                    if candidate.kind is Kind.INDIRECT and candidate.how is How.INVERTED:
+                        candidate.kind = Kind.DIRECT
+                continue
+            if content < end:
+                turns.append(Candidate(content, self._trim_end(content, end) if text[end - 1] not in ".!?" else end, Kind.DIRECT, How.TURN))
+        return turns
+
+    def _ends_sentence(self, offset: int) -> bool:
+        """Only marks and punctuation stand between ``offset`` and the end of its sentence."""
+        sentence = self.view.sentences[self.view.sentence_position(max(offset - 1, 0))]
+        return not self.view.text[offset : sentence[2]].strip(" \u00a0\u202f.!?…»”\"")
+
+    def reportive_conditionals(self, found: list[Candidate]) -> list[Candidate]:
+        """« X a affirmé que P. Q serait… »: a sentence in the reportive conditional right after an
+        attributed quotation, in its paragraph, with no cue or marks of its own, carries on its report."""
+        view = self.view
+        ends = {view.sentence_position(max(c.end - 1, c.start)) for c in found if c.how is not How.MAIN and self._ends_sentence(c.end)}
+        result = []
+        for position, (_, start, end) in enumerate(view.sentences):
+            if position - 1 not in ends or view.paragraph_of(start) != view.paragraph_of(view.sentences[position - 1][1]):
+                continue
+            if any(c.start < end and start < c.end for c in found) or any(start <= span.open < end for span in self.spans):
+                continue
+            tokens = view.tokens_between(start, end)
+            if not _reportive_conditional(view, tokens) or any(t.index in self.cues for t in tokens):
+                continue
+            result.append(Candidate(start, self._trim_end(start, end), Kind.INDIRECT, How.CONTEXT))
+            ends.add(position)
         return result
 
     def candidates(self) -> list[Candidate]:
@@ -489,7 +582,29 @@ class Finder:
         taken = [span for candidate in reported for span in candidate.marks]
         found = reported + self.direct(taken, reported)
         found += self.unmarked_paragraphs(found)
+        found += self.dialogue_turns(found)
+        found += self.reportive_conditionals(found)
         return _without_overlaps(found)
+
+
+def _reportive_conditional(view: DocView, tokens: list[Token]) -> bool:
+    """A sentence whose main verb is in the conditional and that states no condition (« si… »)."""
+    if not tokens or any(t.lower in HYPOTHESIS for t in tokens):
+        return False
+    root = next((t for t in tokens if t.head == t.index), None)
+    if root is None or root.pos not in ("VERB", "AUX"):
+        return False
+    verbs = [root, *(child for child in view.children(root.index) if child.pos == "AUX")]
+    return any(_conditional(verb) for verb in verbs)
+
+
+def _conditional(verb: Token) -> bool:
+    """Mood=Cnd, or a form the tagger took for an imperfect that is the future stem (the
+    infinitive, less the final « e » of « -re ») + « -rait/-raient »: « concernerait »."""
+    if verb.feature("Mood") == "Cnd":
+        return True
+    form, stem = verb.lower, verb.lemma.lower().removesuffix("e") if verb.lemma.lower().endswith("re") else verb.lemma.lower()
+    return form.endswith(("ait", "aient")) and form.startswith(stem) and form[len(stem) - 1 : len(stem)] == "r"
 
 
 def _without_overlaps(found: list[Candidate]) -> list[Candidate]:

@@ -17,6 +17,7 @@ VERBAL = frozenset({"VERB", "AUX"})
 NEGATION = frozenset({"ne", "n'", "n’", "pas", "jamais", "guère", "point", "nullement"})
 HYPOTHESIS = frozenset({"si", "s'", "s’"})
 REFLEXIVE = frozenset({"se", "s'", "s’"})
+OBJECT_CLITICS = frozenset({"lui", "leur", "me", "m'", "m’", "te", "t'", "t’", "nous", "vous"})
 MODALS = frozenset({"pouvoir", "devoir", "vouloir", "falloir", "aller"})
 # « selon », and the « après » of « d'après »
 SELON_WORDS = frozenset({"selon", "après"})
@@ -38,7 +39,11 @@ def cue_lemma(view: DocView, token: Token, lexicon: Lexicon) -> str | None:
     fallback = lexicon.form_lemmas.get(token.lower)
     if fallback is None and token.lower in lexicon.noun_forms:
         following = view.tokens[token.index + 1] if token.index + 1 < len(view.tokens) else None
-        if following is not None and following.lower in {"que", "qu'", "qu’"} and following.pos == "SCONJ":
+        previous = view.tokens[token.index - 1] if token.index else None
+        reported = following is not None and following.lower in {"que", "qu'", "qu’"} and following.pos == "SCONJ"
+        # « le maire leur reproche de… »: after an object clitic and before « de », a verb
+        governed = previous is not None and previous.lower in OBJECT_CLITICS and following is not None and following.lower in {"de", "d'", "d’"}
+        if reported or governed:
             fallback = lexicon.noun_forms[token.lower]
     return fallback if fallback in lexicon.speech_verbs else None
 

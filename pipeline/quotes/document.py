@@ -125,9 +125,12 @@ class DocView:
         last = bisect.bisect_left(self._starts, end)
         return self.tokens[first:last]
 
+    def sentence_position(self, offset: int) -> int:
+        """Position, in text order, of the sentence holding ``offset``."""
+        return max(bisect.bisect_right(self._sentence_starts, offset) - 1, 0)
+
     def sentence_of(self, offset: int) -> int:
-        position = max(bisect.bisect_right(self._sentence_starts, offset) - 1, 0)
-        return self.sentences[position][0] if self.sentences else 0
+        return self.sentences[self.sentence_position(offset)][0] if self.sentences else 0
 
     def paragraph_of(self, offset: int) -> int:
         return max(bisect.bisect_right(self._paragraph_starts, offset) - 1, 0)

@@ -16,6 +16,7 @@ class Lexicon:
     infinitive_content: frozenset[str]
     attribute_content: frozenset[str]
     reflexive_other_sense: frozenset[str]
+    small_clause_verbs: frozenset[str]
     form_lemmas: dict[str, str]
     noun_forms: dict[str, str]
     person_roles: frozenset[str]
@@ -24,6 +25,18 @@ class Lexicon:
     quantities: frozenset[str]
     anaphoric: frozenset[str]
     not_sources: frozenset[str]
+    human_nouns: frozenset[str]
+    organisation_nouns: frozenset[str]
+    organisation_anaphors: frozenset[str]
+    speaks_for_owner: frozenset[str]
+    document_nouns: frozenset[str]
+    pronoun_gender: dict[str, str]
+    honorific_gender: dict[str, str]
+
+    @cached_property
+    def agent_nouns(self) -> frozenset[str]:
+        """Common nouns that may head a speaker: people, groups, organisations, documents."""
+        return self.person_roles | self.human_nouns | self.organisation_nouns | self.document_nouns
 
     @cached_property
     def cue_lemmas(self) -> frozenset[str]:
@@ -45,6 +58,7 @@ class Lexicon:
             infinitive_content=frozenset(verbs.get("infinitive_content", [])),
             attribute_content=frozenset(verbs.get("attribute_content", [])),
             reflexive_other_sense=frozenset(verbs.get("reflexive_other_sense", [])),
+            small_clause_verbs=frozenset(verbs.get("small_clause_verbs", [])),
             form_lemmas=dict(verbs.get("form_lemmas", {})),
             noun_forms=dict(verbs.get("noun_forms", {})),
             person_roles=frozenset(people["person_roles"]),
@@ -53,6 +67,13 @@ class Lexicon:
             quantities=frozenset(people["quantities"]),
             anaphoric=frozenset(people["anaphoric"]),
             not_sources=frozenset(people["not_sources"]),
+            human_nouns=frozenset(people["human_nouns"]),
+            organisation_nouns=frozenset(people["organisation_nouns"]),
+            organisation_anaphors=frozenset(people["organisation_anaphors"]),
+            speaks_for_owner=frozenset(people["speaks_for_owner"]),
+            document_nouns=frozenset(people["document_nouns"]),
+            pronoun_gender=dict(people["pronoun_gender"]),
+            honorific_gender=dict(people["honorific_gender"]),
         )
 
     @classmethod

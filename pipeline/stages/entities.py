@@ -9,17 +9,12 @@ from __future__ import annotations
 from bisect import bisect_right
 from dataclasses import dataclass, field
 from itertools import chain
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
-import spacy
-from spacy.attrs import DEP, HEAD, IDX, LEMMA, LENGTH, MORPH, POS, SENT_START
-from spacy.language import Language
-from spacy.morphology import Morphology
-from spacy.strings import StringStore
-from spacy.tokens import Doc
 
 from pipeline.allocator import keep_freed_memory
 from pipeline.config import Settings
@@ -28,11 +23,21 @@ from pipeline.mentions import Lexicons, Mention, add_entity_ruler, doc_mentions,
 from pipeline.names import entity_key
 from pipeline.tables import DOCUMENTS, ENTITIES, SENTENCES, TOKENS, ColumnsByDoc
 
+# spaCy is imported when the model is loaded, not with this module: commands that need no
+# model (`pipeline --help`, an unchanged `run`) never pay for it. Attributes are named by
+# string (spaCy's to_array and from_array take names) for the same reason.
+if TYPE_CHECKING:
+    from spacy.language import Language
+    from spacy.strings import StringStore
+    from spacy.tokens import Doc
+
 
 def load_model(settings: Settings) -> tuple[Language, Lexicons]:
     """The model with the lexicon ruler before its statistical NER; nothing disabled."""
+    import spacy
+
     nlp = spacy.load(settings.model_name)
-    lexicons = Lexicons.from_file(settings.lexicon_path("entities", "lexicons"))
+    lexicons = Lexicons.from_file(settings.lexicon_path("entities", "lexicons"), settings.lexicon_path("entities", "places"))
     add_entity_ruler(nlp, lexicons)
     return nlp, lexicons
 
@@ -68,9 +73,9 @@ def make_doc(nlp: Language, text: str, sentence_starts: list[int]) -> Doc:
     doc = nlp.make_doc(text)
     # 1 marks a sentence start, -1 a token inside a sentence (what is_sent_start True/False set).
     flags = np.full((len(doc), 1), -1, dtype=np.int64)
-    flags[token_indices(doc.to_array(IDX).astype(np.int64), sentence_starts)] = 1
+    flags[token_indices(doc.to_array("IDX").astype(np.int64), sentence_starts)] = 1
     flags[:1] = 1
-    doc.from_array([SENT_START], flags.view(np.uint64))
+    doc.from_array(["SENT_START"], flags.view(np.uint64))
     return doc
 
 
@@ -79,7 +84,7 @@ def token_indices(token_starts: np.ndarray, offsets: list[int]) -> np.ndarray:
     return np.maximum(np.searchsorted(token_starts, offsets, side="right") - 1, 0)
 
 
-TOKEN_ATTRS = [IDX, LENGTH, HEAD, LEMMA, POS, MORPH, DEP]
+TOKEN_ATTRS = ["IDX", "LENGTH", "HEAD", "LEMMA", "POS", "MORPH", "DEP"]
 # TOKENS columns spaCy gives as StringStore keys, with their TOKEN_ATTRS position.
 KEYED_COLUMNS = {"lemma": 3, "pos": 4, "morph": 5, "dep": 6}
 
@@ -111,6 +116,8 @@ def tokens_frame(doc_ids: list[str], columns: list[dict[str, np.ndarray | list[s
 
     pandas keeps str columns in Arrow: they are built there directly, the keyed ones by
     reading each distinct key once and taking it for every token that has it."""
+    from spacy.morphology import Morphology
+
     if not columns:
         return pd.DataFrame({column: [] for column in TOKENS.column_names})
     counts = [len(part["token_id"]) for part in columns]

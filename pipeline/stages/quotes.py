@@ -2,93 +2,78 @@
 
 Reads what the entity stage kept from spaCy's single pass; parses nothing again.
 ``pipeline.quotes.constructions`` finds the quotations and how each is attributed;
-``pipeline.quotes.speakers`` decides who the speaker is.
+``pipeline.quotes.attribution`` links each to the mention of its source, and
+``pipeline.quotes.speakers`` that mention to who it is.
 """
 from __future__ import annotations
+
+from typing import NamedTuple
 
 import pandas as pd
 
 from pipeline.config import Settings
 from pipeline.engine import Stage
+from pipeline.quotes.attribution import Attribution
 from pipeline.quotes.constructions import Candidate, Finder
 from pipeline.quotes.document import DocView, build_views
 from pipeline.quotes.lexicon import Lexicon
-from pipeline.quotes.speakers import NOBODY, Speaker, Speakers
+from pipeline.quotes.speakers import Speaker
 from pipeline.tables import DOCUMENTS, ENTITIES, QUOTES, SENTENCES, TOKENS
 
-# Paragraphs back that a quotation with no cue of its own may take its speaker from.
-CONTINUATION_PARAGRAPHS = 2
+
+class QuoteRow(NamedTuple):
+    """One row of the quotes table, its fields in the table's column order."""
+
+    doc_id: str
+    quote_id: int
+    sent_id: int
+    start: int
+    end: int
+    text: str
+    kind: str
+    speaker: str | None
+    speaker_label: str | None
+    speaker_mention: str | None
+    speaker_start: int | None
+    speaker_end: int | None
+    entity_key: str | None
+    cue: str | None
+    cue_start: int | None
+    cue_end: int | None
 
 
-def _speaker(candidate: Candidate, speakers: Speakers, view: DocView, last: tuple[int, Speaker] | None) -> Speaker:
-    if candidate.how in ("subject", "inverted") and candidate.cue is not None:
-        subject = speakers.subject_of(candidate.cue, inverted=candidate.how == "inverted")
-        if subject is None and candidate.how == "subject":
-            preceding = speakers.phrase_before(candidate.cue, candidate.start)
-            if preceding is not None and preceding.name:
-                return preceding
-            subject = speakers.named_before(candidate.cue) or speakers.subject_of(candidate.cue, inverted=True)
-        return speakers.from_token(subject, candidate.start)
-    if candidate.how == "phrase":
-        return speakers.from_token(candidate.source, candidate.start)
-    if candidate.how == "previous" and last is not None:
-        position, speaker = last
-        if view.paragraph_of(candidate.start) - view.paragraph_of(position) <= CONTINUATION_PARAGRAPHS:
-            return speaker
-    return NOBODY
+assert QuoteRow._fields == tuple(QUOTES.column_names), "QuoteRow must follow the quotes table's columns"
 
 
-def _main_speaker(speakers: Speakers) -> Speaker:
-    person = speakers.main_person()
-    if person is None:
-        return NOBODY
-    first = next(m for m in speakers.view.mentions if m.entity_key == person.entity_key)
-    return Speaker(person.canonical, "PER", first.start, first.end, person.entity_key)
+def _row(view: DocView, number: int, candidate: Candidate, speaker: Speaker) -> QuoteRow:
+    mention = view.text[speaker.mention_start : speaker.mention_end] if speaker.mention_start is not None else None
+    cue = candidate.cue
+    return QuoteRow(
+        doc_id=view.doc_id,
+        quote_id=number,
+        sent_id=view.sentence_of(candidate.start),
+        start=candidate.start,
+        end=candidate.end,
+        text=view.text[candidate.start : candidate.end],
+        kind=candidate.kind.value,
+        speaker=speaker.name,
+        speaker_label=speaker.label if speaker.name else None,
+        speaker_mention=mention,
+        speaker_start=speaker.mention_start if mention is not None else None,
+        speaker_end=speaker.mention_end if mention is not None else None,
+        entity_key=speaker.entity_key,
+        cue=cue.lemma if cue else None,
+        cue_start=cue.start if cue else None,
+        cue_end=cue.end if cue else None,
+    )
 
 
-def document_quotes(view: DocView, lexicon: Lexicon) -> list[tuple]:
+def document_quotes(view: DocView, lexicon: Lexicon) -> list[QuoteRow]:
     """Rows of the quotes table for one document, in text order."""
     finder = Finder(view, lexicon)
-    speakers = finder.speakers
     candidates = finder.candidates()
-    decided: dict[int, Speaker] = {}
-    last: tuple[int, Speaker] | None = None
-    for number, candidate in enumerate(candidates):
-        if candidate.how == "main":
-            continue
-        speaker = _speaker(candidate, speakers, view, last)
-        decided[number] = speaker
-        if speaker.name:
-            last = (candidate.start, speaker)
-            speakers.remember(candidate.start, speaker)
-    for number, candidate in enumerate(candidates):
-        if candidate.how == "main":
-            decided[number] = _main_speaker(speakers)
-    rows = []
-    for number, candidate in enumerate(candidates):
-        speaker = decided[number]
-        mention = view.text[speaker.mention_start : speaker.mention_end] if speaker.mention_start is not None else None
-        rows.append(
-            (
-                view.doc_id,
-                number,
-                view.sentence_of(candidate.start),
-                candidate.start,
-                candidate.end,
-                view.text[candidate.start : candidate.end],
-                candidate.kind,
-                speaker.name,
-                speaker.label if speaker.name else None,
-                mention,
-                speaker.mention_start if mention is not None else None,
-                speaker.mention_end if mention is not None else None,
-                speaker.entity_key,
-                candidate.cue.lemma if candidate.cue else None,
-                candidate.cue.start if candidate.cue else None,
-                candidate.cue.end if candidate.cue else None,
-            )
-        )
-    return rows
+    speakers = Attribution.of(finder).decide(candidates)
+    return [_row(view, number, candidate, speaker) for number, (candidate, speaker) in enumerate(zip(candidates, speakers))]
 
 
 def quotes(documents: pd.DataFrame, sentences: pd.DataFrame, tokens: pd.DataFrame, entities: pd.DataFrame, lexicon: Lexicon) -> pd.DataFrame:
