@@ -891,6 +891,8 @@ def run_stage(stage: Stage, settings: Settings, folder: Path, progress: Progress
 
     # Partitions with nothing to recompute are cheap: only count the others.
     expected = sum(1 for index, (first, stop, _) in enumerate(plan) if index not in resumed and any(fresh[first:stop]))
+    # Waiting for the workers to be prepared (in warm or map) is this stage's load time.
+    waited_before = executor.waited
     if expected > 1:
         # Workers not readied yet (nothing new to clean: a resumed run, a single stage's
         # command) get this stage prepared once for all of them.
@@ -900,7 +902,6 @@ def run_stage(stage: Stage, settings: Settings, folder: Path, progress: Progress
     counts: dict[str, list[np.ndarray]] = {spec.name: [] for spec in keyed_specs}
     hashes: dict[str, list[str | None]] = {spec.name: [] for spec in keyed_specs}
     failed: list[pd.DataFrame] = []
-    waited_before = executor.waited
     # Workers prepare at the same time: the stage waited about as long as the slowest.
     slowest_load = 0.0
     try:
