@@ -7,7 +7,7 @@ PYTHON ?= python3
 # `make eval` scores the pipeline on the labelled articles. Dates of the TimeBank
 # articles are scored from their TimeML files; frtb-dev.json scores their entities and quotes.
 EVAL_OUTPUT := outputs/eval
-GOLD        := --gold data/labelled/seeds.json --gold data/labelled/frtb-dev.json --gold data/raw/fr-timebank-dev
+GOLD        := --gold data/labelled/seeds.json --gold data/labelled/frtb-dev.json --gold data/labelled/wikinews-dev.json --gold data/raw/fr-timebank-dev
 
 .PHONY: setup all test eval bench clean-outputs
 

@@ -35,7 +35,7 @@ app = typer.Typer(
 
 InputOption = Annotated[
     Optional[list[str]],
-    typer.Option("--input", "-i", help="Input files, folders or globs (.txt, .jsonl, .csv, .parquet, .tml); default: paths.input of the settings (data/raw of the current folder)."),
+    typer.Option("--input", "-i", help="Input files, folders or globs (.txt, .jsonl, .csv, .parquet, .tml, .html, .htm, .warc, .warc.gz); default: paths.input of the settings (data/raw of the current folder)."),
 ]
 OutputOption = Annotated[Optional[Path], typer.Option("--output", "-o", help="Folder of the Parquet tables; default: outputs/ of the current folder.")]
 ConfigOption = Annotated[Optional[Path], typer.Option("--config", "-c", help="Settings (.toml or .yaml) merged over the defaults (configs/default.toml, installed with the package); checked: an unknown key or a bad value is an error.")]
@@ -116,8 +116,9 @@ def _summarise(display: Display, reports: list[StageReport], started: float, fol
     rejected = _rejected(reports)
     if first and first.stage == SOURCE_STAGE.name:
         read = first.rows.get("documents", 0) + first.rows.get("rejects", 0)
+        skipped = f", skipped {sum(first.skipped.values())} ({', '.join(f'{what} {count}' for what, count in sorted(first.skipped.items()))})" if first.skipped else ""
         line = (
-            f"documents read {read}, written {first.rows.get('documents', 0)}, rejected {rejected}; "
+            f"documents read {read}, written {first.rows.get('documents', 0)}, rejected {rejected}{skipped}; "
             f"{time.perf_counter() - started:.1f} s"
         )
     else:

@@ -130,6 +130,8 @@ class StageReport:
     # Seconds spent preparing the stage (loading a model, lexicons) or waiting for workers
     # to be prepared; not counted in ``seconds``, so that a stage's time is its work.
     load_seconds: float = 0.0
+    # Input parts that are no articles (a WARC's requests, images...), counted by what they are.
+    skipped: dict[str, int] = field(default_factory=dict)
 
 
 RUN_SUMMARY = "last_run.json"
@@ -1045,6 +1047,11 @@ def run_source_stage(
     fresh_written = 0
     try:
         for batch, chunk in enumerate(_chunks(items, settings.docs_per_batch)):
+            read = len(chunk)
+            for item in chunk:
+                if _is_skipped(item):
+                    report.skipped[item.what] = report.skipped.get(item.what, 0) + 1
+            chunk = [item for item in chunk if not _is_skipped(item)]
             records = [item for item in chunk if _is_record(item)]
             record_ids = [record.doc_id for record in records]
             chunk_fingerprints = [record_fingerprint(record, key) for record in records]
@@ -1075,7 +1082,7 @@ def run_source_stage(
             report.documents += len(fresh_ids)
             report.carried += len(records) - len(fresh_ids)
             if progress:
-                progress(len(chunk))
+                progress(read)
     except BaseException:
         _abort(writers)
         raise
@@ -1106,6 +1113,11 @@ def _with_rows(counts: list[np.ndarray], records: int) -> np.ndarray:
 
 def _is_record(item: Any) -> bool:
     return hasattr(item, "doc_id") and hasattr(item, "text")
+
+
+def _is_skipped(item: Any) -> bool:
+    """An input part the reader skipped (see pipeline.readers.Skipped): counted, not processed."""
+    return hasattr(item, "what") and not hasattr(item, "reason")
 
 
 def _same_documents(old: Manifest | None, doc_ids: list[str], fingerprints: list[str | None]) -> bool:

@@ -21,9 +21,10 @@ import pyarrow.parquet as pq
 from defusedxml import DefusedXmlException
 from xml.etree.ElementTree import ParseError
 
-SUPPORTED_SUFFIXES = (".txt", ".jsonl", ".csv", ".parquet", ".tml")
+SUPPORTED_SUFFIXES = (".txt", ".jsonl", ".csv", ".parquet", ".tml", ".html", ".htm", ".warc", ".warc.gz")
 # Formats where one file is one article: the size limit applies to the file itself,
-# checked before reading it. Record formats apply it to each record's text instead.
+# checked before reading it. Record formats apply it to each record's text instead, and
+# so do HTML pages, whose markup may be many times their text.
 ONE_ARTICLE_SUFFIXES = (".txt", ".tml")
 # How much of a file is sniffed for binary content.
 SNIFF_BYTES = 8192
@@ -47,6 +48,15 @@ class Record:
 
 
 @dataclass
+class Skipped:
+    """An input part that is not an article and is not an error (a WARC request record, an
+    image response): counted in the run summary by ``what``, never a document or a reject."""
+
+    source: str
+    what: str
+
+
+@dataclass
 class Reject:
     source: str
     reason: str
@@ -58,6 +68,12 @@ class InputError(Exception):
     """Raised for a whole-file problem; becomes a Reject naming the file."""
 
 
+def input_suffix(path: Path) -> str:
+    """The suffix that tells the format, in lower case: ``.warc.gz`` counts as one."""
+    suffixes = [suffix.lower() for suffix in path.suffixes[-2:]]
+    return ".warc.gz" if suffixes == [".warc", ".gz"] else path.suffix.lower()
+
+
 def expand_inputs(inputs: Iterable[str | Path]) -> tuple[list[Path], list[Reject]]:
     """Files, folders (recursively, supported suffixes only) and globs -> sorted file list."""
     files: list[Path] = []
@@ -66,7 +82,7 @@ def expand_inputs(inputs: Iterable[str | Path]) -> tuple[list[Path], list[Reject
         text = str(item)
         path = Path(text)
         if path.is_dir():
-            found = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES)
+            found = sorted(p for p in path.rglob("*") if p.is_file() and input_suffix(p) in SUPPORTED_SUFFIXES)
             if not found:
                 rejects.append(Reject(text, f"folder holds no input file ({', '.join(SUPPORTED_SUFFIXES)})"))
             files.extend(found)
@@ -277,24 +293,42 @@ def read_tml(path: Path) -> Iterator[Record | Reject]:
     yield Record(doc_id=doc_id, source=str(path), text="".join(text_element.itertext()), date=date)
 
 
-READERS: dict[str, Callable[[Path], Iterator[Record | Reject]]] = {
+# The web formats' libraries (trafilatura, warcio) take most of a second to import: only
+# a run that reads such a file pays for them.
+def read_html(path: Path) -> Iterator[Record | Reject]:
+    from pipeline.readers_html import read_html_file
+
+    return read_html_file(path)
+
+
+def read_warc(path: Path) -> Iterator[Record | Reject | Skipped]:
+    from pipeline.readers_warc import read_warc_file
+
+    return read_warc_file(path)
+
+
+READERS: dict[str, Callable[[Path], Iterator[Record | Reject | Skipped]]] = {
     ".txt": read_txt,
     ".jsonl": read_jsonl,
     ".csv": read_csv,
     ".parquet": read_parquet,
     ".tml": read_tml,
+    ".html": read_html,
+    ".htm": read_html,
+    ".warc": read_warc,
+    ".warc.gz": read_warc,
 }
 
 
-def read_file(path: Path, max_bytes: int | None = None) -> Iterator[Record | Reject]:
+def read_file(path: Path, max_bytes: int | None = None) -> Iterator[Record | Reject | Skipped]:
     """Records of one file; whole-file problems become one Reject naming the file."""
-    suffix = path.suffix.lower()
+    suffix = input_suffix(path)
     reader = READERS.get(suffix)
     if reader is None:
         yield Reject(str(path), f"unsupported file type {path.suffix or '(none)'}; expected one of {', '.join(SUPPORTED_SUFFIXES)}")
         return
-    # A .txt file's doc_id is its stem whatever is inside; other formats name it inside.
-    file_doc_id = path.stem if suffix == ".txt" else None
+    # A .txt or HTML file's doc_id is its stem whatever is inside; other formats name it inside.
+    file_doc_id = path.stem if suffix in (".txt", ".html", ".htm") else None
     try:
         size = path.stat().st_size
         if size == 0:
@@ -303,19 +337,22 @@ def read_file(path: Path, max_bytes: int | None = None) -> Iterator[Record | Rej
         if suffix in ONE_ARTICLE_SUFFIXES and (reason := size_reason(size, max_bytes, "file")):
             yield Reject(str(path), reason, doc_id=file_doc_id)
             return
-        produced = False
+        produced = skipped = 0
         for item in reader(path):
-            produced = True
+            if isinstance(item, Skipped):
+                skipped += 1
+            else:
+                produced += 1
             yield item
         if not produced:
-            yield Reject(str(path), "no record in file")
+            yield Reject(str(path), f"no article in file ({skipped} records skipped)" if skipped else "no record in file")
     except InputError as exc:
         yield Reject(str(path), str(exc), doc_id=file_doc_id)
     except OSError as exc:
         yield Reject(str(path), f"cannot read file ({exc.strerror or exc})", doc_id=file_doc_id)
 
 
-def read_records(inputs: Iterable[str | Path], max_bytes: int | None = None) -> Iterator[Record | Reject]:
+def read_records(inputs: Iterable[str | Path], max_bytes: int | None = None) -> Iterator[Record | Reject | Skipped]:
     """All records of all inputs, in input order.
 
     A duplicate doc_id is rejected (first wins); a record whose text is over

@@ -172,7 +172,6 @@ def test_bad_jsonl_lines_are_rejected_one_by_one(tmp_path, good_rows):
         json.dumps({"id": "no-text"}),
         json.dumps(["id", "text"]),
         json.dumps({"id": {"nested": 1}, "text": FRENCH}),
-        json.dumps({"id": "bad-date", "text": FRENCH, "date": "hier"}),
     ]
     result, documents, rejects = run_clean(tmp_path, {"records.jsonl": "\n".join(lines) + "\n"})
     assert result.exit_code == 0
@@ -183,8 +182,35 @@ def test_bad_jsonl_lines_are_rejected_one_by_one(tmp_path, good_rows):
     assert reasons[4] == "record lacks text"
     assert reasons[5] == "line is a JSON list, expected an object with id and text"
     assert reasons[6] == "field id is a dict, expected a string or an integer"
-    assert reasons[7] == "malformed date 'hier'"
     assert rejects.set_index("doc_id").loc["no-text", "stage"] == "read"
+    assert_good_rows_intact(documents, good_rows)
+
+
+BAD_DATES = {
+    "slashes": ("2021/03/03", "2021-03-03", []),
+    "english": ("March 3, 2021", "2021-03-03", []),
+    "missing": ("NA", None, ["record date 'NA' is not a date (ignored)"]),
+    "words": ("hier", None, ["record date 'hier' is not a date (ignored)"]),
+    "impossible": ("2022-02-30", None, ["record date '2022-02-30' names no real day (ignored)"]),
+}
+
+
+@pytest.mark.parametrize("suffix", [".jsonl", ".csv", ".parquet"])
+def test_records_with_bad_dates_are_kept_with_a_warning_or_read_when_unambiguous(tmp_path, good_rows, suffix):
+    frame = pd.DataFrame([{"id": name, "text": FRENCH, "date": date} for name, (date, _, _) in BAD_DATES.items()])
+    if suffix == ".parquet":
+        content = frame.to_parquet()
+    elif suffix == ".csv":
+        content = frame.to_csv(index=False)
+    else:
+        content = "\n".join(json.dumps(row) for row in frame.to_dict("records")) + "\n"
+    result, documents, rejects = run_clean(tmp_path, {f"records{suffix}": content})
+    assert result.exit_code == 0, result.output
+    assert rejects is None or rejects.empty
+    rows = documents.set_index("doc_id")
+    for name, (_, published, warnings) in BAD_DATES.items():
+        assert (pd.isna(rows.loc[name, "published"]) if published is None else rows.loc[name, "published"] == published), name
+        assert list(rows.loc[name, "warnings"]) == warnings, name
     assert_good_rows_intact(documents, good_rows)
 
 

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings as hypothesis_settings, strategies as st
 
-from pipeline.readers import Record, Reject, SUPPORTED_SUFFIXES, read_file
+from pipeline.readers import Record, Reject, Skipped, SUPPORTED_SUFFIXES, read_file
 from pipeline.stages.clean import Boilerplate, CleanError, TextChecks, clean_record
 from pipeline.stages.sentences import Splitter, split_document
 
@@ -60,6 +60,6 @@ def test_any_bytes_in_any_format_give_records_or_rejects(data, suffix):
         items = list(read_file(path, max_bytes=10_000))
     assert items
     for item in items:
-        assert isinstance(item, (Record, Reject))
+        assert isinstance(item, (Record, Reject, Skipped))
         if isinstance(item, Reject):
             assert item.reason and "\n" not in item.reason

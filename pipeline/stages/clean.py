@@ -6,7 +6,7 @@ characters (’ « » “ ” no-break spaces) are kept so that quotes stay reco
 """
 from __future__ import annotations
 
-import datetime
+import functools
 import hashlib
 import re
 import tomllib
@@ -17,12 +17,12 @@ from typing import Iterable
 import ftfy
 import pandas as pd
 
-from pipeline.config import ConfigError, Settings
+from pipeline.config import ConfigError, Settings, load_settings
 from pipeline.engine import Stage
 from pipeline.language import FunctionWordDetector
+from pipeline.publication_dates import PublicationDates, WrittenDate, precision
 from pipeline.readers import Record, Reject
 from pipeline.tables import DOCUMENTS, REJECTS
-from pipeline.temporal.atoms import MONTHS
 
 # A title longer than this is more likely the first paragraph of an untitled article.
 MAX_TITLE_CHARS = 200
@@ -40,13 +40,6 @@ _MAY_BE_MOJIBAKE = re.compile(r"[^\x00-\x7f](?:[^\x00-\x7f]|(?<=[\x80-\x9f])|(?<
 # A header line: "date" then a token starting with a digit, which must be an ISO date.
 _HEADER = re.compile(r"^\s*date\s+(?P<date>\d\S*)\s*(?P<rest>.*)$", re.IGNORECASE)
 _ISO_HEADER_DATE = re.compile(r"\d{4}(?:-\d{1,2}(?:-\d{1,2})?)?")
-_DAY_FIRST = re.compile(r"(?P<day>\d{1,2})[./-](?P<month>\d{1,2})[./-](?P<year>\d{4})")
-_ISO = re.compile(r"(?P<year>\d{4})-(?P<month>\d{1,2})(?:-(?P<day>\d{1,2}))?")
-_WORDS = re.compile(
-    r"(?P<day>\d{1,2})(?:er)?\s+(?P<month>" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?\s+(?P<year>\d{4})",
-    re.IGNORECASE,
-)
-_PUBLISHED_LINE = re.compile(r"^(Publié|Mis à jour|Date de publication)\s*(le|:)?\s*(?P<when>.+)$", re.IGNORECASE)
 
 
 class CleanError(Exception):
@@ -81,38 +74,6 @@ def normalise_line(line: str) -> str:
     line = unicodedata.normalize("NFC", line)
     line = _CONTROL.sub("", line)
     return _SPACE_RUN.sub(" ", line).strip()
-
-
-def _iso(year: int, month: int | None = None, day: int | None = None) -> str | None:
-    if not 1 <= year <= 9999 or (month is not None and not 1 <= month <= 12):
-        return None
-    if day is not None and month:
-        try:
-            datetime.date(year, month, day)
-        except ValueError:
-            return None
-    parts = [f"{year:04d}"] + ([f"{month:02d}"] if month else []) + ([f"{day:02d}"] if day and month else [])
-    return "-".join(parts)
-
-
-def parse_date(text: str) -> str | None:
-    """An ISO date (possibly partial) from the ways news sites write a publication date."""
-    text = text.strip()
-    if match := _DAY_FIRST.search(text):
-        return _iso(int(match["year"]), int(match["month"]), int(match["day"]))
-    if match := _WORDS.search(text):
-        return _iso(int(match["year"]), MONTHS[match["month"].lower()], int(match["day"]))
-    if match := _ISO.search(text):
-        return _iso(int(match["year"]), int(match["month"]), int(match["day"]) if match["day"] else None)
-    if re.fullmatch(r"\d{4}", text):
-        return _iso(int(text))
-    return None
-
-
-def precision(iso: str | None) -> str | None:
-    if iso is None:
-        return None
-    return {1: "year", 2: "month", 3: "day"}[len(iso.split("-"))]
 
 
 def _paragraph_lines(text: str) -> list[str]:
@@ -186,11 +147,43 @@ class TextChecks:
         return [reason]
 
 
-def clean_record(record: Record, boilerplate: Boilerplate, checks: TextChecks | None = None) -> dict:
+def _record_date(value: str | None, dates: PublicationDates) -> tuple[str | None, list[str]]:
+    """A record's own ``date`` as ISO, or None with a warning when it is not a date."""
+    if not value or not value.strip():
+        return None, []
+    written = dates.record_date(value)
+    if written is not None and written.iso is not None:
+        return written.iso, []
+    problem = "is not a date" if written is None else written.problem
+    return None, [f"record date {value.strip()[:40]!r} {problem} (ignored)"]
+
+
+def _dateline(body: list[str], has_title: bool, dates: PublicationDates) -> WrittenDate | None:
+    """The dateline opening one of the first paragraphs after the headline, if any."""
+    first = 1 if has_title else 0
+    for paragraph in body[first : first + dates.dateline_paragraphs]:
+        if written := dates.dateline(paragraph):
+            return written
+    return None
+
+
+@functools.cache
+def default_publication_dates() -> PublicationDates:
+    return PublicationDates.from_settings(load_settings())
+
+
+def clean_record(record: Record, boilerplate: Boilerplate, checks: TextChecks | None = None, dates: PublicationDates | None = None) -> dict:
     """One record -> one documents row (a dict); raises CleanError with the reason.
 
-    Without ``checks``, mojibake and language are not looked at.
+    Without ``checks``, mojibake and language are not looked at. Without ``dates``, the
+    publication date patterns of the default configuration are used.
+
+    The publication date is, first found: the record's own date, a ` date` header, a
+    byline line (« Publié le … »), a dateline opening one of the first paragraphs
+    (« 3 mars 2012. - »), an update line (« Mis à jour le … »). Bylines and update lines
+    are removed as boilerplate; a dateline stays in the text as written.
     """
+    dates = dates or default_publication_dates()
     warnings = list(record.warnings)
     raw_text, raw_title = record.text, record.title
     if checks is not None:
@@ -203,27 +196,31 @@ def clean_record(record: Record, boilerplate: Boilerplate, checks: TextChecks | 
         raise CleanError("no text (empty or whitespace only)")
 
     removed: list[str] = []
-    published = parse_date(record.date) if record.date else None
-    if record.date and published is None:
-        raise CleanError(f"malformed date {record.date[:40]!r}")
+    published, date_warnings = _record_date(record.date, dates)
+    warnings += date_warnings
     title = normalise_line(" ".join((raw_title or "").splitlines())) or None
 
     header = _HEADER.match(lines[0])
     if header:
-        header_date = parse_date(header["date"]) if _ISO_HEADER_DATE.fullmatch(header["date"]) else None
-        if header_date is None:
+        written = dates.record_date(header["date"]) if _ISO_HEADER_DATE.fullmatch(header["date"]) else None
+        if written is None or written.iso is None:
             raise CleanError(f"malformed date header {lines[0][:40]!r} (expected `date YYYY[-MM[-DD]]`)")
-        published = published or header_date
+        published = published or written.iso
         removed.append(lines[0][: header.start("rest")].strip())
         lines[0] = header["rest"].strip()
         if not lines[0]:
             lines.pop(0)
 
+    bylines: list[WrittenDate] = []
+    update_lines: list[WrittenDate] = []
     body: list[str] = []
     for index, line in enumerate(lines):
-        published_line = _PUBLISHED_LINE.match(line)
-        if published_line and (when := parse_date(published_line["when"])):
-            published = published or when
+        if written := dates.byline(line):
+            bylines.append(written)
+            removed.append(line)
+            continue
+        if written := dates.update_byline(line):
+            update_lines.append(written)
             removed.append(line)
             continue
         at_end = index == len(lines) - 1
@@ -243,6 +240,13 @@ def clean_record(record: Record, boilerplate: Boilerplate, checks: TextChecks | 
     if not body:
         raise CleanError("nothing left after removing boilerplate")
 
+    if published is None:
+        candidates = [*bylines, _dateline(body, title is not None, dates), *update_lines]
+        written_dates = [written for written in candidates if written is not None]
+        published = next((written.iso for written in written_dates if written.iso), None)
+        if published is None:
+            warnings += [f"{written.text!r} {written.problem}: publication date unknown" for written in written_dates]
+
     text = "\n\n".join(body)
     if checks is not None:
         warnings += checks.language_warnings(text)
@@ -261,7 +265,9 @@ def clean_record(record: Record, boilerplate: Boilerplate, checks: TextChecks | 
     }
 
 
-def clean_batch(items: Iterable[Record | Reject], boilerplate: Boilerplate, checks: TextChecks | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+def clean_batch(
+    items: Iterable[Record | Reject], boilerplate: Boilerplate, checks: TextChecks | None = None, dates: PublicationDates | None = None
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Records (and reader rejects) -> (documents, rejects)."""
     rows: list[dict] = []
     rejects: list[dict] = []
@@ -270,7 +276,7 @@ def clean_batch(items: Iterable[Record | Reject], boilerplate: Boilerplate, chec
             rejects.append({"source": item.source, "doc_id": item.doc_id, "stage": item.stage, "reason": item.reason})
             continue
         try:
-            rows.append(clean_record(item, boilerplate, checks))
+            rows.append(clean_record(item, boilerplate, checks, dates))
         except CleanError as exc:
             rejects.append({"source": item.source, "doc_id": item.doc_id, "stage": "clean", "reason": str(exc)})
         except (ValueError, TypeError, LookupError, RecursionError) as exc:
@@ -284,9 +290,10 @@ def clean_batch(items: Iterable[Record | Reject], boilerplate: Boilerplate, chec
 def _prepare(settings: Settings):
     boilerplate = Boilerplate.from_settings(settings)
     checks = TextChecks.from_settings(settings)
+    dates = PublicationDates.from_settings(settings)
 
     def run(frames):
-        documents, rejects = clean_batch(frames["records"], boilerplate, checks)
+        documents, rejects = clean_batch(frames["records"], boilerplate, checks, dates)
         return {"documents": documents, "rejects": rejects}
 
     return run
@@ -297,5 +304,5 @@ STAGE = Stage(
     reads=(),
     writes=(DOCUMENTS, REJECTS),
     prepare=_prepare,
-    description="Read the inputs (txt, jsonl, csv, parquet, tml) and write documents.parquet and rejects.parquet.",
+    description="Read the inputs (txt, jsonl, csv, parquet, tml, html, warc) and write documents.parquet and rejects.parquet.",
 )
