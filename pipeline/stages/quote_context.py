@@ -197,7 +197,6 @@ def _prepare(settings: Settings):
 
 STAGE = Stage(
     name="quote_context",
-    version="1",
     reads=(DOCUMENTS, TOKENS, ENTITIES, QUOTES, DATES),
     writes=(QUOTE_MENTIONS, QUOTE_DATES),
     prepare=_prepare,
