@@ -9,10 +9,15 @@ from __future__ import annotations
 
 import codecs
 import csv
+import errno
 import glob
 import json
+import os
+import re
+import stat
 import sys
-from dataclasses import dataclass, field
+from collections import deque
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
@@ -75,28 +80,113 @@ def input_suffix(path: Path) -> str:
 
 
 def expand_inputs(inputs: Iterable[str | Path]) -> tuple[list[Path], list[Reject]]:
-    """Files, folders (recursively, supported suffixes only) and globs -> sorted file list."""
-    files: list[Path] = []
-    rejects: list[Reject] = []
-    for item in inputs:
+    """Files, folders (recursively) and globs -> the files to read, each input's sorted,
+    and a reject for every path that will not be read.
+
+    Symbolic links are followed, wherever they point: a link is read as the file or folder
+    it leads to. In a folder, files of other types are left alone; anything else that is
+    not read is rejected: a broken link or a link loop, a pipe or a device, a folder that
+    cannot be listed, a second path to a file or folder already read (a link to it, or a
+    hard link). The links of a folder are followed after all the paths without one, so
+    that a file is read by its own path rather than by a link to it. A path given twice
+    (a file and its folder) is read once.
+    """
+    walk = _InputWalk()
+    for origin, item in enumerate(inputs):
         text = str(item)
-        path = Path(text)
-        if path.is_dir():
-            found = sorted(p for p in path.rglob("*") if p.is_file() and input_suffix(p) in SUPPORTED_SUFFIXES)
-            if not found:
-                rejects.append(Reject(text, f"folder holds no input file ({', '.join(SUPPORTED_SUFFIXES)})"))
-            files.extend(found)
-        elif path.is_file():
-            files.append(path)
-        elif glob.has_magic(text):
-            matches = sorted(Path(p) for p in glob.glob(text, recursive=True) if Path(p).is_file())
+        if not os.path.lexists(text) and glob.has_magic(text):
+            matches = sorted(glob.glob(text, recursive=True))
             if not matches:
-                rejects.append(Reject(text, "no file matches this pattern"))
-            files.extend(matches)
+                walk.rejects.append(Reject(text, "no file matches this pattern"))
+            for match in matches:
+                walk.reach(Path(match), origin)
+        elif os.path.lexists(text):
+            walk.reach(Path(text), origin)
         else:
-            rejects.append(Reject(text, "path does not exist"))
-    unique = list(dict.fromkeys(files))
-    return unique, rejects
+            walk.rejects.append(Reject(text, "path does not exist"))
+    while walk.links:
+        link, origin = walk.links.popleft()
+        walk.reach(link, origin, in_folder=True)
+    for origin, folder in walk.folders.items():
+        if not any(found == origin for found, _ in walk.files):
+            walk.rejects.append(Reject(str(folder), f"folder holds no input file ({', '.join(SUPPORTED_SUFFIXES)})"))
+    # A path reached twice (in its folder and on its own) is rejected once.
+    rejects = list({(reject.source, reject.reason): reject for reject in walk.rejects}.values())
+    return [path for _, path in sorted(walk.files)], rejects
+
+
+@dataclass
+class _InputWalk:
+    """What expand_inputs found: (input number, file) pairs, rejects, the links of folders
+    still to follow, the folders given as inputs, and what was reached, by device and inode
+    (the file or folder itself, whatever the path) -> the absolute path first reaching it."""
+
+    files: list[tuple[int, Path]] = field(default_factory=list)
+    rejects: list[Reject] = field(default_factory=list)
+    links: deque[tuple[Path, int]] = field(default_factory=deque)
+    folders: dict[int, Path] = field(default_factory=dict)
+    reached: dict[tuple[int, int], str] = field(default_factory=dict)
+
+    def reach(self, path: Path, origin: int, in_folder: bool = False) -> None:
+        try:
+            info = path.stat()
+        except OSError as exc:
+            self.rejects.append(Reject(str(path), _unreachable(path, exc)))
+            return
+        if stat.S_ISDIR(info.st_mode):
+            if self._first_time(path, info, "folder"):
+                if not in_folder:
+                    self.folders[origin] = path
+                self._list(path, origin)
+        elif not stat.S_ISREG(info.st_mode):
+            self.rejects.append(Reject(str(path), f"not a regular file or folder ({_file_kind(info.st_mode)})"))
+        elif (not in_folder or input_suffix(path) in SUPPORTED_SUFFIXES) and self._first_time(path, info, "file"):
+            self.files.append((origin, path))
+
+    def _list(self, folder: Path, origin: int) -> None:
+        try:
+            with os.scandir(folder) as listing:
+                entries = sorted((entry.name, entry.is_symlink()) for entry in listing)
+        except OSError as exc:
+            self.rejects.append(Reject(str(folder), f"cannot read folder ({exc.strerror or exc})"))
+            return
+        for name, is_link in entries:
+            if is_link:
+                self.links.append((folder / name, origin))
+            else:
+                self.reach(folder / name, origin, in_folder=True)
+
+    def _first_time(self, path: Path, info: os.stat_result, kind: str) -> bool:
+        """True the first time a file or folder is reached; another path to it is rejected
+        (the same path again, a folder given beside its parent, is read once, silently)."""
+        where = os.path.abspath(path)
+        first = self.reached.get((info.st_dev, info.st_ino))
+        if first is None:
+            self.reached[info.st_dev, info.st_ino] = where
+            return True
+        if first == where:
+            return False
+        if kind == "folder" and where.startswith(first + os.sep):
+            self.rejects.append(Reject(str(path), f"symbolic link loop: leads back to the folder {first}, which holds it"))
+        else:
+            self.rejects.append(Reject(str(path), f"same {kind} as {first}, already read"))
+        return False
+
+
+def _unreachable(path: Path, exc: OSError) -> str:
+    """Why a path that exists cannot be reached (its stat failed)."""
+    if path.is_symlink():
+        target = os.readlink(path)
+        if exc.errno == errno.ELOOP:
+            return f"symbolic link loop: its target {target} never leads to a file or folder"
+        if exc.errno == errno.ENOENT:
+            return f"broken symbolic link: its target {target} does not exist"
+    return f"cannot read ({exc.strerror or exc})"
+
+
+def _file_kind(mode: int) -> str:
+    kinds = ((stat.S_ISFIFO, "a named pipe"), (stat.S_ISSOCK, "a socket"), (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"))
+    return next((name for test, name in kinds if test(mode)), "an unknown kind of file")
 
 
 def size_reason(size: int, max_bytes: int | None, what: str) -> str | None:
