@@ -39,6 +39,14 @@ _TEXT_CONTROLS = {"\t", "\n", "\r", "\f", "\v"}
 # The ISO 8859-1 and Windows-1252 code pages agree everywhere except 0x80-0x9F, where
 # Latin-1 has C1 control codes that real text never uses.
 _CP1252_ONLY = bytes(range(0x80, 0xA0))
+# A reason longer than this is cut: an exception's message may quote a whole input.
+MAX_REASON_CHARS = 300
+# A code point of the surrogate range standing alone is no character: UTF-8 cannot encode
+# it, so no table can hold it. JSON escapes (`"\\udc80"`), UTF-7 and file names that are not
+# UTF-8 (which Python decodes with such surrogates) are where they come from.
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+# The Record fields a reader fills from its input, with the name the input gives them.
+_INPUT_FIELDS = {"doc_id": "id", "text": "text", "title": "title", "date": "date", "url": "url"}
 
 
 @dataclass
@@ -63,10 +71,44 @@ class Skipped:
 
 @dataclass
 class Reject:
+    """What could not be read, and why. Its fields are made valid Unicode (a lone surrogate
+    written as its escape, ``\\udc80``), since a reject names the very values that are not."""
+
     source: str
     reason: str
     doc_id: str | None = None
     stage: str = "read"
+
+    def __post_init__(self) -> None:
+        self.source, self.reason = printable(self.source), printable(self.reason)
+        self.doc_id = None if self.doc_id is None else printable(self.doc_id)
+
+
+def printable(text: str) -> str:
+    """``text`` with each lone surrogate written as its escape (``\\udc80``): valid UTF-8."""
+    return text.encode("utf-8", "backslashreplace").decode("utf-8") if has_lone_surrogate(text) else text
+
+
+def has_lone_surrogate(text: str) -> bool:
+    return _LONE_SURROGATE.search(text) is not None
+
+
+def unicode_problem(record: Record) -> str | None:
+    """Why a record cannot be stored as it is (a value that is not valid Unicode), or None."""
+    if found := _LONE_SURROGATE.search(record.source):
+        return f"file path is not valid UTF-8 ({_described(found[0])}); rename it in UTF-8"
+    for attribute, name in _INPUT_FIELDS.items():
+        value = getattr(record, attribute)
+        if value and (found := _LONE_SURROGATE.search(value)):
+            return f"field {name} holds a lone surrogate (U+{ord(found[0]):04X}) at character {found.start() + 1}: not valid Unicode"
+    return None
+
+
+def _described(surrogate: str) -> str:
+    """What a lone surrogate of a file path stands for: Python decodes each byte of a path
+    that is not UTF-8 as U+DC80-U+DCFF (its byte plus 0xDC00)."""
+    code = ord(surrogate)
+    return f"byte 0x{code - 0xDC00:02X}" if 0xDC80 <= code <= 0xDCFF else f"U+{code:04X}"
 
 
 class InputError(Exception):
@@ -345,19 +387,63 @@ def read_csv(path: Path) -> Iterator[Record | Reject]:
             yield _record_from_mapping(row, f"{path}:{reader.line_num}", warnings)
 
 
+# The Parquet columns a record is made of (see _record_from_mapping); others are not read.
+RECORD_COLUMNS = ("id", "text", "title", "date", "url", "source")
+
+
 def read_parquet(path: Path) -> Iterator[Record | Reject]:
     try:
         parquet = pq.ParquetFile(path)
     except Exception as exc:  # pyarrow raises several types for a damaged file
         raise InputError(f"not a readable Parquet file ({exc})") from exc
-    missing = {"id", "text"} - set(parquet.schema_arrow.names)
+    names = set(parquet.schema_arrow.names)
+    missing = {"id", "text"} - names
     if missing:
         raise InputError(f"Parquet file lacks column {', '.join(sorted(missing))}")
+    batches = parquet.iter_batches(columns=[name for name in RECORD_COLUMNS if name in names])
     row_number = 0
-    for batch in parquet.iter_batches():
-        for row in batch.to_pylist():
-            yield _record_from_mapping(row, f"{path}:{row_number}", [])
+    while True:
+        try:
+            batch = next(batches, None)
+        except Exception as exc:  # pyarrow raises several types for a damaged page
+            raise InputError(failure_reason(f"damaged Parquet file from row {row_number} on", exc)) from exc
+        if batch is None:
+            return
+        for row in _python_rows(batch):
+            source = f"{path}:{row_number}"
+            yield _record_from_mapping(row, source, []) if isinstance(row, dict) else Reject(source, *row)
             row_number += 1
+
+
+def _python_rows(batch) -> Iterator[dict | tuple[str, str | None]]:
+    """The rows of a Parquet batch as dicts. Parquet does not check that its strings are
+    UTF-8: a row holding one that is not gives (reason, doc_id) instead, and the other rows
+    are kept."""
+    try:
+        rows = batch.to_pylist()
+    except UnicodeDecodeError:
+        rows = None
+    if rows is not None:
+        yield from rows
+        return
+    columns = dict(zip(batch.schema.names, batch.columns))
+    for index in range(batch.num_rows):
+        row: dict = {}
+        problems = []
+        for name, column in columns.items():
+            try:
+                row[name] = column[index].as_py()
+            except UnicodeDecodeError as exc:
+                problems.append(f"field {name} is not valid UTF-8 (byte 0x{exc.object[exc.start]:02X} at byte {exc.start + 1})")
+        doc_id = row.get("id")
+        yield ("; ".join(problems), None if doc_id is None else str(doc_id)) if problems else row
+
+
+def failure_reason(what: str, exc: BaseException) -> str:
+    """The one-line reason of a reject caused by an exception: what failed, then the
+    exception's type and message, whitespace folded."""
+    message = " ".join(str(exc).split())
+    return f"{what}: {type(exc).__name__}{': ' + message if message else ''}"[:MAX_REASON_CHARS]
 
 
 def read_tml(path: Path) -> Iterator[Record | Reject]:
@@ -440,6 +526,8 @@ def read_file(path: Path, max_bytes: int | None = None) -> Iterator[Record | Rej
         yield Reject(str(path), str(exc), doc_id=file_doc_id)
     except OSError as exc:
         yield Reject(str(path), f"cannot read file ({exc.strerror or exc})", doc_id=file_doc_id)
+    except Exception as exc:  # a fault of a reader or of its library on strange data costs this file, not the run
+        yield Reject(str(path), failure_reason("reading failed", exc), doc_id=file_doc_id)
 
 
 def read_records(inputs: Iterable[str | Path], max_bytes: int | None = None) -> Iterator[Record | Reject | Skipped]:
@@ -454,10 +542,13 @@ def read_records(inputs: Iterable[str | Path], max_bytes: int | None = None) -> 
     for path in files:
         for item in read_file(path, max_bytes):
             if isinstance(item, Record):
+                if reason := unicode_problem(item):
+                    yield Reject(item.source, reason, doc_id=item.doc_id)
+                    continue
                 if item.doc_id in seen:
                     yield Reject(item.source, f"duplicate doc_id {item.doc_id!r} (first read from {seen[item.doc_id]})", doc_id=item.doc_id)
                     continue
-                if reason := size_reason(len(item.text.encode("utf-8", errors="surrogatepass")), max_bytes, "article text"):
+                if reason := size_reason(len(item.text.encode("utf-8")), max_bytes, "article text"):
                     yield Reject(item.source, reason, doc_id=item.doc_id)
                     continue
                 seen[item.doc_id] = item.source

@@ -21,7 +21,7 @@ from pipeline.config import ConfigError, Settings, load_settings
 from pipeline.engine import Stage
 from pipeline.language import FunctionWordDetector
 from pipeline.publication_dates import PublicationDates, WrittenDate, precision
-from pipeline.readers import Record, Reject
+from pipeline.readers import Record, Reject, failure_reason, unicode_problem
 from pipeline.tables import DOCUMENTS, REJECTS
 
 # A title longer than this is more likely the first paragraph of an untitled article.
@@ -183,6 +183,8 @@ def clean_record(record: Record, boilerplate: Boilerplate, checks: TextChecks | 
     (« 3 mars 2012. - »), an update line (« Mis à jour le … »). Bylines and update lines
     are removed as boilerplate; a dateline stays in the text as written.
     """
+    if reason := unicode_problem(record):
+        raise CleanError(reason)
     dates = dates or default_publication_dates()
     warnings = list(record.warnings)
     raw_text, raw_title = record.text, record.title
@@ -270,21 +272,21 @@ def clean_batch(
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Records (and reader rejects) -> (documents, rejects)."""
     rows: list[dict] = []
-    rejects: list[dict] = []
+    rejects: list[Reject] = []
     for item in items:
         if isinstance(item, Reject):
-            rejects.append({"source": item.source, "doc_id": item.doc_id, "stage": item.stage, "reason": item.reason})
+            rejects.append(item)
             continue
         try:
             rows.append(clean_record(item, boilerplate, checks, dates))
         except CleanError as exc:
-            rejects.append({"source": item.source, "doc_id": item.doc_id, "stage": "clean", "reason": str(exc)})
+            rejects.append(Reject(item.source, str(exc), item.doc_id, "clean"))
         except (ValueError, TypeError, LookupError, RecursionError) as exc:
             # A fault in cleaning itself must cost one article, not the run; the reason says it is ours.
-            reason = f"cleaning failed: {type(exc).__name__}: {' '.join(str(exc).split())}"[:300]
-            rejects.append({"source": item.source, "doc_id": item.doc_id, "stage": "clean", "reason": reason})
+            rejects.append(Reject(item.source, failure_reason("cleaning failed", exc), item.doc_id, "clean"))
     documents = pd.DataFrame(rows, columns=DOCUMENTS.column_names)
-    return documents, pd.DataFrame(rejects, columns=REJECTS.column_names)
+    reject_rows = [{name: getattr(reject, name) for name in REJECTS.column_names} for reject in rejects]
+    return documents, pd.DataFrame(reject_rows, columns=REJECTS.column_names)
 
 
 def _prepare(settings: Settings):
@@ -301,7 +303,7 @@ def _prepare(settings: Settings):
 
 STAGE = Stage(
     name="clean",
-    version="2",
+    version="3",
     reads=(),
     writes=(DOCUMENTS, REJECTS),
     prepare=_prepare,
