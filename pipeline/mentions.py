@@ -21,7 +21,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from pipeline.characters import is_word_character
+from pipeline.characters import is_pictograph, is_word_character
 from pipeline.gazetteer import load_places
 from pipeline.names import fold
 
@@ -217,11 +217,12 @@ def starts_upper(text: str) -> bool:
 def name_pieces(tokens: list[Token], start: int, end: int) -> list[tuple[int, int]]:
     """Token ranges of tokens[start:end] that may be names: a name never crosses a line
     break, nor a mark that ends a clause or a headline (`Vendée Globe : le départ`), nor
-    a dateline's `.-` (`PARIS.- Jean Dupont`), the mark glued to the word before."""
+    an emoji (`Berlin 🇩🇪 hier`), nor a dateline's `.-` (`PARIS.- Jean Dupont`), the mark
+    glued to the word before."""
     pieces = []
     for index in range(start, end):
         token = tokens[index]
-        if (token.is_space and "\n" in token.text) or token.text in NAME_BREAKS or is_spaced_hyphen(tokens, index):
+        if (token.is_space and "\n" in token.text) or token.text in NAME_BREAKS or is_spaced_hyphen(tokens, index) or is_pictograph(token.text):
             pieces.append((start, index))
             start = index + 1
         elif token.text.endswith(DATELINE_ENDS) and len(token.text) > 2:

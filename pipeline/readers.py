@@ -26,11 +26,16 @@ import pyarrow.parquet as pq
 from defusedxml import DefusedXmlException
 from xml.etree.ElementTree import ParseError
 
+from pipeline.markup import holds_markup
+
 SUPPORTED_SUFFIXES = (".txt", ".jsonl", ".csv", ".parquet", ".tml", ".html", ".htm", ".warc", ".warc.gz")
 # Formats where one file is one article: the size limit applies to the file itself,
 # checked before reading it. Record formats apply it to each record's text instead, and
 # so do HTML pages, whose markup may be many times their text.
 ONE_ARTICLE_SUFFIXES = (".txt", ".tml")
+# Formats whose text is plain text as written: HTML markup found in it is removed (see
+# pipeline.markup). Text read from a page or TimeML is plain already, whatever it shows.
+PLAIN_TEXT_SUFFIXES = (".txt", ".jsonl", ".csv", ".parquet")
 # How much of a file is sniffed for binary content.
 SNIFF_BYTES = 8192
 # Share of control characters above which a decoded text is taken for binary data.
@@ -540,6 +545,7 @@ def read_records(inputs: Iterable[str | Path], max_bytes: int | None = None) -> 
     yield from rejects
     seen: dict[str, str] = {}
     for path in files:
+        plain_text = input_suffix(path) in PLAIN_TEXT_SUFFIXES
         for item in read_file(path, max_bytes):
             if isinstance(item, Record):
                 if reason := unicode_problem(item):
@@ -552,4 +558,26 @@ def read_records(inputs: Iterable[str | Path], max_bytes: int | None = None) -> 
                     yield Reject(item.source, reason, doc_id=item.doc_id)
                     continue
                 seen[item.doc_id] = item.source
+                if plain_text:
+                    item = without_markup(item)
             yield item
+
+
+def without_markup(record: Record) -> Record:
+    """The record with the HTML markup of its text and title removed, with a warning."""
+    text_markup, title_markup = holds_markup(record.text), bool(record.title) and holds_markup(record.title)
+    if not (text_markup or title_markup):
+        return record
+    from pipeline.markup import text_of_markup, text_without_tags
+
+    text, title, warnings = record.text, record.title, list(record.warnings)
+    try:
+        if text_markup:
+            text, warning = text_of_markup(text, record.doc_id, record.source)
+            warnings.append(warning)
+        if title_markup:
+            title = text_without_tags(title)
+            warnings.append("title held HTML markup: tags removed")
+    except Exception as exc:  # the HTML parser's fault on a strange text: the text is kept as it is
+        return replace(record, warnings=warnings + [failure_reason("HTML markup could not be removed", exc)])
+    return replace(record, text=text, title=title, warnings=warnings)

@@ -23,6 +23,7 @@ from collections import Counter
 from dataclasses import dataclass
 from functools import cached_property
 
+from pipeline.characters import is_pictograph
 from pipeline.quotes.cues import Cue
 from pipeline.quotes.first_names import first_name_gender
 from pipeline.quotes.document import DocView, Mention, Token
@@ -188,6 +189,12 @@ class Speakers:
         kept: list[Token] = []
         commas = 0
         for token in tokens:
+            if is_pictograph(token.text):
+                # An emoji is never part of a speaker: it ends the phrase after its head, and starts it afresh before.
+                if token.index > head.index:
+                    break
+                kept = []
+                continue
             if token.index > head.index and (token.lower in RELATIVE or token.text in "();:" or token.pos in ("VERB", "AUX") and token.feature("VerbForm") == "Fin"):
                 break
             if token.text == ",":
@@ -224,7 +231,7 @@ class Speakers:
     # -- deciding ----------------------------------------------------------------------
     def from_token(self, head: Token | None, anchor: int) -> Speaker:
         """The speaker a subject (or selon-phrase) head token designates; ``anchor`` is the quote offset."""
-        if head is None:
+        if head is None or is_pictograph(head.text):
             return NOBODY
         view = self.view
         word = clitic(head) or head.lower

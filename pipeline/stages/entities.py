@@ -195,7 +195,7 @@ def _prepare(settings: Settings):
 
 STAGE = Stage(
     name="entities",
-    version="3",
+    version="4",
     reads=(DOCUMENTS, SENTENCES),
     writes=(TOKENS, ENTITIES),
     prepare=_prepare,
