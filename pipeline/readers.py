@@ -326,7 +326,7 @@ def _optional(row: dict, name: str) -> str | None:
     return str(value)
 
 
-def _record_from_mapping(row: dict, source: str, warnings: list[str]) -> Record | Reject:
+def record_from_mapping(row: dict, source: str, warnings: list[str]) -> Record | Reject:
     doc_id = row.get("id")
     text = row.get("text")
     missing = [name for name, value in (("id", doc_id), ("text", text)) if value is None or value == ""]
@@ -363,7 +363,7 @@ def read_jsonl(path: Path) -> Iterator[Record | Reject]:
             if not isinstance(row, dict):
                 yield Reject(source, f"line is a JSON {type(row).__name__}, expected an object with id and text")
                 continue
-            yield _record_from_mapping(row, source, warnings)
+            yield record_from_mapping(row, source, warnings)
 
 
 def read_csv(path: Path) -> Iterator[Record | Reject]:
@@ -389,10 +389,10 @@ def read_csv(path: Path) -> Iterator[Record | Reject]:
             except csv.Error as exc:
                 yield Reject(f"{path}:{reader.line_num}", f"malformed CSV from this line on ({exc})")
                 return
-            yield _record_from_mapping(row, f"{path}:{reader.line_num}", warnings)
+            yield record_from_mapping(row, f"{path}:{reader.line_num}", warnings)
 
 
-# The Parquet columns a record is made of (see _record_from_mapping); others are not read.
+# The Parquet columns a record is made of (see record_from_mapping); others are not read.
 RECORD_COLUMNS = ("id", "text", "title", "date", "url", "source")
 
 
@@ -416,7 +416,7 @@ def read_parquet(path: Path) -> Iterator[Record | Reject]:
             return
         for row in _python_rows(batch):
             source = f"{path}:{row_number}"
-            yield _record_from_mapping(row, source, []) if isinstance(row, dict) else Reject(source, *row)
+            yield record_from_mapping(row, source, []) if isinstance(row, dict) else Reject(source, *row)
             row_number += 1
 
 
@@ -541,26 +541,49 @@ def read_records(inputs: Iterable[str | Path], max_bytes: int | None = None) -> 
     A duplicate doc_id is rejected (first wins); a record whose text is over
     ``max_bytes`` (UTF-8) is rejected.
     """
+    return checked_records(file_items(inputs, max_bytes), max_bytes)
+
+
+def file_items(inputs: Iterable[str | Path], max_bytes: int | None = None) -> Iterator[Record | Reject | Skipped]:
+    """Rejects of the inputs that name no file, then the items of every file, in order."""
     files, rejects = expand_inputs(inputs)
     yield from rejects
-    seen: dict[str, str] = {}
     for path in files:
         plain_text = input_suffix(path) in PLAIN_TEXT_SUFFIXES
         for item in read_file(path, max_bytes):
-            if isinstance(item, Record):
-                if reason := unicode_problem(item):
-                    yield Reject(item.source, reason, doc_id=item.doc_id)
-                    continue
-                if item.doc_id in seen:
-                    yield Reject(item.source, f"duplicate doc_id {item.doc_id!r} (first read from {seen[item.doc_id]})", doc_id=item.doc_id)
-                    continue
-                if reason := size_reason(len(item.text.encode("utf-8")), max_bytes, "article text"):
-                    yield Reject(item.source, reason, doc_id=item.doc_id)
-                    continue
-                seen[item.doc_id] = item.source
-                if plain_text:
-                    item = without_markup(item)
-            yield item
+            yield plain_text_record(item, max_bytes) if plain_text else item
+
+
+def checked_records(items: Iterable[Record | Reject | Skipped], max_bytes: int | None = None) -> Iterator[Record | Reject | Skipped]:
+    """The items, with a record rejected when a value is not valid Unicode, when its doc_id
+    was seen before (the first wins) or when its text is over ``max_bytes`` (UTF-8)."""
+    seen: dict[str, str] = {}
+    for item in items:
+        if isinstance(item, Record):
+            if reason := unicode_problem(item):
+                yield Reject(item.source, reason, doc_id=item.doc_id)
+                continue
+            if item.doc_id in seen:
+                yield Reject(item.source, f"duplicate doc_id {item.doc_id!r} (first read from {seen[item.doc_id]})", doc_id=item.doc_id)
+                continue
+            if reason := _text_size_reason(item, max_bytes):
+                yield Reject(item.source, reason, doc_id=item.doc_id)
+                continue
+            seen[item.doc_id] = item.source
+        yield item
+
+
+def _text_size_reason(record: Record, max_bytes: int | None) -> str | None:
+    return size_reason(len(record.text.encode("utf-8")), max_bytes, "article text")
+
+
+def plain_text_record(item: Record | Reject | Skipped, max_bytes: int | None = None) -> Record | Reject | Skipped:
+    """An item of a plain-text format (a .txt file, a record of .jsonl, .csv or .parquet),
+    a record's HTML markup removed (see without_markup). A record that checked_records
+    rejects (a value not valid Unicode, a text over ``max_bytes``) is left as it is, unparsed."""
+    if isinstance(item, Record) and unicode_problem(item) is None and _text_size_reason(item, max_bytes) is None:
+        return without_markup(item)
+    return item
 
 
 def without_markup(record: Record) -> Record:

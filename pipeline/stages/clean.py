@@ -371,7 +371,6 @@ def _prepare(settings: Settings):
 
 STAGE = Stage(
     name="clean",
-    version="4",
     reads=(),
     writes=(DOCUMENTS, REJECTS),
     prepare=_prepare,

@@ -18,6 +18,7 @@ from pipeline.config import Settings
 from pipeline.engine import Stage
 from pipeline.tables import DATES, DOCUMENTS, SENTENCES, TOKENS, ColumnsByDoc
 from pipeline.temporal import FoundDate, find_dates
+from pipeline.temporal.grammar import use_holidays
 from pipeline.temporal.timex import FUTURE, PAST, PRESENT
 
 VERBAL = ("VERB", "AUX")
@@ -76,6 +77,7 @@ class Tokens:
         # Lemmas and morphology stay in table order: each is read at its token's row.
         self.rows = ordered(np.arange(len(tokens)))
         self.lemmas, self.morphs = _strings(tokens["lemma"]), _strings(tokens["morph"])
+        self.words = _strings(tokens["text"])
 
     def clause(self, doc_id: str) -> "Clause | None":
         """The clause of one document's tokens, None without tokens."""
@@ -131,6 +133,9 @@ class Clause:
         if index not in self._features:
             self._features[index] = _features(self._tokens.morphs[self._row(index)].as_py())
         return self._features[index]
+
+    def word(self, index: int) -> str:
+        return (self._tokens.words[self._row(index)].as_py() or "").lower()
 
     def lemma(self, index: int) -> str:
         return (self._tokens.lemmas[self._row(index)].as_py() or "").lower()
@@ -188,6 +193,8 @@ class Clause:
             return PAST
         if features.get("Mood") == "Cnd" or any(f.get("Mood") == "Cnd" for f in every):
             return FUTURE
+        if features.get("Tense") == "Imp" and is_conditional(self.word(verb), self.lemma(verb)):
+            return FUTURE  # the model often tags "partirait" as an imperfect
         if features.get("VerbForm") == "Inf":
             # An infinitive's time is its own, unless a modal or "aller" projects it forward.
             head = self.heads[verb]
@@ -206,6 +213,23 @@ class Clause:
         if features.get("Tense") == "Pres" or any(f.get("Tense") == "Pres" for f in every):
             return PRESENT
         return None
+
+
+# The conditional is the future stem + the imperfect endings: the infinitive ("partir-ait",
+# "déclarer-ait"), less the final e of -re verbs ("prendr-ait"), or an irregular stem.
+CONDITIONAL_ENDINGS = ("ais", "ait", "ions", "iez", "aient")
+IRREGULAR_FUTURE_STEMS = {
+    "être": "ser", "avoir": "aur", "faire": "fer", "aller": "ir", "pouvoir": "pourr", "devoir": "devr",
+    "vouloir": "voudr", "venir": "viendr", "tenir": "tiendr", "savoir": "saur", "voir": "verr", "envoyer": "enverr",
+    "falloir": "faudr", "valoir": "vaudr", "recevoir": "recevr", "mourir": "mourr", "courir": "courr", "obtenir": "obtiendr",
+    "devenir": "deviendr", "revenir": "reviendr", "parvenir": "parviendr", "prévenir": "préviendr", "maintenir": "maintiendr",
+}
+
+
+def is_conditional(word: str, lemma: str) -> bool:
+    """'partirait', 'prendraient', 'serait' are conditionals; 'partait', 'déclarait' imperfects."""
+    stems = {IRREGULAR_FUTURE_STEMS.get(lemma, lemma), lemma[:-1] if lemma.endswith("re") else lemma}
+    return any(word == stem + ending for stem in stems for ending in CONDITIONAL_ENDINGS)
 
 
 def _sentence_of(sentences: list[tuple[int, int]]):
@@ -248,12 +272,13 @@ def dates(documents: pd.DataFrame, sentences: pd.DataFrame, tokens: pd.DataFrame
 
 
 def _prepare(settings: Settings):
+    if settings.section("dates").get("holidays"):
+        use_holidays(settings.lexicon_path("dates", "holidays"))
     return lambda frames: {"dates": dates(frames["documents"], frames["sentences"], frames["tokens"])}
 
 
 STAGE = Stage(
     name="dates",
-    version="1",
     reads=(DOCUMENTS, SENTENCES, TOKENS),
     writes=(DATES,),
     prepare=_prepare,

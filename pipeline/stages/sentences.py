@@ -157,7 +157,6 @@ def _prepare(settings: Settings):
 
 STAGE = Stage(
     name="sentences",
-    version="2",
     reads=(DOCUMENTS,),
     writes=(SENTENCES,),
     prepare=_prepare,

@@ -14,7 +14,7 @@ from datetime import date
 from typing import Callable, Union
 
 from pipeline.temporal.grammar import Parse, scan
-from pipeline.temporal.timex import TENSED_KINDS, Anchor, Timex, day_part_of, resolve
+from pipeline.temporal.timex import NIGHT, TENSED_KINDS, Anchor, Timex, day_part_of, resolve
 
 # A tense for the whole text, or a function (start, end) -> tense of the clause there.
 TenseOf = Union[str, None, Callable[[int, int], Union[str, None]]]
@@ -43,15 +43,24 @@ def find_dates(text: str, anchor: "str | date | Anchor | None" = None, tense: Te
     tenses = [(tense(m.start, m.end) if m.parse.kind in TENSED_KINDS else None) if callable(tense) else tense for m in matches]
     found: list[FoundDate] = []
     previous: tuple[int, str] | None = None
+    context: tuple[int, str] | None = None  # the last date with a year
     for index, match in enumerate(matches):
-        reference = previous
+        reference, in_sentence = previous, False
         if _takes_day_of_sentence(match.parse):
-            reference = _same_sentence_day(text, matches, tenses, publication, index, previous)
-        timex = resolve(match.parse, publication, tenses[index], reference[1] if reference else None)
+            reference, in_sentence = _same_sentence_day(text, matches, tenses, publication, index, previous)
+        if match.parse.anaphoric:
+            reference = context
+        elif reference is not None and not in_sentence and match.parse.part == NIGHT and "\n" in text[matches[reference[0]].end:match.start]:
+            # "La nuit" opening a paragraph is the last night, not that of a date read before
+            reference = None
+        timex = resolve(match.parse, publication, tenses[index], reference[1] if reference else None, in_sentence,
+                        context[1] if context else None)
         reference_index = reference[0] if reference and timex.anchored == "reference" else None
         found.append(FoundDate(match.start, match.end, text[match.start:match.end], timex, reference_index))
         if timex.type in ("DATE", "TIME") and day_part_of(timex.value):
             previous = (index, timex.value)
+        if timex.type in ("DATE", "TIME") and YEAR_VALUE.match(timex.value):
+            context = (index, timex.value)
     return found
 
 
@@ -60,22 +69,24 @@ def _takes_day_of_sentence(parse: Parse) -> bool:
 
 
 SENTENCE_END = re.compile(r"[.!?…]\s|\n")
+YEAR_VALUE = re.compile(r"\d{4}")
 
 
 def _same_sentence_day(text, matches, tenses, publication, index, previous):
-    """The day-level date of the sentence of ``matches[index]``: the one before it, else after it."""
+    """The day-level date of the sentence of ``matches[index]``: the one before it, else
+    after it, else the previous one; and whether it is in the sentence."""
     current = matches[index]
     if previous is not None and not SENTENCE_END.search(text, matches[previous[0]].end, current.start):
-        return previous
+        return previous, True
     for later in range(index + 1, len(matches)):
         candidate = matches[later]
         if SENTENCE_END.search(text, current.end, candidate.start):
             break
-        if candidate.parse.kind in ("calendar", "today"):
+        if candidate.parse.kind in ("calendar", "today", "period"):
             value = resolve(candidate.parse, publication, tenses[later]).value
             if day_part_of(value):
-                return later, value
-    return previous
+                return (later, value), True
+    return previous, False
 
 
 def normalise(expression: str, anchor: "str | date | Anchor | None" = None, tense: str | None = None,

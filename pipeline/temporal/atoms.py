@@ -85,6 +85,30 @@ DAY_PARTS: dict[str, str] = {
 # Times of day that are a clock time.
 NAMED_TIMES: dict[str, tuple[int, int]] = {"midi": (12, 0), "minuit": (0, 0)}
 
+# A day part after a clock time says which half of the day its hour is in:
+# "9 h du soir" is 21:00 (timex.clock_hour reads the codes).
+CLOCK_DAY_PARTS: dict[str, str] = {
+    "du matin": "MO", "de l'après-midi": "AF", "du soir": "EV", "de la nuit": "NI",
+}
+# Minutes written in words after the hour: "huit heures et demie", "dix heures moins le quart".
+CLOCK_FRACTIONS: dict[str, int] = {
+    "et demie": 30, "et demi": 30, "et quart": 15, "et quart d'heure": 15,
+    "moins le quart": -15, "moins quart": -15,
+}
+# Time zones after a clock time -> an IANA zone (its offset on that day is computed:
+# "heure française" is +01 in winter, +02 in summer), "UTC" for Z, "" for local time
+# (kept in the span, no offset in the value).
+TIME_ZONES: dict[str, str] = {
+    "utc": "UTC", "gmt": "UTC", "tu": "UTC", "temps universel": "UTC", "temps universel coordonné": "UTC",
+    "heure française": "Europe/Paris", "heure de paris": "Europe/Paris", "heure de france": "Europe/Paris",
+    "heure de bruxelles": "Europe/Brussels", "heure belge": "Europe/Brussels", "heure suisse": "Europe/Zurich",
+    "heure de londres": "Europe/London", "heure de moscou": "Europe/Moscow", "heure de pékin": "Asia/Shanghai",
+    "heure de tokyo": "Asia/Tokyo", "heure de new york": "America/New_York", "heure de washington": "America/New_York",
+    "heure de l'est": "America/New_York", "heure de montréal": "America/Toronto", "heure du québec": "America/Toronto",
+    "heure de québec": "America/Toronto", "heure de la réunion": "Indian/Reunion",
+    "heure locale": "", "heures locales": "", "locale": "", "locales": "",
+}
+
 SEASONS: dict[str, str] = {
     "printemps": "SP", "été": "SU", "eté": "SU", "automne": "FA", "hiver": "WI",
 }
@@ -103,6 +127,8 @@ AMOUNT_MODIFIERS: dict[str, str] = {
     "plus de": "MORE_THAN", "au moins": "EQUAL_OR_MORE", "pas moins de": "EQUAL_OR_MORE",
     "moins de": "LESS_THAN", "au plus": "EQUAL_OR_LESS", "pas plus de": "EQUAL_OR_LESS",
     "au maximum": "EQUAL_OR_LESS", "au minimum": "EQUAL_OR_MORE",
+    "plus d'": "MORE_THAN", "moins d'": "LESS_THAN", "près d'": "APPROX", "pas moins d'": "EQUAL_OR_MORE",
+    "un peu plus de": "MORE_THAN", "un peu plus d'": "MORE_THAN", "un peu moins de": "LESS_THAN", "un peu moins d'": "LESS_THAN",
 }
 
 # Days relative to the publication date.
@@ -127,7 +153,7 @@ SET_UNITS: dict[str, str] = {
     "an": "P1Y", "ans": "P1Y", "année": "P1Y", "années": "P1Y", "heure": "PT1H", "heures": "PT1H",
     "matin": "TMO", "matins": "TMO", "soir": "TEV", "soirs": "TEV", "nuit": "TNI", "nuits": "TNI",
     "week-end": "P1WE", "week-ends": "P1WE", "trimestre": "P3M", "semestre": "P6M",
-    "décennie": "P10Y",
+    "décennie": "P10Y", "demi-heure": "PT30M",
 }
 # Frequency adjectives; as nouns after a determiner they are newspapers ("le quotidien").
 SET_ADJECTIVES: dict[str, str] = {
@@ -150,7 +176,11 @@ VAGUE_REFERENCES: dict[str, str] = {
     "l'époque": "PAST_REF", "par le passé": "PAST_REF", "jusqu'ici": "PRESENT_REF",
     "bientôt": "FUTURE_REF", "prochainement": "FUTURE_REF", "l'avenir": "FUTURE_REF",
     "à l'avenir": "FUTURE_REF", "dans le futur": "FUTURE_REF", "ultérieurement": "FUTURE_REF",
+    "précédemment": "PAST_REF", "antérieurement": "PAST_REF", "un futur proche": "FUTURE_REF",
+    "un avenir proche": "FUTURE_REF",
 }
+# "pour l'instant", "pour le moment": the present (the preposition stays out).
+FOR_NOW = ("l'instant", "le moment", "l'heure")
 
 # Nouns for people: "une fillette de 6 ans" is an age, not a duration.
 PERSON_NOUNS = frozenset({
@@ -162,3 +192,44 @@ PERSON_NOUNS = frozenset({
     "personnes", "soldat", "joueur", "joueuse", "cycliste", "ouvrier", "agriculteur", "suspect",
     "prévenu", "prévenue", "détenu", "mineur", "mineure", "lycéen", "lycéenne", "collégien",
 })
+
+# Words that follow a year, not a count: "de 1975 à 1983", "en 2009 et 2010", "le budget
+# 2013 pour", "2012 a été". A bare four-digit number followed by any other lower-case
+# word is a count ("1500 manifestants").
+YEAR_FOLLOWERS = frozenset({
+    "à", "au", "aux", "de", "des", "du", "d", "en", "dans", "par", "pour", "sur", "sous", "avec", "sans",
+    "contre", "entre", "vers", "avant", "après", "depuis", "dès", "jusqu", "pendant", "durant", "selon", "chez",
+    "et", "ou", "ni", "mais", "puis", "donc", "or", "car", "comme", "lorsque", "quand", "si",
+    "qui", "que", "qu", "où", "dont", "le", "la", "les", "l", "un", "une", "ce", "cet", "cette", "ces",
+    "il", "ils", "elle", "elles", "on", "nous", "vous", "je", "j", "se", "s", "ne", "n", "y",
+    "a", "ont", "est", "sont", "était", "étaient", "avait", "avaient", "fut", "furent", "sera", "seront", "serait",
+    "déjà", "encore", "aussi", "seulement", "notamment", "également", "alors", "enfin", "inclus", "compris",
+})
+
+# Generic words of addresses: "le 10, rue Paul-Bert" is a street number.
+STREET_WORDS = ("rue", "avenue", "boulevard", "bd", "place", "chemin", "route", "allée", "quai", "impasse",
+                "cours", "square", "passage", "bis", "ter")
+
+# Nouns of an ordered series: after "le prochain" they are the next of the series, not a
+# time ("le prochain match", "la prochaine fois").
+SERIES_NOUNS = ("fois", "match", "matchs", "manche", "manches", "tour", "tours", "round", "set", "étape", "étapes",
+                "épisode", "épisodes", "numéro", "chapitre", "page", "station", "arrêt", "journée", "course",
+                "adversaire", "candidat", "titre", "album", "film", "livre")
+
+# Words of a lasting state before "aujourd'hui": it then means nowadays (PRESENT_REF).
+LASTING_WORDS = ("encore", "toujours", "continue", "continuent", "reste", "restent", "demeure", "demeurent",
+                 "perdure", "perdurent", "subsiste", "subsistent")
+
+# Directions relative to the last date of the text, not to publication.
+ANAPHORIC_DIRECTIONS = frozenset({"suivant", "suivante", "suivants", "suivantes", "précédent", "précédente",
+                                  "précédents", "précédentes"})
+
+# Ranks of a weekday in its month: "le premier lundi du mois", "le dernier vendredi de juin".
+NTH: dict[str, int] = {"premier": 1, "1er": 1, "deuxième": 2, "second": 2, "troisième": 3, "quatrième": 4,
+                       "cinquième": 5, "dernier": -1}
+
+# Words that start a noun phrase (or a clause): "deux ans après | la guerre" is a
+# preposition, "deux ans après | par" an adverb kept in the span.
+NOUN_PHRASE_STARTS = ("le", "la", "les", "l'", "un", "une", "des", "du", "de", "d'", "son", "sa", "ses", "leur",
+                      "leurs", "ce", "cet", "cette", "ces", "mon", "ma", "mes", "notre", "nos", "votre", "vos",
+                      "que", "qu'", "sa", "avoir", "être", "tout", "toute", "tous", "toutes", "chaque", "cela", "ça")

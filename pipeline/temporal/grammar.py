@@ -13,10 +13,12 @@ import functools
 import operator
 import re
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 from typing import Callable, Iterator
 
 from pipeline.characters import is_word_character
 from pipeline.temporal import atoms
+from pipeline.temporal.holidays import DEFAULT_HOLIDAYS, load_holidays
 
 # ---------------------------------------------------------------- what a match says
 
@@ -49,6 +51,16 @@ class Parse:
     amount: str | None = None
     mod: str | None = None
     value: str | None = None
+    zone: str | None = None  # an IANA zone, "UTC", or "" for local time (atoms.TIME_ZONES)
+    after_easter: int | None = None  # a movable feast, this many days after Easter Sunday
+    nth: int | None = None  # "le premier lundi du mois": the nth such weekday of the month (-1: the last)
+    week: int | None = None  # a weekday in the week this many weeks from publication's
+    year_offset: int | None = None  # a day or month in the year this many years from publication's
+    # Only a part of an expression: kept if a combination (COMBINATIONS) completes it.
+    pending: bool = False
+    # Relative to the last date of the text, not to publication ("la semaine suivante",
+    # "cette année-là"): timex resolves it against the ``context`` value.
+    anaphoric: bool = False
 
 
 @dataclass(frozen=True)
@@ -114,7 +126,9 @@ DAY_PART = named("part", words(atoms.DAY_PARTS)) + AFTER
 UNIT = named("unit", words(atoms.UNITS)) + AFTER
 PERIOD_UNIT = named("unit", words(atoms.PERIOD_UNITS)) + AFTER
 SET_UNIT = named("unit", words(atoms.SET_UNITS)) + AFTER
-AMOUNT_MODIFIER = named("modifier", words(atoms.AMOUNT_MODIFIERS)) + AFTER
+# "plus de deux heures", "plus d'une heure": an elided modifier is glued to its amount.
+MODIFIER_SPACE = r"(?:(?<=['’])" + OPT_SPACE + "|" + SPACE + ")"
+AMOUNT_MODIFIER = named("modifier", words(atoms.AMOUNT_MODIFIERS)) + r"(?:(?<=['’])|(?![\w-]))"
 
 _NUMBER_WORD = words(list(atoms.NUMBER_WORDS) + list(atoms.NUMBER_MULTIPLIERS))
 _NUMBER_JOINER = r"(?:-et-|-|" + SPACE + r"et" + SPACE + r"(?=une?\b)|" + SPACE + r"(?=(?:cents?|mille)\b)|(?<=cent)" + SPACE + r"|(?<=cents)" + SPACE + r"|(?<=mille)" + SPACE + ")"
@@ -128,7 +142,13 @@ ORDINAL = r"(?:premier|première|second|seconde|[a-zé]+ième|\d+(?:e|è|ème|em
 HOUR = named("hour", r"[01]?\d|2[0-3]")
 MINUTE = named("minute", r"[0-5]\d")
 CLOCK_MARK = r"(?P<mark>" + OPT_SPACE + r"[hH]" + OPT_SPACE + r"|:|" + SPACE + r"heures?" + OPT_SPACE + ")"
-CLOCK = HOUR + CLOCK_MARK + optional(MINUTE) + r"(?![\w:])"
+CLOCK_FRACTION = named("fraction", words(atoms.CLOCK_FRACTIONS)) + AFTER
+# What may follow any clock time: "et demie", "du soir", "UTC", ", heure française".
+CLOCK_TAIL = (optional(SPACE + CLOCK_FRACTION) + optional(SPACE + named("clock_part", words(atoms.CLOCK_DAY_PARTS)) + AFTER)
+              + optional(r"(?:," + OPT_SPACE + r"|" + SPACE + r")" + named("zone", words(atoms.TIME_ZONES)) + r"(?![\w-])"))
+CLOCK = HOUR + CLOCK_MARK + optional(MINUTE) + r"(?![\w:])" + CLOCK_TAIL
+# "à seize heures", "vers vingt et une heures trente" is rare: words give the hour only.
+CLOCK_IN_WORDS = named("hour_words", NUMBER_IN_WORDS) + SPACE + r"heures?" + AFTER + CLOCK_TAIL
 
 DEMONSTRATIVES = ("ce", "cet", "cette")
 DEMONSTRATIVE = named("demonstrative", "|".join(DEMONSTRATIVES)) + SPACE
@@ -638,13 +658,29 @@ def _date_parse(groups: dict) -> Parse:
     )
 
 
+LISTED_DAY = r"(?:1er|0?[1-9]|[12]\d|3[01])"
+NUMERIC_DAY_MONTH = named("nday", r"0?[1-9]|[12]\d|3[01]") + "/" + named("nmonth", r"0?[1-9]|1[0-2]")
+# What may follow a day of the month written alone: "le 21, ", "le 23 à 17 h", "le 4 au soir".
+DAY_ALONE_FOLLOWERS = ("à", "au", "et", "ou", "dans", "dès", "vers", "prochain", "dernier", "suivant", "précédent", "matin", "soir", "après-midi")
+
+
+def _read_numeric_day_month(match: re.Match) -> list[Match]:
+    if not (match.group("preposition") or match.group("article")):
+        return []  # "14/11" alone may be a ratio or a score
+    parse = _read_numeric_date(match.groupdict())
+    return [Match(match.start("expr"), match.end("expr"), parse)] if parse else []
+
+
 def _read_day_list(match: re.Match) -> list[Match]:
-    """'les 6 et 13 avril', 'du 10 au 12 janvier': the first day borrows the month of the second."""
+    """'les 6 et 13 avril', 'du 10 au 12 janvier', 'les 21, 22 et 23 mai': the days before the
+    last borrow its month."""
     groups = match.groupdict()
     last = _date_parse(groups)
     first = replace(last, day=_day(groups["first_day"]), weekday=_weekday({"weekday": groups["first_weekday"]}) if groups.get("first_weekday") else None)
-    first_start = match.start("first")
-    return [Match(first_start, match.end("first"), first), Match(match.start("last"), match.end(), last)]
+    middle_start = match.start("middle")
+    middles = [Match(middle_start + day.start(), middle_start + day.end(), replace(last, day=_day(day.group()), weekday=None))
+               for day in re.finditer(r"1er|\d+", match.group("middle"))]
+    return [Match(match.start("first"), match.end("first"), first), *middles, Match(match.start("last"), match.end(), last)]
 
 
 def _read_month(groups: dict) -> Parse | None:
@@ -695,10 +731,18 @@ def _read_today(groups: dict) -> Parse:
 
 
 def _read_weekday(groups: dict) -> Parse:
+    """'vendredi', 'lundi prochain', 'le jeudi suivant' (after the last date of the text),
+    'vendredi en huit' (a week after the next Friday), 'mardi soir'."""
+    weeks_on = {"huit": 7, "quinze": 14}.get(_fold(groups.get("weeks_on") or ""), 0)
     return Parse(
-        "calendar", weekday=_weekday(groups), direction=_direction(groups), part=_part(groups),
-        demonstrative=bool(groups.get("demonstrative")), same=bool(groups.get("same")),
+        "calendar", weekday=_weekday(groups), direction=1 if weeks_on else _direction(groups), part=_part(groups),
+        demonstrative=bool(groups.get("demonstrative")), same=bool(groups.get("same")), offset=weeks_on,
+        anaphoric=_anaphoric(groups),
     )
+
+
+def _anaphoric(groups: dict) -> bool:
+    return bool(groups.get("there")) or (bool(groups.get("direction")) and _fold(groups["direction"]) in atoms.ANAPHORIC_DIRECTIONS)
 
 
 def _read_period(groups: dict) -> Parse:
@@ -709,7 +753,8 @@ def _read_period(groups: dict) -> Parse:
     direction = _direction(groups)
     if groups.get("new_year"):
         direction = 0
-    return Parse("period", unit=unit, season=season, part=part, offset=direction or 0, mod=_position(groups))
+    return Parse("period", unit=unit, season=season, part=part, offset=direction or 0, mod=_position(groups),
+                 anaphoric=_anaphoric(groups))
 
 
 def _read_season(groups: dict) -> Parse:
@@ -721,17 +766,35 @@ def _read_anchored_day(groups: dict) -> Parse:
 
 
 def _read_part_of_reference(groups: dict) -> Parse:
-    return Parse("anchored", part=_part(groups))
+    return Parse("anchored", part=_part(groups), mod=_position(groups))
+
+
+def _clock_fields(groups: dict) -> tuple[int, int] | None:
+    """(hour, minute) as written, None if the words name no hour of the day."""
+    if groups.get("named_time"):
+        hour, minute = atoms.NAMED_TIMES[_fold(groups["named_time"])]
+    elif groups.get("hour_words"):
+        hour, minute = number_value(groups["hour_words"]), 0
+        if hour != int(hour) or not 0 <= hour <= 23:
+            return None
+        hour = int(hour)
+    else:
+        hour, minute = int(groups["hour"]), int(groups.get("minute") or 0)
+    if groups.get("fraction"):
+        minute = _lookup(atoms.CLOCK_FRACTIONS, groups["fraction"])
+        if minute < 0:
+            hour, minute = (hour - 1) % 24, 60 + minute
+    return hour, minute
 
 
 def _read_clock(groups: dict) -> Parse | None:
-    named_time = groups.get("named_time")
-    if named_time:
-        hour, minute = atoms.NAMED_TIMES[_fold(named_time)]
-    else:
-        hour, minute = int(groups["hour"]), int(groups["minute"] or 0)
+    fields = _clock_fields(groups)
+    if fields is None:
+        return None
     modifier = _lookup(atoms.AMOUNT_MODIFIERS, groups["modifier"]) if groups.get("modifier") else None
-    return Parse("clock", hour=hour, minute=minute, mod=modifier)
+    part = _lookup(atoms.CLOCK_DAY_PARTS, groups["clock_part"]) if groups.get("clock_part") else None
+    zone = _lookup(atoms.TIME_ZONES, groups["zone"]) if groups.get("zone") else None
+    return Parse("clock", hour=fields[0], minute=fields[1], mod=modifier, part=part, zone=zone)
 
 
 def _read_duration(groups: dict) -> Parse:
@@ -792,17 +855,60 @@ _PREPOSITION = r"(?:en|de|d" + APOSTROPHE + r"|dès|depuis|pour|jusqu" + APOSTRO
 _TEMPORAL_PREPOSITION = r"(?:en|depuis|dès|jusqu" + APOSTROPHE + r"en|avant|après|vers|saison)"
 NAMED_TIME = "|".join(atoms.NAMED_TIMES)
 ORDINAL_DAY_PARTS = ("nuit", "journée", "soirée", "matinée", "matinee")
-RECENT = ("derniers", "dernières", "prochains", "prochaines")
+IN_DAY_PARTS = ("soirée", "matinée", "journée", "nuit")
+TODAY_WORD = r"aujourd" + APOSTROPHE + r"hui" + AFTER
+RECENT = ("derniers", "dernières", "prochains", "prochaines", "suivants", "suivantes", "précédents", "précédentes")
+FOLLOWING = ("suivants", "suivantes", "précédents", "précédentes")
 # "Été" starts a sentence, "été" alone is a past participle: [ÉE]t[ée], case-folded.
 SUMMER_CAPITALISED = ("été", "ete", "éte", "eté")
 SUMMER = ("été", "eté")
 
+# "le marché de Noël", "l'île de Pâques" are no dates; "les vacances de Noël" are.
+HOLIDAY_TIME_NOUNS = ("vacances", "veille", "lendemain", "période", "fêtes", "fête", "jour", "jours", "nuit", "soir",
+                      "soirée", "matin", "semaine", "week-end", "trêve", "congés", "pont", "réveillon", "avant", "après")
+NOUN_OF_BEFORE = re.compile(r"([\w-]+)\s+d[e'’]\s*$")
+
+
+def holiday_pattern(path: Path = DEFAULT_HOLIDAYS) -> ExpressionPattern:
+    """The pattern of the holidays a holidays file names (see holidays.py)."""
+    holidays = load_holidays(path)
+
+    def read(match: re.Match) -> list[Match]:
+        noun = NOUN_OF_BEFORE.search(match.string, max(0, match.start() - 30), match.start())
+        if noun and noun.group(1).lower() not in HOLIDAY_TIME_NOUNS:
+            return []
+        holiday = holidays[re.sub(r"\s+", " ", match.group("holiday")).replace("’", "'")]
+        year_number = int(match.group("year")) if match.group("year") else None
+        parse = Parse("calendar", year=year_number, month=holiday.month, day=holiday.day, after_easter=holiday.after_easter)
+        return [Match(match.start(), match.end(), parse)]
+
+    names = "(?-i:" + words(holidays) + ")"
+    return ExpressionPattern(
+        "holiday",
+        # "le Père Noël", "Noël Mamère", "Toussaint Louverture" are people.
+        re.compile(r"(?<![\w-])(?<![Pp]ère\s)" + optional(r"(?:(?:le|la|les)" + SPACE + "|l" + APOSTROPHE + OPT_SPACE + ")")
+                   + named("holiday", names) + r"(?![\w-])" + optional(SPACE + year()) + r"(?!" + SPACE + r"(?-i:[A-Z][a-zé]))", re.IGNORECASE),
+        read,
+        needs=(cue(*holidays, word_start=True, word_end=True),),
+    )
+
+
+def use_holidays(path: Path) -> None:
+    """Read the holidays of ``path`` from now on (the stage's [dates] holidays setting)."""
+    global PATTERNS
+    if Path(path) != DEFAULT_HOLIDAYS:
+        PATTERNS = tuple(holiday_pattern(Path(path)) if pattern.name == "holiday" else pattern for pattern in PATTERNS)
+
+
 PATTERNS: tuple[ExpressionPattern, ...] = (
+    holiday_pattern(),
     ExpressionPattern(
         "day_list",
         _compile(
             named("first", r"(?:(?:les|le)" + SPACE + r")?" + optional(named("first_weekday", words(atoms.WEEKDAYS)) + SPACE)
-                  + named("first_day", r"1er|0?[1-9]|[12]\d|3[01]")) + r"(?!\d)" + SPACE + r"(?:et|au|,)" + SPACE
+                  + named("first_day", LISTED_DAY)) + r"(?!\d)"
+            + named("middle", r"(?:," + SPACE + LISTED_DAY + r"(?!\d))*")
+            + r"(?:" + SPACE + r"(?:et|au|à)" + SPACE + r"|," + SPACE + r"(?:et" + SPACE + r")?)"
             + named("last", optional(r"(?:le|les)" + SPACE) + optional(weekday() + SPACE) + day_number()) + SPACE + month()
             + optional(SPACE + year()) + optional(SPACE + DIRECTION)
         ),
@@ -817,6 +923,43 @@ PATTERNS: tuple[ExpressionPattern, ...] = (
         _whole(_read_numeric_date),
         # The last digit of the day, the separator, the first digit of the month.
         needs=(Shape(re.compile(r"\d[./-]\d"), within_chunks=True),),
+    ),
+    ExpressionPattern(
+        # "le 14/11", "du 14/11 au 16/11": without a year, only after le, du, au.
+        "numeric_day_month",
+        _compile(optional(named("preposition", r"du|au") + SPACE) + named("expr", optional(named("article", "le") + SPACE) + NUMERIC_DAY_MONTH) + r"(?![/\d]|\.\d)"),
+        lambda match: _read_numeric_day_month(match),
+        needs=(Shape(re.compile(r"\d/\d"), within_chunks=True),),
+    ),
+    ExpressionPattern(
+        # "12 03 2015": two digits, two digits, a year.
+        "spaced_numeric_date",
+        re.compile(r"(?<![\d,.])(?<!\d\s)" + named("nday", r"[0-3]\d") + SPACE + named("nmonth", r"[01]\d") + SPACE + year() + r"(?![^\S\n]?\d)"),
+        _whole(_read_numeric_date),
+        needs=(YEAR_SHAPE,),
+    ),
+    ExpressionPattern(
+        # "09/2017": a month and its year.
+        "numeric_month_year",
+        re.compile(r"(?<![\d.,/-])" + named("nmonth", r"0?[1-9]|1[0-2]") + r"/" + year() + r"(?![\d/])"),
+        _whole(lambda g: Parse("calendar", year=int(g["year"]), month=int(g["nmonth"]))),
+        needs=(Shape(re.compile(r"\d/\d"), within_chunks=True),),
+    ),
+    ExpressionPattern(
+        # "en 97": a year in two digits after en (its century is the nearest one).
+        "short_year_after_en",
+        _compile(r"en" + SPACE + named("expr", named("short_year", r"\d\d")) + r"(?![\d.,]\d|[^\S\n]*[%€$°]|\w)"
+                 + r"(?!" + SPACE + r"(?!" + words(atoms.YEAR_FOLLOWERS) + r"(?![\w-]))[a-zà-ÿ])"),
+        _whole(lambda g: Parse("calendar", year=-int(g["short_year"])), "expr"),
+        needs=(Then(ends_chunk("en", word_start=True), Shape(re.compile(r"(?<!\S)\d\d(?!\d)"), within_chunks=True)),),
+    ),
+    ExpressionPattern(
+        # "le 21", "le 23 à 17 h", "jeudi 5": a day of the month alone.
+        "day_alone",
+        _compile(optional(named("article", "le") + SPACE) + optional(weekday() + SPACE) + named("day", LISTED_DAY) + r"(?![\w:/'’°%-]|[,.]\d)(?!,?" + SPACE + words(atoms.STREET_WORDS) + r"\b)"
+                 + r"(?=" + OPT_SPACE + r"(?:[.;:)!?]|,(?!\d)|$)|" + SPACE + words(DAY_ALONE_FOLLOWERS) + r"(?![\w-]))"),
+        _whole(lambda g: Parse("calendar", day=_day(g["day"]), weekday=_weekday(g) if g.get("weekday") else None)
+               if g.get("article") or g.get("weekday") else None),
     ),
     ExpressionPattern(
         "iso_date",
@@ -846,7 +989,7 @@ PATTERNS: tuple[ExpressionPattern, ...] = (
     ExpressionPattern(
         "month_after_preposition",
         _compile(_PREPOSITION + SPACE + named("expr", _MONTH_SPECIFIER + month())),
-        _whole(_read_month, "expr"),
+        lambda match: _read_month_match(match, "expr"),
         needs=(MONTH_CUE,),
     ),
     ExpressionPattern(
@@ -863,12 +1006,20 @@ PATTERNS: tuple[ExpressionPattern, ...] = (
         _whole(_read_year, "expr"),
         needs=(YEAR_SHAPE,),
     ),
-    # A bare year, unless a lower-case word follows (1500 manifestants).
-    # A bare year, unless a count's noun or symbol follows (1500 manifestants, 1800 €).
-    ExpressionPattern("year", re.compile(r"(?<![\w.,-])(?<!(?<!\d)/)" + year() + r"(?![.,]\d)(?!" + OPT_SPACE + r"[a-zà-ÿ€$%])"), _whole(_read_year),
+    # A bare year; the second of a range "2012-2013" too. _read_bare_year tells counts.
+    ExpressionPattern("year", re.compile(r"(?<![\w.,])(?:(?<=\d{4}-)|(?<!-))(?<!(?<!\d)/)" + year() + r"(?![.,]\d)(?!" + OPT_SPACE + r"[€$%])"),
+                      lambda match: _read_bare_year(match),
                       needs=(YEAR_SHAPE,)),
     ExpressionPattern("decade", _compile(r"les" + SPACE + r"années" + SPACE + named("decade", r"(?:19|20)?\d0") + r"(?!\d)"), _whole(_read_decade), needs=(cue("années", word_start=True, word_end=True),)),
     ExpressionPattern("century", _compile(r"(?:le" + SPACE + r")?" + named("century", r"[IVX]+|\d{1,2}") + r"(?:e|è|ème)" + SPACE + r"siècle"), _whole(_read_century), needs=(cue("siècle", word_start=True),)),
+    ExpressionPattern(
+        # "aujourd'hui encore", "continue aujourd'hui": nowadays, not the publication day.
+        "nowadays",
+        _compile(r"(?:(?:" + words(atoms.LASTING_WORDS) + r")" + SPACE + named("expr", TODAY_WORD)
+                 + "|" + named("expr_first", TODAY_WORD) + SPACE + r"(?:encore|toujours)" + AFTER + ")"),
+        lambda match: [Match(*(match.span("expr") if match.group("expr") else match.span("expr_first")), _present_ref({}))],
+        needs=(cue("aujourd'hui", "aujourd’hui", word_start=True, word_end=True),),
+    ),
     ExpressionPattern(
         "today",
         _compile(named("relative", words(atoms.RELATIVE_DAYS)) + AFTER
@@ -878,15 +1029,38 @@ PATTERNS: tuple[ExpressionPattern, ...] = (
     ),
     ExpressionPattern(
         "weekday",
-        _compile(optional(DEMONSTRATIVE + optional(named("same", "même") + SPACE)) + weekday() + AFTER + optional(SPACE + DIRECTION)
+        _compile(optional(DEMONSTRATIVE + optional(named("same", "même") + SPACE)) + weekday() + AFTER
+                 + optional(SPACE + r"(?:" + DIRECTION + "|en" + SPACE + named("weeks_on", r"huit|quinze") + AFTER + ")")
                  + optional(SPACE + r"(?:au" + SPACE + r")?" + DAY_PART)),
         _whole(_read_weekday),
         needs=(WEEKDAY_CUE,),
     ),
     ExpressionPattern(
+        # "le premier lundi du mois prochain", "le dernier vendredi de juin 2020"
+        "nth_weekday_of_month",
+        _compile(r"le" + SPACE + named("nth", words(atoms.NTH)) + SPACE + weekday() + SPACE
+                 + r"(?:du" + SPACE + r"mois" + optional(SPACE + DIRECTION) + "|de" + SPACE + r"ce" + SPACE + r"mois"
+                 + "|d[e']" + OPT_SPACE + month() + optional(SPACE + year()) + ")" + AFTER),
+        _whole(lambda g: Parse("calendar", weekday=_weekday(g), nth=_lookup(atoms.NTH, g["nth"]),
+                               month=_month(g) if g.get("month") else None, year=_year(g),
+                               unit=None if g.get("month") else "M", offset=_direction(g) or 0)),
+        needs=(WEEKDAY_CUE, cue(*atoms.NTH, word_start=True, word_end=True)),
+    ),
+    ExpressionPattern(
+        # "le premier semestre 2012", "au troisième trimestre": a half or a quarter of a year.
+        "part_of_year",
+        _compile(optional(r"le" + SPACE) + named("nth", words(atoms.NTH)) + SPACE + named("unit", r"semestre|trimestre") + AFTER
+                 + optional(SPACE + r"(?:de" + SPACE + r")?" + year())),
+        _whole(lambda g: Parse("calendar", year=_year(g), season=("H" if _fold(g["unit"]) == "semestre" else "Q")
+                               + str(_lookup(atoms.NTH, g["nth"]) if _lookup(atoms.NTH, g["nth"]) > 0 else (2 if _fold(g["unit"]) == "semestre" else 4)))
+               if _lookup(atoms.NTH, g["nth"]) <= (2 if _fold(g["unit"]) == "semestre" else 4) else None),
+        needs=(cue("semestre", "trimestre", word_start=True, word_end=True), cue(*atoms.NTH, word_start=True, word_end=True)),
+    ),
+    ExpressionPattern(
         "this_period",
         _compile(optional(POSITION) + DEMONSTRATIVE + optional(r"même" + SPACE)
-                 + named("unit", words(list(atoms.PERIOD_UNITS) + list(atoms.SEASONS) + list(atoms.DAY_PARTS))) + r"(?:-ci)?" + AFTER),
+                 + named("unit", words(list(atoms.PERIOD_UNITS) + list(atoms.SEASONS) + list(atoms.DAY_PARTS)))
+                 + r"(?:-ci|" + named("there", r"-là|" + SPACE + r"là") + r")?" + AFTER),
         _whole(_read_period),
         # The unit follows a space, before "-ci" or AFTER.
         needs=(Then(ends_chunk(*DEMONSTRATIVES, word_start=True),
@@ -895,7 +1069,8 @@ PATTERNS: tuple[ExpressionPattern, ...] = (
     ),
     ExpressionPattern(
         "directed_period",
-        _compile(optional(POSITION) + THE + named("unit", words(list(atoms.PERIOD_UNITS) + list(atoms.SEASONS))) + OPT_SPACE + DIRECTION),
+        # "le mois dernier", "début du mois dernier", "jusqu'au printemps dernier"
+        _compile(optional(POSITION) + optional(THE) + named("unit", words(list(atoms.PERIOD_UNITS) + list(atoms.SEASONS))) + OPT_SPACE + DIRECTION),
         _whole(_read_period),
         needs=(DIRECTION_CUE,),
     ),
@@ -922,7 +1097,7 @@ PATTERNS: tuple[ExpressionPattern, ...] = (
         # "les Jeux d'hiver", "l'heure d'été": a season qualifying a noun is not a date.
         re.compile(r"(?<![\w-])(?<!d['’])(?<!\bde\s)" + optional(POSITION) + optional(r"l" + APOSTROPHE)
                    + named("season", r"printemps|automne|hiver|(?<=[’'])été|(?-i:[ÉE]t[ée])") + AFTER + optional(SPACE + year()), re.IGNORECASE),
-        _whole(_read_season),
+        lambda match: _read_season_match(match),
         needs=(cue("printemps", "automne", "hiver", "été", *SUMMER_CAPITALISED, word_start=True, word_end=True),),
     ),
     ExpressionPattern(
@@ -945,41 +1120,79 @@ PATTERNS: tuple[ExpressionPattern, ...] = (
     ),
     ExpressionPattern(
         "part_of_reference",
-        _compile(r"(?:(?:la|le)" + SPACE + DAY_PART + optional(SPACE + r"même") + r")(?!" + SPACE + r"(?:d[eu']|d" + APOSTROPHE + "))"),
+        _compile(optional(POSITION) + r"(?:(?:(?:la|le)" + SPACE + "|l" + APOSTROPHE + OPT_SPACE + ")" + DAY_PART + optional(SPACE + r"même") + r")(?!" + SPACE + r"(?:d[eu']|d" + APOSTROPHE + "))"),
         _whole(_read_part_of_reference),
+        needs=(DAY_PART_CUE,),
+    ),
+    ExpressionPattern(
+        # "en soirée", "en début de matinée", "en fin de journée": the preposition stays out.
+        "part_after_en",
+        _compile(r"en" + SPACE + named("expr", optional(POSITION) + named("part", words(IN_DAY_PARTS)) + AFTER)),
+        _whole(_read_part_of_reference, "expr"),
+        needs=(cue(*IN_DAY_PARTS, word_start=True, word_end=True),),
+    ),
+    ExpressionPattern(
+        "positioned_part",
+        _compile(POSITION + DAY_PART),
+        _whole(_read_part_of_reference),
+        needs=(POSITION_CUE, DAY_PART_CUE),
+    ),
+    ExpressionPattern(
+        # "la nuit de samedi à dimanche", "la soirée du 5 mai": completed by COMBINATIONS.
+        "part_of_a_day",
+        _compile(named("expr", r"(?:(?:la|le|cette|cet)" + SPACE + "|l" + APOSTROPHE + OPT_SPACE + ")" + DAY_PART) + SPACE + r"(?:d[eu]|d" + APOSTROPHE + ")"),
+        _whole(lambda g: Parse("anchored", part=_part(g), pending=True), "expr"),
         needs=(DAY_PART_CUE,),
     ),
     ExpressionPattern(
         "ordinal_day",
         _compile(r"la" + SPACE + ORDINAL + SPACE + named("part", "|".join(ORDINAL_DAY_PARTS)) + AFTER),
-        _whole(lambda g: Parse("anchored", part=None if _fold(g["part"]) == "journée" else _part(g))),
+        lambda match: _read_ordinal_day(match),
         needs=(cue(*ORDINAL_DAY_PARTS, word_start=True, word_end=True),),
     ),
     ExpressionPattern(
         "clock",
-        _compile(optional(AMOUNT_MODIFIER + SPACE) + named("expr", CLOCK)),
+        _compile(optional(AMOUNT_MODIFIER + MODIFIER_SPACE) + named("expr", CLOCK)),
         lambda match: _read_clock_match(match),
         needs=(CLOCK_SHAPE,),
     ),
     ExpressionPattern(
+        "clock_in_words",
+        _compile(optional(AMOUNT_MODIFIER + MODIFIER_SPACE) + named("expr", CLOCK_IN_WORDS)),
+        lambda match: _read_clock_match(match),
+        needs=(cue("heure", "heures", word_start=True, word_end=True),),
+    ),
+    ExpressionPattern(
         "named_time",
-        _compile(r"(?:à|vers|avant|après|dès|jusqu" + APOSTROPHE + r"à|entre|et|de)" + SPACE + named("expr", named("named_time", NAMED_TIME)) + AFTER),
+        # "midi" in lower case: "le Midi" is the south; "le repas du midi" a habit.
+        re.compile(r"(?<![\w-])(?<!\bdu\s)(?<!\ble\s)(?<!\bles\s)" + named("expr", named("named_time", r"(?-i:midi|minuit)") + r"(?![\w-])" + CLOCK_TAIL), re.IGNORECASE),
         _whole(_read_clock, "expr"),
         needs=(cue(*atoms.NAMED_TIMES, word_start=True, word_end=True),),
     ),
     ExpressionPattern(
         "duration",
-        _compile(optional(AMOUNT_MODIFIER + SPACE)
+        _compile(optional(AMOUNT_MODIFIER + MODIFIER_SPACE)
                  + r"(?:(?:" + NUMBER + SPACE + "|" + VAGUE_AMOUNT + OPT_SPACE + "|" + APPROXIMATE_NUMBER + ")" + UNIT
                  + optional(SPACE + named("half", r"et" + SPACE + r"demie?") + AFTER)
-                 + "|" + optional(r"(?:un|une)" + SPACE) + named("unit_noun", words(atoms.UNIT_NOUNS)) + AFTER + ")" + optional(SPACE + named("relative", words(atoms.RELATIVE_POSTMODIFIERS)) + AFTER)),
+                 + "|" + optional(r"(?:un|une)" + SPACE) + named("unit_noun", words(atoms.UNIT_NOUNS)) + AFTER + ")" + optional(SPACE + named("relative", words(atoms.RELATIVE_POSTMODIFIERS)) + AFTER)
+                 # "huit mois après" alone (not before a noun phrase: "deux ans après la guerre")
+                 + optional(SPACE + named("alone", r"après|avant|entiers?|entières?") + AFTER
+                            + r"(?=" + OPT_SPACE + r"[.,;:!?)»]|" + SPACE + r"(?!" + words(atoms.NOUN_PHRASE_STARTS) + r"(?![\w-]))\w)")),
         lambda match: _read_duration_match(match),
         # UNIT follows a space or an apostrophe, a unit noun BEFORE or a space; both end with AFTER.
         needs=(cue(*atoms.UNITS, *atoms.UNIT_NOUNS, word_start=True, word_end=True),),
     ),
     ExpressionPattern(
+        # "les semaines suivantes", "les mois précédents": a vague length of time.
+        "following_units",
+        _compile(r"les" + SPACE + UNIT + SPACE + words(FOLLOWING) + AFTER),
+        _whole(lambda g: Parse("duration", unit=_lookup(atoms.UNITS, g["unit"]), amount="X")),
+        needs=(cue(*FOLLOWING, word_start=True, word_end=True),),
+    ),
+    ExpressionPattern(
         "recent_duration",
-        _compile(r"(?:ces|les)" + SPACE + optional(NUMBER + SPACE) + r"(?:" + "|".join(RECENT) + ")" + SPACE + UNIT),
+        # "ces derniers jours", "les semaines suivantes", "(aux) trois dernières années"
+        _compile(r"(?:(?:ces|les)" + SPACE + r"|(?<=\baux\s)|(?<=\bdes\s))" + optional(NUMBER + SPACE) + r"(?:" + "|".join(RECENT) + ")" + SPACE + UNIT),
         _whole(_read_recent_duration),
         needs=(cue(*RECENT, word_start=True, word_end=True),),
     ),
@@ -1023,15 +1236,31 @@ PATTERNS: tuple[ExpressionPattern, ...] = (
     ExpressionPattern("vague", _compile(named("ref", words(atoms.VAGUE_REFERENCES)) + AFTER), _whole(_read_ref), needs=(cue(*atoms.VAGUE_REFERENCES, word_start=True, word_end=True),)),
     ExpressionPattern(
         "upcoming",
-        _compile(r"(?:les|la|le)" + SPACE + named("expr", r"prochaine?s?") + AFTER + r"(?!" + SPACE + r"(?:fois))"),
+        # "le prochain match", "la prochaine étape" are the next of a series, not a time.
+        _compile(r"(?:les|la|le)" + SPACE + named("expr", r"prochaine?s?") + AFTER + r"(?!" + SPACE + words(atoms.SERIES_NOUNS) + r"\b)"),
         _whole(_future_ref, "expr"),
         needs=(cue("prochain", word_start=True),),
     ),
     ExpressionPattern(
         "until_here",
-        _compile(r"d" + APOSTROPHE + named("expr", r"ici") + SPACE + r"(?:à|la|le|l" + APOSTROPHE + r"|fin|début|\d)"),
-        _whole(_present_ref, "expr"),
+        # "d'ici à 2030" -> "ici" PRESENT_REF + "2030"; "loin d'ici" is a place (kept only
+        # before a date: see NEEDS_A_DATE_AFTER).
+        _compile(r"d" + APOSTROPHE + named("expr", r"ici") + AFTER),
+        _whole(lambda g: Parse("ref", value="PRESENT_REF", pending=True), "expr"),
         needs=(cue("ici", word_start=True, word_end=True),),
+    ),
+    ExpressionPattern(
+        # "ce jour-là": the day of the last date of the text.
+        "that_day",
+        _compile(r"ce" + SPACE + r"jour(?:-|" + SPACE + r")là" + AFTER),
+        _whole(lambda g: Parse("anchored")),
+        needs=(Then(ends_chunk("ce", word_start=True), starts_chunk("jour")),),
+    ),
+    ExpressionPattern(
+        "for_now",
+        _compile(r"pour" + SPACE + named("expr", words(atoms.FOR_NOW))),
+        _whole(_present_ref, "expr"),
+        needs=(Then(ends_chunk("pour", word_start=True), starts_chunk("l'instant", "l’instant", "le", "l'heure", "l’heure")),),
     ),
     ExpressionPattern(
         "same_moment",
@@ -1052,8 +1281,6 @@ AGE_BEFORE = re.compile(
     r"|[A-Z][\w-]*\s*,\s*|\b[A-ZÉ][a-zéèêëîïôûüç]+\s+de\s+|\bles\s+)$",
     re.IGNORECASE,
 )
-TIME_PREPOSITION_BEFORE = re.compile(r"(?:\bà|\bvers|\bdès|jusqu['’]à|\bavant|\baprès|\bentre|\bde|\bet)\s+$", re.IGNORECASE)
-DURATION_PREPOSITION_BEFORE = re.compile(r"(?:\bpendant|\bdurant|\ben|\bdepuis|\bsous|\bdans|\bpour|\bfaut|\bmis|\bil\s+y\s+a)\s+$", re.IGNORECASE)
 
 
 # Nouns whose "de N ans" is a length of time, not an age: "au terme de trois ans".
@@ -1070,8 +1297,8 @@ def _is_age(text: str, start: int, end: int, unit: str, modified: bool) -> bool:
         return False
     before = text[max(0, start - 40):start]
     after = text[end:end + 12]
-    if modified:
-        return re.search(r"\bles\s+$", before, re.IGNORECASE) is not None
+    if modified:  # "les moins de 17 ans", "âgés d'environ 18 ans"
+        return re.search(r"(?:\bles|[aâ]gée?s?\s+d[e'’])\s*$", before, re.IGNORECASE) is not None
     if DURATION_HEADS.search(before) or re.match(r"\s+d[e'’]\s", after):
         return False
     if re.search(r"\b\w+\s+d[e'’]\s*$", before) and not re.search(r"\b(?:depuis|pendant|durant|plus|moins|près|il\s+y\s+a)\s+d[e'’]\s*$", before, re.IGNORECASE):
@@ -1084,6 +1311,61 @@ def _is_age(text: str, start: int, end: int, unit: str, modified: bool) -> bool:
 
 
 DETERMINER_BEFORE = re.compile(r"\b(?:le|la|les|un|une|du|au|aux|des|ce|cet|cette|ces|son|sa|ses|leur|leurs|notre|votre|mon|ma)\s+$", re.IGNORECASE)
+
+
+NEXT_WORD = re.compile(r"[^\S\n]+([a-zà-ÿ][\w-]*)")
+COUNT_RANGE_AFTER = re.compile(r"[^\S\n]+(?:à|et|ou)[^\S\n]+\d+[^\S\n]+([a-zà-ÿ][\w-]*)")
+NAME_BEFORE = re.compile(r"(?:^|\s)([A-ZÉ][\w-]*)[^\S\n]+$")
+
+
+def _is_count(text: str, start: int, end: int) -> bool:
+    """'1500 manifestants', 'de 1500 à 2000 manifestants': a number of things, unless it
+    follows a name ('Euro 2012', 'le BAC 2012 dévoilé')."""
+    name = NAME_BEFORE.search(text, max(0, start - 30), start)
+    if name and name.group(1).lower() not in atoms.YEAR_FOLLOWERS:
+        return False
+    for follows in (NEXT_WORD.match(text, end), COUNT_RANGE_AFTER.match(text, end)):
+        if follows and follows.group(1).lower() not in atoms.YEAR_FOLLOWERS:
+            return True
+    return False
+
+
+def _read_bare_year(match: re.Match) -> list[Match]:
+    if _is_count(match.string, match.start(), match.end()):
+        return []
+    return [Match(match.start(), match.end(), _read_year(match.groupdict()))]
+
+
+def _read_ordinal_day(match: re.Match) -> list[Match]:
+    """'la troisième nuit' is a day of the story; 'la 28e journée' a round of a league."""
+    groups = match.groupdict()
+    if _fold(groups["part"]) == "journée" and re.match(r"la\s+\d", match.group(), re.IGNORECASE) \
+            and not re.match(r"\s+consécutive", match.string[match.end():]):
+        return []
+    return [Match(match.start(), match.end(), Parse("anchored", part=None if _fold(groups["part"]) == "journée" else _part(groups)))]
+
+
+# "le festival Automne en Normandie": a capitalised season inside a sentence is a name.
+SENTENCE_START_BEFORE = re.compile(r"(?:^|[.!?…»:]\s+|\n\s*)$")
+
+
+def _read_season_match(match: re.Match) -> list[Match]:
+    start = match.start()
+    if match.group("season")[0].isupper() and not SENTENCE_START_BEFORE.search(match.string[max(0, start - 3):start]):
+        return []
+    return [Match(start, match.end(), _read_season(match.groupdict()))]
+
+
+# "la Belle de Mai", "Place du 4 Septembre": a capitalised month after a name is part of it.
+NAME_OF_BEFORE = re.compile(r"(?-i:[A-ZÉ][\w-]*)\s+(?:de|du)\s+$")
+
+
+def _read_month_match(match: re.Match, group: str | None = None) -> list[Match]:
+    groups = match.groupdict()
+    start, end = match.span(group) if group and match.group(group) is not None else match.span()
+    if groups["month"][0].isupper() and NAME_OF_BEFORE.search(match.string, max(0, match.start("month") - 40), match.start("month")):
+        return []
+    return [Match(start, end, _read_month(groups))]
 
 
 def _read_frequency_adjective(match: re.Match) -> list[Match]:
@@ -1101,6 +1383,10 @@ ARTICLE_CONTRACTION_BEFORE = re.compile(r"\b(?:dehors|cours|lors|partir|long|tra
 def _read_duration_match(match: re.Match) -> list[Match]:
     parse = _read_duration(match.groupdict())
     groups = match.groupdict()
+    if _hours_of_a_clock(groups, parse):
+        return []  # the clock patterns decide, with clock_or_duration
+    if re.search(r"\bpar\s+$", match.string[max(0, match.start() - 5):match.start()], re.IGNORECASE):
+        return []  # "par demi-heure" is a frequency (per_unit)
     if parse.unit and _is_age(match.string, match.start(), match.end(), parse.unit, bool(groups.get("modifier"))):
         return []
     if groups.get("vague") and _fold(groups["vague"]) == "des" and ARTICLE_CONTRACTION_BEFORE.search(match.string[max(0, match.start() - 12):match.start()]):
@@ -1108,21 +1394,89 @@ def _read_duration_match(match: re.Match) -> list[Match]:
     return [Match(match.start(), match.end(), parse)]
 
 
-def _read_clock_match(match: re.Match) -> list[Match]:
-    """'18 h', '15 h 45', '12:30' are clock times; '18 heures' is one only after à, vers, dès..."""
+# Durations and clock times are written alike ("16 heures"): one decision, read in
+# this order on the words around the number.
+# - After it, "de" + a noun, "plus tard", "d'affilée"... make it a length of time.
+DURATION_AFTER = re.compile(
+    r"\s*(?:d[e'’]\s*(?!l['’]après-midi|la\s+nuit|paris|france)\w|plus\s+tard|plus\s+tôt|après\b|auparavant|d['’]affilée|"
+    r"de\s+suite|consécutives|supplémentaires|par\s+(?:jour|semaine|mois|an)|sur\s+24)", re.IGNORECASE)
+# - Before it, a preposition of duration ("pendant", "il y a", "plus de") does too;
+#   "depuis" only for hours in words ("depuis 6 h" is since six o'clock).
+DURATION_BEFORE = re.compile(
+    r"(?:\bpendant|\bdurant|\ben|\bsous|\bdans|\bpour|\bfaut|\bmis|\bil\s+y\s+a|\bplus\s+d[e'’]|\bmoins\s+d[e'’]|"
+    r"\bprès\s+d[e'’]|\bau\s+moins|\b(?:est|sera|était|fut|a\s+été)\s+d[e'’]|\b(?:durée|délai|attente|retard|période|journée|semaine|garde\s+à\s+vue)\s+d[e'’])\s*$",
+    re.IGNORECASE)
+DURATION_BEFORE_WORDS = re.compile(r"\bdepuis\s+$", re.IGNORECASE)
+# - Before it, a preposition of time ("à", "vers", "dès", "il est") makes it a clock time.
+TIME_PREPOSITION_BEFORE = re.compile(
+    r"(?:\bà|\bvers|\bdès|jusqu['’]à|\bavant|\baprès|\bentre|\bde|\bet|\bsoit|\bdepuis|\bou|\bil\s+(?:est|était)|"
+    r"\baux\s+alentours\s+de|\bautour\s+de|\bpartir\s+de)\s+$", re.IGNORECASE)
+
+
+# Prepositions of an approximate time: outside the span, their meaning kept as APPROX.
+APPROXIMATE_TIME = ("vers", "aux alentours de", "autour de")
+
+
+def clock_or_duration(match: re.Match) -> str:
+    """"clock" or "duration" for a number of hours, from what is written around it.
+
+    In order: an amount modifier ("vers" is a time, "plus de" a length); a day part or
+    a time zone ("9 h du soir", "18 h GMT"); a duration's context after it, then before
+    it ("trois heures de route", "pendant 3 h"); a time preposition before it ("à seize
+    heures", "il est 22 heures"); minutes in digits ("16 heures 30"); else "18 h" is a
+    clock time and "trois heures" a duration."""
     groups = match.groupdict()
-    text = match.string
-    written = _fold(groups["expr"])
-    if "heure" in written and not groups.get("modifier") and TIME_PREPOSITION_BEFORE.search(text[max(0, match.start() - 15):match.start()]) is None:
+    text, start, end = match.string, match.start(), match.end()
+    before = text[max(0, start - 25):start]
+    if groups.get("modifier"):
+        return "clock" if _fold(groups["modifier"]) in APPROXIMATE_TIME else "duration"
+    if groups.get("clock_part") or groups.get("zone") is not None:
+        return "clock"
+    if DURATION_AFTER.match(text, end) or DURATION_BEFORE.search(before):
+        return "duration"
+    if groups.get("hour_words") and DURATION_BEFORE_WORDS.search(before):
+        return "duration"
+    if TIME_PREPOSITION_BEFORE.search(before) or groups.get("minute"):
+        return "clock"
+    return "duration" if "heure" in _fold(groups["expr"]) else "clock"
+
+
+def _hours_duration(groups: dict) -> Parse:
+    hours = number_value(groups["hour_words"]) if groups.get("hour_words") else int(groups["hour"])
+    minutes = int(groups.get("minute") or 0)
+    if groups.get("fraction"):
+        minutes = _lookup(atoms.CLOCK_FRACTIONS, groups["fraction"])
+        if minutes == 30:
+            hours, minutes = hours + 0.5, 0
+    value = f"PT{amount_text(hours)}H" + (f"{minutes}M" if minutes > 0 else "")
+    modifier = _lookup(atoms.AMOUNT_MODIFIERS, groups["modifier"]) if groups.get("modifier") else None
+    return Parse("duration", value=value, mod=modifier)
+
+
+def _hours_of_a_clock(groups: dict, parse: Parse) -> bool:
+    """'N heures' that the clock patterns read too: a whole hour of the day, with no
+    word only a duration takes ("deux heures plus tard", "une dizaine d'heures")."""
+    if parse.unit != "H" or not groups.get("number") or groups.get("half") or groups.get("relative"):
+        return False
+    hours = number_value(groups["number"])
+    return hours == int(hours) and 0 <= hours <= 23
+
+
+def _read_clock_match(match: re.Match) -> list[Match]:
+    """A clock time ("18 h", "15 h 45", "12:30", "à seize heures"), or the hours of a
+    duration written the same way ("pendant 3 h", "trois heures de route")."""
+    groups = match.groupdict()
+    if groups.get("mark") == ":" and groups.get("minute") is None:
         return []
-    if groups.get("minute") is None and DURATION_PREPOSITION_BEFORE.search(text[max(0, match.start() - 15):match.start()]):
-        hours = int(groups["hour"])
-        return [Match(match.start(), match.end(), Parse("duration", unit="H", amount=str(hours), mod=None))]
-    if groups["mark"] == ":" and groups.get("minute") is None:
-        return []
+    if clock_or_duration(match) == "duration":
+        if groups.get("clock_part") or groups.get("zone") is not None:
+            return []
+        return [Match(match.start(), match.end(), _hours_duration(groups))]
     parse = _read_clock(groups)
+    if parse is None:
+        return []
     # "vers" is a preposition: outside the span, its meaning kept as APPROX.
-    start = match.start("expr") if groups.get("modifier") and _fold(groups["modifier"]) == "vers" else match.start()
+    start = match.start("expr") if groups.get("modifier") and _fold(groups["modifier"]) in APPROXIMATE_TIME else match.start()
     return [Match(start, match.end(), parse)]
 
 
@@ -1205,4 +1559,111 @@ def scan(text: str) -> Iterator[Match]:
         taken.append((start, end))
         chosen.extend(matches)
     chosen.sort(key=lambda m: m.start)
-    yield from chosen
+    combined = combine(text, chosen)
+    yield from (match for index, match in enumerate(combined) if not match.parse.pending or _date_follows(text, combined, index))
+
+
+# "d'ici | à | 2030", "d'ici | la fin de l'année": what may stand between "ici" and its date.
+NEEDS_A_DATE_AFTER = re.compile(r"[^\S\n]+(?:(?:à|au|a)[^\S\n]+)?", re.IGNORECASE)
+
+
+def _date_follows(text: str, matches: list[Match], index: int) -> bool:
+    match = matches[index]
+    if match.parse.kind != "ref" or index + 1 >= len(matches):
+        return False
+    return NEEDS_A_DATE_AFTER.fullmatch(text, match.end, matches[index + 1].start) is not None
+
+
+# ---------------------------------------------------------------- combinations
+# Expressions that complete each other: "la nuit" + "de samedi", "jeudi" + "la semaine
+# prochaine", "15 septembre" + "l'an prochain". Each combination says which parse may
+# come first, what may stand between (the whole text between them), which parse may
+# come second, and the parse of the whole, which spans both.
+
+
+@dataclass(frozen=True)
+class Combination:
+    name: str
+    first: Callable[[Parse], bool]
+    between: re.Pattern
+    second: Callable[[Parse], bool]
+    merge: Callable[[Parse, Parse], Parse]
+    # What may follow the second, with a third expression the whole then spans too
+    # ("la nuit de samedi | à | dimanche").
+    then: re.Pattern | None = None
+
+
+def _weekday_alone(parse: Parse) -> bool:
+    return parse.kind == "calendar" and parse.weekday is not None and parse.day is None and parse.month is None and parse.direction is None and parse.week is None
+
+
+def _day_level(parse: Parse) -> bool:
+    return (parse.kind == "calendar" and (parse.day is not None or parse.weekday is not None)) or (parse.kind == "today" and parse.hour is None)
+
+
+def _no_year(parse: Parse) -> bool:
+    return parse.kind == "calendar" and parse.month is not None and parse.year is None and parse.year_offset is None
+
+
+def _unit_period(unit: str) -> Callable[[Parse], bool]:
+    return lambda parse: parse.kind == "period" and parse.unit == unit and parse.mod is None
+
+
+COMBINATIONS: tuple[Combination, ...] = (
+    # "la nuit de samedi (à dimanche)", "la soirée du 5 mai", "la journée du 5 juillet 1962":
+    # a night from J to J+1 is J's night.
+    Combination("part_of_a_day", lambda p: p.kind in ("anchored", "period") and p.part is not None and p.offset == 0,
+                re.compile(r"\s+(?:de|du|d['’])\s*", re.IGNORECASE), _day_level,
+                lambda first, second: replace(second, part=first.part, mod=first.mod or second.mod, pending=False),
+                then=re.compile(r"\s+(?:à|au)\s+", re.IGNORECASE)),
+    # "dimanche le 21 octobre", "mardi, 3 mai"
+    Combination("weekday_of_a_date", _weekday_alone, re.compile(r"[\s,]+"),
+                lambda p: p.kind == "calendar" and p.day is not None and p.weekday is None,
+                lambda first, second: replace(second, weekday=first.weekday)),
+    # "jeudi la semaine prochaine", "mardi de la semaine dernière", "lundi de cette semaine"
+    Combination("weekday_of_a_week", _weekday_alone, re.compile(r"\s+(?:de\s+)?", re.IGNORECASE), _unit_period("W"),
+                lambda first, second: replace(first, week=second.offset, part=first.part)),
+    # "le 15 septembre l'an prochain", "en mars de l'année dernière"
+    Combination("date_of_a_year", _no_year, re.compile(r",?\s+(?:de\s+)?", re.IGNORECASE), _unit_period("Y"),
+                lambda first, second: replace(first, year_offset=second.offset)),
+)
+# A day that borrowed the month of the next one ("du 6 | au | 15 septembre") borrows its year too.
+DAY_RANGE_JOINER = re.compile(r"\s*(?:au|à|et|,|-)\s*", re.IGNORECASE)
+
+
+def combine(text: str, matches: list[Match]) -> list[Match]:
+    """``matches`` (in text order) with the combinations made, left to right."""
+    result: list[Match] = []
+    index = 0
+    while index < len(matches):
+        current = matches[index]
+        following = matches[index + 1] if index + 1 < len(matches) else None
+        combined = None
+        if following is not None:
+            between = text[current.end:following.start]
+            for combination in COMBINATIONS:
+                if combination.first(current.parse) and combination.second(following.parse) and combination.between.fullmatch(between):
+                    combined = combination
+                    break
+        if combined is None:
+            result.append(current)
+            index += 1
+            continue
+        merged = combined.merge(current.parse, following.parse)
+        end = following.end
+        index += 2
+        third = matches[index] if index < len(matches) else None
+        if combined.then is not None and third is not None and combined.second(third.parse) and combined.then.fullmatch(text[end:third.start]):
+            end = third.end
+            index += 1
+        if merged.year_offset is not None:
+            _lend_year(text, result, current.start, merged.year_offset)
+        result.append(Match(current.start, end, merged))
+    return result
+
+
+def _lend_year(text: str, result: list[Match], start: int, year_offset: int) -> None:
+    if result and _no_year(result[-1].parse) and DAY_RANGE_JOINER.fullmatch(text[result[-1].end:start]):
+        previous = result.pop()
+        _lend_year(text, result, previous.start, year_offset)
+        result.append(replace(previous, parse=replace(previous.parse, year_offset=year_offset)))

@@ -19,12 +19,15 @@ from __future__ import annotations
 
 import calendar
 import re
-from dataclasses import dataclass
-from datetime import date, timedelta
+from dataclasses import dataclass, replace
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pipeline.temporal.grammar import Parse
+from pipeline.temporal.holidays import Holiday
 
 PAST, PRESENT, FUTURE = "past", "present", "future"
+NIGHT = "NI"
 UNKNOWN_YEAR = "XXXX"
 
 # Meteorological seasons: first month and the (month, day) bounds of the interval.
@@ -132,11 +135,17 @@ def _weekday_date(weekday: int, anchor: date, tense: str | None, direction: int 
     return anchor - timedelta(days=back) if back <= ahead else anchor + timedelta(days=ahead)
 
 
+# A year in two digits is at most this many years after publication: "Mai 68", "en 97"
+# name the past; "en 25", written in 2021, the near future.
+SHORT_YEAR_AHEAD = 10
+
+
 def _full_year(short: int, anchor: Anchor) -> int:
-    """'98' -> 1998 or 2098: the century that puts it nearest the publication year."""
-    base = anchor.year or 2000
-    candidates = [century + short for century in (base // 100 * 100 - 100, base // 100 * 100, base // 100 * 100 + 100)]
-    return min(candidates, key=lambda y: (abs(y - base), -y if y <= base else y))
+    """'98' -> 1998: the latest year ending so that is at most SHORT_YEAR_AHEAD years after
+    publication (2000 + SHORT_YEAR_AHEAD without a publication year)."""
+    latest = (anchor.year or 2000) + SHORT_YEAR_AHEAD
+    year = latest // 100 * 100 + short
+    return year if year <= latest else year - 100
 
 
 # ---------------------------------------------------------------- values
@@ -159,6 +168,60 @@ def _with_time(day: str, parse: Parse) -> tuple[str, str]:
     if parse.part:
         return "TIME", f"{day}T{parse.part}"
     return "DATE", day
+
+
+# ---------------------------------------------------------------- clock times
+
+# The hours a day part turns into afternoon or evening hours ("9 h du soir" is 21:00),
+# and, for the time of a reference, the hours that belong to the next morning ("hier
+# soir ... à 1 h": 1:00 the day after).
+PART_AFTERNOON_HOURS = {"AF": range(1, 7), "EV": range(6, 12), "NI": range(7, 12)}
+PART_NEXT_MORNING_HOURS = {"AF": range(0, 1), "EV": range(0, 5), "NI": range(0, 7)}
+REFERENCE_TIME = re.compile(r"T(?:(MO|AF|EV|NI)|(\d\d):\d\d)")
+
+
+def clock_hour(hour: int, part: str | None) -> int:
+    """The hour of the day of "9 h" said of a day part."""
+    return hour + 12 if part in PART_AFTERNOON_HOURS and hour in PART_AFTERNOON_HOURS[part] else hour
+
+
+def _reference_time(reference: str | None) -> tuple[str | None, int | None]:
+    """(day part, hour) of a reference value ('2022-02-25TEV' -> ('EV', None))."""
+    found = REFERENCE_TIME.search(reference or "")
+    if not found:
+        return None, None
+    return found.group(1), int(found.group(2)) if found.group(2) else None
+
+
+def _clock(parse: Parse, anchor: Anchor, reference: str | None, in_sentence: bool) -> tuple[str, str, str | None]:
+    """(type, value, anchored) of a clock time: on its reference day, in the half of the
+    day its own day part or its reference's says; told after an evening of an earlier
+    sentence, an early hour is the next morning ("hier soir. [...] Vers 1 h, ...", but
+    "ce soir à 0 h 10" is a programme of this evening)."""
+    day, anchored = _reference_day(anchor, reference)
+    reference_part, reference_hour = _reference_time(reference) if anchored == "reference" else (None, None)
+    hour = clock_hour(parse.hour, parse.part or reference_part)
+    if parse.part is None and not in_sentence and (hour in PART_NEXT_MORNING_HOURS.get(reference_part, ())
+                                                   or (reference_hour is not None and reference_hour >= 18 and hour < 6)):
+        day = _shift_day(day, 1)
+    value = f"{day}T{hour:02d}:{parse.minute or 0:02d}" + _zone_offset(parse.zone, day, hour, parse.minute or 0)
+    return "TIME", value, anchored
+
+
+def _zone_offset(zone: str | None, day: str, hour: int, minute: int) -> str:
+    """'Z', '+01', '-04', '+05:30' for a zone at that local time; '' for local time, or
+    when the day is not known (the offset of a zone changes over the year)."""
+    if not zone:
+        return ""
+    if zone == "UTC":
+        return "Z"
+    try:
+        local = datetime.combine(date.fromisoformat(day), time(hour, minute), ZoneInfo(zone))
+    except (ValueError, ZoneInfoNotFoundError):
+        return ""
+    minutes = int(local.utcoffset().total_seconds() // 60)
+    sign, minutes = ("+" if minutes >= 0 else "-"), abs(minutes)
+    return f"{sign}{minutes // 60:02d}" + (f":{minutes % 60:02d}" if minutes % 60 else "")
 
 
 def _day_text(day: date) -> str:
@@ -188,14 +251,22 @@ def _calendar(parse: Parse, anchor: Anchor, tense: str | None, reference: str | 
     if parse.decade is not None:
         return "DATE", f"{parse.decade:03d}", None
     if parse.season:
+        if parse.year is None and parse.season[0] in "HQ" and anchor.year is not None:
+            return "DATE", f"{anchor.year:04d}-{parse.season}", "publication"  # "au premier semestre"
         return "DATE", f"{parse.year:04d}-{parse.season}" if parse.year else f"XXXX-{parse.season}", None
     year = parse.year
     if year is not None and year < 0:
         year = _full_year(-year, anchor)
+    if year is None and parse.year_offset is not None and anchor.year is not None:
+        year = anchor.year + parse.year_offset
+    if parse.after_easter is not None:
+        return _movable_feast(parse, year, anchor, tense)
+    if parse.nth is not None:
+        return _nth_weekday(parse, year, anchor, tense)
     if parse.month is None and parse.day is None and parse.weekday is None:
         return "DATE", f"{year:04d}", None
     if parse.month is not None:
-        anchored = None
+        anchored = "publication" if parse.year_offset is not None and year is not None else None
         if year is None:
             year = choose_year(parse.month, parse.day, anchor, tense, parse.direction)
             anchored = "publication" if year is not None else None
@@ -204,6 +275,8 @@ def _calendar(parse: Parse, anchor: Anchor, tense: str | None, reference: str | 
             return "DATE", f"{year_text}-{parse.month:02d}", anchored
         kind, value = _with_time(f"{year_text}-{parse.month:02d}-{parse.day:02d}", parse)
         return kind, value, anchored
+    if parse.day is not None:
+        return _day_alone(parse, anchor, tense)
     # A weekday alone.
     reference_day = day_part_of(reference)
     if parse.same and reference_day:
@@ -216,8 +289,67 @@ def _calendar(parse: Parse, anchor: Anchor, tense: str | None, reference: str | 
     if anchor.date is None:
         kind, value = _with_time(f"{anchor.year_text}-WXX-{parse.weekday}", parse)
         return kind, value, "publication" if anchor.year else None
-    day = _weekday_date(parse.weekday, anchor.date, tense, parse.direction, parse.demonstrative)
+    if parse.week is not None:
+        day = anchor.date + timedelta(days=parse.weekday - anchor.date.isoweekday(), weeks=parse.week)
+    else:
+        day = _weekday_date(parse.weekday, anchor.date, tense, parse.direction, parse.demonstrative) + timedelta(days=parse.offset)
     kind, value = _with_time(_day_text(day), parse)
+    return kind, value, "publication"
+
+
+def _movable_feast(parse: Parse, year: int | None, anchor: Anchor, tense: str | None) -> tuple[str, str, str | None]:
+    """"Pâques", "l'Ascension": the feast of the year written, else of the year the tense
+    points to (the last one after a past verb, the next one after a future verb)."""
+    if year is not None:
+        return "DATE", _day_text(Holiday(after_easter=parse.after_easter).on(year)), None
+    if anchor.year is None:
+        return "DATE", "XXXX-XX-XX", None
+    this_year = Holiday(after_easter=parse.after_easter).on(anchor.year)
+    year = choose_year(this_year.month, this_year.day, anchor, tense, parse.direction)
+    return "DATE", _day_text(Holiday(after_easter=parse.after_easter).on(year)), "publication"
+
+
+def _nth_weekday(parse: Parse, year: int | None, anchor: Anchor, tense: str | None) -> tuple[str, str, str | None]:
+    """"le premier lundi du mois prochain", "le dernier vendredi de juin": that weekday of the month."""
+    if parse.month is None:  # a month relative to publication's
+        if anchor.month is None:
+            return "DATE", "XXXX-XX-XX", None
+        year, month = _add_months(anchor.year, anchor.month, parse.offset)
+    else:
+        month = parse.month
+        if year is None:
+            year = choose_year(month, None, anchor, tense, parse.direction)
+        if year is None:
+            return "DATE", f"XXXX-{month:02d}-XX", None
+    days = [day for day in range(1, calendar.monthrange(year, month)[1] + 1) if date(year, month, day).isoweekday() == parse.weekday]
+    day = days[parse.nth - 1] if parse.nth > 0 and parse.nth <= len(days) else days[-1]
+    kind, value = _with_time(f"{year:04d}-{month:02d}-{day:02d}", parse)
+    return kind, value, "publication" if parse.year is None else None
+
+
+def _day_alone(parse: Parse, anchor: Anchor, tense: str | None) -> tuple[str, str, str | None]:
+    """"le 21", "jeudi 5": the day of a month near publication, the last one on or before
+    it after a past verb, the next one after a future verb, else the nearer one; with a
+    weekday, in a month where that day is that weekday."""
+    if anchor.date is None:
+        month = f"{anchor.month:02d}" if anchor.month else "XX"
+        kind, value = _with_time(f"{anchor.year_text}-{month}-{parse.day:02d}", parse)
+        return kind, value, "publication" if anchor.year else None
+    candidates = []
+    for offset in range(-6, 7):
+        year, month = _add_months(anchor.date.year, anchor.date.month, offset)
+        if parse.day <= calendar.monthrange(year, month)[1]:
+            day = date(year, month, parse.day)
+            if parse.weekday is None or day.isoweekday() == parse.weekday:
+                candidates.append(day)
+    if tense == PAST:
+        candidates = [day for day in candidates if day <= anchor.date] or candidates
+    elif tense == FUTURE:
+        candidates = [day for day in candidates if day >= anchor.date] or candidates
+    if not candidates:
+        return "DATE", f"{anchor.year_text}-XX-{parse.day:02d}", "publication"
+    nearest = min(candidates, key=lambda day: abs((day - anchor.date).days))
+    kind, value = _with_time(_day_text(nearest), parse)
     return kind, value, "publication"
 
 
@@ -230,7 +362,9 @@ def _period(parse: Parse, anchor: Anchor, tense: str | None) -> tuple[str, str]:
     """(type, value) of ce/cette/la ... prochaine/dernière + unit, against publication."""
     offset = parse.offset
     if parse.part:
-        day = _shift_day(_day_text(anchor.date), 0) if anchor.date else _partial_day(anchor)
+        day = _day_text(anchor.date) if anchor.date else _partial_day(anchor)
+        if parse.part == NIGHT and tense == PAST:
+            day = _shift_day(day, -1)  # a past "cette nuit": the night before publication
         return "TIME", f"{day}T{parse.part}"
     if parse.season:
         if anchor.year is None:
@@ -241,6 +375,8 @@ def _period(parse: Parse, anchor: Anchor, tense: str | None) -> tuple[str, str]:
             year -= 1
         elif offset > 0 and (anchor.month is None or start_month <= anchor.month):
             year += 1
+        elif offset == 0 and anchor.month is not None:
+            year = _this_season_year(start_month, anchor, tense)
         return "DATE", f"{year:04d}-{parse.season}"
     unit = parse.unit
     if unit in ("W", "WE"):
@@ -270,6 +406,14 @@ def _period(parse: Parse, anchor: Anchor, tense: str | None) -> tuple[str, str]:
     return "DATE", f"{anchor.year + offset:04d}"
 
 
+def _this_season_year(start_month: int, anchor: Anchor, tense: str | None) -> int:
+    """The year of "cet hiver": the season under way, else the last one after a past verb,
+    the coming one otherwise (in October, a past "cet hiver" is the winter just gone)."""
+    last_start = anchor.year if anchor.month >= start_month else anchor.year - 1
+    under_way = (anchor.month - start_month) % 12 < 3
+    return last_start if under_way or tense == PAST else last_start + 1
+
+
 DURATION_UNITS = {"S": ("T", "S"), "MIN": ("T", "M"), "H": ("T", "H"), "D": ("", "D"), "W": ("", "W"),
                   "M": ("", "M"), "Q": ("", "Q"), "Y": ("", "Y"), "DE": ("", "DE"), "CE": ("", "CE"), "ML": ("", "ML")}
 
@@ -287,12 +431,17 @@ def _number(value: float) -> str:
 
 
 # The kinds of Parse whose reading depends on the tense: resolve hands it to them only.
-TENSED_KINDS = frozenset({"calendar", "period"})
+TENSED_KINDS = frozenset({"calendar", "period", "anchored"})
 
 
-def resolve(parse: Parse, anchor: Anchor | None = None, tense: str | None = None, reference: str | None = None) -> Timex:
-    """The TIMEX3 reading of ``parse``; ``reference`` is the value of the previous day-level date."""
+def resolve(parse: Parse, anchor: Anchor | None = None, tense: str | None = None, reference: str | None = None,
+            reference_in_sentence: bool = False, context: str | None = None) -> Timex:
+    """The TIMEX3 reading of ``parse``; ``reference`` is the value of the previous day-level
+    date (or of the one in the same sentence, ``reference_in_sentence``), ``context`` that
+    of the last date of the text with a year (for "la semaine suivante", "cette année-là")."""
     anchor = anchor or Anchor()
+    if parse.anaphoric and context and re.match(r"\d{4}", context):
+        return _anaphoric(parse, Anchor.parse(context), tense)
     if parse.kind == "ref":
         return Timex("TIME", parse.value)
     if parse.kind == "set":
@@ -311,14 +460,30 @@ def resolve(parse: Parse, anchor: Anchor | None = None, tense: str | None = None
         kind, value = _period(parse, anchor, tense)
         anchored = "publication" if anchor.year else None
     elif parse.kind == "anchored":
-        kind, value, anchored = _anchored(parse, anchor, reference)
+        kind, value, anchored = _anchored(parse, anchor, reference, tense)
     elif parse.kind == "clock":
-        day, anchored = _reference_day(anchor, reference)
-        kind, value = _with_time(day, parse)
+        kind, value, anchored = _clock(parse, anchor, reference, reference_in_sentence)
     else:
         raise ValueError(f"unknown parse kind {parse.kind!r}")
     start, end = interval(value, parse.mod)
     return Timex(kind, value, parse.mod, anchored, start, end)
+
+
+def _anaphoric(parse: Parse, context: Anchor, tense: str | None) -> Timex:
+    """The reading of ``parse`` against the last date of the text, as if published then:
+    "le jeudi suivant" is the first Thursday after it, "cette année-là" its year."""
+    if parse.kind == "calendar" and context.date is not None and parse.weekday is not None:
+        step = -1 if parse.direction == -1 else 1
+        day = context.date + timedelta(days=step)
+        while day.isoweekday() != parse.weekday:
+            day += timedelta(days=step)
+        kind, value = _with_time(_day_text(day), parse)
+    elif parse.kind == "period":
+        kind, value = _period(parse, context, tense)
+    else:
+        return resolve(replace(parse, anaphoric=False), context, tense)
+    start, end = interval(value, parse.mod)
+    return Timex(kind, value, parse.mod, "reference", start, end)
 
 
 def _reference_day(anchor: Anchor, reference: str | None) -> tuple[str, str | None]:
@@ -330,11 +495,14 @@ def _reference_day(anchor: Anchor, reference: str | None) -> tuple[str, str | No
     return _partial_day(anchor), "publication" if anchor.year else None
 
 
-def _anchored(parse: Parse, anchor: Anchor, reference: str | None) -> tuple[str, str, str | None]:
+def _anchored(parse: Parse, anchor: Anchor, reference: str | None, tense: str | None) -> tuple[str, str, str | None]:
     if parse.same and reference:
         return ("TIME" if "T" in reference[4:] else "DATE"), reference, "reference"
     day, anchored = _reference_day(anchor, reference)
-    kind, value = _with_time(_shift_day(day, parse.offset), parse)
+    offset = parse.offset
+    if anchored == "publication" and parse.part == NIGHT and tense == PAST and offset == 0:
+        offset = -1  # "dans la nuit", told in the past with no day: the night before publication
+    kind, value = _with_time(_shift_day(day, offset), parse)
     return kind, value, anchored
 
 
@@ -379,6 +547,9 @@ def _bounds(value: str) -> tuple[date, date] | None:
         if found := re.match(r"^(\d{4})-Q([1-4])$", value):
             quarter = int(found.group(2))
             return date(int(found.group(1)), 3 * quarter - 2, 1), _month_bounds(int(found.group(1)), 3 * quarter)[1]
+        if found := re.match(r"^(\d{4})-H([12])$", value):
+            half = int(found.group(2))
+            return date(int(found.group(1)), 6 * half - 5, 1), _month_bounds(int(found.group(1)), 6 * half)[1]
         if found := re.match(r"^(\d{4})-(SP|SU|FA|WI)$", value):
             year = int(found.group(1))
             (start_month, start_day), (end_month, end_day) = SEASON_BOUNDS[found.group(2)]

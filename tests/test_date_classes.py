@@ -1,0 +1,274 @@
+"""The failure classes of issue 16, one parametrised test each, on sentences written for
+these tests: (sentence, publication date, tense of its verb, expected (text, TIMEX3
+value) of every expression found, in order)."""
+import pytest
+
+from pipeline.temporal import find_dates
+
+
+def found(sentence, anchor, tense=None):
+    return [(d.text, d.timex.value) for d in find_dates(sentence, anchor=anchor, tense=tense)]
+
+
+def check(sentence, anchor, tense, expected):
+    assert found(sentence, anchor, tense) == expected, sentence
+
+
+@pytest.mark.parametrize("sentence, anchor, tense, expected", [
+    ("Le conseil se réunira à seize heures.", "2021-03-09", "future", [("seize heures", "2021-03-09T16:00")]),
+    ("Quand il est vingt-deux heures, la ville dort.", "2021-03-09", "present", [("vingt-deux heures", "2021-03-09T22:00")]),
+    ("Les pompiers sont arrivés vers 21 heures.", "2021-03-09", "past", [("21 heures", "2021-03-09T21:00")]),
+    ("Le train part à 7 h 15.", "2021-03-09", "present", [("7 h 15", "2021-03-09T07:15")]),
+    ("La séance reprendra à 14 heures 30.", "2021-03-09", "future", [("14 heures 30", "2021-03-09T14:30")]),
+    ("Rendez-vous à huit heures et demie.", "2021-03-09", None, [("huit heures et demie", "2021-03-09T08:30")]),
+    ("Le vote a eu lieu à dix heures moins le quart.", "2021-03-09", "past", [("dix heures moins le quart", "2021-03-09T09:45")]),
+    # and what stays a length of time
+    ("La réunion a duré trois heures.", "2021-03-09", "past", [("trois heures", "PT3H")]),
+    ("Il faut trois heures de route pour y aller.", "2021-03-09", "present", [("trois heures", "PT3H")]),
+    ("Il a été entendu pendant 2 h 30.", "2021-03-09", "past", [("2 h 30", "PT2H30M")]),
+    ("Les négociations ont duré deux heures et demie.", "2021-03-09", "past", [("deux heures et demie", "PT2.5H")]),
+    ("Le colis est livré en 24 heures.", "2021-03-09", "present", [("24 heures", "PT24H")]),
+])
+def test_clock_times_are_not_durations(sentence, anchor, tense, expected):
+    check(sentence, anchor, tense, expected)
+
+
+@pytest.mark.parametrize("sentence, anchor, tense, expected", [
+    ("Le magasin ferme à 9 h du soir.", "2021-03-09", "present", [("9 h du soir", "2021-03-09T21:00")]),
+    ("Il s'est levé à 5 heures du matin.", "2021-03-09", "past", [("5 heures du matin", "2021-03-09T05:00")]),
+    ("Le ministre parlera à 4 heures cet après-midi.", "2021-03-09", "future",
+     [("4 heures", "2021-03-09T16:00"), ("cet après-midi", "2021-03-09TAF")]),
+    ("Ils mangent à midi.", "2021-03-09", "present", [("midi", "2021-03-09T12:00")]),
+    ("Le couvre-feu commence à minuit.", "2021-03-09", "present", [("minuit", "2021-03-09T00:00")]),
+    ("Le marché ouvre à midi et demi.", "2021-03-09", "present", [("midi et demi", "2021-03-09T12:30")]),
+    # an early hour told after an evening of an earlier sentence is the next morning
+    ("Le bateau a quitté le port hier soir. Il a coulé vers 2 h.", "2021-03-09", "past",
+     [("hier soir", "2021-03-08TEV"), ("2 h", "2021-03-09T02:00")]),
+    # "le Midi" is the south of France, "le repas du midi" a habit
+    ("Il est parti dans le Midi pour le repas du midi.", "2021-03-09", "past", []),
+])
+def test_day_parts_of_clock_times(sentence, anchor, tense, expected):
+    check(sentence, anchor, tense, expected)
+
+
+@pytest.mark.parametrize("sentence, anchor, expected", [
+    ("La fusée a décollé à 12 h 30 locales.", "2021-03-09", [("12 h 30 locales", "2021-03-09T12:30")]),
+    ("Le match commence à 18 h GMT.", "2021-03-09", [("18 h GMT", "2021-03-09T18:00Z")]),
+    ("Le satellite a été lancé à 7 h 44 UTC.", "2021-03-09", [("7 h 44 UTC", "2021-03-09T07:44Z")]),
+    # the offset of French time is that of the day: +01 in winter, +02 in summer
+    ("Départ à 13h02, heure française.", "2021-03-09", [("13h02, heure française", "2021-03-09T13:02+01")]),
+    ("Départ à 13h02, heure de Paris.", "2021-07-09", [("13h02, heure de Paris", "2021-07-09T13:02+02")]),
+    ("L'avion s'est posé à 9 h, heure de New York.", "2021-01-15", [("9 h, heure de New York", "2021-01-15T09:00-05")]),
+])
+def test_time_zones(sentence, anchor, expected):
+    check(sentence, anchor, "past", expected)
+
+
+@pytest.mark.parametrize("sentence, anchor, tense, expected", [
+    # a night from day J to J+1 is J's night
+    ("L'incendie a éclaté dans la nuit de samedi à dimanche.", "2021-03-09", "past",
+     [("la nuit de samedi à dimanche", "2021-03-06TNI")]),
+    ("Des orages sont annoncés dans la nuit du 3 au 4 mai.", "2021-04-28", "future", [("la nuit du 3 au 4 mai", "2021-05-03TNI")]),
+    ("La soirée de mardi a été calme.", "2021-03-12", "past", [("La soirée de mardi", "2021-03-09TEV")]),
+    # a past "cette nuit" is the night before publication
+    ("Il a gelé cette nuit.", "2021-03-09", "past", [("cette nuit", "2021-03-08TNI")]),
+    ("Il gèlera cette nuit.", "2021-03-09", "future", [("cette nuit", "2021-03-09TNI")]),
+    ("Le blessé a porté plainte dans la nuit.", "2021-03-09", "past", [("la nuit", "2021-03-08TNI")]),
+    ("Le record datait du 21 août 1922.\n\nLa nuit fut chaude.", "2021-08-19", "past",
+     [("21 août 1922", "1922-08-21"), ("La nuit", "2021-08-18TNI")]),
+    # prepositions stay out; a position inside the part is kept as its mod
+    ("Le vent s'est levé en début de matinée.", "2021-03-09", "past", [("début de matinée", "2021-03-09TMO")]),
+    ("Le cortège est reparti dans l'après-midi.", "2021-03-09", "past", [("l'après-midi", "2021-03-09TAF")]),
+    ("Le verdict est tombé tard en soirée.", "2021-03-09", "past", [("soirée", "2021-03-09TEV")]),
+    # the night as a noun is no date
+    ("Cela remonte à la nuit des temps.", "2021-03-09", "present", []),
+])
+def test_day_parts_of_a_day(sentence, anchor, tense, expected):
+    check(sentence, anchor, tense, expected)
+
+
+@pytest.mark.parametrize("sentence, anchor, tense, expected", [
+    ("Ils se reverront jeudi la semaine prochaine.", "2021-03-09", "future", [("jeudi la semaine prochaine", "2021-03-18")]),
+    ("Il était venu mardi de la semaine dernière.", "2021-03-11", "past", [("mardi de la semaine dernière", "2021-03-02")]),
+    ("Le festival aura lieu du 6 au 15 septembre l'an prochain.", "2021-03-09", "future",
+     [("6", "2022-09-06"), ("15 septembre l'an prochain", "2022-09-15")]),
+    ("La cérémonie aura lieu dimanche le 21 mars 2021.", "2021-03-09", "future", [("dimanche le 21 mars 2021", "2021-03-21")]),
+])
+def test_compound_relatives(sentence, anchor, tense, expected):
+    check(sentence, anchor, tense, expected)
+
+
+@pytest.mark.parametrize("sentence, anchor, tense, expected", [
+    ("Le juge rendra sa décision le 21.", "2021-03-09", "future", [("le 21", "2021-03-21")]),
+    ("Le texte a été voté le 28.", "2021-03-09", "past", [("le 28", "2021-02-28")]),
+    ("Ils se retrouveront le 23 à 17 h.", "2021-03-09", "future", [("le 23", "2021-03-23"), ("17 h", "2021-03-23T17:00")]),
+    ("Le salon se tiendra du 4 au 9 juillet.", "2021-03-09", "future", [("4", "2021-07-04"), ("9 juillet", "2021-07-09")]),
+    ("Les cours ont repris les 2, 3 et 4 mars.", "2021-03-09", "past",
+     [("les 2", "2021-03-02"), ("3", "2021-03-03"), ("4 mars", "2021-03-04")]),
+    # a weekday says which month
+    ("Le vote a eu lieu samedi 30.", "2021-03-09", "past", [("samedi 30", "2021-01-30")]),
+    # street numbers and ranks are not days
+    ("Il habite au 12, rue des Lilas.", "2021-03-09", "present", []),
+    ("Il a fini le 21e de la course.", "2021-03-09", "past", []),
+])
+def test_a_day_of_the_month_alone(sentence, anchor, tense, expected):
+    check(sentence, anchor, tense, expected)
+
+
+@pytest.mark.parametrize("sentence, anchor, tense, expected", [
+    ("La loi entre en vigueur le 14/11.", "2021-03-09", "future", [("le 14/11", "2021-11-14")]),
+    ("Le procès s'est ouvert le 14/11/2012.", "2021-03-09", "past", [("14/11/2012", "2012-11-14")]),
+    ("Date du contrôle : 12 03 2015.", "2021-03-09", None, [("12 03 2015", "2015-03-12")]),
+    ("Carte valable jusqu'en 09/2017.", "2021-03-09", None, [("09/2017", "2017-09")]),
+    ("Il est arrivé en France en 97.", "2021-03-09", "past", [("97", "1997")]),
+    ("Il a présidé le club de 1975 à 1983.", "2021-03-09", "past", [("1975", "1975"), ("1983", "1983")]),
+    ("Son premier roman (1983) reste le plus lu.", "2021-03-09", "present", [("1983", "1983")]),
+    ("Elle a gagné en 2009 et 2010.", "2021-03-09", "past", [("2009", "2009"), ("2010", "2010")]),
+    ("La saison 2012-2013 a été rude.", "2021-03-09", "past", [("2012", "2012"), ("2013", "2013")]),
+    ("Les résultats du BAC 2012 sont publiés.", "2021-03-09", "present", [("2012", "2012")]),
+    # counts are not years
+    ("Entre 1500 et 2000 manifestants ont défilé.", "2021-03-09", "past", []),
+    ("Le billet coûte 1800 €.", "2021-03-09", "present", []),
+    ("La note est de 14/20.", "2021-03-09", "present", []),
+])
+def test_numeric_dates_and_years(sentence, anchor, tense, expected):
+    check(sentence, anchor, tense, expected)
+
+
+@pytest.mark.parametrize("sentence, anchor, tense, expected", [
+    ("Il est rentré chez ses parents à Noël.", "2021-03-09", "past", [("Noël", "2020-12-25")]),
+    ("Les soldes commenceront après Noël 2021.", "2021-03-09", "future", [("Noël 2021", "2021-12-25")]),
+    ("Le chantier a commencé depuis la Toussaint.", "2021-03-09", "past", [("la Toussaint", "2020-11-01")]),
+    ("Le défilé du 14-Juillet aura lieu sans public.", "2021-03-09", "future", [("14-Juillet", "2021-07-14")]),
+    ("Le défilé aura lieu le 14 Juillet.", "2021-03-09", "future", [("le 14 Juillet", "2021-07-14")]),
+    # movable feasts are computed for the year at hand (Easter 2021: 4 April; 2024: 31 March)
+    ("Les écoles rouvriront après Pâques.", "2021-03-09", "future", [("Pâques", "2021-04-04")]),
+    ("Pâques 2024 tombera tôt.", "2021-03-09", "future", [("Pâques 2024", "2024-03-31")]),
+    ("Le pont de l'Ascension a été chargé.", "2021-06-01", "past", [("l'Ascension", "2021-05-13")]),
+    ("Le lundi de Pentecôte sera travaillé.", "2021-03-09", "future", [("Le lundi de Pentecôte", "2021-05-24")]),
+    ("Les vacances de Noël approchent.", "2021-11-09", "present", [("Noël", "2021-12-25")]),
+    # names, places and things named after a feast are not dates
+    ("Le Père Noël est passé au marché de Noël.", "2021-03-09", "past", []),
+    ("Il a visité l'île de Pâques.", "2021-03-09", "past", []),
+    ("Noël Mamère a répondu.", "2021-03-09", "past", []),
+])
+def test_holidays(sentence, anchor, tense, expected):
+    check(sentence, anchor, tense, expected)
+
+
+@pytest.mark.parametrize("sentence, anchor, tense, expected", [
+    ("Aucun accord n'est signé pour l'instant.", "2021-03-09", "present", [("l'instant", "PRESENT_REF")]),
+    ("Rien ne bouge pour le moment.", "2021-03-09", "present", [("le moment", "PRESENT_REF")]),
+    ("Les contrôles seront désormais quotidiens.", "2021-03-09", "future", [("désormais", "PRESENT_REF"), ("quotidiens", "P1D")]),
+    ("Il faudra mieux se préparer à l'avenir.", "2021-03-09", "future", [("à l'avenir", "FUTURE_REF")]),
+    ("Le chantier sera fini dans un futur proche.", "2021-03-09", "future", [("un futur proche", "FUTURE_REF")]),
+    ("Le club avait précédemment refusé.", "2021-03-09", "past", [("précédemment", "PAST_REF")]),
+    # "aujourd'hui" of a lasting state is nowadays; of an event, the day
+    ("La misère reste aujourd'hui le premier fléau.", "2021-03-09", "present", [("aujourd'hui", "PRESENT_REF")]),
+    ("Aujourd'hui encore, le village vit de la pêche.", "2021-03-09", "present", [("Aujourd'hui", "PRESENT_REF")]),
+    ("Le président a démissionné aujourd'hui.", "2021-03-09", "past", [("aujourd'hui", "2021-03-09")]),
+])
+def test_vague_references(sentence, anchor, tense, expected):
+    check(sentence, anchor, tense, expected)
+
+
+@pytest.mark.parametrize("sentence, anchor, tense, expected", [
+    ("Le prochain match se jouera à guichets fermés.", "2021-03-09", "future", []),
+    ("Il habite à dix minutes d'ici, près du port.", "2021-03-09", "present", [("dix minutes", "PT10M")]),
+    ("Il faudra agir d'ici à 2030.", "2021-03-09", "future", [("ici", "PRESENT_REF"), ("2030", "2030")]),
+    ("Le marché de la Belle de Mai a rouvert.", "2021-03-09", "past", []),
+    ("Lyon a gagné lors de la 28e journée du championnat.", "2021-03-09", "past", []),
+    ("Le festival Automne en Normandie a ouvert.", "2021-03-09", "past", []),
+    ("Les feuilles tombent en automne.", "2021-03-09", "present", [("automne", "XXXX-FA")]),
+])
+def test_not_dates(sentence, anchor, tense, expected):
+    check(sentence, anchor, tense, expected)
+
+
+@pytest.mark.parametrize("sentence, anchor, tense, expected", [
+    ("Le vote aura lieu vendredi en huit.", "2021-03-09", "future", [("vendredi en huit", "2021-03-19")]),
+    ("La réunion se tiendra le premier lundi du mois prochain.", "2021-03-09", "future",
+     [("le premier lundi du mois prochain", "2021-04-05")]),
+    ("Le verdict est tombé le dernier vendredi de juin 2020.", "2021-03-09", "past",
+     [("le dernier vendredi de juin 2020", "2020-06-26")]),
+    ("Il est arrivé le 3 mai. Le jeudi suivant, il repartait.", "2021-03-09", "past",
+     [("le 3 mai", "2020-05-03"), ("jeudi suivant", "2020-05-07")]),
+    ("Le traité fut signé en 2006. L'année suivante, il fut ratifié.", "2021-03-09", "past",
+     [("2006", "2006"), ("L'année suivante", "2007")]),
+    ("La ville fut libérée le 5 juillet 1962. Ce jour-là, la foule chanta.", "2021-03-09", "past",
+     [("le 5 juillet 1962", "1962-07-05"), ("Ce jour-là", "1962-07-05")]),
+    ("Le club fut fondé en 1998. Cette année-là, il gagna la coupe.", "2021-03-09", "past",
+     [("1998", "1998"), ("Cette année-là", "1998")]),
+    # a past "cet hiver" written in October is the winter just gone, a future one the coming one
+    ("Il a beaucoup neigé cet hiver.", "2012-10-10", "past", [("cet hiver", "2011-WI")]),
+    ("Il neigera beaucoup cet hiver.", "2012-10-10", "future", [("cet hiver", "2012-WI")]),
+    ("Il était en poste jusqu'au printemps dernier.", "2021-10-10", "past", [("printemps dernier", "2021-SP")]),
+    ("Les ventes ont chuté au début du mois dernier.", "2021-03-09", "past", [("début du mois dernier", "2021-02")]),
+])
+def test_more_compound_relatives(sentence, anchor, tense, expected):
+    check(sentence, anchor, tense, expected)
+
+
+@pytest.mark.parametrize("tense, value", [("past", "2021-03-05"), ("future", "2021-03-12"), (None, "2021-03-12")])
+def test_weekday_direction_from_tense(tense, value):
+    # 2021-03-09 is a Tuesday: a past Friday is the 5th, a future one the 12th, an untensed one the nearer.
+    check("Il parle vendredi.", "2021-03-09", tense, [("vendredi", value)])
+
+
+def _clause(text, rows):
+    from tests.test_dates import _tokens
+    from pipeline.stages.dates import Clause
+    return Clause.of(_tokens("t", text, rows))
+
+
+def test_near_future_and_conditional_point_forward():
+    # as fr_core_news_md parses them: "va" governs the infinitive; "partirait" tagged an imperfect
+    near = "Il va parler vendredi."
+    assert _clause(near, [
+        ("Il", "il", "PRON", "", "expl:subj", 1), ("va", "aller", "VERB", "Mood=Ind|Tense=Pres|VerbForm=Fin", "ROOT", 1),
+        ("parler", "parler", "VERB", "VerbForm=Inf", "xcomp", 1), ("vendredi", "vendredi", "NOUN", "", "obl:mod", 2),
+        (".", ".", "PUNCT", "", "punct", 1),
+    ]).tense(near.index("vendredi"), len(near) - 1) == "future"
+    conditional = "Il partirait vendredi."
+    assert _clause(conditional, [
+        ("Il", "il", "PRON", "", "nsubj", 1), ("partirait", "partir", "VERB", "Mood=Ind|Tense=Imp|VerbForm=Fin", "ROOT", 1),
+        ("vendredi", "vendredi", "NOUN", "", "obl:mod", 1), (".", ".", "PUNCT", "", "punct", 1),
+    ]).tense(conditional.index("vendredi"), len(conditional) - 1) == "future"
+    imperfect = "Il partait vendredi."
+    assert _clause(imperfect, [
+        ("Il", "il", "PRON", "", "nsubj", 1), ("partait", "partir", "VERB", "Mood=Ind|Tense=Imp|VerbForm=Fin", "ROOT", 1),
+        ("vendredi", "vendredi", "NOUN", "", "obl:mod", 1), (".", ".", "PUNCT", "", "punct", 1),
+    ]).tense(imperfect.index("vendredi"), len(imperfect) - 1) == "past"
+
+
+@pytest.mark.parametrize("word, lemma, conditional", [
+    ("partirait", "partir", True), ("déclarerait", "déclarer", True), ("prendraient", "prendre", True),
+    ("serait", "être", True), ("pourrions", "pouvoir", True), ("partait", "partir", False), ("déclarait", "déclarer", False),
+    ("courait", "courir", False),
+])
+def test_conditional_forms(word, lemma, conditional):
+    from pipeline.stages.dates import is_conditional
+    assert is_conditional(word, lemma) is conditional
+
+
+@pytest.mark.parametrize("sentence, anchor, tense, expected", [
+    ("Il faut plus d'une heure de route.", "2021-03-09", "present", [("plus d'une heure", "PT1H")]),
+    ("Le vote aura lieu dans un peu plus d'un mois.", "2021-03-09", "future", [("un peu plus d'un mois", "P1M")]),
+    ("Il est mort deux ans après, en exil.", "2021-03-09", "past", [("deux ans après", "P2Y")]),
+    ("Il est revenu deux ans après la guerre.", "2021-03-09", "past", [("deux ans", "P2Y")]),
+    ("La fête va durer une année entière.", "2021-03-09", "future", [("une année entière", "P1Y")]),
+    ("La crise s'est aggravée les semaines suivantes.", "2021-03-09", "past", [("les semaines suivantes", "PXW")]),
+    ("Les prix ont baissé par rapport aux trois dernières années.", "2021-03-09", "past", [("trois dernières années", "P3Y")]),
+])
+def test_durations_with_their_modifiers(sentence, anchor, tense, expected):
+    check(sentence, anchor, tense, expected)
+
+
+@pytest.mark.parametrize("sentence, anchor, tense, expected", [
+    ("Les ventes ont reculé au premier semestre 2012.", "2012-09-01", "past", [("premier semestre 2012", "2012-H1")]),
+    ("Le chômage a baissé au troisième trimestre.", "2012-11-01", "past", [("troisième trimestre", "2012-Q3")]),
+    ("Le standard reçoit 300 appels par demi-heure.", "2012-11-01", "present", [("demi-heure", "PT30M")]),
+    ("Les suspects sont âgés d'environ 18 ans.", "2012-11-01", "present", []),
+])
+def test_parts_of_years_frequencies_and_ages(sentence, anchor, tense, expected):
+    check(sentence, anchor, tense, expected)
