@@ -28,7 +28,7 @@ import pyarrow.compute as pc
 
 from pipeline.config import Settings, load_settings
 from pipeline.query import connect, missing_tables, read_or_empty
-from pipeline.readers import Record, Reject, Skipped, checked_records, file_items, record_from_mapping
+from pipeline.readers import Record, Reject, Skipped, checked_records, file_items, plain_text_record, record_from_mapping
 from pipeline.tables import DOCUMENTS, REJECTS, TABLES, TableSpec, check_schema, table_path, to_arrow
 
 # What analyse reads: an article's text, a record (a mapping with id and text, as in a
@@ -160,7 +160,8 @@ def _items(inputs: Input | Iterable[Input], settings: Settings) -> Iterator[Reco
             if is_path:
                 yield from file_items([path for _, path in group], max_bytes)
             else:
-                yield from (_record(position, value) for position, value in group)
+                # A text or a record is plain text, as a .txt file or a .jsonl line is.
+                yield from (plain_text_record(_record(position, value), max_bytes) for position, value in group)
 
     return checked_records(read(), max_bytes)
 

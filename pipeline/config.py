@@ -64,12 +64,16 @@ RULES: dict[tuple[str, str], Rule] = {
     ("model", "batch_size"): Rule(minimum=1),
     ("model", "lasting_words"): Rule(minimum=0),
     ("model", "keep_freed_mb"): Rule(minimum=0),
+    ("model", "batch_chars"): Rule(minimum=1),
     ("engine", "kind"): Rule(choices=("local", "dask")),
     ("engine", "workers"): Rule(minimum=0),
     ("engine", "docs_per_batch"): Rule(minimum=1),
     ("clean", "max_bytes"): Rule(minimum=0),
     ("clean", "language_min_words"): Rule(minimum=0),
     ("clean", "language_min_share"): Rule(minimum=0, maximum=1),
+    ("sentences", "max_tokens"): Rule(minimum=1),
+    # spaCy refuses a text over 1,000,000 characters.
+    ("entities", "segment_chars"): Rule(minimum=1, maximum=1_000_000),
 }
 
 # What a value of each default's type must be, said in messages.

@@ -15,13 +15,14 @@ from __future__ import annotations
 import re
 import tomllib
 from collections import Counter, defaultdict
-from collections.abc import Iterator
+from bisect import bisect_left, bisect_right
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from pipeline.characters import is_word_character
+from pipeline.characters import is_pictograph, is_word_character
 from pipeline.gazetteer import load_places
 from pipeline.names import fold
 
@@ -217,11 +218,12 @@ def starts_upper(text: str) -> bool:
 def name_pieces(tokens: list[Token], start: int, end: int) -> list[tuple[int, int]]:
     """Token ranges of tokens[start:end] that may be names: a name never crosses a line
     break, nor a mark that ends a clause or a headline (`Vendée Globe : le départ`), nor
-    a dateline's `.-` (`PARIS.- Jean Dupont`), the mark glued to the word before."""
+    an emoji (`Berlin 🇩🇪 hier`), nor a dateline's `.-` (`PARIS.- Jean Dupont`), the mark
+    glued to the word before."""
     pieces = []
     for index in range(start, end):
         token = tokens[index]
-        if (token.is_space and "\n" in token.text) or token.text in NAME_BREAKS or is_spaced_hyphen(tokens, index):
+        if (token.is_space and "\n" in token.text) or token.text in NAME_BREAKS or is_spaced_hyphen(tokens, index) or is_pictograph(token.text):
             pieces.append((start, index))
             start = index + 1
         elif token.text.endswith(DATELINE_ENDS) and len(token.text) > 2:
@@ -914,30 +916,60 @@ def names_organisation(partial: tuple[str, ...], label: str, full: tuple[str, ..
     return starts_with(full, partial) and label != "LOC"
 
 
-def fullest_name(mention: Mention, mentions: list[Mention], named: list[tuple[Mention, tuple[str, ...]]]) -> Mention:
-    """The fullest mention of the same entity (the mention → entity step of Muzny et
-    al.'s sieve): a full name for a partial one (`names_person`, `names_organisation`),
-    a long form for an acronym (its initials). Where the partial fits several entities
-    (two Michels), the nearest mention before it decides, else the nearest after.
+def fullest_names(mentions: list[Mention]) -> list[Mention]:
+    """The fullest mention of the same entity for each mention (the mention → entity step
+    of Muzny et al.'s sieve): a full name for a partial one (`names_person`,
+    `names_organisation`), a long form for an acronym (its initials). Where the partial
+    fits several entities (two Michels), the nearest mention before it decides, else the
+    nearest after.
+
+    A mention's candidates depend on its name words, its label and its acronym only, so
+    they are gathered once for each distinct three (see _fullest_choice): a long article
+    names the same people thousands of times, and comparing every mention with every other
+    would take time growing with the square of their number."""
+    named = [(other, name_words(other.text)) for other in mentions if other.label in ("PER", "ORG")]
+    choices: dict[tuple[tuple[str, ...], str, str | None], Callable[[Mention], Mention]] = {}
+    fullest = []
+    for mention in mentions:
+        acronym = mention.text.replace("&", "")
+        key = (name_words(mention.text), mention.label, acronym if is_acronym(acronym) else None)
+        if key not in choices:
+            choices[key] = _fullest_choice(*key, mentions, named)
+        fullest.append(choices[key](mention))
+    return fullest
+
+
+def _fullest_choice(
+    words: tuple[str, ...], label: str, acronym: str | None, mentions: list[Mention], named: list[tuple[Mention, tuple[str, ...]]]
+) -> Callable[[Mention], Mention]:
+    """mention -> its fullest mention, for the mentions of these name words, label and
+    acronym. No mention is among its own candidates: a name never contains itself (the
+    containment is strict), and an acronym is never its own initials (one word, one letter).
 
     ``named`` are the PER and ORG mentions of ``mentions`` with their name words."""
-    words = name_words(mention.text)
     candidates = [
         other
         for other, other_words in named
-        if (names_person if other.label == "PER" else names_organisation)(words, mention.label, other_words)
+        if (names_person if other.label == "PER" else names_organisation)(words, label, other_words)
     ]
-    acronym = mention.text.replace("&", "")
-    if is_acronym(acronym):
-        candidates += [other for other in mentions if other is not mention and acronym_of(other.text).replace("&", "") == acronym]
+    if acronym is not None:
+        candidates += [other for other in mentions if acronym_of(other.text).replace("&", "") == acronym]
     if not candidates:
-        return mention
+        return lambda mention: mention
     # A partial the model labelled like one entity's name belongs to that one first.
-    candidates = [other for other in candidates if other.label == mention.label] or candidates
+    candidates = [other for other in candidates if other.label == label] or candidates
     if len({name_words(other.text) for other in candidates}) > 1:
-        before = [other for other in candidates if other.start <= mention.start]
-        return max(before, key=lambda other: other.start) if before else min(candidates, key=lambda other: other.start)
-    return max(candidates, key=lambda other: len(other.text))
+        # Sorting is stable: of candidates with the same start, the first found comes first.
+        ordered = sorted(candidates, key=lambda other: other.start)
+        starts = [other.start for other in ordered]
+
+        def nearest(mention: Mention) -> Mention:
+            after = bisect_right(starts, mention.start)
+            return ordered[bisect_left(starts, starts[after - 1])] if after else ordered[0]
+
+        return nearest
+    longest = max(candidates, key=lambda other: len(other.text))
+    return lambda mention: longest
 
 
 def resolve(mentions: list[Mention]) -> list[tuple[Mention, str]]:
@@ -949,8 +981,7 @@ def resolve(mentions: list[Mention]) -> list[tuple[Mention, str]]:
     label of its other mentions. Copies of a name and partial names have no say, and no
     vote overrules a settled label. A partial name takes its entity's label.
     """
-    named = [(other, name_words(other.text)) for other in mentions if other.label in ("PER", "ORG")]
-    fullest = [fullest_name(mention, mentions, named) for mention in mentions]
+    fullest = fullest_names(mentions)
     # Many mentions share a fullest name: each name is folded once.
     folded = {text: fold(text) for text in {full.text for full in fullest}}
     votes: dict[str, dict[str, Counter]] = defaultdict(lambda: {SETTLED: Counter(), MODEL: Counter()})

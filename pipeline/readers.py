@@ -9,10 +9,15 @@ from __future__ import annotations
 
 import codecs
 import csv
+import errno
 import glob
 import json
+import os
+import re
+import stat
 import sys
-from dataclasses import dataclass, field
+from collections import deque
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
@@ -21,11 +26,16 @@ import pyarrow.parquet as pq
 from defusedxml import DefusedXmlException
 from xml.etree.ElementTree import ParseError
 
+from pipeline.markup import holds_markup
+
 SUPPORTED_SUFFIXES = (".txt", ".jsonl", ".csv", ".parquet", ".tml", ".html", ".htm", ".warc", ".warc.gz")
 # Formats where one file is one article: the size limit applies to the file itself,
 # checked before reading it. Record formats apply it to each record's text instead, and
 # so do HTML pages, whose markup may be many times their text.
 ONE_ARTICLE_SUFFIXES = (".txt", ".tml")
+# Formats whose text is plain text as written: HTML markup found in it is removed (see
+# pipeline.markup). Text read from a page or TimeML is plain already, whatever it shows.
+PLAIN_TEXT_SUFFIXES = (".txt", ".jsonl", ".csv", ".parquet")
 # How much of a file is sniffed for binary content.
 SNIFF_BYTES = 8192
 # Share of control characters above which a decoded text is taken for binary data.
@@ -34,6 +44,14 @@ _TEXT_CONTROLS = {"\t", "\n", "\r", "\f", "\v"}
 # The ISO 8859-1 and Windows-1252 code pages agree everywhere except 0x80-0x9F, where
 # Latin-1 has C1 control codes that real text never uses.
 _CP1252_ONLY = bytes(range(0x80, 0xA0))
+# A reason longer than this is cut: an exception's message may quote a whole input.
+MAX_REASON_CHARS = 300
+# A code point of the surrogate range standing alone is no character: UTF-8 cannot encode
+# it, so no table can hold it. JSON escapes (`"\\udc80"`), UTF-7 and file names that are not
+# UTF-8 (which Python decodes with such surrogates) are where they come from.
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+# The Record fields a reader fills from its input, with the name the input gives them.
+_INPUT_FIELDS = {"doc_id": "id", "text": "text", "title": "title", "date": "date", "url": "url"}
 
 
 @dataclass
@@ -58,10 +76,44 @@ class Skipped:
 
 @dataclass
 class Reject:
+    """What could not be read, and why. Its fields are made valid Unicode (a lone surrogate
+    written as its escape, ``\\udc80``), since a reject names the very values that are not."""
+
     source: str
     reason: str
     doc_id: str | None = None
     stage: str = "read"
+
+    def __post_init__(self) -> None:
+        self.source, self.reason = printable(self.source), printable(self.reason)
+        self.doc_id = None if self.doc_id is None else printable(self.doc_id)
+
+
+def printable(text: str) -> str:
+    """``text`` with each lone surrogate written as its escape (``\\udc80``): valid UTF-8."""
+    return text.encode("utf-8", "backslashreplace").decode("utf-8") if has_lone_surrogate(text) else text
+
+
+def has_lone_surrogate(text: str) -> bool:
+    return _LONE_SURROGATE.search(text) is not None
+
+
+def unicode_problem(record: Record) -> str | None:
+    """Why a record cannot be stored as it is (a value that is not valid Unicode), or None."""
+    if found := _LONE_SURROGATE.search(record.source):
+        return f"file path is not valid UTF-8 ({_described(found[0])}); rename it in UTF-8"
+    for attribute, name in _INPUT_FIELDS.items():
+        value = getattr(record, attribute)
+        if value and (found := _LONE_SURROGATE.search(value)):
+            return f"field {name} holds a lone surrogate (U+{ord(found[0]):04X}) at character {found.start() + 1}: not valid Unicode"
+    return None
+
+
+def _described(surrogate: str) -> str:
+    """What a lone surrogate of a file path stands for: Python decodes each byte of a path
+    that is not UTF-8 as U+DC80-U+DCFF (its byte plus 0xDC00)."""
+    code = ord(surrogate)
+    return f"byte 0x{code - 0xDC00:02X}" if 0xDC80 <= code <= 0xDCFF else f"U+{code:04X}"
 
 
 class InputError(Exception):
@@ -75,28 +127,113 @@ def input_suffix(path: Path) -> str:
 
 
 def expand_inputs(inputs: Iterable[str | Path]) -> tuple[list[Path], list[Reject]]:
-    """Files, folders (recursively, supported suffixes only) and globs -> sorted file list."""
-    files: list[Path] = []
-    rejects: list[Reject] = []
-    for item in inputs:
+    """Files, folders (recursively) and globs -> the files to read, each input's sorted,
+    and a reject for every path that will not be read.
+
+    Symbolic links are followed, wherever they point: a link is read as the file or folder
+    it leads to. In a folder, files of other types are left alone; anything else that is
+    not read is rejected: a broken link or a link loop, a pipe or a device, a folder that
+    cannot be listed, a second path to a file or folder already read (a link to it, or a
+    hard link). The links of a folder are followed after all the paths without one, so
+    that a file is read by its own path rather than by a link to it. A path given twice
+    (a file and its folder) is read once.
+    """
+    walk = _InputWalk()
+    for origin, item in enumerate(inputs):
         text = str(item)
-        path = Path(text)
-        if path.is_dir():
-            found = sorted(p for p in path.rglob("*") if p.is_file() and input_suffix(p) in SUPPORTED_SUFFIXES)
-            if not found:
-                rejects.append(Reject(text, f"folder holds no input file ({', '.join(SUPPORTED_SUFFIXES)})"))
-            files.extend(found)
-        elif path.is_file():
-            files.append(path)
-        elif glob.has_magic(text):
-            matches = sorted(Path(p) for p in glob.glob(text, recursive=True) if Path(p).is_file())
+        if not os.path.lexists(text) and glob.has_magic(text):
+            matches = sorted(glob.glob(text, recursive=True))
             if not matches:
-                rejects.append(Reject(text, "no file matches this pattern"))
-            files.extend(matches)
+                walk.rejects.append(Reject(text, "no file matches this pattern"))
+            for match in matches:
+                walk.reach(Path(match), origin)
+        elif os.path.lexists(text):
+            walk.reach(Path(text), origin)
         else:
-            rejects.append(Reject(text, "path does not exist"))
-    unique = list(dict.fromkeys(files))
-    return unique, rejects
+            walk.rejects.append(Reject(text, "path does not exist"))
+    while walk.links:
+        link, origin = walk.links.popleft()
+        walk.reach(link, origin, in_folder=True)
+    for origin, folder in walk.folders.items():
+        if not any(found == origin for found, _ in walk.files):
+            walk.rejects.append(Reject(str(folder), f"folder holds no input file ({', '.join(SUPPORTED_SUFFIXES)})"))
+    # A path reached twice (in its folder and on its own) is rejected once.
+    rejects = list({(reject.source, reject.reason): reject for reject in walk.rejects}.values())
+    return [path for _, path in sorted(walk.files)], rejects
+
+
+@dataclass
+class _InputWalk:
+    """What expand_inputs found: (input number, file) pairs, rejects, the links of folders
+    still to follow, the folders given as inputs, and what was reached, by device and inode
+    (the file or folder itself, whatever the path) -> the absolute path first reaching it."""
+
+    files: list[tuple[int, Path]] = field(default_factory=list)
+    rejects: list[Reject] = field(default_factory=list)
+    links: deque[tuple[Path, int]] = field(default_factory=deque)
+    folders: dict[int, Path] = field(default_factory=dict)
+    reached: dict[tuple[int, int], str] = field(default_factory=dict)
+
+    def reach(self, path: Path, origin: int, in_folder: bool = False) -> None:
+        try:
+            info = path.stat()
+        except OSError as exc:
+            self.rejects.append(Reject(str(path), _unreachable(path, exc)))
+            return
+        if stat.S_ISDIR(info.st_mode):
+            if self._first_time(path, info, "folder"):
+                if not in_folder:
+                    self.folders[origin] = path
+                self._list(path, origin)
+        elif not stat.S_ISREG(info.st_mode):
+            self.rejects.append(Reject(str(path), f"not a regular file or folder ({_file_kind(info.st_mode)})"))
+        elif (not in_folder or input_suffix(path) in SUPPORTED_SUFFIXES) and self._first_time(path, info, "file"):
+            self.files.append((origin, path))
+
+    def _list(self, folder: Path, origin: int) -> None:
+        try:
+            with os.scandir(folder) as listing:
+                entries = sorted((entry.name, entry.is_symlink()) for entry in listing)
+        except OSError as exc:
+            self.rejects.append(Reject(str(folder), f"cannot read folder ({exc.strerror or exc})"))
+            return
+        for name, is_link in entries:
+            if is_link:
+                self.links.append((folder / name, origin))
+            else:
+                self.reach(folder / name, origin, in_folder=True)
+
+    def _first_time(self, path: Path, info: os.stat_result, kind: str) -> bool:
+        """True the first time a file or folder is reached; another path to it is rejected
+        (the same path again, a folder given beside its parent, is read once, silently)."""
+        where = os.path.abspath(path)
+        first = self.reached.get((info.st_dev, info.st_ino))
+        if first is None:
+            self.reached[info.st_dev, info.st_ino] = where
+            return True
+        if first == where:
+            return False
+        if kind == "folder" and where.startswith(first + os.sep):
+            self.rejects.append(Reject(str(path), f"symbolic link loop: leads back to the folder {first}, which holds it"))
+        else:
+            self.rejects.append(Reject(str(path), f"same {kind} as {first}, already read"))
+        return False
+
+
+def _unreachable(path: Path, exc: OSError) -> str:
+    """Why a path that exists cannot be reached (its stat failed)."""
+    if path.is_symlink():
+        target = os.readlink(path)
+        if exc.errno == errno.ELOOP:
+            return f"symbolic link loop: its target {target} never leads to a file or folder"
+        if exc.errno == errno.ENOENT:
+            return f"broken symbolic link: its target {target} does not exist"
+    return f"cannot read ({exc.strerror or exc})"
+
+
+def _file_kind(mode: int) -> str:
+    kinds = ((stat.S_ISFIFO, "a named pipe"), (stat.S_ISSOCK, "a socket"), (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"))
+    return next((name for test, name in kinds if test(mode)), "an unknown kind of file")
 
 
 def size_reason(size: int, max_bytes: int | None, what: str) -> str | None:
@@ -255,19 +392,63 @@ def read_csv(path: Path) -> Iterator[Record | Reject]:
             yield record_from_mapping(row, f"{path}:{reader.line_num}", warnings)
 
 
+# The Parquet columns a record is made of (see record_from_mapping); others are not read.
+RECORD_COLUMNS = ("id", "text", "title", "date", "url", "source")
+
+
 def read_parquet(path: Path) -> Iterator[Record | Reject]:
     try:
         parquet = pq.ParquetFile(path)
     except Exception as exc:  # pyarrow raises several types for a damaged file
         raise InputError(f"not a readable Parquet file ({exc})") from exc
-    missing = {"id", "text"} - set(parquet.schema_arrow.names)
+    names = set(parquet.schema_arrow.names)
+    missing = {"id", "text"} - names
     if missing:
         raise InputError(f"Parquet file lacks column {', '.join(sorted(missing))}")
+    batches = parquet.iter_batches(columns=[name for name in RECORD_COLUMNS if name in names])
     row_number = 0
-    for batch in parquet.iter_batches():
-        for row in batch.to_pylist():
-            yield record_from_mapping(row, f"{path}:{row_number}", [])
+    while True:
+        try:
+            batch = next(batches, None)
+        except Exception as exc:  # pyarrow raises several types for a damaged page
+            raise InputError(failure_reason(f"damaged Parquet file from row {row_number} on", exc)) from exc
+        if batch is None:
+            return
+        for row in _python_rows(batch):
+            source = f"{path}:{row_number}"
+            yield record_from_mapping(row, source, []) if isinstance(row, dict) else Reject(source, *row)
             row_number += 1
+
+
+def _python_rows(batch) -> Iterator[dict | tuple[str, str | None]]:
+    """The rows of a Parquet batch as dicts. Parquet does not check that its strings are
+    UTF-8: a row holding one that is not gives (reason, doc_id) instead, and the other rows
+    are kept."""
+    try:
+        rows = batch.to_pylist()
+    except UnicodeDecodeError:
+        rows = None
+    if rows is not None:
+        yield from rows
+        return
+    columns = dict(zip(batch.schema.names, batch.columns))
+    for index in range(batch.num_rows):
+        row: dict = {}
+        problems = []
+        for name, column in columns.items():
+            try:
+                row[name] = column[index].as_py()
+            except UnicodeDecodeError as exc:
+                problems.append(f"field {name} is not valid UTF-8 (byte 0x{exc.object[exc.start]:02X} at byte {exc.start + 1})")
+        doc_id = row.get("id")
+        yield ("; ".join(problems), None if doc_id is None else str(doc_id)) if problems else row
+
+
+def failure_reason(what: str, exc: BaseException) -> str:
+    """The one-line reason of a reject caused by an exception: what failed, then the
+    exception's type and message, whitespace folded."""
+    message = " ".join(str(exc).split())
+    return f"{what}: {type(exc).__name__}{': ' + message if message else ''}"[:MAX_REASON_CHARS]
 
 
 def read_tml(path: Path) -> Iterator[Record | Reject]:
@@ -350,6 +531,8 @@ def read_file(path: Path, max_bytes: int | None = None) -> Iterator[Record | Rej
         yield Reject(str(path), str(exc), doc_id=file_doc_id)
     except OSError as exc:
         yield Reject(str(path), f"cannot read file ({exc.strerror or exc})", doc_id=file_doc_id)
+    except Exception as exc:  # a fault of a reader or of its library on strange data costs this file, not the run
+        yield Reject(str(path), failure_reason("reading failed", exc), doc_id=file_doc_id)
 
 
 def read_records(inputs: Iterable[str | Path], max_bytes: int | None = None) -> Iterator[Record | Reject | Skipped]:
@@ -366,20 +549,58 @@ def file_items(inputs: Iterable[str | Path], max_bytes: int | None = None) -> It
     files, rejects = expand_inputs(inputs)
     yield from rejects
     for path in files:
-        yield from read_file(path, max_bytes)
+        plain_text = input_suffix(path) in PLAIN_TEXT_SUFFIXES
+        for item in read_file(path, max_bytes):
+            yield plain_text_record(item, max_bytes) if plain_text else item
 
 
 def checked_records(items: Iterable[Record | Reject | Skipped], max_bytes: int | None = None) -> Iterator[Record | Reject | Skipped]:
-    """The items, with a record rejected when its doc_id was seen before (the first wins) or
-    its text is over ``max_bytes`` (UTF-8)."""
+    """The items, with a record rejected when a value is not valid Unicode, when its doc_id
+    was seen before (the first wins) or when its text is over ``max_bytes`` (UTF-8)."""
     seen: dict[str, str] = {}
     for item in items:
         if isinstance(item, Record):
+            if reason := unicode_problem(item):
+                yield Reject(item.source, reason, doc_id=item.doc_id)
+                continue
             if item.doc_id in seen:
                 yield Reject(item.source, f"duplicate doc_id {item.doc_id!r} (first read from {seen[item.doc_id]})", doc_id=item.doc_id)
                 continue
-            if reason := size_reason(len(item.text.encode("utf-8", errors="surrogatepass")), max_bytes, "article text"):
+            if reason := _text_size_reason(item, max_bytes):
                 yield Reject(item.source, reason, doc_id=item.doc_id)
                 continue
             seen[item.doc_id] = item.source
         yield item
+
+
+def _text_size_reason(record: Record, max_bytes: int | None) -> str | None:
+    return size_reason(len(record.text.encode("utf-8")), max_bytes, "article text")
+
+
+def plain_text_record(item: Record | Reject | Skipped, max_bytes: int | None = None) -> Record | Reject | Skipped:
+    """An item of a plain-text format (a .txt file, a record of .jsonl, .csv or .parquet),
+    a record's HTML markup removed (see without_markup). A record that checked_records
+    rejects (a value not valid Unicode, a text over ``max_bytes``) is left as it is, unparsed."""
+    if isinstance(item, Record) and unicode_problem(item) is None and _text_size_reason(item, max_bytes) is None:
+        return without_markup(item)
+    return item
+
+
+def without_markup(record: Record) -> Record:
+    """The record with the HTML markup of its text and title removed, with a warning."""
+    text_markup, title_markup = holds_markup(record.text), bool(record.title) and holds_markup(record.title)
+    if not (text_markup or title_markup):
+        return record
+    from pipeline.markup import text_of_markup, text_without_tags
+
+    text, title, warnings = record.text, record.title, list(record.warnings)
+    try:
+        if text_markup:
+            text, warning = text_of_markup(text, record.doc_id, record.source)
+            warnings.append(warning)
+        if title_markup:
+            title = text_without_tags(title)
+            warnings.append("title held HTML markup: tags removed")
+    except Exception as exc:  # the HTML parser's fault on a strange text: the text is kept as it is
+        return replace(record, warnings=warnings + [failure_reason("HTML markup could not be removed", exc)])
+    return replace(record, text=text, title=title, warnings=warnings)

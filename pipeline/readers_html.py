@@ -22,7 +22,7 @@ import trafilatura
 from lxml.html import Element, HtmlElement
 from trafilatura.xml import xmltotxt
 
-from pipeline.readers import SNIFF_BYTES, InputError, Record, decode_bytes
+from pipeline.readers import SNIFF_BYTES, InputError, Record, decode_bytes, has_lone_surrogate
 
 # A page larger than this is not one news article; reading it would only fill memory.
 MAX_HTML_BYTES = 50_000_000
@@ -82,11 +82,17 @@ def decode_page(data: bytes, http_charset: str | None = None) -> tuple[str, list
         if not charset:
             continue
         try:
-            return data.decode(charset), warnings
+            page = data.decode(charset)
         except LookupError:
             warnings.append(f"unknown charset {charset!r} declared by {where}")
+            continue
         except UnicodeDecodeError:
+            page = None
+        # A decoder may also give lone surrogates (UTF-7 does), which are no text.
+        if page is None or has_lone_surrogate(page):
             warnings.append(f"not {charset} as declared by {where}")
+            continue
+        return page, warnings
     text, fallback = decode_bytes(data)
     return text, warnings + fallback
 

@@ -21,7 +21,7 @@ from urllib.parse import unquote, urlsplit
 from warcio.archiveiterator import ArchiveIterator
 from warcio.exceptions import ArchiveLoadFailed
 
-from pipeline.readers import InputError, Record, Reject, Skipped
+from pipeline.readers import InputError, Record, Reject, Skipped, failure_reason
 from pipeline.readers_html import MAX_HTML_BYTES, article_from_html, decode_page
 
 HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
@@ -159,6 +159,8 @@ def _article(page: _Page, source: str) -> Record | Reject:
         return article_from_html(html, doc_id=page.doc_id, source=source, url=page.url, warnings=warnings)
     except InputError as exc:
         return Reject(source, str(exc), doc_id=page.doc_id)
+    except Exception as exc:  # the extractor's fault on a strange page costs this page, not the rest of the archive
+        return Reject(source, failure_reason("reading failed", exc), doc_id=page.doc_id)
 
 
 def _charset(parameters: str) -> str | None:

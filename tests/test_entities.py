@@ -540,3 +540,40 @@ def test_a_surname_after_a_particle_and_a_date_after_a_name(entity_model):
     # The model stopped after the particle, before it, and ran over the weekday.
     found = spans_of(entity_model, text, [(2, 4, "PER"), (6, 7, "PER"), (10, 12, "LOC")])
     assert found == [("Paul Le Bihan", "PER"), ("Anne Van Dyck", "PER"), ("Texas", "LOC")]
+
+
+def plain_fullest_name(mention, mentions):
+    """fullest_names' definition, mention by mention: every other mention is a candidate."""
+    from pipeline.mentions import acronym_of, is_acronym, name_words, names_organisation, names_person
+
+    words = name_words(mention.text)
+    candidates = [
+        other
+        for other in mentions
+        if other.label in ("PER", "ORG") and (names_person if other.label == "PER" else names_organisation)(words, mention.label, name_words(other.text))
+    ]
+    acronym = mention.text.replace("&", "")
+    if is_acronym(acronym):
+        candidates += [other for other in mentions if other is not mention and acronym_of(other.text).replace("&", "") == acronym]
+    if not candidates:
+        return mention
+    candidates = [other for other in candidates if other.label == mention.label] or candidates
+    if len({name_words(other.text) for other in candidates}) > 1:
+        before = [other for other in candidates if other.start <= mention.start]
+        return max(before, key=lambda other: other.start) if before else min(candidates, key=lambda other: other.start)
+    return max(candidates, key=lambda other: len(other.text))
+
+
+NAMES = ["Michel", "Durand", "Michel Durand", "Michel Martin", "Martin", "Jean-Michel Durand", "de Villiers", "Villiers",
+         "Philippe de Villiers", "Fitch", "Fitch Ratings", "FR", "OTAN", "Organisation du traité de l'Atlantique nord", "AT&T", "Paris"]
+
+
+@given(st.lists(st.tuples(st.sampled_from(NAMES), st.sampled_from(["PER", "ORG", "LOC", "MISC"]), st.integers(0, 3)), max_size=40))
+def test_fullest_names_agree_with_their_plain_definition(rows):
+    from pipeline.mentions import fullest_names
+
+    mentions, start = [], 0
+    for text, label, gap in rows:
+        mentions.append(Mention(start, start + len(text), label, text))
+        start += len(text) + gap  # a gap of 0: two mentions may touch
+    assert fullest_names(mentions) == [plain_fullest_name(mention, mentions) for mention in mentions]

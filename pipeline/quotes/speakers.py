@@ -23,6 +23,7 @@ from collections import Counter
 from dataclasses import dataclass
 from functools import cached_property
 
+from pipeline.characters import is_pictograph
 from pipeline.quotes.cues import CLOSING_MARKS, Cue
 from pipeline.quotes.first_names import first_name_gender
 from pipeline.quotes.document import DocView, Mention, Token
@@ -277,6 +278,12 @@ class Speakers:
         kept: list[Token] = []
         commas = 0
         for token in view.tokens[lo : hi + 1]:
+            if is_pictograph(token.text):
+                # An emoji is never part of a speaker: it ends the phrase after its head, and starts it afresh before.
+                if token.index > head.index:
+                    break
+                kept = []
+                continue
             finite = token.pos in ("VERB", "AUX") and token.feature("VerbForm") == "Fin"
             if token.index > head.index and finite and commas == 1:
                 # « Selon X, la langue est… »: what a comma sets off right before a finite verb is
@@ -335,7 +342,7 @@ class Speakers:
     # -- deciding ----------------------------------------------------------------------
     def from_token(self, head: Token | None, anchor: int) -> Speaker:
         """The speaker a subject (or selon-phrase) head token designates; ``anchor`` is the quote offset."""
-        if head is None:
+        if head is None or is_pictograph(head.text):
             return NOBODY
         view = self.view
         word = clitic(head) or head.lower

@@ -12,6 +12,7 @@ import re
 import tomllib
 import unicodedata
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Iterable
 
 import ftfy
@@ -21,13 +22,12 @@ from pipeline.config import ConfigError, Settings, load_settings
 from pipeline.engine import Stage
 from pipeline.language import FunctionWordDetector
 from pipeline.publication_dates import PublicationDates, WrittenDate, precision
-from pipeline.readers import Record, Reject
+from pipeline.readers import Record, Reject, failure_reason, unicode_problem
 from pipeline.tables import DOCUMENTS, REJECTS
 
 # A title longer than this is more likely the first paragraph of an untitled article.
 MAX_TITLE_CHARS = 200
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b\u200e\u200f\ufeff]")
 # Runs of spaces and tabs become one space; a lone space is left alone rather than replaced by itself.
 _SPACE_RUN = re.compile(r"[ \t\f\v]{2,}|[\t\f\v]")
 # ftfy repairs a text only where its badness pattern (ftfy.badness.BADNESS_RE) matches, and
@@ -70,9 +70,66 @@ def _any_of(patterns: list[str]) -> re.Pattern[str]:
     return re.compile("|".join(f"(?:{pattern})" for pattern in patterns) or "(?!)", re.IGNORECASE)
 
 
+_CODE_POINT = re.compile(r"U\+([0-9A-Fa-f]{4,6})")
+
+
+@dataclass(frozen=True)
+class Characters:
+    """The character table (configs/lexicons/characters.toml): what each character it lists
+    becomes, everywhere or only next to a character of a given class."""
+
+    listed: re.Pattern[str]  # any character of the table
+    replacements: dict[str, str]
+    neighbours: dict[str, re.Pattern[str]]  # a character -> the class one of its neighbours must match
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> "Characters":
+        return cls.from_file(settings.lexicon_path("clean", "characters"))
+
+    @classmethod
+    def from_file(cls, path: Path) -> "Characters":
+        replacements: dict[str, str] = {}
+        neighbours: dict[str, re.Pattern[str]] = {}
+        for name, group in tomllib.loads(path.read_text(encoding="utf-8")).items():
+            context = re.compile(group["only_next_to"]) if "only_next_to" in group else None
+            for entry in group["characters"]:
+                for character in _code_points(entry, f"{path}: [{name}]"):
+                    if character in replacements:
+                        raise ConfigError(f"{path}: [{name}] lists U+{ord(character):04X}, already in another group")
+                    replacements[character] = group["becomes"]
+                    if context is not None:
+                        neighbours[character] = context
+        listed = "".join(re.escape(character) for character in sorted(replacements))
+        return cls(re.compile(f"[{listed}]" if listed else "(?!)"), replacements, neighbours)
+
+    def apply(self, text: str) -> str:
+        return self.listed.sub(self._replacement, text)
+
+    def _replacement(self, match: re.Match[str]) -> str:
+        character, text, at = match[0], match.string, match.start()
+        context = self.neighbours.get(character)
+        if context is not None and not ((at > 0 and context.match(text, at - 1)) or context.match(text, at + 1)):
+            return character
+        return self.replacements[character]
+
+
+def _code_points(entry: str, where: str) -> list[str]:
+    """The characters of one table entry: `U+00AD` or a range `U+2000..U+200A`."""
+    bounds = entry.split("..")
+    matches = [_CODE_POINT.fullmatch(bound.strip()) for bound in bounds]
+    if len(bounds) > 2 or not all(matches):
+        raise ConfigError(f"{where}: {entry!r} is not a code point (U+00AD) or a range of them (U+2000..U+200A)")
+    first, last = (int(match[1], 16) for match in (matches[0], matches[-1]))
+    return [chr(code) for code in range(first, last + 1)]
+
+
+@functools.cache
+def default_characters() -> Characters:
+    return Characters.from_settings(load_settings())
+
+
 def normalise_line(line: str) -> str:
     line = unicodedata.normalize("NFC", line)
-    line = _CONTROL.sub("", line)
     return _SPACE_RUN.sub(" ", line).strip()
 
 
@@ -172,24 +229,32 @@ def default_publication_dates() -> PublicationDates:
     return PublicationDates.from_settings(load_settings())
 
 
-def clean_record(record: Record, boilerplate: Boilerplate, checks: TextChecks | None = None, dates: PublicationDates | None = None) -> dict:
+def clean_record(
+    record: Record, boilerplate: Boilerplate, checks: TextChecks | None = None, dates: PublicationDates | None = None, characters: Characters | None = None
+) -> dict:
     """One record -> one documents row (a dict); raises CleanError with the reason.
 
-    Without ``checks``, mojibake and language are not looked at. Without ``dates``, the
-    publication date patterns of the default configuration are used.
+    Without ``checks``, mojibake and language are not looked at. Without ``dates`` or
+    ``characters``, the publication date patterns and the character table of the default
+    configuration are used. The character table is applied first, before anything reads
+    the text (after the mojibake repair, which reads the text as it was decoded).
 
     The publication date is, first found: the record's own date, a ` date` header, a
     byline line (« Publié le … »), a dateline opening one of the first paragraphs
     (« 3 mars 2012. - »), an update line (« Mis à jour le … »). Bylines and update lines
     are removed as boilerplate; a dateline stays in the text as written.
     """
+    if reason := unicode_problem(record):
+        raise CleanError(reason)
     dates = dates or default_publication_dates()
+    characters = characters or default_characters()
     warnings = list(record.warnings)
     raw_text, raw_title = record.text, record.title
     if checks is not None:
         raw_text, text_warnings = checks.repair_encoding(raw_text)
         raw_title, title_warnings = checks.repair_encoding(raw_title) if raw_title else (raw_title, [])
         warnings += sorted(set(text_warnings + title_warnings))
+    raw_text, raw_title = characters.apply(raw_text), characters.apply(raw_title) if raw_title else raw_title
     lines = [normalise_line(line) for line in _paragraph_lines(raw_text)]
     lines = [line for line in lines if line]
     if not lines:
@@ -266,34 +331,39 @@ def clean_record(record: Record, boilerplate: Boilerplate, checks: TextChecks | 
 
 
 def clean_batch(
-    items: Iterable[Record | Reject], boilerplate: Boilerplate, checks: TextChecks | None = None, dates: PublicationDates | None = None
+    items: Iterable[Record | Reject],
+    boilerplate: Boilerplate,
+    checks: TextChecks | None = None,
+    dates: PublicationDates | None = None,
+    characters: Characters | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Records (and reader rejects) -> (documents, rejects)."""
     rows: list[dict] = []
-    rejects: list[dict] = []
+    rejects: list[Reject] = []
     for item in items:
         if isinstance(item, Reject):
-            rejects.append({"source": item.source, "doc_id": item.doc_id, "stage": item.stage, "reason": item.reason})
+            rejects.append(item)
             continue
         try:
-            rows.append(clean_record(item, boilerplate, checks, dates))
+            rows.append(clean_record(item, boilerplate, checks, dates, characters))
         except CleanError as exc:
-            rejects.append({"source": item.source, "doc_id": item.doc_id, "stage": "clean", "reason": str(exc)})
+            rejects.append(Reject(item.source, str(exc), item.doc_id, "clean"))
         except (ValueError, TypeError, LookupError, RecursionError) as exc:
             # A fault in cleaning itself must cost one article, not the run; the reason says it is ours.
-            reason = f"cleaning failed: {type(exc).__name__}: {' '.join(str(exc).split())}"[:300]
-            rejects.append({"source": item.source, "doc_id": item.doc_id, "stage": "clean", "reason": reason})
+            rejects.append(Reject(item.source, failure_reason("cleaning failed", exc), item.doc_id, "clean"))
     documents = pd.DataFrame(rows, columns=DOCUMENTS.column_names)
-    return documents, pd.DataFrame(rejects, columns=REJECTS.column_names)
+    reject_rows = [{name: getattr(reject, name) for name in REJECTS.column_names} for reject in rejects]
+    return documents, pd.DataFrame(reject_rows, columns=REJECTS.column_names)
 
 
 def _prepare(settings: Settings):
     boilerplate = Boilerplate.from_settings(settings)
     checks = TextChecks.from_settings(settings)
     dates = PublicationDates.from_settings(settings)
+    characters = Characters.from_settings(settings)
 
     def run(frames):
-        documents, rejects = clean_batch(frames["records"], boilerplate, checks, dates)
+        documents, rejects = clean_batch(frames["records"], boilerplate, checks, dates, characters)
         return {"documents": documents, "rejects": rejects}
 
     return run

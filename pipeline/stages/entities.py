@@ -6,6 +6,7 @@ them), and everything later stages need from the parse is kept in ``tokens``.
 """
 from __future__ import annotations
 
+import sys
 from bisect import bisect_right
 from dataclasses import dataclass, field
 from itertools import chain
@@ -21,6 +22,7 @@ from pipeline.config import Settings
 from pipeline.engine import Stage
 from pipeline.mentions import Lexicons, Mention, add_entity_ruler, doc_mentions, resolve
 from pipeline.names import entity_key
+from pipeline.segments import parse_documents
 from pipeline.tables import DOCUMENTS, ENTITIES, SENTENCES, TOKENS, ColumnsByDoc
 
 # spaCy is imported when the model is loaded, not with this module: commands that need no
@@ -162,9 +164,19 @@ def entity_rows(doc_id: str, mentions: list[Mention], sent_ids: list[int], sent_
 
 
 def extract(
-    documents: pd.DataFrame, sentences: pd.DataFrame, nlp: Language, lexicons: Lexicons, batch_size: int, lasting: LastingWords | None = None
+    documents: pd.DataFrame,
+    sentences: pd.DataFrame,
+    nlp: Language,
+    lexicons: Lexicons,
+    batch_size: int,
+    lasting: LastingWords | None = None,
+    batch_chars: int | None = None,
+    segment_chars: int | None = None,
 ) -> dict[str, pd.DataFrame]:
-    """documents + sentences -> {"tokens": ..., "entities": ...}; one spaCy pass per document."""
+    """documents + sentences -> {"tokens": ..., "entities": ...}; one spaCy pass per document
+    (a long one in segments: see pipeline.segments). Without ``batch_chars``, batches are
+    bounded by their number of documents only; without ``segment_chars``, only a text over
+    spaCy's own limit (``nlp.max_length``) is parsed in segments."""
     sentences_by_doc = ColumnsByDoc(sentences, ("sent_id", "start"))
     work = []
     for doc_id, text in zip(documents["doc_id"].tolist(), documents["text"].tolist()):
@@ -177,8 +189,9 @@ def extract(
         lasting.keep_words_of([text for _, text, _, _ in work])
     # Strings created inside the zone are freed on exit: nothing from a Doc may escape it.
     with nlp.memory_zone():
-        docs = (make_doc(nlp, text, starts) for _, text, _, starts in work)
-        for (doc_id, text, sent_ids, starts), doc in zip(work, nlp.pipe(docs, batch_size=batch_size)):
+        texts = [(text, starts) for _, text, _, starts in work]
+        docs = parse_documents(nlp, texts, make_doc, batch_size, batch_chars or sys.maxsize, segment_chars or nlp.max_length)
+        for (doc_id, text, sent_ids, starts), doc in zip(work, docs):
             tokens.append(token_columns(doc, text, sent_ids, starts))
             entities.extend(entity_rows(doc_id, doc_mentions(doc, text, lexicons), sent_ids, starts))
         token_frame = tokens_frame([doc_id for doc_id, _, _, _ in work], tokens, nlp.vocab.strings)
@@ -190,7 +203,8 @@ def _prepare(settings: Settings):
     nlp, lexicons = load_model(settings)
     batch_size = settings.batch_size
     lasting = LastingWords(nlp, settings.lasting_words)
-    return lambda frames: extract(frames["documents"], frames["sentences"], nlp, lexicons, batch_size, lasting)
+    lengths = {"batch_chars": int(settings.raw["model"]["batch_chars"]), "segment_chars": int(settings.section("entities")["segment_chars"])}
+    return lambda frames: extract(frames["documents"], frames["sentences"], nlp, lexicons, batch_size, lasting, **lengths)
 
 
 STAGE = Stage(

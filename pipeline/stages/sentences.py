@@ -28,16 +28,21 @@ _TERMINATOR_RUN = re.compile("[" + re.escape(TERMINATORS) + "]+")
 # The word before a full stop, matched on the reversed paragraph: reading backwards from
 # the stop costs the word's length, where a forward search rescans the paragraph.
 _WORD_BACKWARDS = re.compile(r"[\w.\-°]*")
+# What the sentence length limit counts: words and marks, each mark apart.
+_TOKEN = re.compile(r"\w+|[^\w\s]")
 
 
 @dataclass(frozen=True)
 class Splitter:
     abbreviations: frozenset[str]
+    # Longest sentence, in words and punctuation marks; a longer one is split (see _capped).
+    max_tokens: int = 250
 
     @classmethod
     def from_settings(cls, settings: Settings) -> "Splitter":
         lines = settings.lexicon_path("sentences", "abbreviations").read_text(encoding="utf-8").splitlines()
-        return cls(frozenset(line.strip() for line in lines if line.strip() and not line.startswith("#")))
+        abbreviations = frozenset(line.strip() for line in lines if line.strip() and not line.startswith("#"))
+        return cls(abbreviations, int(settings.section("sentences")["max_tokens"]))
 
     def is_abbreviation(self, text: str, period: int, backwards: str | None = None) -> bool:
         """True when the full stop at ``period`` closes an abbreviation or an initial.
@@ -70,10 +75,27 @@ class Splitter:
             while following < length and text[following].isspace():
                 following += 1
             if following == length or (following > end and SENTENCE_OPENERS.match(text, following)):
-                yield from _trimmed(text, start, end)
+                yield from self._capped(text, start, end)
                 start = following
         if start < length:
-            yield from _trimmed(text, start, length)
+            yield from self._capped(text, start, length)
+
+    def _capped(self, text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
+        """The sentence text[start:end], trimmed, in pieces of at most ``max_tokens`` words and
+        marks (as many as spaCy makes of them, or more), each cut at the last space before
+        the limit (else at the limit): a page without a full stop is no sentence, and
+        parsing it as one would take memory without bound."""
+        if end - start <= self.max_tokens or len(_TOKEN.findall(text, start, end)) <= self.max_tokens:
+            yield from _trimmed(text, start, end)
+            return
+        tokens = [token.start() for token in _TOKEN.finditer(text, start, end)]
+        first = 0  # the first token of the piece
+        while len(tokens) - first > self.max_tokens:
+            over = first + self.max_tokens  # the first token past the limit
+            cut = next((index for index in range(over, first, -1) if text[tokens[index] - 1].isspace()), over)
+            yield from _trimmed(text, tokens[first], tokens[cut])
+            first = cut
+        yield from _trimmed(text, tokens[first], end)
 
 
 def _absorb_closers(text: str, end: int) -> int:
