@@ -101,7 +101,16 @@ class Speakers:
         self.history: list[tuple[int, Speaker]] = []
 
     def _quoted(self, token: Token) -> bool:
-        return any(start <= token.start < end for start, end in self.quoted_spans)
+        return self._inside_quotation(token.start)
+
+    def _inside_quotation(self, offset: int) -> bool:
+        return any(start <= offset < end for start, end in self.quoted_spans)
+
+    @cached_property
+    def _unquoted_mentions(self) -> list[Mention]:
+        """The mentions outside quotations, in text order: found once per document, since every
+        search for a speaker or an antecedent reads them (a long article has thousands)."""
+        return [mention for mention in self.view.mentions if not self._inside_quotation(mention.start)]
 
     # -- the subject of a cue -------------------------------------------------------
     def subject_of(self, cue: Cue, inverted: bool = False, depth: int = 0) -> Token | None:
@@ -377,7 +386,7 @@ class Speakers:
         else:
             return None
         return next(
-            (m for m in reversed(view.mentions) if m.end <= before and m.label in ("PER", "ORG") and not any(a <= m.start < b for a, b in self.quoted_spans)
+            (m for m in reversed(self._unquoted_mentions) if m.end <= before and m.label in ("PER", "ORG")
              and (m.label != "PER" or self._agrees(m.entity_key, gender))),
             None,
         )
@@ -474,7 +483,7 @@ class Speakers:
         if inner and word in self.lexicon.speaks_for_owner:
             return self._entity_speaker(inner[0])
         modified = any(t.index > head.index and t.pos in ("ADJ", "NOUN", "PROPN") for t in tokens)
-        organisations = [m for m in view.mentions if m.label == "ORG" and m.end <= anchor and not any(a <= m.start < b for a, b in self.quoted_spans)]
+        organisations = [m for m in self._unquoted_mentions if m.label == "ORG" and m.end <= anchor]
         for mention in reversed(organisations):
             index = view.token_at(mention.start)
             before = view.tokens[index - 1] if index else None
@@ -862,9 +871,8 @@ class Speakers:
         (« l'adjoint »), not people the article gives another role (« Daniel Lanquetin, maire »)."""
         return [
             mention
-            for mention in self.view.mentions
+            for mention in self._unquoted_mentions
             if mention.label == "PER"
-            and not any(start <= mention.start < end for start, end in self.quoted_spans)
             and not (role and self._has_other_role(mention.entity_key, role))
         ]
 
@@ -885,8 +893,8 @@ class Speakers:
         found when a description or a role first asks for them, which most documents never do."""
         view = self.view
         roles = []
-        for mention in view.mentions:
-            if mention.label != "PER" or any(start <= mention.start < end for start, end in self.quoted_spans):
+        for mention in self._unquoted_mentions:
+            if mention.label != "PER":
                 continue
             first = view.token_at(mention.start)
             if first is None:
