@@ -36,7 +36,7 @@ eval: $(STAMP)
 clean-outputs:
 	rm -rf outputs
 
-# `make bench` (N=4000 articles by default: `make bench N=500`); writes outputs/bench.json.
-N ?= 4000
+# `make bench` (N=1000 articles by default: `make bench N=200`); writes outputs/bench.json.
+N ?= 1000
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench.py $(N)

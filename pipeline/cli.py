@@ -6,7 +6,7 @@ import sys
 import time
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Callable, NoReturn, Optional
+from typing import TYPE_CHECKING, Annotated, Callable, NoReturn, Optional
 
 import typer
 # Typer (pinned) vendors its own Click: its usage errors are these classes.
@@ -16,15 +16,15 @@ from rich.console import Console
 # Nothing imported here may import spaCy or Dask: commands that need no model (`--help`,
 # `clean`, an unchanged `run`...) must start fast. The model is imported where it is
 # loaded (stages/entities.py), Dask where its engine starts; tests/test_fast_cli.py checks.
+# Nor pandas or pyarrow, which take most of a second: the commands are built from the
+# stages' declarations, and what runs them is imported by the command that runs.
 from pipeline.config import ConfigError, Settings, load_settings, setting_problem
-from pipeline.console import Display, reject_lines
-from pipeline.engine import Stage, StageReport, count_documents, open_executor, run_source_stage, run_stage, write_run_summary
-from pipeline.paths import FolderBusy, claim_output_folder
 from pipeline.processes import Stopped, stop_on_signals
-from pipeline.readers import expand_inputs, read_records
-from pipeline.stages import SOURCE_STAGE, TABLE_STAGES
-from pipeline.tables import DOCUMENTS, REJECTS, TableError, check_schema, read_table, table_path
-from pipeline.validate import check_upstream, stages_not_built, validate_folder
+from pipeline.stages import SOURCE, TABLES, Declaration
+
+if TYPE_CHECKING:
+    from pipeline.console import Display
+    from pipeline.engine import Stage, StageReport
 
 app = typer.Typer(
     help="French news extraction: raw articles in, Parquet tables out (documents, sentences, entities, quotes, dates).",
@@ -76,6 +76,8 @@ def _settings(config: Optional[Path], workers: Optional[int] = None, engine: Opt
 
 
 def _output(settings: Settings, output: Optional[Path]) -> Path:
+    from pipeline.paths import FolderBusy, claim_output_folder
+
     folder = Path(output or settings.raw["paths"]["output"])
     try:
         folder.mkdir(parents=True, exist_ok=True)
@@ -100,6 +102,8 @@ def _unwritable(folder: Path, exc: OSError) -> str:
 def _inputs(settings: Settings, inputs: Optional[list[str]]) -> list[str]:
     """The inputs to read, once at least one file is found among them: nothing is written
     (no table replaced by an empty one) when there is nothing to read."""
+    from pipeline.readers import expand_inputs
+
     chosen = inputs or list(settings.raw["paths"]["input"])
     files, problems = expand_inputs(chosen)
     if files:
@@ -111,10 +115,14 @@ def _inputs(settings: Settings, inputs: Optional[list[str]]) -> list[str]:
 
 
 def _summarise(display: Display, reports: list[StageReport], started: float, folder: Path) -> None:
+    from pipeline.console import reject_lines
+    from pipeline.engine import write_run_summary
+    from pipeline.tables import REJECTS, table_path
+
     write_run_summary(folder, reports)
     first = reports[0] if reports else None
     rejected = _rejected(reports)
-    if first and first.stage == SOURCE_STAGE.name:
+    if first and first.stage == SOURCE.name:
         read = first.rows.get("documents", 0) + first.rows.get("rejects", 0)
         skipped = f", skipped {sum(first.skipped.values())} ({', '.join(f'{what} {count}' for what, count in sorted(first.skipped.items()))})" if first.skipped else ""
         line = (
@@ -130,10 +138,12 @@ def _summarise(display: Display, reports: list[StageReport], started: float, fol
 def _rejects_of(reports: list[StageReport], folder: Path) -> list[tuple[str, str]]:
     """(source, reason) of what the stages just run rejected: the whole rejects table after
     cleaning, which rewrites it; else the rows of the stages run."""
+    from pipeline.tables import REJECTS, read_table, table_path
+
     if not _rejected(reports) or not table_path(REJECTS, folder).exists():
         return []
     rejects = read_table(REJECTS, folder)
-    if not any(report.stage == SOURCE_STAGE.name for report in reports):
+    if not any(report.stage == SOURCE.name for report in reports):
         rejects = rejects[rejects["stage"].isin([report.stage for report in reports])]
     return list(zip(rejects["source"].tolist(), rejects["reason"].tolist()))
 
@@ -145,7 +155,7 @@ def _rejected(reports: list[StageReport]) -> int:
 
 def _check_outcome(reports: list[StageReport], strict: bool) -> None:
     """Exit non-zero, after the tables are written, when nothing got through or (strict) anything was rejected."""
-    source = next((report for report in reports if report.stage == SOURCE_STAGE.name), None)
+    source = next((report for report in reports if report.stage == SOURCE.name), None)
     rejected = _rejected(reports)
     if source is not None and source.rows.get("documents", 0) == 0:
         _fail(f"no document could be processed ({rejected} rejected, reasons above)", EXIT_FAILED)
@@ -154,6 +164,8 @@ def _check_outcome(reports: list[StageReport], strict: bool) -> None:
 
 
 def _guarded(action: Callable[[], list[StageReport]]) -> list[StageReport]:
+    from pipeline.tables import TableError
+
     try:
         return action()
     except (TableError, ConfigError) as exc:
@@ -164,6 +176,8 @@ def _guarded(action: Callable[[], list[StageReport]]) -> list[StageReport]:
 def _execute(settings: Settings, output: Optional[Path], quiet: bool, strict: bool, action: Callable[[Path, Display], list[StageReport]]) -> None:
     """What every stage command does around its stages: the output folder, the display,
     the summary, and the exit code."""
+    from pipeline.console import Display
+
     started = time.perf_counter()
     folder = _output(settings, output)
     display = Display(quiet)
@@ -179,19 +193,29 @@ def _execute(settings: Settings, output: Optional[Path], quiet: bool, strict: bo
 
 
 def _run_source(settings: Settings, chosen: list[str], folder: Path, display: Display, force: bool, on_fresh: Optional[Callable[[int], None]] = None) -> StageReport:
-    max_bytes = settings.section(SOURCE_STAGE.name).get("max_bytes")
-    with display.progress(SOURCE_STAGE.name, total=None) as advance:
-        return run_source_stage(SOURCE_STAGE, read_records(chosen, max_bytes=max_bytes), settings, folder, progress=advance, force=force, on_fresh=on_fresh)
+    from pipeline.engine import STATE_FOLDER, run_source_stage
+    from pipeline.read_cache import ReadCache
+    from pipeline.readers import read_records
+    from pipeline.stages import SOURCE_STAGE
+
+    max_bytes = settings.section(SOURCE.name).get("max_bytes")
+    # --force reads every file again.
+    cache = None if force else ReadCache(folder / STATE_FOLDER, settings.stage_fingerprint(SOURCE.name))
+    with display.progress(SOURCE.name, total=None) as advance:
+        return run_source_stage(SOURCE_STAGE, read_records(chosen, max_bytes=max_bytes, cache=cache), settings, folder, progress=advance, force=force, on_fresh=on_fresh)
 
 
 def _run_table_stage(stage: Stage, settings: Settings, folder: Path, display: Display, executor, force: bool) -> StageReport:
+    from pipeline.engine import count_documents, run_stage
+    from pipeline.tables import DOCUMENTS, table_path
+
     # Without documents.parquet the engine raises the contract's own error.
     total = count_documents(folder) if table_path(DOCUMENTS, folder).exists() else None
     with display.progress(stage.name, total) as advance:
         return run_stage(stage, settings, folder, progress=advance, executor=executor, force=force)
 
 
-@app.command(help=f"Run every stage in order: {', '.join([SOURCE_STAGE.name] + [s.name for s in TABLE_STAGES])}. Reads the inputs; writes every table.")
+@app.command(help=f"Run every stage in order: {', '.join([SOURCE.name] + [s.name for s in TABLES])}. Reads the inputs; writes every table.")
 def run(
     input: InputOption = None,
     output: OutputOption = None,
@@ -207,6 +231,9 @@ def run(
     chosen = _inputs(settings, input)
 
     def everything(folder: Path, display: Display) -> list[StageReport]:
+        from pipeline.engine import open_executor
+        from pipeline.stages import TABLE_STAGES
+
         with open_executor(settings) as executor:
 
             def warm_workers(fresh_documents: int) -> None:
@@ -222,7 +249,7 @@ def run(
     _execute(settings, output, quiet, strict, everything)
 
 
-@app.command(name=SOURCE_STAGE.name, help=SOURCE_STAGE.description)
+@app.command(name=SOURCE.name, help=SOURCE.description)
 def clean_command(
     input: InputOption = None,
     output: OutputOption = None,
@@ -236,7 +263,7 @@ def clean_command(
     _execute(settings, output, quiet, strict, lambda folder, display: [_run_source(settings, chosen, folder, display, force)])
 
 
-def _table_command(stage: Stage) -> Callable[..., None]:
+def _table_command(declaration: Declaration) -> Callable[..., None]:
     def command(
         output: OutputOption = None,
         config: ConfigOption = None,
@@ -250,15 +277,18 @@ def _table_command(stage: Stage) -> Callable[..., None]:
         settings = _settings(config, workers, engine, scheduler)
 
         def checked_run(folder: Path, display: Display) -> list[StageReport]:
+            from pipeline.engine import open_executor
+            from pipeline.stages import SOURCE_STAGE, TABLE_STAGES
+            from pipeline.validate import check_upstream
+
+            stage = next(stage for stage in TABLE_STAGES if stage.name == declaration.name)
             check_upstream(stage, folder, (SOURCE_STAGE, *TABLE_STAGES))
             with open_executor(settings) as executor:
                 return [_run_table_stage(stage, settings, folder, display, executor, force)]
 
         _execute(settings, output, quiet, strict, checked_run)
 
-    reads = ", ".join(spec.file_name for spec in stage.reads)
-    writes = ", ".join(spec.file_name for spec in stage.writes)
-    command.__doc__ = f"{stage.description} Reads {reads}; writes {writes}."
+    command.__doc__ = f"{declaration.description} Reads {', '.join(declaration.read_files)}; writes {', '.join(declaration.written_files)}."
     return command
 
 
@@ -268,6 +298,9 @@ def validate(
     config: ConfigOption = None,
     partial: Annotated[bool, typer.Option("--partial", help="The folder is knowingly partial: stages never run are not problems (the tables present are checked all the same).")] = False,
 ) -> None:
+    from pipeline.stages import SOURCE_STAGE, TABLE_STAGES
+    from pipeline.validate import stages_not_built, validate_folder
+
     settings = _settings(config)
     folder = Path(output or settings.raw["paths"]["output"])
     if not folder.is_dir():
@@ -313,6 +346,7 @@ def evaluate(
     from rich.console import Console
 
     from pipeline import evaluate as evaluation
+    from pipeline.tables import TableError
 
     settings = _settings(config)
     try:
@@ -338,7 +372,10 @@ def evaluate(
 
 @app.command(help="Write the HTML report: OUTPUT/report/index.html (corpus summary) and one page per document. Reads every table of OUTPUT.")
 def report(output: OutputOption = None, config: ConfigOption = None, quiet: QuietOption = False) -> None:
+    from pipeline.console import Display
+    from pipeline.engine import count_documents
     from pipeline.report import build_report
+    from pipeline.tables import TableError
 
     settings = _settings(config)
     folder = _tables_folder(settings, output)
@@ -360,6 +397,7 @@ def query(
     config: ConfigOption = None,
 ) -> None:
     from pipeline import query as queries
+    from pipeline.tables import TableError
 
     if out is not None and out.suffix not in queries.WRITERS:
         _fail(f"--out {out}: expected a .csv or .parquet file")
@@ -380,6 +418,8 @@ def query(
 
 def _tables_folder(settings: Settings, output: Optional[Path]) -> Path:
     """The output folder, holding a readable documents table (commands that only read must not create it)."""
+    from pipeline.tables import DOCUMENTS, TableError, check_schema, table_path
+
     folder = Path(output or settings.raw["paths"]["output"])
     try:
         check_schema(DOCUMENTS, table_path(DOCUMENTS, folder))
@@ -388,8 +428,8 @@ def _tables_folder(settings: Settings, output: Optional[Path]) -> Path:
     return folder
 
 
-for _stage in TABLE_STAGES:
-    app.command(name=_stage.name)(_table_command(_stage))
+for _declaration in TABLES:
+    app.command(name=_declaration.name)(_table_command(_declaration))
 
 
 def main() -> None:

@@ -8,14 +8,15 @@ from __future__ import annotations
 import sys
 from collections import Counter
 from contextlib import contextmanager
-from typing import Callable, Iterable, Iterator, Optional
+from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Optional
 
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, ProgressColumn, Task, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 from rich.table import Table
 from rich.text import Text
 
-from pipeline.engine import StageReport
+if TYPE_CHECKING:  # the engine imports pandas and pyarrow, which `--help` must not wait for
+    from pipeline.engine import StageReport
 
 Advance = Callable[[int], None]
 # The summary row of time spent loading what stages need (the spaCy model, lexicons),

@@ -43,6 +43,7 @@ import logging
 import os
 import signal
 import sys
+import tempfile
 import threading
 import time
 import uuid
@@ -51,6 +52,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field, replace
+from itertools import chain
 from multiprocessing import forkserver, get_all_start_methods, get_context
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Protocol, Sequence
@@ -108,6 +110,10 @@ class Stage:
     # The module whose code, with the modules it imports, makes the stage's version
     # (default: the module defining ``prepare``; a test's wrapper keeps the stage's own).
     code: str = ""
+    # The columns it reads of each table it reads, (table, columns) pairs; a table not
+    # named is read whole. ``doc_id`` (and the documents' ``source``, which a reject
+    # names) are read in any case.
+    columns: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
     def __post_init__(self) -> None:
         if not self.code:
@@ -117,6 +123,14 @@ class Stage:
     def version(self) -> str:
         """Changes whenever the stage's code does (see ``pipeline.versions``)."""
         return code_version(self.code)
+
+    def columns_read(self, spec: TableSpec) -> list[str] | None:
+        """The columns of ``spec`` the stage reads, in table order (None: all of them)."""
+        declared = dict(self.columns).get(spec.name)
+        if declared is None:
+            return None
+        always = {"doc_id", "source"} if spec.name == DOCUMENTS.name else {"doc_id"}
+        return [name for name in spec.column_names if name in always or name in declared]
 
 
 @dataclass
@@ -184,6 +198,8 @@ def timed_prepared(stage: Stage, settings: Settings) -> tuple[BatchFunction, flo
 
 # Names the settings and stages a worker pool's fork server prepares (see ProcessPool.warm).
 PRELOAD_VARIABLE = "PIPELINE_PRELOAD"
+# Names a file the fork server writes to once it has prepared them.
+READY_VARIABLE = "PIPELINE_PRELOAD_READY"
 
 
 def preload_payload(settings: Settings, stages: Sequence[Stage]) -> str | None:
@@ -227,6 +243,16 @@ def prepare_from_environment() -> None:
                 prepared(stage, settings)
     except Exception:  # noqa: BLE001 - each worker prepares again and reports the error per partition
         pass
+    finally:
+        _say_ready(os.environ.get(READY_VARIABLE))
+
+
+def _say_ready(path: str | None) -> None:
+    if path:
+        try:
+            Path(path).write_text("ready", encoding="utf-8")
+        except OSError:  # the run waits for the workers instead
+            pass
 
 
 # --------------------------------------------------------------------------- reading row ranges
@@ -466,7 +492,7 @@ def run_partition(partition: Partition) -> PartitionResult:
         frames: Frames = {}
         for spec in stage.reads:
             rows = partition.doc_range if spec.name == DOCUMENTS.name else partition.upstream[spec.name]
-            frame = _reader(table_path(spec, folder)).read(*rows).to_pandas()
+            frame = _reader(table_path(spec, folder), stage.columns_read(spec)).read(*rows).to_pandas()
             if len(fresh_ids) < len(partition.doc_ids):
                 frame = frame[frame["doc_id"].isin(wanted)].reset_index(drop=True)
             frames[spec.name] = frame
@@ -646,14 +672,25 @@ class ProcessPool:
         self._pool: ProcessPoolExecutor | None = None
         self._forking = "forkserver" in get_all_start_methods()
         self._server_started = False
+        self._ready_file: Path | None = None
 
     def warm(self, settings: Settings, stages: Sequence[Stage]) -> None:
         if not self._forking or self._server_started:
             return
         payload = preload_payload(settings, stages)
         if payload is not None:
-            self._start_server({PRELOAD_VARIABLE: payload})
+            descriptor, name = tempfile.mkstemp(prefix="pipeline-ready-")
+            os.close(descriptor)
+            self._ready_file = Path(name)
+            self._start_server({PRELOAD_VARIABLE: payload, READY_VARIABLE: name})
             self._warmed = True
+
+    def _preparing(self) -> bool:
+        """The fork server is still preparing the stages: no worker can be forked yet."""
+        try:
+            return self._warmed and self._pool is None and self._ready_file is not None and self._ready_file.stat().st_size == 0
+        except OSError:
+            return False
 
     def _start_server(self, environment: dict[str, str]) -> None:
         # The server's children inherit its environment: thread limits and what to prepare;
@@ -676,6 +713,15 @@ class ProcessPool:
 
     def map(self, partitions: Iterable[Partition], expected: int) -> Iterator[PartitionResult]:
         if expected <= 1:
+            return InProcess().map(partitions, expected)
+        partitions = iter(partitions)
+        first = next(partitions, None)
+        if first is None:
+            return iter(())
+        partitions = chain([first], partitions)
+        if not first.stage.uses_model and self._preparing():
+            # A stage without the model (sentences) runs here while the fork server is
+            # still loading the model on the other core, instead of waiting for it.
             return InProcess().map(partitions, expected)
         if self._pool is None:
             self._pool = self._new_pool()
@@ -749,6 +795,9 @@ class ProcessPool:
             stop_fork_server()
             self._server_started = False
             self._warmed = False
+        if self._ready_file is not None:
+            self._ready_file.unlink(missing_ok=True)
+            self._ready_file = None
 
 
 # A partition on which Dask's workers died again and again (Dask gives up on it).

@@ -535,23 +535,27 @@ def read_file(path: Path, max_bytes: int | None = None) -> Iterator[Record | Rej
         yield Reject(str(path), failure_reason("reading failed", exc), doc_id=file_doc_id)
 
 
-def read_records(inputs: Iterable[str | Path], max_bytes: int | None = None) -> Iterator[Record | Reject | Skipped]:
+def read_records(inputs: Iterable[str | Path], max_bytes: int | None = None, cache=None) -> Iterator[Record | Reject | Skipped]:
     """All records of all inputs, in input order.
 
     A duplicate doc_id is rejected (first wins); a record whose text is over
-    ``max_bytes`` (UTF-8) is rejected.
+    ``max_bytes`` (UTF-8) is rejected. ``cache`` (a ``pipeline.read_cache.ReadCache``)
+    gives the items of web files read unchanged by the last run.
     """
-    return checked_records(file_items(inputs, max_bytes), max_bytes)
+    return checked_records(file_items(inputs, max_bytes, cache), max_bytes)
 
 
-def file_items(inputs: Iterable[str | Path], max_bytes: int | None = None) -> Iterator[Record | Reject | Skipped]:
+def file_items(inputs: Iterable[str | Path], max_bytes: int | None = None, cache=None) -> Iterator[Record | Reject | Skipped]:
     """Rejects of the inputs that name no file, then the items of every file, in order."""
     files, rejects = expand_inputs(inputs)
     yield from rejects
     for path in files:
         plain_text = input_suffix(path) in PLAIN_TEXT_SUFFIXES
-        for item in read_file(path, max_bytes):
+        items = cache.items(path, lambda: read_file(path, max_bytes)) if cache is not None else read_file(path, max_bytes)
+        for item in items:
             yield plain_text_record(item, max_bytes) if plain_text else item
+    if cache is not None:
+        cache.save()
 
 
 def checked_records(items: Iterable[Record | Reject | Skipped], max_bytes: int | None = None) -> Iterator[Record | Reject | Skipped]:

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import ast
 import hashlib
+import json
+import os
 import sys
 import tokenize
 from functools import lru_cache
@@ -26,6 +28,10 @@ ENGINE_MODULES = frozenset({
     "pipeline.processes", "pipeline.faults", "pipeline.versions", "pipeline.paths", "pipeline.console",
 })
 IGNORED_TOKENS = frozenset({tokenize.COMMENT, tokenize.NL, tokenize.ENCODING})
+# Reading a module as tokens and imports takes a while (about 1.5 s for every stage):
+# what was read is kept, keyed by the module's name and a hash of its bytes (so never
+# stale), in a file beside Python's own byte-code cache, when that folder is writable.
+CACHE_NAME = "pipeline-code-versions.json"
 
 
 @lru_cache(maxsize=None)
@@ -33,8 +39,7 @@ def code_version(module: str) -> str:
     """Hash of ``module``'s code and of the modules of its package it imports."""
     digest = hashlib.sha256()
     for name, path in sorted(code_files(module).items()):
-        digest.update(f"{name}\n".encode())
-        digest.update(_code_tokens(path))
+        digest.update(f"{name}\n{_read(name, path)['tokens']}\n".encode())
     return digest.hexdigest()[:16]
 
 
@@ -43,6 +48,7 @@ def code_files(module: str) -> dict[str, Path]:
     (engine modules excepted): module name -> source file."""
     package = module.split(".")[0]
     root = _package_root(package)
+    _load_cache(root / package)
     found: dict[str, Path] = {}
     waiting = [module]
     while waiting:
@@ -53,8 +59,60 @@ def code_files(module: str) -> dict[str, Path]:
         if path is None:
             continue
         found[name] = path
-        waiting += [imported for imported in _imports(name, path) if imported.split(".")[0] == package]
+        waiting += [imported for imported in _read(name, path)["imports"] if imported.split(".")[0] == package]
+    _save_cache(root / package)
     return found
+
+
+_CACHE: dict[str, dict] = {}
+_LOADED: set[Path] = set()
+_CHANGED: set[str] = set()  # modules read anew by this process
+_CURRENT: dict[str, str] = {}  # module -> its cache key, as read by this process
+
+
+def _read(name: str, path: Path) -> dict:
+    """What the version needs of one module: a hash of its tokens, and the modules it imports."""
+    source = path.read_bytes()
+    key = _CURRENT[name] = f"{name}:{hashlib.sha256(source).hexdigest()}"
+    if key not in _CACHE:
+        _CACHE[key] = {"tokens": hashlib.sha256(_code_tokens(source)).hexdigest(), "imports": _imports(name, path, source)}
+        _CHANGED.add(name)
+    return _CACHE[key]
+
+
+def _cache_file(package_folder: Path) -> Path:
+    return package_folder / "__pycache__" / CACHE_NAME
+
+
+def _load_cache(package_folder: Path) -> None:
+    if package_folder in _LOADED:
+        return
+    _LOADED.add(package_folder)
+    try:
+        _CACHE.update(json.loads(_cache_file(package_folder).read_text(encoding="utf-8")))
+    except (OSError, ValueError):
+        pass
+
+
+def _save_cache(package_folder: Path) -> None:
+    changed = {name for name in _CHANGED if _in_package(name, package_folder.name)}
+    if not changed:
+        return
+    cache = _cache_file(package_folder)
+    temporary = cache.with_name(f".{cache.name}.{os.getpid()}.tmp")
+    # The package's entries, but those of earlier versions of the modules just read.
+    kept = {key: value for key, value in _CACHE.items() if _in_package(key, package_folder.name) and _CURRENT.get(key.split(":")[0], key) == key}
+    try:
+        cache.parent.mkdir(exist_ok=True)
+        temporary.write_text(json.dumps(kept), encoding="utf-8")
+        os.replace(temporary, cache)
+        _CHANGED.difference_update(changed)
+    except OSError:  # a read-only installation: the modules are read again next time
+        temporary.unlink(missing_ok=True)
+
+
+def _in_package(name: str, package: str) -> bool:
+    return name.split(":")[0].split(".")[0] == package
 
 
 def _package_root(package: str) -> Path:
@@ -74,12 +132,12 @@ def _source(root: Path, name: str) -> Path | None:
     return None
 
 
-def _imports(name: str, path: Path) -> list[str]:
+def _imports(name: str, path: Path, source: bytes) -> list[str]:
     """Modules named by the import statements of ``path`` (module ``name``); for
     ``from a import b`` both ``a`` and ``a.b`` (the latter is kept only if it is a module)."""
     is_package = path.name == "__init__.py"
     names: list[str] = []
-    for node in ast.walk(ast.parse(path.read_bytes(), str(path))):
+    for node in ast.walk(ast.parse(source, str(path))):
         if isinstance(node, ast.Import):
             names += [alias.name for alias in node.names]
         elif isinstance(node, ast.ImportFrom):
@@ -99,10 +157,10 @@ def _absolute(name: str, is_package: bool, module: str | None, level: int) -> st
     return ".".join(base + ([module] if module else []))
 
 
-def _code_tokens(path: Path) -> bytes:
-    """The file's Python tokens, comments and blank lines left out."""
-    with path.open("rb") as source:
-        tokens = [f"{token.type}:{token.string}" for token in tokenize.tokenize(source.readline) if token.type not in IGNORED_TOKENS]
+def _code_tokens(source: bytes) -> bytes:
+    """The source's Python tokens, comments and blank lines left out."""
+    lines = iter(source.splitlines(keepends=True))
+    tokens = [f"{token.type}:{token.string}" for token in tokenize.tokenize(lambda: next(lines, b"")) if token.type not in IGNORED_TOKENS]
     return "\n".join(tokens).encode("utf-8")
 
 

@@ -152,13 +152,13 @@ def test_an_output_that_is_a_file_is_one_line(tmp_path, output):
 def test_an_output_that_is_not_writable_is_one_line(tmp_path, monkeypatch):
     import errno
 
-    from pipeline import cli
+    from pipeline import paths
 
     def refuse(folder):
         raise PermissionError(errno.EACCES, "Permission denied", str(folder / ".pipeline.lock"))
 
     # Root (CI) may write anywhere, so the refusal is the file system's answer, simulated.
-    monkeypatch.setattr(cli, "claim_output_folder", refuse)
+    monkeypatch.setattr(paths, "claim_output_folder", refuse)  # the CLI imports it when a command runs
     result = CliRunner().invoke(app, ["clean", "--input", str(SEEDS), "--output", str(tmp_path / "out")])
     assert result.exit_code == 2
     assert result.stderr.splitlines() == [f"error: cannot write the tables to {tmp_path / 'out'}: {tmp_path / 'out'} is not writable (Permission denied)"]

@@ -115,7 +115,9 @@ def prepare_and_sign(settings):
     return SENTENCE_STAGE.prepare(settings)
 
 
-SIGNING_SENTENCES = dataclasses.replace(SENTENCE_STAGE, prepare=prepare_and_sign)
+# As a model's stage: one without the model would run in this process while the fork
+# server is still preparing (tests/test_stage_timings.py).
+SIGNING_SENTENCES = dataclasses.replace(SENTENCE_STAGE, prepare=prepare_and_sign, uses_model=True)
 
 
 def test_warmed_pool_prepares_a_stage_once_for_every_worker(small_settings, corpus, tmp_path):
@@ -130,7 +132,7 @@ def test_warmed_pool_prepares_a_stage_once_for_every_worker(small_settings, corp
         pool.close()
     preparers = signatures.read_text(encoding="utf-8").split()
     assert len(preparers) == 1 and preparers != [str(os.getpid())], "prepared once, in the fork server"
-    assert run_stage(SENTENCE_STAGE, small_settings, tmp_path / "out").documents == 0, "a complete sentences table"
+    assert run_stage(SIGNING_SENTENCES, settings, tmp_path / "out").documents == 0, "a complete sentences table"
 
 
 def test_only_named_stages_and_plain_settings_are_preloaded(small_settings):
@@ -328,3 +330,30 @@ def test_a_pool_broken_before_a_submission_loses_that_partition_too():
         assert isinstance(pool._submit(None).exception(), BrokenProcessPool)
     finally:
         pool.close()
+
+
+def test_a_stage_reads_only_the_columns_it_declares(small_settings, corpus, reference, tmp_path):
+    sentences = STAGES_BY_NAME["sentences"]
+    seen: list[set[str]] = []
+
+    def recording_prepare(settings):
+        split = sentences.prepare(settings)
+
+        def run(frames):
+            seen.append(set(frames["documents"].columns))
+            return split(frames)
+
+        return run
+
+    recording = dataclasses.replace(sentences, prepare=recording_prepare, columns=(("documents", ("text",)),))
+    folder = shutil.copytree(reference, tmp_path / "columns")
+    run_stage(recording, small_settings, folder, executor=InProcess(), force=True)
+    assert seen and all(columns == {"doc_id", "source", "text"} for columns in seen)
+    assert pq.read_table(table_path(TABLES["sentences"], folder)).equals(pq.read_table(table_path(TABLES["sentences"], reference)))
+
+
+def test_every_stage_declares_columns_that_its_tables_have():
+    for stage in TABLE_STAGES:
+        for spec in stage.reads:
+            declared = dict(stage.columns)[spec.name]
+            assert set(declared) <= set(spec.column_names), (stage.name, spec.name)

@@ -11,7 +11,9 @@ import pytest
 
 from tests.conftest import ROOT, SEEDS
 
-HEAVY = ("spacy", "thinc", "dask", "distributed")
+HEAVY = ("spacy", "thinc", "dask", "distributed", "trafilatura", "warcio")
+# What `--help` does not wait for either: the commands are built from the stages' declarations.
+TABULAR = ("pandas", "pyarrow")
 
 # Runs the console script's main() with the given arguments, then prints the heavy modules
 # imported and how many fork servers (which prepare stages, loading the model) were started.
@@ -27,14 +29,18 @@ try:
     main()
 except SystemExit as exit:
     code = exit.code
-print(json.dumps({{"code": code, "heavy": [name for name in {HEAVY!r} if name in sys.modules], "fork_servers": len(started)}}))
+print(json.dumps({{"code": code, "heavy": [name for name in {HEAVY!r} if name in sys.modules], "fork_servers": len(started), "tabular": [name for name in {TABULAR!r} if name in sys.modules]}}))
 """
 
 
-def probe(*arguments: str) -> dict:
+def probe(*arguments: str, tabular: bool = False) -> dict:
+    """What the command imported; with ``tabular``, whether pandas or pyarrow are among it."""
     result = subprocess.run([sys.executable, "-c", PROBE, *arguments], cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stderr
-    return json.loads(result.stdout.strip().splitlines()[-1])
+    imported = json.loads(result.stdout.strip().splitlines()[-1])
+    if not tabular:
+        imported.pop("tabular")
+    return imported
 
 
 def test_importing_the_cli_imports_no_model_and_no_dask():
@@ -44,8 +50,8 @@ def test_importing_the_cli_imports_no_model_and_no_dask():
 
 
 @pytest.mark.parametrize("arguments", [["--help"], ["run", "--help"], ["query", "--help"]])
-def test_help_imports_no_model(arguments):
-    assert probe(*arguments) == {"code": 0, "heavy": [], "fork_servers": 0}
+def test_help_imports_no_model_nor_pandas(arguments):
+    assert probe(*arguments, tabular=True) == {"code": 0, "heavy": [], "fork_servers": 0, "tabular": []}
 
 
 def test_clean_and_sentences_import_no_model(tmp_path):
@@ -59,7 +65,8 @@ def test_reading_commands_and_an_unchanged_run_load_no_model(default_outputs, tm
     folder = str(shutil.copytree(default_outputs, tmp_path / "outputs"))
     for arguments in (["validate", "--output", folder], ["query", "SELECT count(*) FROM quotes", "--output", folder], ["report", "--output", folder, "--quiet"]):
         assert probe(*arguments) == {"code": 0, "heavy": [], "fork_servers": 0}, arguments
-    # Two workers: the pool's fork server would load the model if anything had to be computed.
+    # Two workers: the pool's fork server would load the model if anything had to be computed;
+    # the HTML pages of data/raw, unchanged, are not extracted again (no trafilatura).
     unchanged = probe("run", "--input", str(ROOT / "data" / "raw"), "--output", folder, "--quiet", "--workers", "2")
     assert unchanged == {"code": 0, "heavy": [], "fork_servers": 0}
     summary = json.loads((tmp_path / "outputs" / "_state" / "last_run.json").read_text(encoding="utf-8"))

@@ -40,7 +40,10 @@ def slow_prepare(settings):
     return SENTENCE_STAGE.prepare(settings)
 
 
-SLOW_SENTENCES = dataclasses.replace(SENTENCE_STAGE, prepare=slow_prepare)
+# Marked as a model's stage: a stage without the model does not wait for the pool
+# (it runs in the main process while the fork server prepares the others).
+SLOW_SENTENCES = dataclasses.replace(SENTENCE_STAGE, prepare=slow_prepare, uses_model=True)
+SLOW_SENTENCES_WITHOUT_MODEL = dataclasses.replace(SENTENCE_STAGE, prepare=slow_prepare)
 
 
 def test_preparing_a_stage_is_load_time_not_stage_time(settings, tmp_path, monkeypatch):
@@ -53,17 +56,32 @@ def test_preparing_a_stage_is_load_time_not_stage_time(settings, tmp_path, monke
     assert again.load_seconds == 0.0, "prepared once per process"
 
 
-@pytest.mark.slow
-def test_waiting_for_a_warmed_pool_is_load_time(settings, tmp_path):
+def run_in_warmed_pool(settings, tmp_path, stage):
+    """``stage`` run by a pool whose fork server prepares SLOW_SENTENCES: its report, the
+    seconds it took, the seconds spent waiting for workers, whether workers were forked."""
     folder = tiny_outputs.build(tmp_path / "outputs")
     small = settings.with_overrides({"engine": {"docs_per_batch": 1}})
     pool = ProcessPool(2)
     try:
         pool.warm(small, [SLOW_SENTENCES])
         started = time.perf_counter()
-        report = run_stage(SLOW_SENTENCES, small, folder, executor=pool, force=True)
+        report = run_stage(stage, small, folder, executor=pool, force=True)
         elapsed = time.perf_counter() - started
+        forked = pool._pool is not None
     finally:
         pool.close()
-    assert pool.waited > 0 and report.load_seconds >= pool.waited
+    return report, elapsed, pool.waited, forked
+
+
+@pytest.mark.slow
+def test_waiting_for_a_warmed_pool_is_load_time(settings, tmp_path):
+    report, elapsed, waited, _ = run_in_warmed_pool(settings, tmp_path, SLOW_SENTENCES)
+    assert waited > 0 and report.load_seconds >= waited
     assert report.seconds + report.load_seconds <= elapsed
+
+
+@pytest.mark.slow
+def test_a_stage_without_the_model_runs_here_while_the_pool_prepares(settings, tmp_path):
+    report, _, waited, forked = run_in_warmed_pool(settings, tmp_path, SLOW_SENTENCES_WITHOUT_MODEL)
+    assert report.documents == len(tiny_outputs.TEXTS)
+    assert waited == 0.0 and not forked, "no worker was waited for"

@@ -20,6 +20,7 @@ import pandas as pd
 
 from pipeline.config import ConfigError, Settings, load_settings
 from pipeline.engine import Stage
+from pipeline.stages import declared
 from pipeline.language import FunctionWordDetector
 from pipeline.publication_dates import PublicationDates, WrittenDate, precision
 from pipeline.readers import Record, Reject, failure_reason, unicode_problem
@@ -370,9 +371,6 @@ def _prepare(settings: Settings):
 
 
 STAGE = Stage(
-    name="clean",
-    reads=(),
-    writes=(DOCUMENTS, REJECTS),
+    **declared("clean"),
     prepare=_prepare,
-    description="Read the inputs (txt, jsonl, csv, parquet, tml, html, warc) and write documents.parquet and rejects.parquet.",
 )

@@ -16,7 +16,8 @@ import pyarrow.compute as pc
 
 from pipeline.config import Settings
 from pipeline.engine import Stage
-from pipeline.tables import DATES, DOCUMENTS, SENTENCES, TOKENS, ColumnsByDoc
+from pipeline.stages import declared
+from pipeline.tables import DATES, ColumnsByDoc
 from pipeline.temporal import FoundDate, find_dates
 from pipeline.temporal.grammar import use_holidays
 from pipeline.temporal.timex import FUTURE, PAST, PRESENT
@@ -278,9 +279,6 @@ def _prepare(settings: Settings):
 
 
 STAGE = Stage(
-    name="dates",
-    reads=(DOCUMENTS, SENTENCES, TOKENS),
-    writes=(DATES,),
+    **declared("dates"),
     prepare=_prepare,
-    description="Find temporal expressions and normalise them as TIMEX3 values anchored on the publication date.",
 )

@@ -20,10 +20,11 @@ import pyarrow.compute as pc
 from pipeline.allocator import keep_freed_memory
 from pipeline.config import Settings
 from pipeline.engine import Stage
+from pipeline.stages import declared
 from pipeline.mentions import Lexicons, Mention, add_entity_ruler, doc_mentions, resolve
 from pipeline.names import entity_key
 from pipeline.segments import parse_documents
-from pipeline.tables import DOCUMENTS, ENTITIES, SENTENCES, TOKENS, ColumnsByDoc
+from pipeline.tables import ENTITIES, TOKENS, ColumnsByDoc
 
 # spaCy is imported when the model is loaded, not with this module: commands that need no
 # model (`pipeline --help`, an unchanged `run`) never pay for it. Attributes are named by
@@ -208,10 +209,7 @@ def _prepare(settings: Settings):
 
 
 STAGE = Stage(
-    name="entities",
-    reads=(DOCUMENTS, SENTENCES),
-    writes=(TOKENS, ENTITIES),
+    **declared("entities"),
     prepare=_prepare,
-    description="Parse documents once with spaCy (sentence boundaries preset) into tokens.parquet and entities.parquet.",
     uses_model=True,
 )

@@ -29,7 +29,8 @@ import pandas as pd
 
 from pipeline.config import Settings
 from pipeline.engine import Stage
-from pipeline.tables import DATES, DOCUMENTS, ENTITIES, QUOTE_DATES, QUOTE_MENTIONS, QUOTES, TOKENS, ColumnsByDoc
+from pipeline.stages import declared
+from pipeline.tables import QUOTE_DATES, QUOTE_MENTIONS, ColumnsByDoc
 from pipeline.temporal.timex import interval
 
 VERBAL = frozenset({"VERB", "AUX"})
@@ -196,9 +197,6 @@ def _prepare(settings: Settings):
 
 
 STAGE = Stage(
-    name="quote_context",
-    reads=(DOCUMENTS, TOKENS, ENTITIES, QUOTES, DATES),
-    writes=(QUOTE_MENTIONS, QUOTE_DATES),
+    **declared("quote_context"),
     prepare=_prepare,
-    description="Whom each quote is about and when it was made: quotes + entities + dates + tokens -> quote_mentions.parquet, quote_dates.parquet.",
 )

@@ -13,12 +13,13 @@ import pandas as pd
 
 from pipeline.config import Settings
 from pipeline.engine import Stage
+from pipeline.stages import declared
 from pipeline.quotes.attribution import Attribution
 from pipeline.quotes.constructions import Candidate, Finder
 from pipeline.quotes.document import DocView, build_views
 from pipeline.quotes.lexicon import Lexicon
 from pipeline.quotes.speakers import Speaker
-from pipeline.tables import DOCUMENTS, ENTITIES, QUOTES, SENTENCES, TOKENS
+from pipeline.tables import QUOTES
 
 
 class QuoteRow(NamedTuple):
@@ -91,9 +92,6 @@ def _prepare(settings: Settings):
 
 
 STAGE = Stage(
-    name="quotes",
-    reads=(DOCUMENTS, SENTENCES, TOKENS, ENTITIES),
-    writes=(QUOTES,),
+    **declared("quotes"),
     prepare=_prepare,
-    description="Find quotations with their speaker, cue and kind: tokens.parquet + entities.parquet -> quotes.parquet (no parsing).",
 )

@@ -16,8 +16,9 @@ import pandas as pd
 
 from pipeline.config import Settings
 from pipeline.engine import Stage
+from pipeline.stages import declared
 from pipeline.marks import CLOSING, OPENING, STRAIGHT, paragraph_spans, paragraphs
-from pipeline.tables import DOCUMENTS, SENTENCES
+from pipeline.tables import SENTENCES
 
 TERMINATORS = ".!?…"
 # After a terminator, these stay with the sentence it ends.
@@ -156,9 +157,6 @@ def _prepare(settings: Settings):
 
 
 STAGE = Stage(
-    name="sentences",
-    reads=(DOCUMENTS,),
-    writes=(SENTENCES,),
+    **declared("sentences"),
     prepare=_prepare,
-    description="Split documents.parquet into sentences.parquet (rule-based; no statistical model).",
 )
