@@ -160,7 +160,7 @@ def test_holidays(sentence, anchor, tense, expected):
     ("Aucun accord n'est signé pour l'instant.", "2021-03-09", "present", [("l'instant", "PRESENT_REF")]),
     ("Rien ne bouge pour le moment.", "2021-03-09", "present", [("le moment", "PRESENT_REF")]),
     ("Les contrôles seront désormais quotidiens.", "2021-03-09", "future", [("désormais", "PRESENT_REF"), ("quotidiens", "P1D")]),
-    ("Il faudra mieux se préparer à l'avenir.", "2021-03-09", "future", [("à l'avenir", "FUTURE_REF")]),
+    ("À l'avenir, il faudra mieux se préparer.", "2021-03-09", "future", [("À l'avenir", "FUTURE_REF")]),
     ("Le chantier sera fini dans un futur proche.", "2021-03-09", "future", [("un futur proche", "FUTURE_REF")]),
     ("Le club avait précédemment refusé.", "2021-03-09", "past", [("précédemment", "PAST_REF")]),
     # "aujourd'hui" of a lasting state is nowadays; of an event, the day
@@ -271,4 +271,89 @@ def test_durations_with_their_modifiers(sentence, anchor, tense, expected):
     ("Les suspects sont âgés d'environ 18 ans.", "2012-11-01", "present", []),
 ])
 def test_parts_of_years_frequencies_and_ages(sentence, anchor, tense, expected):
+    check(sentence, anchor, tense, expected)
+
+
+# ---------------------------------------------------------------- second round (issue 16)
+
+@pytest.mark.parametrize("sentence, anchor, tense, expected", [
+    # "la journée" is the day itself, a DATE ...
+    ("La journée du 8 mai 1945 resta dans les mémoires.", "2021-03-09", "past", [("La journée du 8 mai 1945", "1945-05-08")]),
+    ("Le 3 mars, la grève a paralysé le pays. La journée fut longue.", "2021-03-09", "past",
+     [("Le 3 mars", "2021-03-03"), ("La journée", "2021-03-03")]),
+    ("Le 3 mars, la grève a paralysé le pays. Cette journée restera un symbole.", "2021-03-09", None,
+     [("Le 3 mars", "2021-03-03"), ("Cette journée", "2021-03-03")]),
+    # ... its daytime after a preposition of inclusion or with a position inside it
+    ("Des averses sont attendues dans la journée.", "2021-03-09", "future", [("la journée", "2021-03-09TDT")]),
+    ("Le magasin reste ouvert toute la journée.", "2021-03-09", "present", [("la journée", "2021-03-09TDT")]),
+    ("Il rentrera en fin de journée.", "2021-03-09", "future", [("fin de journée", "2021-03-09TDT")]),
+    # a ranking of days is no time
+    ("Ce mardi sera la journée la plus chaude.", "2021-03-09", "future", [("Ce mardi", "2021-03-09")]),
+    ("Ce fut la deuxième nuit la plus froide du siècle.", "2021-03-09", "past", []),
+    # a streak of days ends on the day it is told of, not on a day named after it
+    ("Pour la troisième journée consécutive, le marché est fermé ; il rouvrira jeudi.", "2021-03-09", "present",
+     [("la troisième journée consécutive", "2021-03-09"), ("jeudi", "2021-03-11")]),
+])
+def test_the_day_and_its_daytime(sentence, anchor, tense, expected):
+    check(sentence, anchor, tense, expected)
+
+
+@pytest.mark.parametrize("sentence, anchor, tense, expected", [
+    # a night told in the past on the publication day (here its dateline) is the night before
+    ("9 mars 2021. - Le blessé a porté plainte dans la nuit.", "2021-03-09", "past",
+     [("9 mars 2021", "2021-03-09"), ("la nuit", "2021-03-08TNI")]),
+    ("Il a parlé aujourd'hui. Il avait été arrêté dans la nuit.", "2021-03-09", "past",
+     [("aujourd'hui", "2021-03-09"), ("la nuit", "2021-03-08TNI")]),
+    # a night of another day stays that day's
+    ("Le 3 mars, le blessé a porté plainte dans la nuit.", "2021-03-09", "past",
+     [("Le 3 mars", "2021-03-03"), ("la nuit", "2021-03-03TNI")]),
+])
+def test_past_night_of_the_publication_day(sentence, anchor, tense, expected):
+    check(sentence, anchor, tense, expected)
+
+
+@pytest.mark.parametrize("sentence, anchor, tense, expected", [
+    # the rest of a period is that period
+    ("La pluie va continuer pour le reste de la semaine.", "2021-03-09", "future", [("le reste de la semaine", "2021-W10")]),
+    ("Les prix resteront stables le reste de l'année.", "2021-03-09", "future", [("le reste de l'année", "2021")]),
+    # its first units are a length of time
+    ("Les ventes ont doublé sur les 8 premiers mois de l'année.", "2021-09-09", "past", [("les 8 premiers mois de l'année", "P8M")]),
+    ("Les premières semaines ont été difficiles.", "2021-09-09", "past", [("Les premières semaines", "PXW")]),
+    # halves of a month, and a month glued to its elided preposition
+    ("Les orages reviendront dans la seconde quinzaine de juillet.", "2021-06-09", "future", [("la seconde quinzaine de juillet", "2021-07")]),
+    ("Le chantier commence dans la première moitié du mois.", "2021-06-09", "future", [("la première moitié du mois", "2021-06")]),
+    ("Le record d'avril a été battu.", "2021-06-09", "past", [("avril", "2021-04")]),
+])
+def test_periods_and_their_parts(sentence, anchor, tense, expected):
+    check(sentence, anchor, tense, expected)
+
+
+@pytest.mark.parametrize("sentence, anchor, tense, expected", [
+    # after a year of a past era in its paragraph, a present "aujourd'hui" is nowadays ...
+    ("L'usine a ouvert en 1950. Aujourd'hui, elle emploie 300 personnes.", "2021-03-09", "present",
+     [("1950", "1950"), ("Aujourd'hui", "PRESENT_REF")]),
+    # ... not after a recent year, nor told in the past, nor in another paragraph
+    ("L'usine a ouvert en 2020. Aujourd'hui, elle emploie 300 personnes.", "2021-03-09", "present",
+     [("2020", "2020"), ("Aujourd'hui", "2021-03-09")]),
+    ("L'usine a ouvert en 1950. Aujourd'hui, elle a fermé.", "2021-03-09", "past",
+     [("1950", "1950"), ("Aujourd'hui", "2021-03-09")]),
+    ("L'usine a ouvert en 1950.\n\nAujourd'hui, le conseil se réunit.", "2021-03-09", "present",
+     [("1950", "1950"), ("Aujourd'hui", "2021-03-09")]),
+    # "à l'avenir" is a time, the future as a topic is not
+    ("Il faut penser à l'avenir.", "2021-03-09", "present", []),
+    ("Les Français s'intéressent à l'avenir de leurs enfants.", "2021-03-09", "present", []),
+    ("L'avenir de la langue est en débat.", "2021-03-09", "present", []),
+    ("Ces règles changeront dans l'avenir.", "2021-03-09", "future", [("dans l'avenir", "FUTURE_REF")]),
+])
+def test_present_and_future_references(sentence, anchor, tense, expected):
+    check(sentence, anchor, tense, expected)
+
+
+@pytest.mark.parametrize("sentence, anchor, tense, expected", [
+    ("Le salaire minimum passe à 9,40 euros brut de l'heure.", "2021-03-09", "present", [("l'heure", "PT1H")]),
+    ("Il était payé 12 € de l'heure.", "2021-03-09", "past", [("l'heure", "PT1H")]),
+    # the hour of a clock is no frequency
+    ("Il ne connaît pas encore l'heure de son départ.", "2021-03-09", "present", []),
+])
+def test_prices_by_the_hour(sentence, anchor, tense, expected):
     check(sentence, anchor, tense, expected)

@@ -53,8 +53,9 @@ def find_dates(text: str, anchor: "str | date | Anchor | None" = None, tense: Te
         elif reference is not None and not in_sentence and match.parse.part == NIGHT and "\n" in text[matches[reference[0]].end:match.start]:
             # "La nuit" opening a paragraph is the last night, not that of a date read before
             reference = None
+        in_paragraph = context is not None and "\n" not in text[matches[context[0]].end:match.start]
         timex = resolve(match.parse, publication, tenses[index], reference[1] if reference else None, in_sentence,
-                        context[1] if context else None)
+                        context[1] if context else None, context[1] if in_paragraph else None)
         reference_index = reference[0] if reference and timex.anchored == "reference" else None
         found.append(FoundDate(match.start, match.end, text[match.start:match.end], timex, reference_index))
         if timex.type in ("DATE", "TIME") and day_part_of(timex.value):
@@ -65,7 +66,9 @@ def find_dates(text: str, anchor: "str | date | Anchor | None" = None, tense: Te
 
 
 def _takes_day_of_sentence(parse: Parse) -> bool:
-    return parse.kind == "clock" or (parse.kind == "anchored" and parse.offset == 0)
+    """A clock time or a part of a day ("la nuit", "la journée"); not "le jour même",
+    "ce jour-là", "la deuxième journée consécutive", which hang on a day told before."""
+    return parse.kind == "clock" or (parse.kind == "anchored" and parse.offset == 0 and parse.part is not None)
 
 
 SENTENCE_END = re.compile(r"[.!?…]\s|\n")

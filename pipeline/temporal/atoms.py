@@ -77,11 +77,18 @@ DIRECTIONS: dict[str, int] = {
     "précédent": -1, "précédente": -1, "précédents": -1, "précédentes": -1,
 }
 
-# Parts of the day -> TIMEX3 codes.
+# Parts of the day -> TIMEX3 codes. "journée" is the daytime (TDT) only after a
+# preposition of inclusion ("dans la journée", "en fin de journée"); elsewhere it is the
+# day as a whole ("la journée du 5 juillet fut calme"), the DATE of that day: WHOLE_DAY.
+DAYTIME = "DT"
+WHOLE_DAY = "DAY"
 DAY_PARTS: dict[str, str] = {
     "matin": "MO", "matinée": "MO", "après-midi": "AF", "soir": "EV", "soirée": "EV",
-    "nuit": "NI", "journée": "DT",
+    "nuit": "NI", "journée": DAYTIME,
 }
+# What makes "la journée" its daytime: "dans la journée", "en journée", "toute la journée"
+# (a position inside it does too: "en fin de journée", "au début de la journée").
+WITHIN_PREPOSITIONS = ("dans", "en", "durant", "pendant", "au cours de", "au long de", "toute")
 # Times of day that are a clock time.
 NAMED_TIMES: dict[str, tuple[int, int]] = {"midi": (12, 0), "minuit": (0, 0)}
 
@@ -118,6 +125,9 @@ POSITIONS: dict[str, str] = {
     "début": "START", "debut": "START", "commencement": "START",
     "mi": "MID", "milieu": "MID", "courant": "MID",
     "fin": "END",
+    # halves: "la première quinzaine de juillet", "la seconde moitié du mois"
+    "première quinzaine": "START", "première moitié": "START",
+    "deuxième quinzaine": "END", "seconde quinzaine": "END", "deuxième moitié": "END", "seconde moitié": "END",
 }
 
 # Amount modifiers before a duration or a clock time.
@@ -174,11 +184,21 @@ VAGUE_REFERENCES: dict[str, str] = {
     "auparavant": "PAST_REF", "autrefois": "PAST_REF", "jadis": "PAST_REF", "naguère": "PAST_REF",
     "récemment": "PAST_REF", "dernièrement": "PAST_REF", "nouvellement": "PAST_REF",
     "l'époque": "PAST_REF", "par le passé": "PAST_REF", "jusqu'ici": "PRESENT_REF",
-    "bientôt": "FUTURE_REF", "prochainement": "FUTURE_REF", "l'avenir": "FUTURE_REF",
+    "bientôt": "FUTURE_REF", "prochainement": "FUTURE_REF", "dans l'avenir": "FUTURE_REF",
     "à l'avenir": "FUTURE_REF", "dans le futur": "FUTURE_REF", "ultérieurement": "FUTURE_REF",
     "précédemment": "PAST_REF", "antérieurement": "PAST_REF", "un futur proche": "FUTURE_REF",
     "un avenir proche": "FUTURE_REF",
 }
+# Verbs whose complement "à l'avenir" is the future as a topic, not a time: "penser à
+# l'avenir", "s'intéresser à l'avenir" (stems: every form of the verb starts with one).
+# "l'avenir" alone is a noun too ("l'avenir de la langue"): only "à l'avenir" and "dans
+# l'avenir" are adverbs of time.
+FUTURE_AS_TOPIC_VERB_STEMS = ("pens", "song", "réfléch", "croi", "cru", "intéress", "prépar", "adapt", "consacr", "travaill")
+
+# Amounts paid by the hour: "9,40 euros brut de l'heure" is a frequency (SET PT1H).
+PRICE_WORDS = ("€", "euro", "euros", "dollar", "dollars", "$", "franc", "francs", "livre", "livres",
+               "brut", "bruts", "net", "nets", "HT", "TTC")
+
 # "pour l'instant", "pour le moment": the present (the preposition stays out).
 FOR_NOW = ("l'instant", "le moment", "l'heure")
 

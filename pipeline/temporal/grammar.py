@@ -750,6 +750,9 @@ def _read_period(groups: dict) -> Parse:
     unit = atoms.PERIOD_UNITS.get(unit_text)
     season = atoms.SEASONS.get(unit_text)
     part = atoms.DAY_PARTS.get(unit_text)
+    if part == atoms.DAYTIME and not groups.get("direction"):
+        # "cette journée" is the day the text speaks of (else the publication day), as "la journée"
+        return Parse("anchored", part=part, mod=_position(groups))
     direction = _direction(groups)
     if groups.get("new_year"):
         direction = 0
@@ -855,6 +858,8 @@ _PREPOSITION = r"(?:en|de|d" + APOSTROPHE + r"|dès|depuis|pour|jusqu" + APOSTRO
 _TEMPORAL_PREPOSITION = r"(?:en|depuis|dès|jusqu" + APOSTROPHE + r"en|avant|après|vers|saison)"
 NAMED_TIME = "|".join(atoms.NAMED_TIMES)
 ORDINAL_DAY_PARTS = ("nuit", "journée", "soirée", "matinée", "matinee")
+# "la journée la plus chaude", "la deuxième nuit la plus longue": a ranking of days, not a time.
+NO_SUPERLATIVE = r"(?!" + SPACE + r"(?:la|le|les)" + SPACE + r"(?:plus|moins)" + AFTER + ")"
 IN_DAY_PARTS = ("soirée", "matinée", "journée", "nuit")
 TODAY_WORD = r"aujourd" + APOSTROPHE + r"hui" + AFTER
 RECENT = ("derniers", "dernières", "prochains", "prochaines", "suivants", "suivantes", "précédents", "précédentes")
@@ -988,7 +993,8 @@ PATTERNS: tuple[ExpressionPattern, ...] = (
     ),
     ExpressionPattern(
         "month_after_preposition",
-        _compile(_PREPOSITION + SPACE + named("expr", _MONTH_SPECIFIER + month())),
+        # "d'août" is glued to its month, as "plus d'une heure" to its amount
+        _compile(_PREPOSITION + MODIFIER_SPACE + named("expr", _MONTH_SPECIFIER + month())),
         lambda match: _read_month_match(match, "expr"),
         needs=(MONTH_CUE,),
     ),
@@ -1120,7 +1126,8 @@ PATTERNS: tuple[ExpressionPattern, ...] = (
     ),
     ExpressionPattern(
         "part_of_reference",
-        _compile(optional(POSITION) + r"(?:(?:(?:la|le)" + SPACE + "|l" + APOSTROPHE + OPT_SPACE + ")" + DAY_PART + optional(SPACE + r"même") + r")(?!" + SPACE + r"(?:d[eu']|d" + APOSTROPHE + "))"),
+        _compile(optional(POSITION) + r"(?:(?:(?:la|le)" + SPACE + "|l" + APOSTROPHE + OPT_SPACE + ")" + DAY_PART + optional(SPACE + r"même") + r")(?!" + SPACE + r"(?:d[eu']|d" + APOSTROPHE + "))"
+                 + NO_SUPERLATIVE),
         _whole(_read_part_of_reference),
         needs=(DAY_PART_CUE,),
     ),
@@ -1146,7 +1153,8 @@ PATTERNS: tuple[ExpressionPattern, ...] = (
     ),
     ExpressionPattern(
         "ordinal_day",
-        _compile(r"la" + SPACE + ORDINAL + SPACE + named("part", "|".join(ORDINAL_DAY_PARTS)) + AFTER),
+        _compile(r"la" + SPACE + ORDINAL + SPACE + named("part", "|".join(ORDINAL_DAY_PARTS)) + AFTER
+                 + optional(SPACE + named("consecutive", r"consécutive") + AFTER) + NO_SUPERLATIVE),
         lambda match: _read_ordinal_day(match),
         needs=(cue(*ORDINAL_DAY_PARTS, word_start=True, word_end=True),),
     ),
@@ -1190,6 +1198,22 @@ PATTERNS: tuple[ExpressionPattern, ...] = (
         needs=(cue(*FOLLOWING, word_start=True, word_end=True),),
     ),
     ExpressionPattern(
+        # "le reste de la semaine", "le reste de l'année": the period itself.
+        "rest_of_period",
+        _compile(r"le" + SPACE + r"reste" + SPACE + r"(?:de" + SPACE + THE + "|du" + SPACE + ")"
+                 + named("unit", words(list(atoms.PERIOD_UNITS) + list(atoms.DAY_PARTS))) + AFTER),
+        _whole(_read_period),
+        needs=(cue("reste", word_start=True, word_end=True),),
+    ),
+    ExpressionPattern(
+        # "les 8 premiers mois de l'année", "les premières semaines": a length of time.
+        "first_units",
+        _compile(r"les" + SPACE + optional(NUMBER + SPACE) + r"premi(?:er|ère)s" + SPACE + UNIT
+                 + optional(SPACE + r"(?:de" + SPACE + THE + "|du" + SPACE + ")" + words(atoms.PERIOD_UNITS) + AFTER)),
+        _whole(_read_recent_duration),
+        needs=(cue("premiers", "premières", word_start=True, word_end=True),),
+    ),
+    ExpressionPattern(
         "recent_duration",
         # "ces derniers jours", "les semaines suivantes", "(aux) trois dernières années"
         _compile(r"(?:(?:ces|les)" + SPACE + r"|(?<=\baux\s)|(?<=\bdes\s))" + optional(NUMBER + SPACE) + r"(?:" + "|".join(RECENT) + ")" + SPACE + UNIT),
@@ -1221,6 +1245,12 @@ PATTERNS: tuple[ExpressionPattern, ...] = (
         needs=(Then(ends_chunk("le", word_start=True), starts_chunk(*atoms.WEEKDAYS, word_end=True)),),
     ),
     ExpressionPattern(
+        "price_per_hour",
+        re.compile(r"(?<![\w-])" + words(atoms.PRICE_WORDS) + SPACE + r"de" + SPACE + named("expr", r"l" + APOSTROPHE + r"heure") + AFTER, re.IGNORECASE),
+        _whole(lambda g: Parse("set", value=atoms.SET_UNITS["heure"]), "expr"),
+        needs=(cue("l'heure", word_end=True),),
+    ),
+    ExpressionPattern(
         "per_unit",
         _compile(r"par" + SPACE + named("expr", SET_UNIT)),
         _whole(_read_set, "expr"),
@@ -1233,7 +1263,8 @@ PATTERNS: tuple[ExpressionPattern, ...] = (
         needs=(cue("toute", word_start=True, word_end=True), cue("année", word_start=True)),
     ),
     ExpressionPattern("frequency_adjective", _compile(named("adjective", words(atoms.SET_ADJECTIVES)) + AFTER), lambda match: _read_frequency_adjective(match), needs=(cue(*atoms.SET_ADJECTIVES, word_start=True, word_end=True),)),
-    ExpressionPattern("vague", _compile(named("ref", words(atoms.VAGUE_REFERENCES)) + AFTER), _whole(_read_ref), needs=(cue(*atoms.VAGUE_REFERENCES, word_start=True, word_end=True),)),
+    ExpressionPattern("vague", _compile(named("ref", words(atoms.VAGUE_REFERENCES)) + AFTER), lambda match: _read_vague(match),
+                      needs=(cue(*atoms.VAGUE_REFERENCES, word_start=True, word_end=True),)),
     ExpressionPattern(
         "upcoming",
         # "le prochain match", "la prochaine étape" are the next of a series, not a time.
@@ -1339,8 +1370,7 @@ def _read_bare_year(match: re.Match) -> list[Match]:
 def _read_ordinal_day(match: re.Match) -> list[Match]:
     """'la troisième nuit' is a day of the story; 'la 28e journée' a round of a league."""
     groups = match.groupdict()
-    if _fold(groups["part"]) == "journée" and re.match(r"la\s+\d", match.group(), re.IGNORECASE) \
-            and not re.match(r"\s+consécutive", match.string[match.end():]):
+    if _fold(groups["part"]) == "journée" and re.match(r"la\s+\d", match.group(), re.IGNORECASE) and not groups.get("consecutive"):
         return []
     return [Match(match.start(), match.end(), Parse("anchored", part=None if _fold(groups["part"]) == "journée" else _part(groups)))]
 
@@ -1366,6 +1396,16 @@ def _read_month_match(match: re.Match, group: str | None = None) -> list[Match]:
     if groups["month"][0].isupper() and NAME_OF_BEFORE.search(match.string, max(0, match.start("month") - 40), match.start("month")):
         return []
     return [Match(start, end, _read_month(groups))]
+
+
+FUTURE_AS_TOPIC_BEFORE = re.compile(r"(?<![\w-])" + words(atoms.FUTURE_AS_TOPIC_VERB_STEMS) + r"[\w-]*" + SPACE + r"$", re.IGNORECASE)
+
+
+def _read_vague(match: re.Match) -> list[Match]:
+    """'récemment', 'à l'avenir'; not 'penser à l'avenir' (the future as a topic)."""
+    if _fold(match.group("ref")).startswith("à ") and FUTURE_AS_TOPIC_BEFORE.search(match.string, max(0, match.start() - 25), match.start()):
+        return []
+    return [Match(match.start(), match.end(), _read_ref(match.groupdict()))]
 
 
 def _read_frequency_adjective(match: re.Match) -> list[Match]:
@@ -1560,7 +1600,20 @@ def scan(text: str) -> Iterator[Match]:
         chosen.extend(matches)
     chosen.sort(key=lambda m: m.start)
     combined = combine(text, chosen)
-    yield from (match for index, match in enumerate(combined) if not match.parse.pending or _date_follows(text, combined, index))
+    yield from (_day_or_daytime(text, match) for index, match in enumerate(combined)
+                if not match.parse.pending or _date_follows(text, combined, index))
+
+
+WITHIN_BEFORE = re.compile(r"(?<![\w-])" + words(atoms.WITHIN_PREPOSITIONS) + SPACE + r"$", re.IGNORECASE)
+
+
+def _day_or_daytime(text: str, match: Match) -> Match:
+    """"la journée" is the day as a whole unless a preposition of inclusion or a position
+    makes it the daytime of that day ("dans la journée de mardi", "en fin de journée")."""
+    parse = match.parse
+    if parse.part != atoms.DAYTIME or parse.mod or WITHIN_BEFORE.search(text, max(0, match.start - 20), match.start):
+        return match
+    return replace(match, parse=replace(parse, part=atoms.WHOLE_DAY))
 
 
 # "d'ici | à | 2030", "d'ici | la fin de l'année": what may stand between "ici" and its date.
