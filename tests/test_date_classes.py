@@ -110,6 +110,9 @@ def test_compound_relatives(sentence, anchor, tense, expected):
     # street numbers and ranks are not days
     ("Il habite au 12, rue des Lilas.", "2021-03-09", "present", []),
     ("Il a fini le 21e de la course.", "2021-03-09", "past", []),
+    # without "le" or a weekday before it, a number is no day
+    ("Ils étaient 23 à voter contre.", "2021-03-09", "past", []),
+    ("Chez elle 12 au plus dorment.", "2021-03-09", "present", []),
 ])
 def test_a_day_of_the_month_alone(sentence, anchor, tense, expected):
     check(sentence, anchor, tense, expected)
