@@ -272,6 +272,14 @@ def test_durations_with_their_modifiers(sentence, anchor, tense, expected):
     ("Le chômage a baissé au troisième trimestre.", "2012-11-01", "past", [("troisième trimestre", "2012-Q3")]),
     ("Le standard reçoit 300 appels par demi-heure.", "2012-11-01", "present", [("demi-heure", "PT30M")]),
     ("Les suspects sont âgés d'environ 18 ans.", "2012-11-01", "present", []),
+    # "avoir N ans" is an age; "il y a N ans" a time ago, "avoir N ans pour" a time allowed
+    ("Le conducteur avait 45 ans.", "2012-11-01", "past", []),
+    ("Elle a tout juste 18 ans et déjà deux titres.", "2012-11-01", "present", []),
+    ("Le doyen aurait presque 110 ans.", "2012-11-01", "present", []),
+    ("Il avait plus de 60 ans.", "2012-11-01", "past", []),
+    ("Le traité a été signé il y a 45 ans.", "2012-11-01", "past", [("45 ans", "P45Y")]),
+    ("Les communes ont trois ans pour se mettre aux normes.", "2012-11-01", "present", [("trois ans", "P3Y")]),
+    ("Ils ont 10 ans de retard sur le calendrier.", "2012-11-01", "present", [("10 ans", "P10Y")]),
 ])
 def test_parts_of_years_frequencies_and_ages(sentence, anchor, tense, expected):
     check(sentence, anchor, tense, expected)

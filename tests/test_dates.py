@@ -113,6 +113,7 @@ def test_durations(expression, value, mod):
 @pytest.mark.parametrize("expression, value", [
     ("chaque jour", "P1D"), ("tous les jeudis", "XXXX-WXX-4"), ("chaque année", "P1Y"), ("tous les mois", "P1M"),
     ("les deuxième et quatrième jeudis", "XXXX-WXX-4"), ("le lot quotidien", "P1D"),
+    ("chaque été", "XXXX-SU"), ("tous les hivers", "XXXX-WI"), ("chaque printemps", "XXXX-SP"),
 ])
 def test_sets(expression, value):
     assert reading(expression)[:2] == ("SET", value)

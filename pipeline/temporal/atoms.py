@@ -202,6 +202,12 @@ PRICE_WORDS = ("€", "euro", "euros", "dollar", "dollars", "$", "franc", "franc
 # "pour l'instant", "pour le moment": the present (the preposition stays out).
 FOR_NOW = ("l'instant", "le moment", "l'heure")
 
+# Forms of "avoir" before "N ans": an age ("il avait 45 ans"), not a duration; with the
+# adverbs that may come between ("elle a tout juste 18 ans").
+HAVE_FORMS = ("a", "ai", "as", "avons", "avez", "ont", "avait", "avais", "avions", "aviez", "avaient", "aura", "auras",
+              "aurons", "aurez", "auront", "aurait", "aurais", "aurions", "auriez", "auraient", "ayant", "avoir", "eu")
+AGE_ADVERBS = ("tout juste", "juste", "seulement", "déjà", "bientôt", "presque", "alors", "encore", "désormais", "aujourd'hui")
+
 # Nouns for people: "une fillette de 6 ans" is an age, not a duration.
 PERSON_NOUNS = frozenset({
     "enfant", "enfants", "fille", "filles", "fillette", "fillettes", "garçon", "garçons", "garçonnet",

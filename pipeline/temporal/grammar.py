@@ -157,6 +157,9 @@ DAY_PART = named("part", words(atoms.DAY_PARTS)) + AFTER
 UNIT = named("unit", words(atoms.UNITS)) + AFTER
 PERIOD_UNIT = named("unit", words(atoms.PERIOD_UNITS)) + AFTER
 SET_UNIT = named("unit", words(atoms.SET_UNITS)) + AFTER
+# "chaque été", "tous les hivers": every such season.
+SET_SEASON = named("season", words(atoms.SEASONS)) + AFTER
+SET_SEASONS = named("season", words(atoms.SEASONS)) + r"s?" + AFTER
 # "plus de deux heures", "plus d'une heure": an elided modifier is glued to its amount.
 MODIFIER_SPACE = r"(?:(?<=['’])" + OPT_SPACE + "|" + SPACE + ")"
 AMOUNT_MODIFIER = named("modifier", words(atoms.AMOUNT_MODIFIERS)) + r"(?:(?<=['’])|(?![\w-]))"
@@ -856,6 +859,8 @@ def _read_recent_duration(groups: dict) -> Parse:
 
 
 def _read_set(groups: dict) -> Parse:
+    if groups.get("season"):
+        return Parse("set", value="XXXX-" + _lookup(atoms.SEASONS, groups["season"]))
     if groups.get("weekday"):
         return Parse("set", value=f"XXXX-WXX-{_weekday(groups)}")
     if groups.get("adjective"):
@@ -1256,13 +1261,13 @@ PATTERNS: tuple[ExpressionPattern, ...] = (
     ),
     ExpressionPattern(
         "each",
-        _compile(r"chaque" + SPACE + r"(?:" + weekday() + AFTER + "|" + SET_UNIT + r")"),
+        _compile(r"chaque" + SPACE + r"(?:" + weekday() + AFTER + "|" + SET_UNIT + "|" + SET_SEASON + r")"),
         _whole(_read_set),
         needs=(cue("chaque", word_start=True, word_end=True),),
     ),
     ExpressionPattern(
         "every",
-        _compile(r"tou(?:s|tes)" + SPACE + r"les" + SPACE + r"(?:" + WEEKDAY_PLURAL + AFTER + "|" + SET_UNIT + r")"),
+        _compile(r"tou(?:s|tes)" + SPACE + r"les" + SPACE + r"(?:" + WEEKDAY_PLURAL + AFTER + "|" + SET_UNIT + "|" + SET_SEASONS + r")"),
         _whole(_read_set),
         needs=(cue("tous", "toutes", word_start=True, word_end=True),),
     ),
@@ -1348,6 +1353,14 @@ AGE_BEFORE = re.compile(
 )
 
 
+# "il avait 45 ans", "elle a tout juste 18 ans"; not "il y a 45 ans".
+AGE_HAVING = re.compile(
+    r"(?<!\by\s)\b(?:" + "|".join(atoms.HAVE_FORMS) + r")\s+(?:(?:" + "|".join(sorted(atoms.AGE_ADVERBS, key=len, reverse=True)).replace(" ", r"\s+").replace("'", "['’]")
+    + r")\s+)?$",
+    re.IGNORECASE,
+)
+
+
 # Nouns whose "de N ans" is a length of time, not an age: "au terme de trois ans".
 DURATION_HEADS = re.compile(
     r"\b(?:terme|durée|période|peine|bout|cours|espace|délai|total|mandat|contrat|prison|réclusion|emprisonnement|"
@@ -1363,9 +1376,11 @@ def _is_age(text: str, start: int, end: int, unit: str, modified: bool) -> bool:
     before = text[max(0, start - 40):start]
     after = text[end:end + 12]
     if modified:  # "les moins de 17 ans", "âgés d'environ 18 ans"
-        return re.search(r"(?:\bles|[aâ]gée?s?\s+d[e'’])\s*$", before, re.IGNORECASE) is not None
+        return re.search(r"(?:\bles|[aâ]gée?s?\s+d[e'’])\s*$", before, re.IGNORECASE) is not None or _has_years(before, after)
     if DURATION_HEADS.search(before) or re.match(r"\s+d[e'’]\s", after):
         return False
+    if _has_years(before, after):
+        return True
     if re.search(r"\b\w+\s+d[e'’]\s*$", before) and not re.search(r"\b(?:depuis|pendant|durant|plus|moins|près|il\s+y\s+a)\s+d[e'’]\s*$", before, re.IGNORECASE):
         return True
     if AGE_BEFORE.search(before) is None:
@@ -1373,6 +1388,11 @@ def _is_age(text: str, start: int, end: int, unit: str, modified: bool) -> bool:
     if before.rstrip().endswith(","):
         return re.match(r"\s*[,)]", after) is not None
     return True
+
+
+def _has_years(before: str, after: str) -> bool:
+    """'il avait 45 ans': an age; 'il a deux ans pour agir' is a time allowed."""
+    return AGE_HAVING.search(before) is not None and re.match(r"\s+pour\b", after) is None
 
 
 DETERMINER_BEFORE = re.compile(r"\b(?:le|la|les|un|une|du|au|aux|des|ce|cet|cette|ces|son|sa|ses|leur|leurs|notre|votre|mon|ma)\s+$", re.IGNORECASE)
