@@ -294,6 +294,9 @@ def test_parts_of_years_frequencies_and_ages(sentence, anchor, tense, expected):
      [("Le 3 mars", "2021-03-03"), ("La journée", "2021-03-03")]),
     ("Le 3 mars, la grève a paralysé le pays. Cette journée restera un symbole.", "2021-03-09", None,
      [("Le 3 mars", "2021-03-03"), ("Cette journée", "2021-03-03")]),
+    # a demonstrative points back: never to a date told after it in its sentence
+    ("Le 3 mars, la grève a paralysé le pays. Cette journée a suivi le vote du 12 février.", "2021-03-09", "past",
+     [("Le 3 mars", "2021-03-03"), ("Cette journée", "2021-03-03"), ("12 février", "2021-02-12")]),
     # ... its daytime after a preposition of inclusion or with a position inside it
     ("Des averses sont attendues dans la journée.", "2021-03-09", "future", [("la journée", "2021-03-09TDT")]),
     ("Le magasin reste ouvert toute la journée.", "2021-03-09", "present", [("la journée", "2021-03-09TDT")]),
@@ -327,6 +330,10 @@ def test_past_night_of_the_publication_day(sentence, anchor, tense, expected):
     # the rest of a period is that period
     ("La pluie va continuer pour le reste de la semaine.", "2021-03-09", "future", [("le reste de la semaine", "2021-W10")]),
     ("Les prix resteront stables le reste de l'année.", "2021-03-09", "future", [("le reste de l'année", "2021")]),
+    # told on the last day of the period, the rest of it is the next one
+    ("La pluie va continuer pour le reste de la semaine.", "2021-03-14", "future", [("le reste de la semaine", "2021-W11")]),
+    ("Le reste du mois sera sec.", "2021-03-31", "future", [("Le reste du mois", "2021-04")]),
+    ("Il a plu le reste de la semaine.", "2021-03-14", "past", [("le reste de la semaine", "2021-W10")]),
     # its first units are a length of time
     ("Les ventes ont doublé sur les 8 premiers mois de l'année.", "2021-09-09", "past", [("les 8 premiers mois de l'année", "P8M")]),
     ("Les premières semaines ont été difficiles.", "2021-09-09", "past", [("Les premières semaines", "PXW")]),

@@ -77,10 +77,12 @@ YEAR_VALUE = re.compile(r"\d{4}")
 
 def _same_sentence_day(text, matches, tenses, publication, index, previous):
     """The day-level date of the sentence of ``matches[index]``: the one before it, else
-    after it, else the previous one; and whether it is in the sentence."""
+    after it (not for a demonstrative), else the previous one; and whether it is in the sentence."""
     current = matches[index]
     if previous is not None and not SENTENCE_END.search(text, matches[previous[0]].end, current.start):
         return previous, True
+    if current.parse.demonstrative:  # "cette journée" points back, never to a date told after it
+        return previous, False
     for later in range(index + 1, len(matches)):
         candidate = matches[later]
         if SENTENCE_END.search(text, current.end, candidate.start):

@@ -56,6 +56,7 @@ class Parse:
     nth: int | None = None  # "le premier lundi du mois": the nth such weekday of the month (-1: the last)
     week: int | None = None  # a weekday in the week this many weeks from publication's
     year_offset: int | None = None  # a day or month in the year this many years from publication's
+    remainder: bool = False  # "le reste de la semaine": what is left of the period
     # Only a part of an expression: kept if a combination (COMBINATIONS) completes it.
     pending: bool = False
     # Relative to the last date of the text, not to publication ("la semaine suivante",
@@ -786,7 +787,7 @@ def _read_period(groups: dict) -> Parse:
     part = atoms.DAY_PARTS.get(unit_text)
     if part == atoms.DAYTIME and not groups.get("direction"):
         # "cette journée" is the day the text speaks of (else the publication day), as "la journée"
-        return Parse("anchored", part=part, mod=_position(groups))
+        return Parse("anchored", part=part, mod=_position(groups), demonstrative=bool(groups.get("demonstrative")))
     direction = _direction(groups)
     if groups.get("new_year"):
         direction = 0
@@ -1241,7 +1242,7 @@ PATTERNS: tuple[ExpressionPattern, ...] = (
         "rest_of_period",
         _compile(r"le" + SPACE + r"reste" + SPACE + r"(?:de" + SPACE + THE + "|du" + SPACE + ")"
                  + named("unit", words(list(atoms.PERIOD_UNITS) + list(atoms.DAY_PARTS))) + AFTER),
-        _whole(_read_period),
+        _whole(lambda g: replace(_read_period(g), remainder=True)),
         needs=(cue("reste", word_start=True, word_end=True),),
     ),
     ExpressionPattern(

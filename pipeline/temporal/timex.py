@@ -367,6 +367,12 @@ def _add_months(year: int, month: int, offset: int) -> tuple[int, int]:
     return index // 12, index % 12 + 1
 
 
+def _last_day_of(unit: str, day: date) -> bool:
+    """Whether ``day`` ends its week, month or year."""
+    following = day + timedelta(days=1)
+    return {"W": following.isoweekday() == 1, "M": following.day == 1, "Y": following.timetuple().tm_yday == 1}.get(unit, False)
+
+
 def _period(parse: Parse, anchor: Anchor, tense: str | None) -> tuple[str, str]:
     """(type, value) of ce/cette/la ... prochaine/dernière + unit, against publication."""
     offset = parse.offset
@@ -388,6 +394,8 @@ def _period(parse: Parse, anchor: Anchor, tense: str | None) -> tuple[str, str]:
             year = _this_season_year(start_month, anchor, tense)
         return "DATE", f"{year:04d}-{parse.season}"
     unit = parse.unit
+    if parse.remainder and tense != PAST and anchor.date is not None and _last_day_of(unit, anchor.date):
+        offset += 1  # "le reste de la semaine", told on a Sunday: nothing is left of this one
     if unit in ("W", "WE"):
         suffix = "-WE" if unit == "WE" else ""
         if anchor.date is None:
