@@ -334,6 +334,11 @@ def test_past_night_of_the_publication_day(sentence, anchor, tense, expected):
     ("La pluie va continuer pour le reste de la semaine.", "2021-03-14", "future", [("le reste de la semaine", "2021-W11")]),
     ("Le reste du mois sera sec.", "2021-03-31", "future", [("Le reste du mois", "2021-04")]),
     ("Il a plu le reste de la semaine.", "2021-03-14", "past", [("le reste de la semaine", "2021-W10")]),
+    # the year, the week of a superlative is the current one
+    ("Mardi a été la journée la plus froide de l'année.", "2021-03-10", "past", [("Mardi", "2021-03-09"), ("l'année", "2021")]),
+    ("Le titre a atteint son plus bas niveau de la semaine.", "2021-03-10", "past", [("la semaine", "2021-W10")]),
+    ("Il a été élu entraîneur de l'année.", "2021-03-10", "past", []),
+    ("C'est la meilleure vente de l'année scolaire.", "2021-03-10", "present", []),
     # its first units are a length of time
     ("Les ventes ont doublé sur les 8 premiers mois de l'année.", "2021-09-09", "past", [("les 8 premiers mois de l'année", "P8M")]),
     ("Les premières semaines ont été difficiles.", "2021-09-09", "past", [("Les premières semaines", "PXW")]),

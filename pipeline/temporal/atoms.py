@@ -242,6 +242,12 @@ SERIES_NOUNS = ("fois", "match", "matchs", "manche", "manches", "tour", "tours",
                 "épisode", "épisodes", "numéro", "chapitre", "page", "station", "arrêt", "journée", "course",
                 "adversaire", "candidat", "titre", "album", "film", "livre")
 
+# Words of a superlative: "la journée la plus chaude de l'année" is this year's.
+SUPERLATIVE_WORDS = ("plus", "moins", "meilleur", "meilleure", "meilleurs", "meilleures", "pire", "pires")
+# What may follow "l'année" and make it another year than the calendar one of publication.
+OTHER_YEAR_FOLLOWERS = ("dernière", "prochaine", "suivante", "précédente", "passée", "écoulée", "en cours", "scolaire",
+                        "universitaire", "civile", "fiscale", "budgétaire", "même", "où", "de", "d'", "d’", "qui", "que")
+
 # Words of a lasting state before "aujourd'hui": it then means nowadays (PRESENT_REF).
 LASTING_WORDS = ("encore", "toujours", "continue", "continuent", "reste", "restent", "demeure", "demeurent",
                  "perdure", "perdurent", "subsiste", "subsistent")

@@ -1321,6 +1321,15 @@ PATTERNS: tuple[ExpressionPattern, ...] = (
         needs=(cue("ici", word_start=True, word_end=True),),
     ),
     ExpressionPattern(
+        # "la journée la plus chaude de l'année", "le plus bas niveau de la semaine": the
+        # year, the week of publication (read_superlative_period asks for the superlative).
+        "superlative_period",
+        _compile(r"de" + SPACE + named("expr", r"l" + APOSTROPHE + named("year_unit", r"année") + "|la" + SPACE + named("week_unit", r"semaine")) + AFTER
+                 + r"(?!" + OPT_SPACE + r"[\d-]|" + SPACE + words(atoms.OTHER_YEAR_FOLLOWERS) + r"(?![\w-]))"),
+        lambda match: _read_superlative_period(match),
+        needs=(Then(ends_chunk("de", word_start=True), starts_chunk("l'année", "l’année", "la", word_end=True)), cue("année", "semaine", word_start=True, word_end=True)),
+    ),
+    ExpressionPattern(
         # "ce jour-là": the day of the last date of the text.
         "that_day",
         _compile(r"ce" + SPACE + r"jour(?:-|" + SPACE + r")là" + AFTER),
@@ -1461,6 +1470,19 @@ def _read_vague(match: re.Match) -> list[Match]:
     if _fold(match.group("ref")).startswith("à ") and FUTURE_AS_TOPIC_BEFORE.search(match.string, max(0, match.start() - 25), match.start()):
         return []
     return [Match(match.start(), match.end(), _read_ref(match.groupdict()))]
+
+
+SUPERLATIVE = re.compile(r"\b(?:" + "|".join(atoms.SUPERLATIVE_WORDS) + r")\b", re.IGNORECASE)
+CLAUSE_BREAK = re.compile(r"[.;:!?«»“”()\n]")
+
+
+def _read_superlative_period(match: re.Match) -> list[Match]:
+    """'la plus chaude de l'année' is this year's; 'la fin de l'année', 'le joueur de l'année' are left to other patterns."""
+    before = match.string[max(0, match.start() - 60):match.start()]
+    clause = CLAUSE_BREAK.split(before)[-1]
+    if SUPERLATIVE.search(clause) is None:
+        return []
+    return [Match(match.start("expr"), match.end("expr"), Parse("period", unit="Y" if match.group("year_unit") else "W"))]
 
 
 def _read_frequency_adjective(match: re.Match) -> list[Match]:
