@@ -339,6 +339,9 @@ def test_past_night_of_the_publication_day(sentence, anchor, tense, expected):
     ("Le titre a atteint son plus bas niveau de la semaine.", "2021-03-10", "past", [("la semaine", "2021-W10")]),
     ("Il a été élu entraîneur de l'année.", "2021-03-10", "past", []),
     ("C'est la meilleure vente de l'année scolaire.", "2021-03-10", "present", []),
+    # an indefinite month is such a month of any year
+    ("Il n'avait jamais fait aussi chaud pour un mois de juin.", "2021-06-10", "past", [("un mois de juin", "XXXX-06")]),
+    ("Le mois de juin a été chaud.", "2021-07-10", "past", [("Le mois de juin", "2021-06")]),
     # its first units are a length of time
     ("Les ventes ont doublé sur les 8 premiers mois de l'année.", "2021-09-09", "past", [("les 8 premiers mois de l'année", "P8M")]),
     ("Les premières semaines ont été difficiles.", "2021-09-09", "past", [("Les premières semaines", "PXW")]),

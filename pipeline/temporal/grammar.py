@@ -57,6 +57,7 @@ class Parse:
     week: int | None = None  # a weekday in the week this many weeks from publication's
     year_offset: int | None = None  # a day or month in the year this many years from publication's
     remainder: bool = False  # "le reste de la semaine": what is left of the period
+    any_year: bool = False  # "un mois d'août": such a month of any year
     # Only a part of an expression: kept if a combination (COMBINATIONS) completes it.
     pending: bool = False
     # Relative to the last date of the text, not to publication ("la semaine suivante",
@@ -1037,6 +1038,13 @@ PATTERNS: tuple[ExpressionPattern, ...] = (
         _compile(_PREPOSITION + MODIFIER_SPACE + named("expr", _MONTH_SPECIFIER + month())),
         lambda match: _read_month_match(match, "expr"),
         needs=(MONTH_CUE,),
+    ),
+    ExpressionPattern(
+        # "un mois d'août": an indefinite article, any August.
+        "any_month",
+        _compile(r"un" + SPACE + r"mois" + SPACE + r"(?:de" + SPACE + r"|d" + APOSTROPHE + ")" + month()),
+        _whole(lambda g: replace(_read_month(g), any_year=True)),
+        needs=(Then(ends_chunk("un", word_start=True), starts_chunk("mois", word_end=True)), MONTH_CUE),
     ),
     ExpressionPattern(
         "named_month",

@@ -276,7 +276,7 @@ def _calendar(parse: Parse, anchor: Anchor, tense: str | None, reference: str | 
         return "DATE", f"{year:04d}", None
     if parse.month is not None:
         anchored = "publication" if parse.year_offset is not None and year is not None else None
-        if year is None:
+        if year is None and not parse.any_year:
             year = choose_year(parse.month, parse.day, anchor, tense, parse.direction)
             anchored = "publication" if year is not None else None
         year_text = f"{year:04d}" if year is not None else UNKNOWN_YEAR
