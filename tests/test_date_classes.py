@@ -342,6 +342,13 @@ def test_past_night_of_the_publication_day(sentence, anchor, tense, expected):
     # an indefinite month is such a month of any year
     ("Il n'avait jamais fait aussi chaud pour un mois de juin.", "2021-06-10", "past", [("un mois de juin", "XXXX-06")]),
     ("Le mois de juin a été chaud.", "2021-07-10", "past", [("Le mois de juin", "2021-06")]),
+    # decades after a position or a contracted article; "la nuit dernière"; the time ahead
+    ("L'usine a fermé à la fin des années 1990.", "2021-03-10", "past", [("la fin des années 1990", "199")]),
+    ("Ce style revient aux années 70.", "2021-03-10", "present", [("années 70", "197")]),
+    ("Un magasin a été cambriolé la nuit dernière.", "2021-03-10", "past", [("la nuit dernière", "2021-03-09TNI")]),
+    ("Il gèlera la nuit prochaine.", "2021-03-10", "future", [("la nuit prochaine", "2021-03-10TNI")]),
+    ("La décision tombera dans les jours qui viennent.", "2021-03-10", "future", [("les jours qui viennent", "PXD")]),
+    ("Les semaines à venir seront décisives.", "2021-03-10", "future", [("Les semaines à venir", "PXW")]),
     # its first units are a length of time
     ("Les ventes ont doublé sur les 8 premiers mois de l'année.", "2021-09-09", "past", [("les 8 premiers mois de l'année", "P8M")]),
     ("Les premières semaines ont été difficiles.", "2021-09-09", "past", [("Les premières semaines", "PXW")]),

@@ -86,6 +86,10 @@ DAY_PARTS: dict[str, str] = {
     "matin": "MO", "matinée": "MO", "après-midi": "AF", "soir": "EV", "soirée": "EV",
     "nuit": "NI", "journée": DAYTIME,
 }
+# Parts of the day told with a direction: "la nuit dernière" is last night.
+DIRECTED_DAY_PARTS = ("nuit",)
+# What follows a plural unit to say the time ahead: "les jours à venir", "les semaines qui viennent".
+COMING = ("à venir", "qui viennent")
 # What makes "la journée" its daytime: "dans la journée", "en journée", "toute la journée"
 # (a position inside it does too: "en fin de journée", "au début de la journée").
 WITHIN_PREPOSITIONS = ("dans", "en", "durant", "pendant", "au cours de", "au long de", "toute")

@@ -730,7 +730,7 @@ def _read_year(groups: dict) -> Parse:
 def _read_decade(groups: dict) -> Parse:
     digits = groups["decade"]
     decade = int(digits) if len(digits) == 4 else 1900 + int(digits)
-    return Parse("calendar", decade=decade // 10)
+    return Parse("calendar", decade=decade // 10, mod=_position(groups))
 
 
 def _read_century(groups: dict) -> Parse:
@@ -1064,7 +1064,14 @@ PATTERNS: tuple[ExpressionPattern, ...] = (
     ExpressionPattern("year", re.compile(r"(?<![\w.,])(?:(?<=\d{4}-)|(?<!-))(?<!(?<!\d)/)" + year() + r"(?![.,]\d)(?!" + OPT_SPACE + r"[€$%])"),
                       lambda match: _read_bare_year(match),
                       needs=(YEAR_SHAPE,)),
-    ExpressionPattern("decade", _compile(r"les" + SPACE + r"années" + SPACE + named("decade", r"(?:19|20)?\d0") + r"(?!\d)"), _whole(_read_decade), needs=(cue("années", word_start=True, word_end=True),)),
+    ExpressionPattern(
+        # "les années 1980", "la fin des années 90"; "des", "aux" stay out ("dans des années
+        # 1990" is no French: "des" there is "de les")
+        "decade",
+        _compile(optional(POSITION) + optional(r"les" + SPACE) + r"années" + SPACE + named("decade", r"(?:19|20)?\d0") + r"(?![\d,.]\d|\d)"),
+        _whole(_read_decade),
+        needs=(cue("années", word_start=True, word_end=True),),
+    ),
     ExpressionPattern("century", _compile(r"(?:le" + SPACE + r")?" + named("century", r"[IVX]+|\d{1,2}") + r"(?:e|è|ème)" + SPACE + r"siècle"), _whole(_read_century), needs=(cue("siècle", word_start=True),)),
     ExpressionPattern(
         # "aujourd'hui encore", "continue aujourd'hui": nowadays, not the publication day.
@@ -1124,7 +1131,8 @@ PATTERNS: tuple[ExpressionPattern, ...] = (
     ExpressionPattern(
         "directed_period",
         # "le mois dernier", "début du mois dernier", "jusqu'au printemps dernier"
-        _compile(optional(POSITION) + optional(THE) + named("unit", words(list(atoms.PERIOD_UNITS) + list(atoms.SEASONS))) + OPT_SPACE + DIRECTION),
+        _compile(optional(POSITION) + optional(THE) + named("unit", words(list(atoms.PERIOD_UNITS) + list(atoms.SEASONS) + list(atoms.DIRECTED_DAY_PARTS)))
+                 + OPT_SPACE + DIRECTION),
         _whole(_read_period),
         needs=(DIRECTION_CUE,),
     ),
@@ -1244,6 +1252,13 @@ PATTERNS: tuple[ExpressionPattern, ...] = (
         _compile(r"les" + SPACE + UNIT + SPACE + words(FOLLOWING) + AFTER),
         _whole(lambda g: Parse("duration", unit=_lookup(atoms.UNITS, g["unit"]), amount="X")),
         needs=(cue(*FOLLOWING, word_start=True, word_end=True),),
+    ),
+    ExpressionPattern(
+        # "les jours à venir", "les semaines qui viennent": a vague length of time ahead.
+        "coming_units",
+        _compile(r"les" + SPACE + UNIT + SPACE + words(atoms.COMING) + AFTER),
+        _whole(lambda g: Parse("duration", unit=_lookup(atoms.UNITS, g["unit"]), amount="X")),
+        needs=(cue(*atoms.COMING, word_end=True),),
     ),
     ExpressionPattern(
         # "le reste de la semaine", "le reste de l'année": the period itself.

@@ -378,8 +378,8 @@ def _period(parse: Parse, anchor: Anchor, tense: str | None) -> tuple[str, str]:
     offset = parse.offset
     if parse.part:
         day = _day_text(anchor.date) if anchor.date else _partial_day(anchor)
-        if parse.part == NIGHT and tense == PAST:
-            day = _shift_day(day, -1)  # a past "cette nuit": the night before publication
+        if parse.part == NIGHT and (offset < 0 or (offset == 0 and tense == PAST)):
+            day = _shift_day(day, -1)  # "la nuit dernière", a past "cette nuit": the night before publication
         return _with_time(day, parse)
     if parse.season:
         if anchor.year is None:
