@@ -218,6 +218,24 @@ def test_weekday_direction_from_tense(tense, value):
     check("Il parle vendredi.", "2021-03-09", tense, [("vendredi", value)])
 
 
+@pytest.mark.parametrize("sentence, expected", [
+    # after a verb in the present, a preposition says the side: 2021-03-10 is a Wednesday
+    ("Depuis lundi, les écoles sont fermées.", [("lundi", "2021-03-08")]),
+    ("Depuis vendredi, les écoles sont fermées.", [("vendredi", "2021-03-05")]),
+    ("Jusqu'à lundi, les écoles sont fermées.", [("lundi", "2021-03-15")]),
+    ("A partir de lundi, les écoles sont fermées.", [("lundi", "2021-03-15")]),
+    ("Dès lundi, les écoles sont fermées.", [("lundi", "2021-03-15")]),
+    # not a day of the month, nearest in the present
+    ("À partir du 2 mars, les écoles sont fermées.", [("2 mars", "2021-03-02")]),
+])
+def test_weekday_side_from_a_preposition(sentence, expected):
+    check(sentence, "2021-03-10", "present", expected)
+
+
+def test_past_verb_overrides_the_preposition():
+    check("Les écoles ont été fermées jusqu'à lundi.", "2021-03-10", "past", [("lundi", "2021-03-08")])
+
+
 def _clause(text, rows):
     from tests.test_dates import _tokens
     from pipeline.stages.dates import Clause

@@ -13,8 +13,9 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Callable, Union
 
+from pipeline.temporal import atoms
 from pipeline.temporal.grammar import Parse, scan
-from pipeline.temporal.timex import NIGHT, TENSED_KINDS, Anchor, Timex, day_part_of, resolve
+from pipeline.temporal.timex import NIGHT, PRESENT, TENSED_KINDS, Anchor, Timex, day_part_of, resolve
 
 # A tense for the whole text, or a function (start, end) -> tense of the clause there.
 TenseOf = Union[str, None, Callable[[int, int], Union[str, None]]]
@@ -41,6 +42,8 @@ def find_dates(text: str, anchor: "str | date | Anchor | None" = None, tense: Te
     matches = list(scan(text))
     # Asking a clause its tense is the costly part: only for the readings that use it.
     tenses = [(tense(m.start, m.end) if m.parse.kind in TENSED_KINDS else None) if callable(tense) else tense for m in matches]
+    tenses = [_side_of_preposition(text, m.start) or t if _weekday_alone(m.parse) and t in (PRESENT, None) else t
+              for m, t in zip(matches, tenses)]
     found: list[FoundDate] = []
     previous: tuple[int, str] | None = None
     context: tuple[int, str] | None = None  # the last date with a year
@@ -63,6 +66,26 @@ def find_dates(text: str, anchor: "str | date | Anchor | None" = None, tense: Te
         if timex.type in ("DATE", "TIME") and YEAR_VALUE.match(timex.value):
             context = (index, timex.value)
     return found
+
+
+SIDE_PREPOSITION = re.compile(
+    r"(?<![\w-])(" + "|".join(sorted((form.replace("'", "['’]").replace(" ", r"\s+") for form in atoms.PREPOSITION_SIDES), key=len, reverse=True))
+    + r")\s*$", re.IGNORECASE)
+
+
+def _weekday_alone(parse: Parse) -> bool:
+    return parse.kind == "calendar" and parse.weekday is not None and parse.day is None and parse.month is None
+
+
+def _side_of_preposition(text: str, start: int) -> str | None:
+    """The tense a preposition right before a weekday gives it after a verb in the present
+    (then the nearest such day otherwise): "depuis lundi" is past, "jusqu'à lundi" future.
+    Not for a day of a month: "à partir du 2 novembre, les écoles sont fermées", written on
+    the 7th, is this year's."""
+    found = SIDE_PREPOSITION.search(text, max(0, start - 15), start)
+    if found is None:
+        return None
+    return atoms.PREPOSITION_SIDES[re.sub(r"\s+", " ", found.group(1).lower().replace("’", "'"))]
 
 
 def _takes_day_of_sentence(parse: Parse) -> bool:

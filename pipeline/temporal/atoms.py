@@ -86,6 +86,15 @@ DAY_PARTS: dict[str, str] = {
     "matin": "MO", "matinée": "MO", "après-midi": "AF", "soir": "EV", "soirée": "EV",
     "nuit": "NI", "journée": DAYTIME,
 }
+# Prepositions that say, after a verb in the present, on which side of publication a date
+# lies: "depuis lundi" is behind, "jusqu'à lundi", "dès lundi" ahead.
+PREPOSITION_SIDES = {
+    "depuis": "past",
+    "jusqu'à": "future", "jusqu'au": "future", "jusqu'en": "future",
+    "à partir de": "future", "à partir du": "future", "à partir d'": "future", "dès": "future",
+    # "A" for "À", as capitals are often written
+    "a partir de": "future", "a partir du": "future", "a partir d'": "future",
+}
 # Parts of the day told with a direction: "la nuit dernière" is last night.
 DIRECTED_DAY_PARTS = ("nuit",)
 # What follows a plural unit to say the time ahead: "les jours à venir", "les semaines qui viennent".
