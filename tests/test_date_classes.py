@@ -380,6 +380,13 @@ def test_periods_and_their_parts(sentence, anchor, tense, expected):
 
 
 @pytest.mark.parametrize("sentence, anchor, tense, expected", [
+    # vague references of every tense
+    ("Le village vivait de la pêche dans le passé.", "2021-03-09", "past", [("dans le passé", "PAST_REF")]),
+    ("Ces derniers temps, les prix flambent.", "2021-03-09", "present", [("Ces derniers temps", "PAST_REF")]),
+    ("La décision sera connue sous peu.", "2021-03-09", "future", [("sous peu", "FUTURE_REF")]),
+    ("Le site est fermé à l'heure actuelle.", "2021-03-09", "present", [("l'heure actuelle", "PRESENT_REF")]),
+    ("Quelques instants plus tôt, le ministre avait quitté la salle.", "2021-03-09", "past",
+     [("Quelques instants plus tôt", "PAST_REF")]),
     # after a year of a past era in its paragraph, a present "aujourd'hui" is nowadays ...
     ("L'usine a ouvert en 1950. Aujourd'hui, elle emploie 300 personnes.", "2021-03-09", "present",
      [("1950", "1950"), ("Aujourd'hui", "PRESENT_REF")]),
