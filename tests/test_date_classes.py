@@ -387,6 +387,10 @@ def test_periods_and_their_parts(sentence, anchor, tense, expected):
     ("Le site est fermé à l'heure actuelle.", "2021-03-09", "present", [("l'heure actuelle", "PRESENT_REF")]),
     ("Quelques instants plus tôt, le ministre avait quitté la salle.", "2021-03-09", "past",
      [("Quelques instants plus tôt", "PAST_REF")]),
+    # an era named by a relational adjective keeps it in its span
+    ("Le théâtre date de l'époque romaine.", "2021-03-09", "present", [("l'époque romaine", "PAST_REF")]),
+    ("À l'époque, le théâtre était plein.", "2021-03-09", "past", [("l'époque", "PAST_REF")]),
+    ("Le théâtre est vide à l'époque actuelle.", "2021-03-09", "present", [("l'époque actuelle", "PRESENT_REF")]),
     # after a year of a past era in its paragraph, a present "aujourd'hui" is nowadays ...
     ("L'usine a ouvert en 1950. Aujourd'hui, elle emploie 300 personnes.", "2021-03-09", "present",
      [("1950", "1950"), ("Aujourd'hui", "PRESENT_REF")]),

@@ -201,9 +201,12 @@ VAGUE_REFERENCES: dict[str, str] = {
     "à l'avenir": "FUTURE_REF", "dans le futur": "FUTURE_REF", "ultérieurement": "FUTURE_REF",
     "précédemment": "PAST_REF", "antérieurement": "PAST_REF", "un futur proche": "FUTURE_REF",
     "un avenir proche": "FUTURE_REF", "dans le passé": "PAST_REF", "ces derniers temps": "PAST_REF",
-    "sous peu": "FUTURE_REF", "l'heure actuelle": "PRESENT_REF",
+    "sous peu": "FUTURE_REF", "l'heure actuelle": "PRESENT_REF", "l'époque actuelle": "PRESENT_REF",
     "des instants plus tôt": "PAST_REF", "quelques instants plus tôt": "PAST_REF", "quelques instants auparavant": "PAST_REF",
 }
+# Endings of relational adjectives, which name an era after "l'époque" ("soviétique",
+# "coloniale", "romaine", "victorienne", "communiste", "moderne").
+RELATIONAL_ADJECTIVE_ENDINGS = ("ique", "ale", "aine", "ienne", "iste", "erne", "ane", "ine")
 # Verbs whose complement "à l'avenir" is the future as a topic, not a time: "penser à
 # l'avenir", "s'intéresser à l'avenir" (stems: every form of the verb starts with one).
 # "l'avenir" alone is a noun too ("l'avenir de la langue"): only "à l'avenir" and "dans

@@ -1488,10 +1488,18 @@ def _read_month_match(match: re.Match, group: str | None = None) -> list[Match]:
 FUTURE_AS_TOPIC_BEFORE = re.compile(r"(?<![\w-])" + words(atoms.FUTURE_AS_TOPIC_VERB_STEMS) + r"[\w-]*" + SPACE + r"$", re.IGNORECASE)
 
 
+# "l'époque gréco-romaine": an era named by a relational adjective, in the span of its
+# reference.
+NAMED_ERA_AFTER = re.compile(r"[^\S\n]+[a-zà-ÿ-]+(?:" + "|".join(atoms.RELATIONAL_ADJECTIVE_ENDINGS) + r")s?(?![\w-])")
+
+
 def _read_vague(match: re.Match) -> list[Match]:
-    """'récemment', 'à l'avenir'; not 'penser à l'avenir' (the future as a topic)."""
+    """'récemment', 'à l'avenir', 'l'époque romaine'; not 'penser à l'avenir' (the future as a topic)."""
     if _fold(match.group("ref")).startswith("à ") and FUTURE_AS_TOPIC_BEFORE.search(match.string, max(0, match.start() - 25), match.start()):
         return []
+    era = NAMED_ERA_AFTER.match(match.string, match.end()) if _fold(match.group("ref")).endswith("époque") else None
+    if era:
+        return [Match(match.start(), era.end(), _read_ref(match.groupdict()))]
     return [Match(match.start(), match.end(), _read_ref(match.groupdict()))]
 
 
