@@ -182,6 +182,10 @@ def test_vague_references(sentence, anchor, tense, expected):
     ("Le marché de la Belle de Mai a rouvert.", "2021-03-09", "past", []),
     ("Lyon a gagné lors de la 28e journée du championnat.", "2021-03-09", "past", []),
     ("Le festival Automne en Normandie a ouvert.", "2021-03-09", "past", []),
+    # a capitalised unit inside its sentence belongs to a name
+    ("Les musées ouvrent leurs portes pour les Journées du patrimoine.", "2021-09-09", "present", []),
+    ("Il a couru les 24 Heures du Mans.", "2021-09-09", "past", []),
+    ("Des jours plus tard, il a couru.", "2021-09-09", "past", [("Des jours plus tard", "PXD")]),
     ("Les feuilles tombent en automne.", "2021-03-09", "present", [("automne", "XXXX-FA")]),
 ])
 def test_not_dates(sentence, anchor, tense, expected):

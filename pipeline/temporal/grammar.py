@@ -1539,7 +1539,18 @@ def _read_duration_match(match: re.Match) -> list[Match]:
         return []
     if groups.get("vague") and _fold(groups["vague"]) == "des" and ARTICLE_CONTRACTION_BEFORE.search(match.string[max(0, match.start() - 12):match.start()]):
         return []
+    if _capitalised_inside_its_sentence(match, "unit"):
+        return []  # "les Journées du patrimoine", "les 24 Heures du Mans" are names
     return [Match(match.start(), match.end(), parse)]
+
+
+def _capitalised_inside_its_sentence(match: re.Match, group: str) -> bool:
+    """Whether the word of ``group`` is capitalised but does not begin its sentence: a
+    name's, as French capitalises names, not common nouns."""
+    if not match.group(group) or not match.group(group)[0].isupper():
+        return False
+    before = match.string[:match.start(group)].rstrip(" \t\u00a0«“\"'(")
+    return bool(before) and before[-1] not in ".!?:\n"
 
 
 # Durations and clock times are written alike ("16 heures"): one decision, read in
