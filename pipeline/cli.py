@@ -20,10 +20,11 @@ from pipeline.config import ConfigError, Settings, load_settings, setting_proble
 from pipeline.console import Display, reject_lines
 from pipeline.engine import Stage, StageReport, count_documents, open_executor, run_source_stage, run_stage, write_run_summary
 from pipeline.paths import FolderBusy, claim_output_folder
+from pipeline.processes import Stopped, stop_on_signals
 from pipeline.readers import expand_inputs, read_records
 from pipeline.stages import SOURCE_STAGE, TABLE_STAGES
 from pipeline.tables import DOCUMENTS, REJECTS, TableError, check_schema, read_table, table_path
-from pipeline.validate import check_upstream, validate_folder
+from pipeline.validate import check_upstream, stages_not_built, validate_folder
 
 app = typer.Typer(
     help="French news extraction: raw articles in, Parquet tables out (documents, sentences, entities, quotes, dates).",
@@ -166,8 +167,14 @@ def _execute(settings: Settings, output: Optional[Path], quiet: bool, strict: bo
     started = time.perf_counter()
     folder = _output(settings, output)
     display = Display(quiet)
-    reports = _guarded(lambda: action(folder, display))
-    _summarise(display, reports, started, folder)
+    try:
+        reports = _guarded(lambda: action(folder, display))
+        _summarise(display, reports, started, folder)
+    except OSError as exc:
+        if exc.errno not in (errno.ENOSPC, errno.EDQUOT):
+            raise
+        # Tables are committed by rename: those written are whole, the one being written is dropped.
+        _fail(f"no space left on {folder}: the tables are as they were before the stage that ran out; free space and run again", EXIT_FAILED)
     _check_outcome(reports, strict)
 
 
@@ -255,18 +262,24 @@ def _table_command(stage: Stage) -> Callable[..., None]:
     return command
 
 
-@app.command(help="Check every table in the output folder: schema and stage version, unique ids, doc_id/sent_id present upstream, text == documents.text[start:end]. Prints one problem per line; exit code 1 when there is any.")
-def validate(output: OutputOption = None, config: ConfigOption = None) -> None:
+@app.command(help="Check every table in the output folder: schema and stage version, unique ids, doc_id/sent_id present upstream, text == documents.text[start:end], and that every stage is complete against its manifest (--partial: stages never run are allowed). Prints one problem per line; exit code 1 when there is any.")
+def validate(
+    output: OutputOption = None,
+    config: ConfigOption = None,
+    partial: Annotated[bool, typer.Option("--partial", help="The folder is knowingly partial: stages never run are not problems (the tables present are checked all the same).")] = False,
+) -> None:
     settings = _settings(config)
     folder = Path(output or settings.raw["paths"]["output"])
     if not folder.is_dir():
         _fail(f"{folder}: no such folder; run `pipeline run` first")
-    checked, problems = validate_folder(folder, (SOURCE_STAGE, *TABLE_STAGES))
+    stages = (SOURCE_STAGE, *TABLE_STAGES)
+    checked, problems = validate_folder(folder, stages, settings, partial=partial)
     for problem in problems:
         typer.echo(str(problem))
     if problems:
         _fail(f"{len(problems)} problem(s) in {folder}", EXIT_FAILED)
-    typer.echo(f"valid: {', '.join(checked)}")
+    not_built = stages_not_built(folder, stages)
+    typer.echo(f"valid{' (partial; not built: ' + ', '.join(not_built) + ')' if not_built else ''}: {', '.join(checked)}")
 
 
 @app.command(help="Write the data dictionary (Markdown) from the table schemas; default: docs/tables.md of the current folder.")
@@ -380,9 +393,14 @@ for _stage in TABLE_STAGES:
 
 
 def main() -> None:
-    """The console script: a usage error is one line on stderr and exit code 2."""
+    """The console script: a usage error is one line on stderr and exit code 2; SIGTERM
+    and Ctrl-C stop the run cleanly, with one line and exit code 128 + the signal."""
+    stop_on_signals()
     try:
         code = app(standalone_mode=False)
+    except Stopped as stop:
+        typer.echo(f"error: stopped by {stop}; completed stages and checkpointed batches are kept; the next run resumes from there", err=True)
+        code = stop.exit_code
     except click_errors.NoArgsIsHelpError as exc:
         typer.echo(exc.ctx.get_help() if exc.ctx else str(exc))
         code = 0

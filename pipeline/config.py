@@ -221,13 +221,12 @@ class Settings:
         return int(self.raw["engine"]["docs_per_batch"])
 
     def stage_fingerprint(self, stage: str) -> str:
-        """Hash of a stage's settings and the content of the lexicon files they name."""
+        """Hash of a stage's settings and the content of the lexicon files they name
+        (relative to configs/ or absolute). The model is the engine's concern (``Stage.uses_model``)."""
         section = self.section(stage)
-        if stage == "entities":
-            section["model"] = self.raw.get("model", {}).get("name")
         payload: dict[str, Any] = {"settings": section, "lexicons": {}}
         for key, value in sorted(section.items()):
-            if isinstance(value, str) and value.startswith("lexicons/"):
+            if isinstance(value, str) and value and self.lexicon_path(stage, key).is_file():
                 payload["lexicons"][key] = self.lexicon_path(stage, key).read_text(encoding="utf-8")
         blob = json.dumps(payload, sort_keys=True, ensure_ascii=False, default=str)
         return hashlib.sha256(blob.encode()).hexdigest()[:16]

@@ -20,6 +20,17 @@ table instead of recomputed. Tables carry a random ``run_token`` in their metada
 the manifest names the token of each table it describes: a manifest whose tokens do not
 match the tables (a crash between the two commits) is ignored, so it never claims work
 the tables do not hold.
+
+What a document's rows depend on: the manifest also keeps, per document and table, a
+hash of the document's rows (``document_hashes``). A later stage fingerprints a document
+by the hashes of the rows it reads, not by how the upstream stage was configured: the
+dates stage re-runs when a document's tokens change, not because the entity lexicon
+(which makes no token) did. A stage's own identity (``stage_key``) is its code version
+(``pipeline.versions``: a hash of its modules), its settings and the lexicons they name,
+and, for a stage that parses, the model's name and version.
+
+Inside a stage, finished partitions are committed as checkpoints
+(``pipeline.checkpoints``): a run killed mid-stage resumes at the partitions it lost.
 """
 from __future__ import annotations
 
@@ -28,16 +39,18 @@ import gc
 import hashlib
 import importlib
 import json
+import logging
 import os
-import shutil
+import signal
 import sys
 import threading
 import time
 import uuid
 from collections import deque
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from multiprocessing import forkserver, get_all_start_methods, get_context
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Protocol, Sequence
@@ -48,10 +61,14 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+from pipeline.checkpoints import PARTS_FOLDER, Checkpoint, Done, discard_part_folders
 from pipeline.config import Settings
 from pipeline.failures import FAILED, isolate_failures, record_stage_rejects
+from pipeline.faults import fault_point
+from pipeline.processes import PARENT_VARIABLE, fork_server_pid, pool_processes, stop_fork_server, worker_started
 from pipeline.tables import (
     DOCUMENTS,
+    REJECTS,
     Column,
     TableError,
     TableSpec,
@@ -63,13 +80,13 @@ from pipeline.tables import (
     table_path,
     to_arrow,
 )
+from pipeline.versions import code_version, model_identity
 
 Frames = dict[str, pd.DataFrame]
 BatchFunction = Callable[[Frames], Frames]
 Progress = Callable[[int], None]
 
 STATE_FOLDER = "_state"
-PARTS_FOLDER = "_parts"
 # Partitions queued per worker: enough to keep workers busy, few enough to bound memory.
 IN_FLIGHT_PER_WORKER = 2
 # Imported by a worker pool's fork server; it calls prepare_from_environment.
@@ -81,12 +98,25 @@ class Stage:
     """A table stage: reads upstream tables, writes its own, one batch of documents at a time."""
 
     name: str
-    version: str
     reads: tuple[TableSpec, ...]
     writes: tuple[TableSpec, ...]
     # Builds the per-batch function once per process (loads models, lexicons...).
     prepare: Callable[[Settings], BatchFunction]
     description: str = ""
+    # Parses with the spaCy model: its name and version are part of the stage's identity.
+    uses_model: bool = False
+    # The module whose code, with the modules it imports, makes the stage's version
+    # (default: the module defining ``prepare``; a test's wrapper keeps the stage's own).
+    code: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.code:
+            object.__setattr__(self, "code", self.prepare.__module__)
+
+    @property
+    def version(self) -> str:
+        """Changes whenever the stage's code does (see ``pipeline.versions``)."""
+        return code_version(self.code)
 
 
 @dataclass
@@ -96,6 +126,7 @@ class StageReport:
     rows: dict[str, int] = field(default_factory=dict)
     seconds: float = 0.0
     carried: int = 0  # documents carried over unchanged from the previous run
+    resumed: int = 0  # documents of partitions a killed run had finished (checkpoints)
     # Seconds spent preparing the stage (loading a model, lexicons) or waiting for workers
     # to be prepared; not counted in ``seconds``, so that a stage's time is its work.
     load_seconds: float = 0.0
@@ -242,6 +273,10 @@ class RangeReader:
 
 def manifest_spec(stage: Stage) -> TableSpec:
     counts = tuple(Column(f"rows_{spec.name}", pa.int32(), f"Rows of this document in {spec.file_name}", "12") for spec in stage.writes if keyed(spec))
+    hashes = tuple(
+        Column(f"hash_{spec.name}", pa.string(), f"Hash of this document's rows in {spec.file_name}", "9c1e…", nullable=True)
+        for spec in stage.writes if keyed(spec)
+    )
     return TableSpec(
         f"{STATE_FOLDER}_{stage.name}",
         stage.name,
@@ -250,6 +285,7 @@ def manifest_spec(stage: Stage) -> TableSpec:
             Column("doc_id", pa.string(), "Document identifier", "a12"),
             Column("fingerprint", pa.string(), "Hash of the stage's inputs for this document, settings and version", "3f2a…", nullable=True),
             *counts,
+            *hashes,
         ),
     )
 
@@ -261,6 +297,7 @@ class Manifest:
     doc_ids: list[str]
     fingerprints: list[str | None]
     rows: dict[str, np.ndarray]  # table name -> rows per document
+    hashes: dict[str, list[str | None]]  # table name -> hash of the document's rows (None: unknown)
 
     def __post_init__(self) -> None:
         self.position = {doc_id: index for index, doc_id in enumerate(self.doc_ids)}
@@ -295,7 +332,9 @@ def load_manifest(stage_name: str, folder: Path) -> Manifest | None:
     except (OSError, KeyError, pa.ArrowException):
         return None
     rows = {name: manifest.column(f"rows_{name}").to_numpy().astype(np.int64) for name in tables}
-    return Manifest(manifest.column("doc_id").to_pylist(), manifest.column("fingerprint").to_pylist(), rows)
+    unknown = [None] * manifest.num_rows
+    hashes = {name: manifest.column(f"hash_{name}").to_pylist() if f"hash_{name}" in manifest.column_names else unknown for name in tables}
+    return Manifest(manifest.column("doc_id").to_pylist(), manifest.column("fingerprint").to_pylist(), rows, hashes)
 
 
 def _manifest_or_counts(specs: Sequence[TableSpec], folder: Path, doc_ids: list[str], manifests: dict[str, Manifest | None]) -> dict[str, np.ndarray]:
@@ -331,7 +370,28 @@ def _hash(*parts: str) -> str:
 
 
 def stage_key(stage: Stage, settings: Settings) -> str:
-    return f"{stage.name}:{stage.version}:{settings.stage_fingerprint(stage.name)}"
+    """The stage's identity: code version, settings and the lexicons they name, the model."""
+    model = f":{model_identity(settings.model_name)}" if stage.uses_model else ""
+    return f"{stage.name}:{stage.version}:{settings.stage_fingerprint(stage.name)}{model}"
+
+
+def document_hashes(table: pa.Table, counts: np.ndarray, wanted: Sequence[bool]) -> list[str | None]:
+    """For each document (``counts[i]`` consecutive rows of ``table``, in order) that is
+    ``wanted``: a hash of its rows' content, the same whatever rows surround them."""
+    offsets = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
+    table = table.combine_chunks()
+    hashes: list[str | None] = []
+    for index, want in enumerate(wanted):
+        if not want:
+            hashes.append(None)
+            continue
+        digest = hashlib.blake2b(digest_size=12)
+        rows = int(offsets[index + 1] - offsets[index])
+        if rows:  # a document without rows hashes as nothing, however the table is chunked
+            for batch in table.slice(int(offsets[index]), rows).to_batches():
+                digest.update(batch.serialize())
+        hashes.append(digest.hexdigest())
+    return hashes
 
 
 def record_fingerprint(record: Any, key: str) -> str:
@@ -354,7 +414,10 @@ class Partition:
     fresh: tuple[bool, ...]
     upstream: dict[str, tuple[int, int]]  # upstream table -> row range of these documents
     carried: dict[str, tuple[tuple[int, int], ...]]  # own keyed table -> old row range per document
-    part_folder: str | None = None  # set: write the output as part files there (Dask)
+    known_hashes: dict[str, tuple[str | None, ...]]  # own keyed table -> old row hash per document (None: to compute)
+    key: str  # names the partition's part files; the same key means the same rows
+    part_folder: str  # where the part files go (the run's checkpoint folder)
+    rejected: str | None = None  # set: reject the fresh documents with this reason, compute nothing
 
 
 @dataclass
@@ -363,8 +426,8 @@ class PartitionResult:
     documents: int
     processed: int
     counts: dict[str, np.ndarray]  # keyed table -> rows per document of the partition
-    tables: dict[str, pa.Table] | None = None
-    parts: dict[str, str] | None = None
+    hashes: dict[str, list[str | None]]  # keyed table -> hash of each document's rows
+    parts: dict[str, str]  # table -> part file name in the checkpoint folder
     failed: pd.DataFrame | None = None  # reject rows of the documents the stage failed on
     load_seconds: float = 0.0  # preparing the stage in the process that ran the partition
 
@@ -388,14 +451,17 @@ def _reader(path: Path, columns: list[str] | None = None) -> RangeReader:
 
 
 def run_partition(partition: Partition) -> PartitionResult:
-    """Compute one partition: the stage function on fresh documents, old rows for the rest."""
+    """Compute one partition: the stage function on fresh documents, old rows for the rest;
+    write its part files and say what they hold."""
     folder = Path(partition.folder)
     stage = partition.stage
     fresh_ids = [doc_id for doc_id, fresh in zip(partition.doc_ids, partition.fresh) if fresh]
     outputs: dict[str, pa.Table] = {}
     failed = None
     load_seconds = 0.0
-    if fresh_ids:
+    if partition.rejected is not None:
+        failed = _rejected_rows(partition, fresh_ids)
+    elif fresh_ids:
         wanted = set(fresh_ids)
         frames: Frames = {}
         for spec in stage.reads:
@@ -408,20 +474,36 @@ def run_partition(partition: Partition) -> PartitionResult:
         result = function(frames)
         outputs = {spec.name: to_arrow(spec, result[spec.name]) for spec in stage.writes}
         failed = result[FAILED]
+        fault_point(stage.name, partition.index, "computed")
     tables: dict[str, pa.Table] = {}
     counts: dict[str, np.ndarray] = {}
+    hashes: dict[str, list[str | None]] = {}
     for spec in stage.writes:
         fresh_table = outputs.get(spec.name, spec.schema.empty_table())
         if keyed(spec):
             old = _reader(table_path(spec, folder)) if not all(partition.fresh) else None
             fresh_table, counts[spec.name] = merge_rows(spec, partition.fresh, fresh_ids, fresh_table, partition.carried.get(spec.name, ()), old, stage.name)
+            hashes[spec.name] = _complete_hashes(fresh_table, counts[spec.name], partition.known_hashes.get(spec.name, ()))
         tables[spec.name] = fresh_table
-    result = PartitionResult(partition.index, len(partition.doc_ids), len(fresh_ids), counts, failed=failed, load_seconds=load_seconds)
-    if partition.part_folder is None:
-        result.tables = tables
-    else:
-        result.parts = {spec.name: _write_part(spec, tables[spec.name], Path(partition.part_folder), partition.index) for spec in stage.writes}
-    return result
+    parts = {spec.name: _write_part(tables[spec.name], Path(partition.part_folder), f"{spec.name}-{partition.key}") for spec in stage.writes}
+    return PartitionResult(partition.index, len(partition.doc_ids), len(fresh_ids), counts, hashes, parts, failed, load_seconds)
+
+
+def _complete_hashes(table: pa.Table, counts: np.ndarray, known: Sequence[str | None]) -> list[str | None]:
+    """The known hashes, and those of the documents whose hash is not known yet."""
+    known = list(known) or [None] * len(counts)
+    computed = document_hashes(table, counts, [value is None for value in known])
+    return [value if value is not None else new for value, new in zip(known, computed)]
+
+
+# A partition whose worker process died twice (an out-of-memory kill, a crash in native code).
+WORKER_DIED = "the worker process computing its batch died twice (killed: out of memory?); the batch's documents are rejected"
+
+
+def _rejected_rows(partition: Partition, fresh_ids: list[str]) -> pd.DataFrame:
+    documents = _reader(table_path(DOCUMENTS, Path(partition.folder)), ["doc_id", "source"]).read(*partition.doc_range).to_pandas()
+    documents = documents[documents["doc_id"].isin(set(fresh_ids))]
+    return pd.DataFrame({"source": documents["source"].tolist(), "doc_id": documents["doc_id"].tolist(), "stage": partition.stage.name, "reason": partition.rejected}, columns=REJECTS.column_names)
 
 
 def merge_rows(
@@ -455,21 +537,22 @@ def merge_rows(
     return (pa.concat_tables(pieces) if pieces else fresh_table), counts
 
 
-def _write_part(spec: TableSpec, table: pa.Table, part_folder: Path, index: int) -> str:
-    path = part_folder / f"{spec.name}-{index:08d}.parquet"
-    pq.write_table(table, path, compression="zstd")
-    return str(path)
+def _write_part(table: pa.Table, part_folder: Path, stem: str) -> str:
+    """Write a part file complete or not at all; never create the folder: a task of a dead
+    client, whose folder a later run removed, must fail rather than write anywhere."""
+    name = f"{stem}.parquet"
+    temporary = part_folder / f".{name}.{uuid.uuid4().hex[:12]}.tmp"
+    try:
+        pq.write_table(table, temporary, compression="zstd")
+        os.replace(temporary, part_folder / name)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+    return name
 
 
-def _result_tables(result: PartitionResult, stage: Stage) -> dict[str, pa.Table]:
-    if result.tables is not None:
-        return result.tables
-    tables = {}
-    for spec in stage.writes:
-        part = Path(result.parts[spec.name])
-        tables[spec.name] = pq.read_table(part).cast(spec.schema)
-        part.unlink()
-    return tables
+def _result_tables(result: PartitionResult, stage: Stage, checkpoint: Checkpoint) -> dict[str, pa.Table]:
+    return {spec.name: pq.read_table(checkpoint.path(result.parts[spec.name])).cast(spec.schema) for spec in stage.writes}
 
 
 # --------------------------------------------------------------------------- executors
@@ -477,7 +560,6 @@ def _result_tables(result: PartitionResult, stage: Stage) -> dict[str, pa.Table]
 
 class Executor(Protocol):
     workers: int
-    part_files: bool  # partitions write part files instead of returning their tables
     waited: float  # seconds spent so far waiting for workers to be prepared (warm)
 
     def map(self, partitions: Iterable[Partition], expected: int) -> Iterator[PartitionResult]: ...
@@ -486,12 +568,14 @@ class Executor(Protocol):
         """Start preparing ``stages`` where partitions will run, if that can go on while this
         process does other work."""
 
+    def close(self, abandon: bool = False) -> None:
+        """Release the workers; ``abandon``: the run is stopping, do not wait for them."""
+
 
 class InProcess:
     """Runs partitions one after the other in this process."""
 
     workers = 1
-    part_files = False
     waited = 0.0
 
     def map(self, partitions: Iterable[Partition], expected: int) -> Iterator[PartitionResult]:
@@ -500,16 +584,20 @@ class InProcess:
     def warm(self, settings: Settings, stages: Sequence[Stage]) -> None:
         """Nothing ahead of time: preparing here would hold up this process."""
 
+    def close(self, abandon: bool = False) -> None:
+        """Nothing to release."""
 
-def _ordered(submit: Callable[[Partition], Any], partitions: Iterable[Partition], in_flight: int) -> Iterator[PartitionResult]:
-    """Results in submission order, with at most ``in_flight`` partitions queued or running."""
-    pending: deque = deque()
-    for partition in partitions:
-        pending.append(submit(partition))
-        if len(pending) >= in_flight:
-            yield pending.popleft().result()
-    while pending:
-        yield pending.popleft().result()
+
+def _done(result: PartitionResult) -> Future:
+    future: Future = Future()
+    future.set_result(result)
+    return future
+
+
+def _rejected(partition: Partition, reason: str) -> PartitionResult:
+    """The partition with its fresh documents rejected for ``reason`` (computed here: only
+    old rows are copied)."""
+    return run_partition(replace(partition, rejected=reason))
 
 
 # BLAS and OpenMP pools default to one thread per core; with one worker per core that
@@ -542,10 +630,14 @@ class ProcessPool:
     Workers are forked from a fork server (spawned where there is none). The server has
     imported the pipeline, so workers do not import it again; after ``warm`` it has also
     prepared the stages, so the model is loaded once for all workers (they share its pages)
-    while this process is still cleaning, instead of once per worker.
-    """
+    while this process is still cleaning, instead of once per worker. The server and the
+    workers die with their parent (``pipeline.processes``).
 
-    part_files = False
+    A worker that dies (an out-of-memory kill) breaks the whole pool, and every partition
+    in flight is lost with it: each is run again alone, in a fresh pool. One whose worker
+    dies again is the culprit: its documents are rejected (``WORKER_DIED``) and the run
+    goes on.
+    """
 
     def __init__(self, workers: int):
         self.workers = workers
@@ -564,25 +656,29 @@ class ProcessPool:
             self._warmed = True
 
     def _start_server(self, environment: dict[str, str]) -> None:
-        # The server's children inherit its environment: thread limits and what to prepare.
+        # The server's children inherit its environment: thread limits and what to prepare;
+        # the server itself reads whom to die with.
         forkserver.set_forkserver_preload([PRELOAD_MODULE])
-        with _environment({**THREAD_LIMITS, **environment}):
+        with _environment({**THREAD_LIMITS, PARENT_VARIABLE: str(os.getpid()), **environment}):
             forkserver.ensure_running()
         self._server_started = True
+
+    def _new_pool(self) -> ProcessPoolExecutor:
+        if self._forking:
+            if not self._server_started:
+                self._start_server({})
+            context, parent = get_context("forkserver"), fork_server_pid()
+        else:
+            # spawn: forking a process that already runs Arrow's threads is unsafe.
+            context, parent = get_context("spawn"), os.getpid()
+        with _environment(THREAD_LIMITS):
+            return ProcessPoolExecutor(self.workers, mp_context=context, initializer=worker_started, initargs=(parent,))
 
     def map(self, partitions: Iterable[Partition], expected: int) -> Iterator[PartitionResult]:
         if expected <= 1:
             return InProcess().map(partitions, expected)
         if self._pool is None:
-            if self._forking:
-                if not self._server_started:
-                    self._start_server({})
-                context = get_context("forkserver")
-            else:
-                # spawn: forking a process that already runs Arrow's threads is unsafe.
-                context = get_context("spawn")
-            with _environment(THREAD_LIMITS):
-                self._pool = ProcessPoolExecutor(self.workers, mp_context=context)
+            self._pool = self._new_pool()
             if self._warmed:
                 # The fork server forks no worker before it has prepared the stages (loaded
                 # the model): wait for that here, so that it counts as loading, not as the
@@ -590,29 +686,83 @@ class ProcessPool:
                 started = time.perf_counter()
                 self._pool.submit(os.getpid).result()
                 self.waited += time.perf_counter() - started
-        pool = self._pool
-        return _ordered(lambda partition: pool.submit(run_partition, partition), partitions, self.workers * IN_FLIGHT_PER_WORKER)
+        return self._results(partitions)
 
-    def close(self) -> None:
+    def _results(self, partitions: Iterable[Partition]) -> Iterator[PartitionResult]:
+        """Results in submission order, with at most 2 x workers partitions queued or running."""
+        pending: deque[tuple[Partition, Future]] = deque()
+        for partition in partitions:
+            pending.append((partition, self._submit(partition)))
+            if len(pending) >= self.workers * IN_FLIGHT_PER_WORKER:
+                yield self._next(pending)
+        while pending:
+            yield self._next(pending)
+
+    def _submit(self, partition: Partition) -> Future:
+        try:
+            return self._pool.submit(run_partition, partition)
+        except BrokenProcessPool as broken:  # a worker died since the last result: lost too
+            future: Future = Future()
+            future.set_exception(broken)
+            return future
+
+    def _next(self, pending: deque[tuple[Partition, Future]]) -> PartitionResult:
+        try:
+            pending[0][1].result()
+        except BrokenProcessPool:
+            self._run_lost_alone(pending)
+        return pending.popleft()[1].result()
+
+    def _run_lost_alone(self, pending: deque[tuple[Partition, Future]]) -> None:
+        lost = [index for index, (_, future) in enumerate(pending) if isinstance(future.exception(), BrokenProcessPool)]
+        stage = pending[0][0].stage.name
+        sys.stderr.write(f"warning: {stage}: a worker process died; its {len(lost)} batch(es) in flight are run again one at a time\n")
+        for index in lost:
+            partition = pending[index][0]
+            self._replace_pool()
+            try:
+                result = self._pool.submit(run_partition, partition).result()
+            except BrokenProcessPool:
+                self._replace_pool()
+                sys.stderr.write(f"warning: {stage}: the worker died again on batch {partition.index}; its {partition.fresh.count(True)} document(s) are rejected\n")
+                result = _rejected(partition, WORKER_DIED)
+            pending[index] = (partition, _done(result))
+
+    def _replace_pool(self) -> None:
         if self._pool is not None:
-            self._pool.shutdown(cancel_futures=True)
+            self._pool.shutdown(wait=True, cancel_futures=True)
+        self._pool = self._new_pool()
+
+    def close(self, abandon: bool = False) -> None:
+        if self._pool is not None:
+            if abandon:  # the run is stopping: a worker's batch is not worth waiting for
+                for process in pool_processes(self._pool):
+                    process.kill()
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
         if self._server_started:
             # The fork server outlives a pool; stopping it frees the model it holds, lets the
             # next pool prepare other settings, and counts its CPU time as this process's child.
-            stop = getattr(forkserver._forkserver, "_stop", None)
-            if stop is not None:
-                stop()
+            server = fork_server_pid()
+            if abandon and server:  # it may be busy preparing stages: do not wait for that
+                os.kill(server, signal.SIGKILL)
+            stop_fork_server()
             self._server_started = False
             self._warmed = False
+
+
+# A partition on which Dask's workers died again and again (Dask gives up on it).
+DASK_WORKERS_DIED = "Dask workers died again and again computing its batch (out of memory?); the batch's documents are rejected"
 
 
 class DaskEngine:
     """Runs partitions on Dask workers, which read and write Parquet themselves.
 
     The output folder must be on a file system the workers share with this process.
+    Dask runs a task again when its worker dies; a task that kills every worker it runs
+    on (Dask raises KilledWorker) has its documents rejected, as with local workers.
     """
 
-    part_files = True
     waited = 0.0
 
     def __init__(self, scheduler: str, workers: int):
@@ -623,18 +773,34 @@ class DaskEngine:
             self._client = Client(scheduler)
         else:
             with _environment(THREAD_LIMITS):
-                self._cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None)
+                # silence_logs: a stop cancels the tasks running, which Dask would log as warnings.
+                self._cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None, silence_logs=logging.ERROR)
             self._client = Client(self._cluster)
         self.workers = max(len(self._client.scheduler_info().get("workers", {})), 1)
 
     def map(self, partitions: Iterable[Partition], expected: int) -> Iterator[PartitionResult]:
-        client = self._client
-        return _ordered(lambda partition: client.submit(run_partition, partition, pure=False), partitions, self.workers * IN_FLIGHT_PER_WORKER)
+        from dask.distributed import KilledWorker
+
+        pending: deque[tuple[Partition, Any]] = deque()
+
+        def next_result() -> PartitionResult:
+            partition, future = pending.popleft()
+            try:
+                return future.result()
+            except KilledWorker:
+                return _rejected(partition, DASK_WORKERS_DIED)
+
+        for partition in partitions:
+            pending.append((partition, self._client.submit(run_partition, partition, pure=False)))
+            if len(pending) >= self.workers * IN_FLIGHT_PER_WORKER:
+                yield next_result()
+        while pending:
+            yield next_result()
 
     def warm(self, settings: Settings, stages: Sequence[Stage]) -> None:
         """Nothing ahead of time: each Dask worker prepares a stage on its first partition."""
 
-    def close(self) -> None:
+    def close(self, abandon: bool = False) -> None:
         self._client.close()
         if self._cluster is not None:
             self._cluster.close()
@@ -642,7 +808,8 @@ class DaskEngine:
 
 @contextmanager
 def open_executor(settings: Settings) -> Iterator[Executor]:
-    """The executor that ``[engine]`` asks for: local (in process or a pool) or Dask."""
+    """The executor that ``[engine]`` asks for: local (in process or a pool) or Dask. Left
+    by an exception (a stop, an error), it ends the workers without waiting for them."""
     kind = str(settings.raw["engine"].get("kind", "local"))
     if kind == "dask":
         executor: Any = DaskEngine(str(settings.raw["engine"].get("scheduler", "")), settings.workers)
@@ -652,9 +819,10 @@ def open_executor(settings: Settings) -> Iterator[Executor]:
         raise TableError(f"[engine] kind must be local or dask, not {kind!r}")
     try:
         yield executor
-    finally:
-        if hasattr(executor, "close"):
-            executor.close()
+    except BaseException:
+        executor.close(abandon=True)
+        raise
+    executor.close()
 
 
 # --------------------------------------------------------------------------- table stages
@@ -686,65 +854,81 @@ def run_stage(stage: Stage, settings: Settings, folder: Path, progress: Progress
         check_schema(spec, table_path(spec, folder))
     manifests = {name: load_manifest(name, folder) for name in _upstream_stages(stage)}
     upstream_counts = _manifest_or_counts(upstream_specs, folder, doc_ids, manifests)
-    fingerprints = _fingerprints(stage, settings, doc_ids, manifests)
+    key = stage_key(stage, settings)
+    fingerprints = upstream_fingerprints(stage, key, doc_ids, manifests)
     old = load_manifest(stage.name, folder)
     fresh = _decide(doc_ids, fingerprints, old, force)
     report = StageReport(stage.name, carried=fresh.count(False))
     if _nothing_changed(doc_ids, fresh, old):
+        discard_part_folders(folder, stage.name)
         report.rows = {spec.name: int(old.rows[spec.name].sum()) for spec in stage.writes if keyed(spec)}
         report.seconds = time.perf_counter() - started
         return report
 
     executor = executor or InProcess()
-    size = partition_size(settings.docs_per_batch, len(doc_ids), executor.workers)
     upstream_offsets = {name: np.concatenate([[0], np.cumsum(counts)]).astype(np.int64) for name, counts in upstream_counts.items()}
     token = uuid.uuid4().hex
-    part_folder = folder / PARTS_FOLDER / f"{stage.name}-{token}" if executor.part_files else None
-    if part_folder is not None:
-        part_folder.mkdir(parents=True)
+    checkpoint = Checkpoint(folder, stage.name, token, key, partition_size(settings.docs_per_batch, len(doc_ids), executor.workers))
+    keyed_specs = [spec for spec in stage.writes if keyed(spec)]
+    plan = _plan(key, doc_ids, fingerprints, checkpoint.size)
+    resumed = {index for index, (_, _, partition_key) in enumerate(plan) if partition_key in checkpoint.done}
 
-    def partitions() -> Iterator[Partition]:
-        for index, first in enumerate(range(0, len(doc_ids), size)):
-            stop = min(first + size, len(doc_ids))
-            flags = tuple(fresh[first:stop])
-            yield Partition(
-                index=index,
-                stage=stage,
-                settings=settings,
-                folder=str(folder),
-                doc_range=(first, stop),
-                doc_ids=tuple(doc_ids[first:stop]),
-                fresh=flags,
-                upstream={name: (int(offsets[first]), int(offsets[stop])) for name, offsets in upstream_offsets.items()},
-                carried={spec.name: _carried_ranges(spec, old, doc_ids[first:stop], flags) for spec in stage.writes if keyed(spec)},
-                part_folder=str(part_folder) if part_folder else None,
-            )
+    def partition(index: int) -> Partition:
+        first, stop, partition_key = plan[index]
+        flags = tuple(fresh[first:stop])
+        return Partition(
+            index=index,
+            stage=stage,
+            settings=settings,
+            folder=str(folder),
+            doc_range=(first, stop),
+            doc_ids=tuple(doc_ids[first:stop]),
+            fresh=flags,
+            upstream={name: (int(offsets[first]), int(offsets[stop])) for name, offsets in upstream_offsets.items()},
+            carried={spec.name: _carried_ranges(spec, old, doc_ids[first:stop], flags) for spec in keyed_specs},
+            known_hashes={spec.name: _known_hashes(spec, old, doc_ids[first:stop], flags) for spec in keyed_specs},
+            key=partition_key,
+            part_folder=str(checkpoint.folder),
+        )
 
     # Partitions with nothing to recompute are cheap: only count the others.
-    expected = sum(1 for first in range(0, len(doc_ids), size) if any(fresh[first : first + size]))
-    writers = _open_writers(stage, settings, folder, token)
-    counts: dict[str, list[np.ndarray]] = {spec.name: [] for spec in stage.writes if keyed(spec)}
-    failed: list[pd.DataFrame] = []
+    expected = sum(1 for index, (first, stop, _) in enumerate(plan) if index not in resumed and any(fresh[first:stop]))
+    # Waiting for the workers to be prepared (in warm or map) is this stage's load time.
     waited_before = executor.waited
+    if expected > 1:
+        # Workers not readied yet (nothing new to clean: a resumed run, a single stage's
+        # command) get this stage prepared once for all of them.
+        executor.warm(settings, [stage])
+    computed = executor.map((partition(index) for index in range(len(plan)) if index not in resumed), expected)
+    writers = _open_writers(stage, settings, folder, token)
+    counts: dict[str, list[np.ndarray]] = {spec.name: [] for spec in keyed_specs}
+    hashes: dict[str, list[str | None]] = {spec.name: [] for spec in keyed_specs}
+    failed: list[pd.DataFrame] = []
     # Workers prepare at the same time: the stage waited about as long as the slowest.
     slowest_load = 0.0
     try:
-        for result in executor.map(partitions(), expected):
-            _write_outputs(writers, _result_tables(result, stage))
+        for index, (first, stop, partition_key) in enumerate(plan):
+            if index in resumed:
+                result = _resumed_result(index, checkpoint.done[partition_key])
+                report.resumed += result.documents
+            else:
+                result = next(computed)
+                report.documents += result.processed
+                if None not in fingerprints[first:stop]:  # the same key will mean the same rows
+                    checkpoint.commit(_journal_entry(result, partition_key))
+                    fault_point(stage.name, index, "committed")
+            _write_outputs(writers, _result_tables(result, stage, checkpoint))
             failed.append(result.failed)
             slowest_load = max(slowest_load, result.load_seconds)
             for name, values in result.counts.items():
                 counts[name].append(values)
-            report.documents += result.processed
+                hashes[name] += result.hashes[name]
             if progress:
                 progress(result.documents)
     except BaseException:
+        # The tables stay as they were; the committed partitions stay for the next run.
         _abort(writers)
         raise
-    finally:
-        if part_folder is not None:
-            shutil.rmtree(part_folder, ignore_errors=True)
-            _remove_if_empty(part_folder.parent)
     rows = {name: _concat(values) for name, values in counts.items()}
     report.load_seconds = slowest_load + executor.waited - waited_before
     _commit(writers, report, started)
@@ -752,16 +936,32 @@ def run_stage(stage: Stage, settings: Settings, folder: Path, progress: Progress
     # A document the stage failed on is tried again on the next run.
     failed_ids = {doc_id for frame in failed if frame is not None for doc_id in frame["doc_id"]}
     fingerprints = [None if doc_id in failed_ids else fingerprint for doc_id, fingerprint in zip(doc_ids, fingerprints)]
-    _write_manifest(stage, folder, token, doc_ids, fingerprints, rows)
+    _write_manifest(stage, folder, token, doc_ids, fingerprints, rows, hashes)
+    checkpoint.close()
     report.seconds = time.perf_counter() - started - report.load_seconds
     return report
 
 
-def _remove_if_empty(folder: Path) -> None:
-    try:
-        folder.rmdir()
-    except OSError:  # another stage's parts are still there
-        pass
+def _plan(key: str, doc_ids: list[str], fingerprints: list[str | None], size: int) -> list[tuple[int, int, str]]:
+    """The partitions: first and last + 1 document of each, and its key (a hash of the
+    stage's identity and of its documents' fingerprints)."""
+    plan = []
+    for first in range(0, len(doc_ids), size):
+        stop = min(first + size, len(doc_ids))
+        identity = [f"{doc_id}\x1e{fingerprint}" for doc_id, fingerprint in zip(doc_ids[first:stop], fingerprints[first:stop])]
+        plan.append((first, stop, _hash(key, *identity)))
+    return plan
+
+
+def _journal_entry(result: PartitionResult, key: str) -> Done:
+    failed = result.failed.to_dict("records") if result.failed is not None else []
+    return Done(key, result.documents, result.processed, result.parts, {name: values.tolist() for name, values in result.counts.items()}, result.hashes, failed)
+
+
+def _resumed_result(index: int, done: Done) -> PartitionResult:
+    counts = {name: np.asarray(values, dtype=np.int64) for name, values in done.counts.items()}
+    failed = pd.DataFrame(done.failed, columns=REJECTS.column_names)
+    return PartitionResult(index, done.documents, 0, counts, done.hashes, done.parts, failed)
 
 
 def partition_size(docs_per_batch: int, documents: int, workers: int) -> int:
@@ -772,14 +972,17 @@ def partition_size(docs_per_batch: int, documents: int, workers: int) -> int:
     return max(1, min(docs_per_batch, -(-documents // (workers * 4))))
 
 
-def _fingerprints(stage: Stage, settings: Settings, doc_ids: list[str], manifests: dict[str, Manifest | None]) -> list[str | None]:
-    """Per document: hash of the upstream stages' fingerprints, this stage's settings and version."""
-    key = stage_key(stage, settings)
+def upstream_fingerprints(stage: Stage, key: str, doc_ids: list[str], manifests: dict[str, Manifest | None]) -> list[str | None]:
+    """Per document: hash of this stage's identity and of the document's rows in every
+    table it reads (their hashes, from the upstream manifests)."""
     columns: list[list[str | None]] = []
-    for name, manifest in manifests.items():
-        if manifest is None or manifest.doc_ids != doc_ids:
+    for spec in stage.reads:
+        if not keyed(spec):
+            continue
+        manifest = manifests.get(spec.stage)
+        if manifest is None or manifest.doc_ids != doc_ids or spec.name not in manifest.hashes:
             return [None] * len(doc_ids)
-        columns.append(manifest.fingerprints)
+        columns.append(manifest.hashes[spec.name])
     return [None if None in upstream else _hash(key, *upstream) for upstream in zip(*columns)] if columns else [None] * len(doc_ids)
 
 
@@ -792,9 +995,21 @@ def _carried_ranges(spec: TableSpec, old: Manifest | None, doc_ids: Sequence[str
     return tuple(ranges)
 
 
-def _write_manifest(stage: Stage, folder: Path, token: str, doc_ids: list[str], fingerprints: list[str | None], rows: dict[str, np.ndarray]) -> None:
+def _known_hashes(spec: TableSpec, old: Manifest | None, doc_ids: Sequence[str], fresh: Sequence[bool]) -> tuple[str | None, ...]:
+    """Old row hash of ``spec`` for each document kept (None for fresh ones, or unknown)."""
+    return tuple(None if is_fresh else old.hashes[spec.name][old.position[doc_id]] for doc_id, is_fresh in zip(doc_ids, fresh))
+
+
+def _write_manifest(
+    stage: Stage, folder: Path, token: str, doc_ids: list[str], fingerprints: list[str | None], rows: dict[str, np.ndarray], hashes: dict[str, list[str | None]]
+) -> None:
     spec = manifest_spec(stage)
-    frame = pd.DataFrame({"doc_id": doc_ids, "fingerprint": fingerprints, **{f"rows_{name}": values.astype(np.int32) for name, values in rows.items()}})
+    frame = pd.DataFrame({
+        "doc_id": doc_ids,
+        "fingerprint": fingerprints,
+        **{f"rows_{name}": values.astype(np.int32) for name, values in rows.items()},
+        **{f"hash_{name}": values for name, values in hashes.items()},
+    })
     metadata = {_token_key(name): token for name in rows}
     with TableWriter(spec, manifest_path(stage.name, folder), metadata) as writer:
         writer.write(frame)
@@ -828,9 +1043,10 @@ def run_source_stage(
     doc_ids: list[str] = []
     fingerprints: list[str | None] = []
     counts: dict[str, list[np.ndarray]] = {spec.name: [] for spec in keyed_specs}
+    hashes: dict[str, list[str | None]] = {spec.name: [] for spec in keyed_specs}
     fresh_written = 0
     try:
-        for chunk in _chunks(items, settings.docs_per_batch):
+        for batch, chunk in enumerate(_chunks(items, settings.docs_per_batch)):
             read = len(chunk)
             for item in chunk:
                 if _is_skipped(item):
@@ -853,7 +1069,9 @@ def run_source_stage(
                     carried = _carried_ranges(spec, old, record_ids, fresh)
                     table, table_counts = merge_rows(spec, fresh, fresh_ids, table, carried, old_readers.get(spec.name), stage.name)
                     counts[spec.name].append(table_counts)
+                    hashes[spec.name] += _complete_hashes(table, table_counts, _known_hashes(spec, old, record_ids, fresh))
                 writers[spec.name].write(table)
+            fault_point(stage.name, batch, "committed")
             if fresh_ids and on_fresh is not None:
                 written = int(np.count_nonzero(_with_rows([values[-1] for values in counts.values()], len(records)) & np.asarray(fresh)))
                 if written:
@@ -874,6 +1092,7 @@ def run_source_stage(
     doc_ids = [doc_id for doc_id, ok in zip(doc_ids, accepted) if ok]
     fingerprints = [fingerprint for fingerprint, ok in zip(fingerprints, accepted) if ok]
     rows = {name: values[accepted] for name, values in rows.items()}
+    hashes = {name: [value for value, ok in zip(values, accepted) if ok] for name, values in hashes.items()}
     if not force and _same_documents(old, doc_ids, fingerprints):
         # The same documents as last time (records re-tried and rejected again change
         # nothing): the keyed tables and their manifest stay as they are.
@@ -882,7 +1101,7 @@ def run_source_stage(
             report.rows[spec.name] = int(rows[spec.name].sum())
         return _commit(writers, report, started)
     _commit(writers, report, started)
-    _write_manifest(stage, folder, token, doc_ids, fingerprints, rows)
+    _write_manifest(stage, folder, token, doc_ids, fingerprints, rows, hashes)
     report.seconds = time.perf_counter() - started - report.load_seconds
     return report
 
@@ -902,7 +1121,8 @@ def _is_skipped(item: Any) -> bool:
 
 
 def _same_documents(old: Manifest | None, doc_ids: list[str], fingerprints: list[str | None]) -> bool:
-    return old is not None and old.doc_ids == doc_ids and old.fingerprints == fingerprints
+    """The same documents as the manifest describes, which knows all their row hashes."""
+    return old is not None and old.doc_ids == doc_ids and old.fingerprints == fingerprints and all(None not in values for values in old.hashes.values())
 
 
 def _concat(values: list[np.ndarray]) -> np.ndarray:
@@ -934,8 +1154,13 @@ def _write_outputs(writers: dict[str, TableWriter], outputs: dict[str, pa.Table]
 
 
 def _abort(writers: dict[str, TableWriter]) -> None:
+    """Drop every table being written; a failure to close one (a full disk) must not keep
+    the others' temporary files (the next run would remove them, but only then)."""
     for writer in writers.values():
-        writer.abort()
+        try:
+            writer.abort()
+        except OSError:
+            pass
 
 
 def _commit(writers: dict[str, TableWriter], report: StageReport, started: float) -> StageReport:

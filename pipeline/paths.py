@@ -69,6 +69,21 @@ def claim_output_folder(folder: Path) -> None:
     remove_stray_temp_files(folder)
 
 
+def folder_busy(folder: Path) -> bool:
+    """Whether another process holds ``folder``'s lock (a run writing there now)."""
+    folder = Path(folder).resolve()
+    if folder in _claimed or not (folder / LOCK_NAME).exists():
+        return False
+    with open(folder / LOCK_NAME, "rb") as handle:
+        try:
+            # Shared and released at once: a probe, not a claim.
+            fcntl.flock(handle.fileno(), fcntl.LOCK_SH | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return True
+        fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+    return False
+
+
 def remove_stray_temp_files(folder: Path) -> list[Path]:
     """Delete the temporary files of tables whose writing never finished."""
     removed = []

@@ -189,7 +189,7 @@ def _optional(row: dict, name: str) -> str | None:
     return str(value)
 
 
-def _record_from_mapping(row: dict, source: str, warnings: list[str]) -> Record | Reject:
+def record_from_mapping(row: dict, source: str, warnings: list[str]) -> Record | Reject:
     doc_id = row.get("id")
     text = row.get("text")
     missing = [name for name, value in (("id", doc_id), ("text", text)) if value is None or value == ""]
@@ -226,7 +226,7 @@ def read_jsonl(path: Path) -> Iterator[Record | Reject]:
             if not isinstance(row, dict):
                 yield Reject(source, f"line is a JSON {type(row).__name__}, expected an object with id and text")
                 continue
-            yield _record_from_mapping(row, source, warnings)
+            yield record_from_mapping(row, source, warnings)
 
 
 def read_csv(path: Path) -> Iterator[Record | Reject]:
@@ -252,7 +252,7 @@ def read_csv(path: Path) -> Iterator[Record | Reject]:
             except csv.Error as exc:
                 yield Reject(f"{path}:{reader.line_num}", f"malformed CSV from this line on ({exc})")
                 return
-            yield _record_from_mapping(row, f"{path}:{reader.line_num}", warnings)
+            yield record_from_mapping(row, f"{path}:{reader.line_num}", warnings)
 
 
 def read_parquet(path: Path) -> Iterator[Record | Reject]:
@@ -266,7 +266,7 @@ def read_parquet(path: Path) -> Iterator[Record | Reject]:
     row_number = 0
     for batch in parquet.iter_batches():
         for row in batch.to_pylist():
-            yield _record_from_mapping(row, f"{path}:{row_number}", [])
+            yield record_from_mapping(row, f"{path}:{row_number}", [])
             row_number += 1
 
 
@@ -358,17 +358,28 @@ def read_records(inputs: Iterable[str | Path], max_bytes: int | None = None) -> 
     A duplicate doc_id is rejected (first wins); a record whose text is over
     ``max_bytes`` (UTF-8) is rejected.
     """
+    return checked_records(file_items(inputs, max_bytes), max_bytes)
+
+
+def file_items(inputs: Iterable[str | Path], max_bytes: int | None = None) -> Iterator[Record | Reject | Skipped]:
+    """Rejects of the inputs that name no file, then the items of every file, in order."""
     files, rejects = expand_inputs(inputs)
     yield from rejects
-    seen: dict[str, str] = {}
     for path in files:
-        for item in read_file(path, max_bytes):
-            if isinstance(item, Record):
-                if item.doc_id in seen:
-                    yield Reject(item.source, f"duplicate doc_id {item.doc_id!r} (first read from {seen[item.doc_id]})", doc_id=item.doc_id)
-                    continue
-                if reason := size_reason(len(item.text.encode("utf-8", errors="surrogatepass")), max_bytes, "article text"):
-                    yield Reject(item.source, reason, doc_id=item.doc_id)
-                    continue
-                seen[item.doc_id] = item.source
-            yield item
+        yield from read_file(path, max_bytes)
+
+
+def checked_records(items: Iterable[Record | Reject | Skipped], max_bytes: int | None = None) -> Iterator[Record | Reject | Skipped]:
+    """The items, with a record rejected when its doc_id was seen before (the first wins) or
+    its text is over ``max_bytes`` (UTF-8)."""
+    seen: dict[str, str] = {}
+    for item in items:
+        if isinstance(item, Record):
+            if item.doc_id in seen:
+                yield Reject(item.source, f"duplicate doc_id {item.doc_id!r} (first read from {seen[item.doc_id]})", doc_id=item.doc_id)
+                continue
+            if reason := size_reason(len(item.text.encode("utf-8", errors="surrogatepass")), max_bytes, "article text"):
+                yield Reject(item.source, reason, doc_id=item.doc_id)
+                continue
+            seen[item.doc_id] = item.source
+        yield item

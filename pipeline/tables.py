@@ -66,16 +66,17 @@ def _doc_id() -> Column:
     return Column("doc_id", pa.string(), "Document identifier (file stem or record id)", "000_8716f3df5ea4cf20")
 
 
-def _offsets(what: str) -> tuple[Column, Column, Column]:
+def _offsets(what: str, start: int, text: str) -> tuple[Column, Column, Column]:
+    """start, end and text columns; the examples are one span of a seed article, so end - start is len(text)."""
     return (
-        Column("start", pa.int32(), f"Offset of the first character of the {what} in documents.text", "153"),
-        Column("end", pa.int32(), f"Offset just past the last character of the {what} in documents.text", "169"),
-        Column("text", pa.string(), f"The {what} as written: documents.text[start:end]", "Jens Stoltenberg"),
+        Column("start", pa.int32(), f"Offset of the first character of the {what} in documents.text", str(start)),
+        Column("end", pa.int32(), f"Offset just past the last character of the {what} in documents.text", str(start + len(text))),
+        Column("text", pa.string(), f"The {what} as written: documents.text[start:end]", text),
     )
 
 
-def _sent_id(meaning: str = "Sentence holding the first character of the span") -> Column:
-    return Column("sent_id", pa.int32(), meaning, "3")
+def _sent_id(example: str, meaning: str = "Sentence holding the first character of the span") -> Column:
+    return Column("sent_id", pa.int32(), meaning, example)
 
 
 DOCUMENTS = TableSpec(
@@ -103,9 +104,9 @@ SENTENCES = TableSpec(
     "One row per sentence; sentences never cross a paragraph break.",
     (
         _doc_id(),
-        _sent_id("Sentence number, 0-based in document order"),
-        Column("para_id", pa.int32(), "Paragraph number, 0-based (the title is paragraph 0)", "2"),
-        *_offsets("sentence"),
+        _sent_id("2", "Sentence number, 0-based in document order"),
+        Column("para_id", pa.int32(), "Paragraph number, 0-based (the title is paragraph 0)", "1"),
+        *_offsets("sentence", 308, "Il a également affirmé que l’OTAN s’était attachée à éviter un nouveau conflit mondial."),
     ),
 )
 
@@ -116,13 +117,13 @@ TOKENS = TableSpec(
     (
         _doc_id(),
         Column("token_id", pa.int32(), "Token index in the document (spaCy token.i)", "42"),
-        _sent_id("Sentence of the token"),
-        *_offsets("token"),
+        _sent_id("1", "Sentence of the token"),
+        *_offsets("token", 235, "déclaré"),
         Column("lemma", pa.string(), "Lemma", "déclarer"),
         Column("pos", pa.string(), "Universal part of speech", "VERB"),
-        Column("morph", pa.string(), "Morphological features (UD FEATS)", "Mood=Ind|Tense=Pres|VerbForm=Fin"),
-        Column("dep", pa.string(), "Dependency relation to the head", "nsubj"),
-        Column("head", pa.int32(), "token_id of the syntactic head (itself for a root)", "40"),
+        Column("morph", pa.string(), "Morphological features (UD FEATS)", "Gender=Masc|Number=Sing|Tense=Past|VerbForm=Part"),
+        Column("dep", pa.string(), "Dependency relation to the head", "parataxis"),
+        Column("head", pa.int32(), "token_id of the syntactic head (itself for a root)", "26"),
     ),
 )
 
@@ -132,9 +133,9 @@ ENTITIES = TableSpec(
     "One row per named-entity mention.",
     (
         _doc_id(),
-        Column("ent_id", pa.int32(), "Mention number, 0-based in document order", "7"),
-        _sent_id(),
-        *_offsets("mention"),
+        Column("ent_id", pa.int32(), "Mention number, 0-based in document order", "3"),
+        _sent_id("0"),
+        *_offsets("mention", 118, "Jens Stoltenberg"),
         Column("label", pa.string(), "PER, ORG, LOC or MISC", "PER"),
         Column("canonical", pa.string(), "Fullest name of the entity in the document", "Jens Stoltenberg"),
         Column("entity_key", pa.string(), "Label and folded canonical name, stable across documents", "PER:jens stoltenberg"),
@@ -148,18 +149,18 @@ QUOTES = TableSpec(
     (
         _doc_id(),
         Column("quote_id", pa.int32(), "Quote number, 0-based in document order", "2"),
-        _sent_id(),
-        *_offsets("quoted content (no quote marks, no attribution clause)"),
-        Column("kind", pa.string(), "direct, indirect or mixed", "direct"),
+        _sent_id("2"),
+        *_offsets("quoted content (no quote marks, no attribution clause)", 335, "l’OTAN s’était attachée à éviter un nouveau conflit mondial"),
+        Column("kind", pa.string(), "direct, indirect or mixed", "indirect"),
         Column("speaker", pa.string(), "Canonical name of the source, or the noun phrase without determiner", "Jens Stoltenberg", nullable=True),
         Column("speaker_label", pa.string(), "PER, ORG, LOC or OTHER", "PER", nullable=True),
-        Column("speaker_mention", pa.string(), "Mention of the source nearest the quote, as written", "il", nullable=True),
-        Column("speaker_start", pa.int32(), "Offset of speaker_mention in documents.text", "310", nullable=True),
-        Column("speaker_end", pa.int32(), "End offset of speaker_mention", "312", nullable=True),
+        Column("speaker_mention", pa.string(), "Mention of the source nearest the quote, as written", "Il", nullable=True),
+        Column("speaker_start", pa.int32(), "Offset of speaker_mention in documents.text", "308", nullable=True),
+        Column("speaker_end", pa.int32(), "End offset of speaker_mention", "310", nullable=True),
         Column("entity_key", pa.string(), "entity_key of the speaker when it is a named entity", "PER:jens stoltenberg", nullable=True),
-        Column("cue", pa.string(), "Lemma of the speech verb, 'selon' for selon/d'après, null when none", "déclarer", nullable=True),
-        Column("cue_start", pa.int32(), "Offset of the cue", "295", nullable=True),
-        Column("cue_end", pa.int32(), "End offset of the cue", "303", nullable=True),
+        Column("cue", pa.string(), "Lemma of the speech verb, 'selon' for selon/d'après, null when none", "affirmer", nullable=True),
+        Column("cue_start", pa.int32(), "Offset of the cue", "323", nullable=True),
+        Column("cue_end", pa.int32(), "End offset of the cue", "330", nullable=True),
     ),
 )
 
@@ -169,15 +170,44 @@ DATES = TableSpec(
     "One row per temporal expression, normalised as a TIMEX3 value.",
     (
         _doc_id(),
-        Column("date_id", pa.int32(), "Expression number, 0-based in document order", "0"),
-        _sent_id(),
-        *_offsets("temporal expression"),
+        Column("date_id", pa.int32(), "Expression number, 0-based in document order", "2"),
+        _sent_id("8"),
+        *_offsets("temporal expression", 1246, "fin février"),
         Column("type", pa.string(), "DATE, TIME, DURATION or SET", "DATE"),
-        Column("value", pa.string(), "ISO-TimeML TIMEX3 value", "2022-WXX-5"),
+        Column("value", pa.string(), "ISO-TimeML TIMEX3 value", "2022-02"),
         Column("mod", pa.string(), "START, MID, END, APPROX, MORE_THAN, LESS_THAN…", "END", nullable=True),
         Column("anchor", pa.string(), "What a relative value was resolved against: publication or a date_id", "publication", nullable=True),
-        Column("date_start", pa.date32(), "First day covered by the value (DATE/TIME with a known year)", "2022-02-15", nullable=True),
+        Column("date_start", pa.date32(), "First day covered by the value (DATE/TIME with a known year)", "2022-02-19", nullable=True),
         Column("date_end", pa.date32(), "Last day covered by the value", "2022-02-28", nullable=True),
+    ),
+)
+
+QUOTE_MENTIONS = TableSpec(
+    "quote_mentions",
+    "quote_context",
+    "Whom a quote is about: one row per entity mention inside a quotation's text; mentions of the quote's own speaker are left out.",
+    (
+        _doc_id(),
+        Column("quote_id", pa.int32(), "The quotation (quotes.quote_id)", "3"),
+        Column("ent_id", pa.int32(), "The mention inside it (entities.ent_id)", "9"),
+        Column("entity_key", pa.string(), "entity_key of the mentioned entity", "LOC:ukraine"),
+        Column("label", pa.string(), "Label of the mention: PER, ORG, LOC or MISC", "LOC"),
+    ),
+)
+
+QUOTE_DATES = TableSpec(
+    "quote_dates",
+    "quote_context",
+    "When a quote was made: one row per quotation, dated by the first dated expression (DATE or TIME) of the "
+    "clause reporting it, outside quoted words and not qualifying a noun, else by the publication date.",
+    (
+        _doc_id(),
+        Column("quote_id", pa.int32(), "The quotation (quotes.quote_id)", "3"),
+        Column("dated_by", pa.string(), "clause (a date of the quote's clause) or publication; null when neither gives a date", "clause", nullable=True),
+        Column("date_id", pa.int32(), "The dated expression (dates.date_id) when dated_by is clause", "0", nullable=True),
+        Column("value", pa.string(), "TIMEX3 value of that expression, or the publication date", "2022-WXX-5", nullable=True),
+        Column("date_start", pa.date32(), "First day the date may denote (null when its year is unknown)", "2022-01-01", nullable=True),
+        Column("date_end", pa.date32(), "Last day the date may denote", "2022-12-31", nullable=True),
     ),
 )
 
@@ -193,7 +223,7 @@ REJECTS = TableSpec(
     ),
 )
 
-TABLES: dict[str, TableSpec] = {t.name: t for t in (DOCUMENTS, SENTENCES, TOKENS, ENTITIES, QUOTES, DATES, REJECTS)}
+TABLES: dict[str, TableSpec] = {t.name: t for t in (DOCUMENTS, SENTENCES, TOKENS, ENTITIES, QUOTES, DATES, QUOTE_MENTIONS, QUOTE_DATES, REJECTS)}
 
 # Which command rebuilds each table, for error messages.
 PRODUCER = {
@@ -204,6 +234,8 @@ PRODUCER = {
     "entities": "pipeline entities",
     "quotes": "pipeline quotes",
     "dates": "pipeline dates",
+    "quote_mentions": "pipeline quote_context",
+    "quote_dates": "pipeline quote_context",
 }
 
 

@@ -3,10 +3,18 @@
 Checks, one problem per line:
 - schema and schema version (``tables.check_schema``), and the stage version recorded
   in the metadata against the stage's current version;
-- ids unique; every ``doc_id`` in ``documents``, every ``(doc_id, sent_id)`` in ``sentences``;
+- ids unique; every ``doc_id`` in ``documents``, every ``(doc_id, sent_id)`` in ``sentences``,
+  every row another table points to there (``REFERENCES``: a quote mention's quote and
+  entity), one row per row where a table promises it (``ONE_ROW_PER``: a date per quote);
 - the offset invariant ``text == documents.text[start:end]`` for every span table, and
   for the speaker mention of quotes (the cue is a lemma: its offsets are only bounded);
-- documents: ``n_chars`` and ``content_sha256`` match ``text``; each has sentences.
+- documents: ``n_chars`` and ``content_sha256`` match ``text``; each has sentences;
+- completeness, judged against the manifests (``_state/``): every stage has written all
+  its tables and a manifest that describes them; no stage holds a document computed
+  from other inputs, settings or code than the current ones (a run stopped between
+  stages); no run is writing to the folder now, none stopped inside a stage (its
+  checkpoint is still in ``_parts/``). With ``partial``, a stage never run (no table, no
+  manifest) is not a problem: it is listed as not built.
 """
 from __future__ import annotations
 
@@ -17,7 +25,10 @@ from typing import Iterable
 
 import pandas as pd
 
-from pipeline.engine import Stage
+from pipeline.checkpoints import part_folders, read_journal
+from pipeline.config import Settings
+from pipeline.engine import Stage, keyed, load_manifest, manifest_path, stage_key, upstream_fingerprints
+from pipeline.paths import folder_busy
 from pipeline.tables import PRODUCER, TABLES, TableError, TableSpec, check_schema, documents_fingerprint, read_metadata, table_path
 
 # The columns that identify a row of each table.
@@ -28,6 +39,17 @@ KEYS: dict[str, tuple[str, ...]] = {
     "entities": ("doc_id", "ent_id"),
     "quotes": ("doc_id", "quote_id"),
     "dates": ("doc_id", "date_id"),
+    "quote_mentions": ("doc_id", "quote_id", "ent_id"),
+    "quote_dates": ("doc_id", "quote_id"),
+}
+# Rows of other tables a row points to, by (table, columns); a null in the columns points nowhere.
+REFERENCES: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = {
+    "quote_mentions": (("quotes", ("doc_id", "quote_id")), ("entities", ("doc_id", "ent_id"))),
+    "quote_dates": (("quotes", ("doc_id", "quote_id")), ("dates", ("doc_id", "date_id"))),
+}
+# Tables holding one row for every row of another: (table, columns of the key they share).
+ONE_ROW_PER: dict[str, tuple[str, tuple[str, ...]]] = {
+    "quote_dates": ("quotes", ("doc_id", "quote_id")),
 }
 # Offsets other than (start, end, text): (start column, end column, surface text column or None).
 EXTRA_SPANS: dict[str, tuple[tuple[str, str, str | None], ...]] = {
@@ -149,12 +171,98 @@ def _check_references(name: str, frame: pd.DataFrame, doc_ids: set[str], sentenc
     return problems
 
 
-def validate_folder(folder: Path, stages: Iterable[Stage] = ()) -> tuple[list[str], list[Problem]]:
-    """(tables checked, problems) for every table present in ``folder``."""
+def _keys(frame: pd.DataFrame, columns: tuple[str, ...]) -> set[tuple]:
+    return set(frame[list(columns)].dropna().itertuples(index=False, name=None))
+
+
+def _check_row_references(name: str, frame: pd.DataFrame, frames: dict[str, pd.DataFrame]) -> list[Problem]:
+    problems: list[Problem] = []
+    for table, columns in REFERENCES.get(name, ()):
+        if table in frames:
+            known = _keys(frames[table], columns)
+            dangling = sorted(key for key in _keys(frame, columns) if key not in known)
+            problems += _capped(name, f"no such row in {table}", [", ".join(f"{c} {v}" for c, v in zip(columns, key)) for key in dangling])
+    if name in ONE_ROW_PER and ONE_ROW_PER[name][0] in frames:
+        table, columns = ONE_ROW_PER[name]
+        rejects = frames.get("rejects")
+        # A document the stage failed on has no rows, and a reject saying so.
+        failed = set(rejects.loc[rejects["stage"] == TABLES[name].stage, "doc_id"]) if rejects is not None else set()
+        missing = sorted(key for key in _keys(frames[table], columns) - _keys(frame, columns) if key[columns.index("doc_id")] not in failed)
+        problems += _capped(name, f"no row for this row of {table}", [", ".join(f"{c} {v}" for c, v in zip(columns, key)) for key in missing])
+    return problems
+
+
+def _rebuild(stage: Stage) -> str:
+    return PRODUCER.get(stage.writes[0].name, "pipeline run") if stage.writes else "pipeline run"
+
+
+def stages_not_built(folder: Path, stages: Iterable[Stage]) -> list[str]:
+    """The stages of which no table is in ``folder``."""
+    return [stage.name for stage in stages if not any(table_path(spec, folder).exists() for spec in stage.writes)]
+
+
+def completeness_problems(folder: Path, stages: Iterable[Stage], settings: Settings | None = None, partial: bool = False) -> list[Problem]:
+    """What is missing or incomplete, stage by stage, judged against the manifests;
+    with ``settings``, also the documents a stage computed from other inputs than the
+    current ones (their fingerprints, recomputed from the upstream manifests)."""
+    folder = Path(folder)
+    stages = tuple(stages)
+    problems: list[Problem] = []
+    if folder_busy(folder):
+        problems.append(Problem("(folder)", f"{folder}: a pipeline process is writing here now; its tables are incomplete until it ends"))
+    not_built = set(stages_not_built(folder, stages))
+    producers = {spec.name: stage for stage in stages for spec in stage.writes}
+    for stage in stages:
+        rebuild = _rebuild(stage)
+        stopped = [path for path in part_folders(folder, stage.name) if read_journal(path)[0] is not None]
+        if stopped and not partial:
+            batches = sum(len(read_journal(path)[1]) for path in stopped)
+            problems.append(Problem(stage.name, f"a run stopped inside this stage ({batches} finished batch(es) kept in {stopped[0].parent}); `pipeline run` resumes it"))
+        if stage.name in not_built:
+            if not partial:
+                files = ", ".join(spec.file_name for spec in stage.writes)
+                problems.append(Problem(stage.name, f"stage not run: {files} missing; run `{rebuild}` (or `pipeline validate --partial` for a folder built only in part)"))
+            continue
+        absent = [spec.file_name for spec in stage.writes if not table_path(spec, folder).exists()]
+        if absent:
+            problems.append(Problem(stage.name, f"incomplete: {', '.join(absent)} missing; run `{rebuild}`"))
+            continue
+        upstream = sorted({producers[spec.name].name for spec in stage.reads if spec.name in producers and producers[spec.name].name in not_built})
+        if upstream:
+            problems.append(Problem(stage.name, f"built on {', '.join(upstream)}, whose tables are missing; run `pipeline run`"))
+        manifest = load_manifest(stage.name, folder)
+        if manifest is None:
+            problems.append(Problem(stage.name, f"incomplete: {manifest_path(stage.name, folder)} is missing or describes other tables (a run stopped while committing this stage?); run `{rebuild}`"))
+            continue
+        if settings is not None and stage.reads:
+            problems += _outdated(stage, settings, folder, manifest, rebuild)
+    return problems
+
+
+def _outdated(stage: Stage, settings: Settings, folder: Path, manifest, rebuild: str) -> list[Problem]:
+    """Documents whose rows in this stage were computed from other inputs, settings or code."""
+    upstream = {spec.stage: load_manifest(spec.stage, folder) for spec in stage.reads if keyed(spec)}
+    if any(other is None for other in upstream.values()):
+        return []  # the upstream stage is reported incomplete itself
+    expected = upstream_fingerprints(stage, stage_key(stage, settings), manifest.doc_ids, upstream)
+    rejects = TABLES["rejects"]
+    failed: set = set()
+    if table_path(rejects, folder).exists():
+        frame = pd.read_parquet(table_path(rejects, folder), columns=["doc_id", "stage"])
+        failed = set(frame.loc[frame["stage"] == stage.name, "doc_id"])
+    stale = [doc_id for doc_id, recorded, wanted in zip(manifest.doc_ids, manifest.fingerprints, expected) if recorded != wanted and doc_id not in failed]
+    if not stale:
+        return []
+    return [Problem(stage.name, f"incomplete: {len(stale)} of {len(manifest.doc_ids)} document(s) computed from other inputs, settings or code than the current ones (first: {stale[0]}); run `{rebuild}`")]
+
+
+def validate_folder(folder: Path, stages: Iterable[Stage] = (), settings: Settings | None = None, partial: bool = False) -> tuple[list[str], list[Problem]]:
+    """(tables checked, problems) for every table present in ``folder``, and for the
+    stages missing or incomplete (see ``completeness_problems``)."""
     folder = Path(folder)
     stages = tuple(stages)
     present = [spec for spec in TABLES.values() if table_path(spec, folder).exists()]
-    problems: list[Problem] = []
+    problems: list[Problem] = completeness_problems(folder, stages, settings, partial) if present else []
     frames: dict[str, pd.DataFrame] = {}
     for spec in present:
         try:
@@ -186,6 +294,7 @@ def validate_folder(folder: Path, stages: Iterable[Stage] = ()) -> tuple[list[st
         elif name != "rejects":
             problems += _check_references(name, frame, doc_ids, sentences)
             problems += _check_spans(name, frame, texts)
+            problems += _check_row_references(name, frame, frames)
     if sentences is not None:
         rejects = frames.get("rejects")
         failed = set(rejects.loc[rejects["stage"] == "sentences", "doc_id"]) if rejects is not None else set()

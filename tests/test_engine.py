@@ -8,6 +8,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
+import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 from hypothesis import given
@@ -15,13 +16,18 @@ from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
 from pipeline.config import load_settings
-from pipeline.engine import InProcess, ProcessPool, load_manifest, manifest_path, open_executor, preload_payload, run_source_stage, run_stage
+from pipeline.checkpoints import PARTS_FOLDER, Checkpoint, Done
+from pipeline.engine import (
+    InProcess, ProcessPool, _write_part, document_hashes, load_manifest, manifest_path, open_executor, preload_payload, run_source_stage, run_stage, stage_key,
+)
 from pipeline.readers import read_records
 from pipeline.stages import SOURCE_STAGE, TABLE_STAGES
 from pipeline.tables import TABLES, TableWriter, table_path
+from pipeline.versions import model_identity
 from tests.conftest import SEEDS, TIMEBANK
 
 pytestmark = pytest.mark.slow
+STAGES_BY_NAME = {stage.name: stage for stage in TABLE_STAGES}
 
 # Twelve articles in partitions of four: enough for several partitions per stage.
 CORPUS = sorted(SEEDS.glob("*.txt")) + sorted(TIMEBANK.glob("*.tml"))[:7]
@@ -177,13 +183,39 @@ def test_removed_article_disappears_from_every_table(small_settings, corpus, ref
     assert_same_tables(reference, tmp_path / "fresh")
 
 
-def test_config_change_reruns_that_stage_and_the_later_ones(small_settings, corpus, reference, tmp_path):
-    lexicon = tmp_path / "abbreviations.txt"
-    lexicon.write_text(small_settings.lexicon_path("sentences", "abbreviations").read_text(encoding="utf-8") + "\nenv\n", encoding="utf-8")
-    changed = small_settings.with_overrides({"sentences": {"abbreviations": str(lexicon)}})
+def with_lexicon_added(settings, stage: str, key: str, addition: str, folder: Path):
+    """Settings naming a copy of the stage's lexicon with ``addition`` at its end."""
+    original = settings.lexicon_path(stage, key)
+    lexicon = folder / original.name
+    lexicon.write_text(original.read_text(encoding="utf-8") + addition, encoding="utf-8")
+    return settings.with_overrides({stage: {key: str(lexicon)}})
+
+
+def test_settings_change_reruns_that_stage_and_later_ones_where_their_input_changed(small_settings, corpus, reference, tmp_path):
+    # "janvier." no longer ends a sentence: one article of the corpus has a sentence ending so.
+    changed = with_lexicon_added(small_settings, "sentences", "abbreviations", "janvier\n", tmp_path)
+    before = pq.read_table(table_path(TABLES["sentences"], reference)).to_pandas()
     processed = run_all(changed, corpus, reference)
-    assert processed["clean"] == RETRIED
-    assert all(processed[stage.name] == len(CORPUS) for stage in TABLE_STAGES)
+    after = pq.read_table(table_path(TABLES["sentences"], reference)).to_pandas()
+    resplit = {doc_id for doc_id in before["doc_id"].unique() if not before[before["doc_id"] == doc_id].reset_index(drop=True).equals(after[after["doc_id"] == doc_id].reset_index(drop=True))}
+    assert len(resplit) == 1
+    assert processed == {"clean": RETRIED, "sentences": len(CORPUS), "entities": len(resplit), "quotes": len(resplit), "dates": len(resplit), "quote_context": len(resplit)}
+    run_all(changed, corpus, tmp_path / "fresh")
+    assert_same_tables(reference, tmp_path / "fresh")
+
+
+def test_entity_lexicon_change_reruns_entities_but_not_dates(small_settings, corpus, reference, tmp_path):
+    """Dates read tokens, which the entity lexicon does not make: they are not re-run."""
+    changed = with_lexicon_added(small_settings, "entities", "lexicons", "\n# edited\n", tmp_path)
+    assert run_all(changed, corpus, reference) == {"clean": RETRIED, "sentences": 0, "entities": len(CORPUS), "quotes": 0, "dates": 0, "quote_context": 0}
+    run_all(changed, corpus, tmp_path / "fresh")
+    assert_same_tables(reference, tmp_path / "fresh")
+
+
+def test_model_identity_is_part_of_the_parsing_stage_only(small_settings):
+    identity = model_identity(small_settings.model_name)
+    assert identity.startswith(f"{small_settings.model_name}==3.") and "spacy==" in identity
+    assert [stage.name for stage in (SOURCE_STAGE, *TABLE_STAGES) if identity in stage_key(stage, small_settings)] == ["entities"]
 
 
 def test_force_recomputes_everything(small_settings, corpus, reference):
@@ -232,3 +264,67 @@ def test_incremental_run_equals_a_fresh_run(before, after, sentence_batch):
         for name in ("documents", "sentences"):
             spec = TABLES[name]
             assert pq.read_table(table_path(spec, work / "incremental")).equals(pq.read_table(table_path(spec, work / "fresh"))), name
+
+
+def test_part_folders_of_earlier_runs_are_taken_over_or_removed(small_settings, corpus, reference):
+    """A stage removes the part folders its earlier runs left (a killed Dask client's); those of
+    another stage wait for that stage, which may take them over."""
+    parts = reference / PARTS_FOLDER
+    for name in ("sentences-0f0f", "dates-0f0f"):
+        (parts / name).mkdir(parents=True)
+        (parts / name / "tokens-late.parquet").write_bytes(b"written by a task of a dead client")
+    article = corpus / CORPUS[1].name
+    article.write_text(article.read_text(encoding="utf-8") + "\n\nUn paragraphe ajouté.\n", encoding="utf-8")
+    run_source_stage(SOURCE_STAGE, read_records([corpus]), small_settings, reference)
+    run_stage(SENTENCE_STAGE, small_settings, reference)
+    assert sorted(path.name for path in parts.iterdir()) == ["dates-0f0f"]
+    assert run_stage(STAGES_BY_NAME["dates"], small_settings, reference).stage == "dates"
+    assert not parts.exists()
+
+
+def test_a_task_of_a_dead_client_cannot_write_into_the_live_run(tmp_path):
+    dead = Checkpoint(tmp_path, "entities", "dead", "entities:key", 4)
+    dead.commit(Done("k1", 1, 1, {"tokens": _write_part(TABLES["tokens"].schema.empty_table(), dead.folder, "tokens-k1")}, {"tokens": [0]}, {"tokens": ["h"]}, []))
+    live = Checkpoint(tmp_path, "entities", "live", "entities:key", 4)
+    assert set(live.done) == {"k1"} and live.path("tokens-k1.parquet").is_file(), "the finished partition is taken over"
+    before = sorted(path.name for path in live.folder.iterdir())
+    with pytest.raises(FileNotFoundError):
+        _write_part(TABLES["tokens"].schema.empty_table(), dead.folder, "tokens-k2")
+    assert not dead.folder.exists(), "the dead run's folder is not created again"
+    assert sorted(path.name for path in live.folder.iterdir()) == before
+
+
+def test_a_checkpoint_of_other_code_or_settings_is_not_taken_over(tmp_path):
+    old = Checkpoint(tmp_path, "entities", "old", "entities:old-key", 4)
+    old.commit(Done("k1", 1, 1, {"tokens": _write_part(TABLES["tokens"].schema.empty_table(), old.folder, "tokens-k1")}, {"tokens": [0]}, {"tokens": ["h"]}, []))
+    new = Checkpoint(tmp_path, "entities", "new", "entities:new-key", 8)
+    assert new.done == {} and new.size == 8 and not old.folder.exists()
+
+
+def test_a_document_hash_is_its_rows_whatever_surrounds_them(first_run):
+    tokens = pq.read_table(table_path(TABLES["tokens"], first_run))
+    counts = tokens.to_pandas().groupby("doc_id", sort=False).size().to_numpy()
+    whole = document_hashes(tokens, counts, [True] * len(counts))
+    second_start = int(counts[0])
+    alone = document_hashes(tokens.slice(second_start, int(counts[1])), counts[1:2], [True])
+    rechunked = document_hashes(pa.concat_tables([tokens.slice(0, second_start + 3), tokens.slice(second_start + 3)]), counts, [True] * len(counts))
+    assert alone == whole[1:2] and rechunked == whole and len(set(whole)) == len(whole)
+
+
+def _die() -> None:
+    os._exit(1)
+
+
+def test_a_pool_broken_before_a_submission_loses_that_partition_too():
+    """A worker may die between two submissions: the next one is lost like those in flight
+    (and run again alone), instead of raising out of the stage."""
+    from concurrent.futures.process import BrokenProcessPool
+
+    pool = ProcessPool(2)
+    pool._pool = pool._new_pool()
+    try:
+        with pytest.raises(BrokenProcessPool):
+            pool._pool.submit(_die).result()
+        assert isinstance(pool._submit(None).exception(), BrokenProcessPool)
+    finally:
+        pool.close()

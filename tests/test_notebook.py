@@ -43,7 +43,9 @@ def test_notebook_on_tiny_tables_draws_every_plot(tmp_path, monkeypatch):
     notebook = execute(tiny_outputs.build(tmp_path / "outputs"), monkeypatch)
     assert len(outputs(notebook, "image/png")) == PLOTS
     shown = "\n".join(o["data"]["text/plain"] for o in outputs(notebook, "text/plain"))
-    assert "Jens Stoltenberg" in shown and "2022-02-15" in shown
+    assert "Jens Stoltenberg" in shown and "2022-02-15" in shown and "clause" in shown
+    # The texts analysed in memory: their speakers, dates and mentions.
+    assert "Claire Dubois" in shown and "PER:claire dubois" in shown
 
 
 def test_notebook_survives_empty_tables(tmp_path, monkeypatch):

@@ -1,72 +1,16 @@
-import os
-import shutil
-import subprocess
-from collections import defaultdict
-from html.parser import HTMLParser
+import re
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from hypothesis import given, settings as hypothesis_settings, strategies as st
 from PIL import Image
 
 from pipeline.paths import safe_file_name
-from pipeline.report import LABEL_COLOURS, LAYERS, PAGES_FOLDER, Span, build_report, render_text
-from pipeline.tables import DATES, ENTITIES, QUOTES, read_table
+from pipeline.report import LABEL_COLOURS, LAYERS, PAGES_FOLDER, SPEAKERS_FOLDER, Span, build_report, render_text
+from pipeline.tables import DATES, ENTITIES, QUOTE_DATES, QUOTES, read_table, write_table
 from tests import tiny_outputs
-
-# Elements the report writes with no closing tag.
-VOID = {"meta", "br", "img", "link", "input", "hr"}
-
-
-class SpanCollector(HTMLParser):
-    """Checks tags nest properly; gathers the text of the document and of each data-span.
-
-    Badge text (labels, speakers) is kept apart, so that the text outside badges must be
-    exactly the document text.
-    """
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.stack: list[tuple[str, dict]] = []
-        self.text: list[str] = []
-        self.spans: dict[str, list[str]] = defaultdict(list)
-        self.attributes: dict[str, dict] = {}
-        self.tags: dict[str, str] = {}
-        self.elements: list[str] = []
-
-    def handle_starttag(self, tag, attrs):
-        self.elements.append(tag)
-        if tag in VOID:
-            return
-        attributes = dict(attrs)
-        self.stack.append((tag, attributes))
-        if "data-span" in attributes:
-            self.attributes.setdefault(attributes["data-span"], attributes)
-            self.tags[attributes["data-span"]] = tag
-
-    def handle_endtag(self, tag):
-        if tag in VOID:
-            return
-        assert self.stack and self.stack[-1][0] == tag, f"</{tag}> closes <{self.stack[-1][0] if self.stack else None}>"
-        self.stack.pop()
-
-    def handle_data(self, data):
-        if any("badge" in (a.get("class") or "").split() for _, a in self.stack):
-            return
-        self.text.append(data)
-        for span_id in {a["data-span"] for _, a in self.stack if "data-span" in a}:
-            self.spans[span_id].append(data)
-
-    def span_text(self, span_id: str) -> str:
-        return "".join(self.spans[span_id])
-
-
-def collect(markup: str) -> SpanCollector:
-    collector = SpanCollector()
-    collector.feed(markup)
-    collector.close()
-    return collector
-
+from tests.browser import chromium, collect, measure, needs_browser, table_rows
 
 def _span(start, end, layer, span_id):
     return Span(start, end, layer, span_id, layer, badge=layer.upper() if layer in ("entity", "quote") else "")
@@ -141,21 +85,56 @@ def tiny(tmp_path):
     return tiny_outputs.build(tmp_path / "outputs")
 
 
-def test_report_writes_one_page_per_document_inside_the_report(tiny):
+SPEAKER_KEYS = ("PER:jens stoltenberg", "PER:emmanuel macron", "PER:marie \"curie\" o’neil")
+
+
+def test_report_writes_one_page_per_document_and_per_speaker_inside_the_report(tiny):
     index = build_report(tiny)
     assert index == tiny / "report" / "index.html"
     pages = sorted(p.name for p in (tiny / "report" / PAGES_FOLDER).iterdir())
     assert pages == sorted(safe_file_name(d, ".html") for d in tiny_outputs.TEXTS)
+    speakers = sorted(p.name for p in (tiny / "report" / SPEAKERS_FOLDER).iterdir())
+    assert speakers == sorted(safe_file_name(key, ".html") for key in SPEAKER_KEYS)
     assert not (tiny.parent / "etc").exists() and not Path("/etc/x.html").exists()
-    for page in [index, *(tiny / "report" / PAGES_FOLDER).iterdir()]:
+    for page in [index, *(tiny / "report" / PAGES_FOLDER).iterdir(), *(tiny / "report" / SPEAKERS_FOLDER).iterdir()]:
         markup = page.read_text(encoding="utf-8")
         collector = collect(markup)
-        # Self-contained: nothing to run, nothing to fetch.
+        # Self-contained: nothing to run, nothing to fetch (a chart's url(#id) names a part of itself).
         assert not {"script", "link", "img", "iframe", "object", "embed"} & set(collector.elements) and not collector.stack
-        assert "http:" not in markup and "https:" not in markup and "src=" not in markup and "url(" not in markup
+        assert "http:" not in markup and "https:" not in markup and "src=" not in markup and not re.search(r"url\((?!#)", markup)
+        assert len({a["id"] for _, a in collector.with_attribute("id")}) == len(collector.with_attribute("id")), f"an id is repeated in {page}"
     index_markup = index.read_text(encoding="utf-8")
-    for expected in ("Jens Stoltenberg", "OTAN", "2021-05-03 – 2022-03-31", "not valid JSON: &lt;unexpected &#x27;&amp;&#x27;&gt;"):
+    for expected in ("Jens Stoltenberg", "OTAN", "2021-05-03 – 2022-03-31", "not valid JSON: &lt;unexpected &#x27;&amp;&#x27;&gt;",
+                     "2 documents published 2022-02-18 – 2022-02-18", "quotes dated 2022-02-15 – 2022-02-18"):
         assert expected in index_markup
+
+
+def test_top_lists_name_entities_and_other_sources_apart(tiny):
+    quotes, quote_dates = read_table(QUOTES, tiny), read_table(QUOTE_DATES, tiny)
+    survey = quotes.iloc[[1]].assign(quote_id=2, speaker="sondage de l’institut", speaker_label="OTHER", entity_key=None,
+                                     speaker_mention=None, speaker_start=None, speaker_end=None)
+    write_table(QUOTES, pd.concat([quotes, survey], ignore_index=True), tiny)
+    write_table(QUOTE_DATES, pd.concat([quote_dates, quote_dates.iloc[[1]].assign(quote_id=2)], ignore_index=True), tiny)
+    markup = build_report(tiny).read_text(encoding="utf-8")
+    top = table_rows(markup, "top-speakers")
+    assert [row["cells"][:3] for row in top] == [["Emmanuel Macron", "PER", "1"], ["Jens Stoltenberg", "PER", "1"], ['Marie "Curie" O’Neil', "PER", "1"]]
+    assert all(row["links"][0] == [f"{SPEAKERS_FOLDER}/{quote_file(key)}"] for row, key in zip(top, sorted(SPEAKER_KEYS)))
+    assert [row["cells"] for row in table_rows(markup, "other-sources")] == [["sondage de l’institut", "1", "1"]]
+
+
+def quote_file(entity_key: str) -> str:
+    """The URL path of a speaker page: the safe file name, %-escaped once more in the link."""
+    from urllib.parse import quote
+
+    return quote(safe_file_name(entity_key, ".html"))
+
+
+def test_document_pages_date_each_quote_and_name_whom_it_mentions(tiny):
+    page = (build_report(tiny).parent / PAGES_FOLDER / "nato-2022.html").read_text(encoding="utf-8")
+    rows = table_rows(page, "quotes")
+    assert [row["cells"][5] for row in rows] == ["2022-02-15 « vendredi 15 février 2022 »", "2022-02-18 publication date"]
+    assert [row["cells"][6] for row in rows] == ["Russie, OTAN", "France"]
+    assert rows[0]["links"][0] == [f"../{SPEAKERS_FOLDER}/{quote_file('PER:jens stoltenberg')}"] and rows[0]["links"][4] == ["#quote-0"]
 
 
 def test_rebuilding_drops_pages_of_documents_that_are_gone(tiny):
@@ -176,21 +155,6 @@ def test_report_of_a_folder_without_later_stages_says_so(tiny):
 
 # --- In a real browser -------------------------------------------------------------
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-CHROMIUM_FLAGS = (
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-)
-
-
-def _chromium(profile: Path, *arguments: str) -> str:
-    result = subprocess.run(
-        [CHROMIUM, *CHROMIUM_FLAGS, f"--user-data-dir={profile}", "--window-size=1200,1000", *arguments],
-        capture_output=True, text=True, timeout=180,
-    )
-    assert result.returncode == 0, result.stderr[-2000:]
-    return result.stdout
-
 
 def _png_colours(path: Path) -> set[tuple[int, int, int]]:
     with Image.open(path) as image:
@@ -201,14 +165,13 @@ def _rgb(colour: str) -> tuple[int, int, int]:
     return tuple(int(colour[i : i + 2], 16) for i in (1, 3, 5))
 
 
-@pytest.mark.skipif(not CHROMIUM and not os.environ.get("PIPELINE_REQUIRE_BROWSER"), reason="headless Chromium not found, so the report is not checked in a browser: `apt-get install chromium` (.ci/run does)")
+@needs_browser
 @pytest.mark.parametrize("doc_id", list(tiny_outputs.TEXTS))
 def test_pages_render_in_chromium_with_every_span(tiny, tmp_path, doc_id):
-    assert CHROMIUM, "PIPELINE_REQUIRE_BROWSER is set but chromium is not installed"
     page = build_report(tiny).parent / PAGES_FOLDER / safe_file_name(doc_id, ".html")
     url = page.resolve().as_uri()
 
-    dom = collect(_chromium(tmp_path / "profile", "--dump-dom", url))
+    dom = collect(chromium(tmp_path / "profile", "--dump-dom", url))
     assert "script" not in dom.elements
     text = read_table(tiny_outputs.DOCUMENTS, tiny).set_index("doc_id").loc[doc_id, "text"]
     shown = "".join(dom.text)
@@ -227,8 +190,23 @@ def test_pages_render_in_chromium_with_every_span(tiny, tmp_path, doc_id):
         assert dom.attributes[span_id]["data-value"] == date.value and dom.span_text(span_id) == date.text
 
     screenshot = tmp_path / "page.png"
-    _chromium(tmp_path / "profile", f"--screenshot={screenshot}", url)
+    chromium(tmp_path / "profile", f"--screenshot={screenshot}", url)
     colours = _png_colours(screenshot)
     labels = set(read_table(ENTITIES, tiny).query("doc_id == @doc_id")["label"])
     for label in labels:
         assert _rgb(LABEL_COLOURS[label]) in colours, f"no {label} highlight in the screenshot"
+
+
+@needs_browser
+def test_speaker_tags_are_legible_and_pages_use_the_window_up_to_a_measure(tiny, tmp_path):
+    report = build_report(tiny).parent
+    document, index = report / PAGES_FOLDER / "nato-2022.html", report / "index.html"
+    narrow, wide = measure(document, tmp_path / "profile", 640), measure(document, tmp_path / "profile", 1900)
+    assert narrow["badges"] and min(narrow["badges"] + narrow["quoteBadges"]) >= 11
+    assert len(narrow["quoteBadges"]) == len(read_table(QUOTES, tiny).query("doc_id == 'nato-2022'"))
+    # A narrow window is used whole, without sideways scrolling; a wide one up to the measure.
+    assert narrow["body"] >= 0.85 * narrow["window"] and narrow["scroll"] <= narrow["window"]
+    assert 1000 < wide["body"] <= 80 * 16 and wide["text"] <= 56 * 16 and wide["paragraph"] <= wide["text"]
+    index_narrow, index_wide = measure(index, tmp_path / "profile", 640), measure(index, tmp_path / "profile", 1900)
+    assert index_narrow["body"] >= 0.85 * index_narrow["window"] and index_narrow["scroll"] <= index_narrow["window"]
+    assert index_wide["body"] > index_narrow["body"] and index_wide["body"] <= 80 * 16

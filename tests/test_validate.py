@@ -1,5 +1,9 @@
 """`pipeline validate` finds what breaks the contract, one problem per line."""
 import dataclasses
+import shutil
+import subprocess
+import sys
+from pathlib import Path
 
 import pandas as pd
 import pyarrow.parquet as pq
@@ -8,7 +12,8 @@ from typer.testing import CliRunner
 
 from pipeline.cli import app
 from pipeline.stages import SOURCE_STAGE, TABLE_STAGES
-from pipeline.tables import DOCUMENTS, SENTENCES, TableError, read_metadata, table_path, write_table
+from pipeline.engine import manifest_path
+from pipeline.tables import DOCUMENTS, SENTENCES, TABLES, TableError, read_metadata, table_path, write_table
 from pipeline.validate import check_upstream, validate_folder
 from tests.conftest import SEEDS
 
@@ -27,9 +32,7 @@ def built(tmp_path_factory):
 
 @pytest.fixture
 def outputs(built, tmp_path):
-    for path in built.glob("*.parquet"):
-        (tmp_path / path.name).write_bytes(path.read_bytes())
-    return tmp_path
+    return Path(shutil.copytree(built, tmp_path / "out"))
 
 
 def rewrite(spec, folder, change, stage_version=None):
@@ -38,7 +41,7 @@ def rewrite(spec, folder, change, stage_version=None):
     if stage_version is not None:
         meta["stage_version"] = stage_version
     frame = change(pd.read_parquet(table_path(spec, folder)))
-    extra = {key: value for key, value in meta.items() if key in ("config_hash", "stage_version", "model")}
+    extra = {key: value for key, value in meta.items() if key in ("config_hash", "stage_version", "model", "run_token", "documents_sha256")}
     write_table(spec, frame, folder, extra)
 
 
@@ -121,3 +124,66 @@ def test_stage_command_refuses_an_outdated_upstream(outputs):
     result = runner.invoke(app, ["sentences", "--output", str(outputs)])
     assert result.exit_code == 2
     assert "rebuild it with `pipeline clean`" in result.stderr
+
+
+def test_stages_not_run_are_reported_unless_the_folder_is_knowingly_partial(tmp_path):
+    for command in (["clean", "--input", str(SEEDS)], ["sentences"]):
+        assert runner.invoke(app, [*command, "--output", str(tmp_path)]).exit_code == 0
+    result = runner.invoke(app, ["validate", "--output", str(tmp_path)])
+    assert result.exit_code == 1
+    assert result.stdout.splitlines() == [
+        f"{name}: stage not run: {files} missing; run `pipeline {name}` (or `pipeline validate --partial` for a folder built only in part)"
+        for name, files in (("entities", "tokens.parquet, entities.parquet"), ("quotes", "quotes.parquet"), ("dates", "dates.parquet"), ("quote_context", "quote_mentions.parquet, quote_dates.parquet"))
+    ]
+    partial = runner.invoke(app, ["validate", "--output", str(tmp_path), "--partial"])
+    assert partial.exit_code == 0, partial.output
+    assert partial.stdout.strip() == "valid (partial; not built: entities, quotes, dates, quote_context): documents.parquet, sentences.parquet, rejects.parquet"
+
+
+def test_a_stage_built_on_a_missing_one_is_reported_even_when_partial(outputs):
+    for name in ("tokens", "entities"):
+        table_path(TABLES[name], outputs).unlink()
+    found = [str(p) for p in validate_folder(outputs, STAGES, partial=True)[1]]
+    assert "quotes: built on entities, whose tables are missing; run `pipeline run`" in found
+    assert "dates: built on entities, whose tables are missing; run `pipeline run`" in found
+
+
+def test_a_manifest_that_does_not_describe_the_tables_is_incomplete(outputs):
+    manifest_path("quotes", outputs).unlink()
+    found = [str(p) for p in validate_folder(outputs, STAGES, partial=True)[1]]
+    assert found == [f"quotes: incomplete: {manifest_path('quotes', outputs)} is missing or describes other tables (a run stopped while committing this stage?); run `pipeline quotes`"]
+
+
+def test_documents_computed_from_other_settings_are_incomplete(outputs, settings, tmp_path):
+    lexicon = tmp_path / "entities.toml"
+    lexicon.write_text(settings.lexicon_path("entities", "lexicons").read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
+    config = tmp_path / "other-lexicon.toml"
+    config.write_text(f'[entities]\nlexicons = "{lexicon}"\n', encoding="utf-8")
+    assert problems(outputs) == [] and validate_folder(outputs, STAGES, settings)[1] == []
+    result = runner.invoke(app, ["validate", "--output", str(outputs), "--config", str(config)])
+    assert result.exit_code == 1
+    # Only entities: quotes and dates read rows that did not change.
+    assert result.stdout.splitlines() == [
+        "entities: incomplete: 5 of 5 document(s) computed from other inputs, settings or code than the current ones "
+        f"(first: {pd.read_parquet(outputs / 'documents.parquet')['doc_id'].iloc[0]}); run `pipeline entities`"
+    ]
+
+
+HOLD_THE_LOCK = """
+import sys
+from pipeline.paths import claim_output_folder
+claim_output_folder(sys.argv[1])
+print("claimed", flush=True)
+sys.stdin.read()
+"""
+
+
+def test_a_folder_being_written_is_not_valid(outputs):
+    holder = subprocess.Popen([sys.executable, "-c", HOLD_THE_LOCK, str(outputs)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "claimed"
+        found = problems(outputs)
+        assert found == [f"(folder): {outputs.resolve()}: a pipeline process is writing here now; its tables are incomplete until it ends"]
+    finally:
+        holder.communicate("")
+    assert problems(outputs) == []

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from pipeline.tables import DOCUMENTS, DATES, ENTITIES, QUOTES, REJECTS, SENTENCES, TABLES, TOKENS, empty_frame, write_table
+from pipeline.tables import DOCUMENTS, DATES, ENTITIES, QUOTE_DATES, QUOTE_MENTIONS, QUOTES, REJECTS, SENTENCES, TABLES, TOKENS, empty_frame, write_table
 
 NATO = "nato-2022"
 HOSTILE = "../../etc/x"
@@ -135,6 +135,29 @@ def _dates() -> pd.DataFrame:
     return _numbered(pd.DataFrame(rows), "date_id")
 
 
+def _quote_mentions() -> pd.DataFrame:
+    """Entities inside each quote, the speaker's own left out (what the quote-context stage finds)."""
+    entities, quotes = _entities(), _quotes()
+    rows = []
+    for quote in quotes.itertuples():
+        inside = entities[(entities["doc_id"] == quote.doc_id) & (entities["start"] >= quote.start) & (entities["end"] <= quote.end)]
+        rows += [{"doc_id": quote.doc_id, "quote_id": quote.quote_id, "ent_id": e.ent_id, "entity_key": e.entity_key, "label": e.label}
+                 for e in inside.itertuples() if e.entity_key != quote.entity_key]
+    return pd.DataFrame(rows)
+
+
+def _quote_dates() -> pd.DataFrame:
+    """Stoltenberg's quote dated by its clause ("a déclaré vendredi 15 février 2022"),
+    Macron's by the publication date, the undated document's quote by nothing."""
+    day = pd.Timestamp("2022-02-15").date()
+    published = pd.Timestamp("2022-02-18").date()
+    return pd.DataFrame([
+        {"doc_id": NATO, "quote_id": 0, "dated_by": "clause", "date_id": 0, "value": "2022-02-15", "date_start": day, "date_end": day},
+        {"doc_id": NATO, "quote_id": 1, "dated_by": "publication", "date_id": None, "value": "2022-02-18", "date_start": published, "date_end": published},
+        {"doc_id": HOSTILE, "quote_id": 0, "dated_by": None, "date_id": None, "value": None, "date_start": None, "date_end": None},
+    ]).astype({"date_id": "Int32"})
+
+
 def _numbered(frame: pd.DataFrame, id_column: str) -> pd.DataFrame:
     """Rows in document order, then offset order, numbered 0.. within each document."""
     frame = frame.assign(order=frame["doc_id"].map(list(TEXTS).index)).sort_values(["order", "start"]).drop(columns="order")
@@ -161,6 +184,8 @@ def build(folder: Path) -> Path:
         QUOTES.name: _quotes(),
         DATES.name: _dates(),
         REJECTS.name: _rejects(),
+        QUOTE_MENTIONS.name: _quote_mentions(),
+        QUOTE_DATES.name: _quote_dates(),
     }
     for name, frame in frames.items():
         write_table(TABLES[name], frame, folder)
@@ -170,6 +195,6 @@ def build(folder: Path) -> Path:
 def build_empty(folder: Path) -> Path:
     """Documents only; every later stage found nothing."""
     build(folder)
-    for spec in (SENTENCES, TOKENS, ENTITIES, QUOTES, DATES, REJECTS):
+    for spec in (SENTENCES, TOKENS, ENTITIES, QUOTES, DATES, QUOTE_MENTIONS, QUOTE_DATES, REJECTS):
         write_table(spec, empty_frame(spec), folder)
     return Path(folder)

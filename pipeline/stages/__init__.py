@@ -1,5 +1,5 @@
 """The stages, in pipeline order. The first reads records; the others read tables."""
-from pipeline.stages import clean, dates, entities, quotes, sentences
+from pipeline.stages import clean, dates, entities, quote_context, quotes, sentences
 
 SOURCE_STAGE = clean.STAGE
-TABLE_STAGES = (sentences.STAGE, entities.STAGE, quotes.STAGE, dates.STAGE)
+TABLE_STAGES = (sentences.STAGE, entities.STAGE, quotes.STAGE, dates.STAGE, quote_context.STAGE)

@@ -301,7 +301,6 @@ def _prepare(settings: Settings):
 
 STAGE = Stage(
     name="clean",
-    version="2",
     reads=(),
     writes=(DOCUMENTS, REJECTS),
     prepare=_prepare,

@@ -279,7 +279,6 @@ def _prepare(settings: Settings):
 
 STAGE = Stage(
     name="dates",
-    version="2",
     reads=(DOCUMENTS, SENTENCES, TOKENS),
     writes=(DATES,),
     prepare=_prepare,

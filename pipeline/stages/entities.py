@@ -195,9 +195,9 @@ def _prepare(settings: Settings):
 
 STAGE = Stage(
     name="entities",
-    version="3",
     reads=(DOCUMENTS, SENTENCES),
     writes=(TOKENS, ENTITIES),
     prepare=_prepare,
     description="Parse documents once with spaCy (sentence boundaries preset) into tokens.parquet and entities.parquet.",
+    uses_model=True,
 )

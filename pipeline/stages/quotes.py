@@ -92,7 +92,6 @@ def _prepare(settings: Settings):
 
 STAGE = Stage(
     name="quotes",
-    version="3",
     reads=(DOCUMENTS, SENTENCES, TOKENS, ENTITIES),
     writes=(QUOTES,),
     prepare=_prepare,

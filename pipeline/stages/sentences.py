@@ -135,7 +135,6 @@ def _prepare(settings: Settings):
 
 STAGE = Stage(
     name="sentences",
-    version="1",
     reads=(DOCUMENTS,),
     writes=(SENTENCES,),
     prepare=_prepare,
