@@ -470,12 +470,15 @@ def label_by_lexicon(words: list[Token], phrase: str, label: str, lexicons: Lexi
     return label, MODEL
 
 
-def label_by_lead(lead: Lead, words: list[Token], label: str) -> str:
+def label_by_lead(lead: Lead, words: list[Token], label: str, lexicons: Lexicons) -> str:
     """What the skipped words say about the name that follows them."""
     if lead.titled and lead.complement and label == "PER":
         # `Premier ministre de Norvège`: the complement of a title is a place, not the person.
         return "LOC"
     if lead.person_head and len(words) == 1:
+        return "PER"
+    if lead.titled and not lead.complement and len(words) > 1 and lexicons.is_given_name(words[0].text):
+        # `le Premier ministre Jean Castex`, which the model may call MISC: a title, then a first name
         return "PER"
     return label
 
@@ -495,7 +498,7 @@ def clean_piece(tokens: list[Token], text: str, start: int, end: int, label: str
         return []
     start_char, end_char = chars_of(tokens, lead.start, end)
     phrase = text[start_char:end_char]
-    label, evidence = label_by_lexicon(words, phrase, label_by_lead(lead, words, label), lexicons)
+    label, evidence = label_by_lexicon(words, phrase, label_by_lead(lead, words, label, lexicons), lexicons)
     if not (label == "MISC" and is_demonym(words, phrase, lexicons)) and is_common_word(words, lexicons):
         return []
     start_char, end_char = trimmed_chars(text, start_char, end_char)

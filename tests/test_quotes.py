@@ -260,9 +260,10 @@ def test_selon_a_rule_is_not_a_source(analyse):
 
 
 def test_pour_a_name_gives_the_source_of_quoted_words(analyse):
+    """GUIDELINES §4: « Pour X, P » with a quoted fragment inside P is one mixed quote over P."""
     frame = analyse("Le mannequin roule japonais : pour Suzuki, Carla Bruni incarne la « femme moderne et dynamique ».")
-    row = only(frame, "femme moderne et dynamique")
-    assert (row.speaker, row.cue) == ("Suzuki", None)
+    row = only(frame, "Carla Bruni incarne la « femme moderne et dynamique »")
+    assert (row.kind, row.speaker, row.cue) == ("mixed", "Suzuki", "selon")
 
 
 def test_reflexive_use_with_another_sense_is_not_a_cue(analyse):

@@ -95,6 +95,13 @@ class Attribution:
     def _cue_speaker(self, cue: Cue, candidate: Candidate) -> Speaker:
         speakers = self.speakers
         inverted = candidate.how is How.INVERTED
+        agent = speakers.passive_agent(cue)
+        if agent is not None:
+            return self._agent_or_further(agent, candidate, cue)
+        qualified = speakers.qualified_by_participle(cue)
+        if qualified is not None:
+            speaker = speakers.from_token(qualified, candidate.start)
+            return speaker if speaker.name else self._agent_or_further(qualified, candidate, cue)
         subject = speakers.subject_of(cue, inverted=inverted)
         if subject is None and not inverted:
             preceding = speakers.phrase_before(cue, candidate.start)
@@ -122,6 +129,8 @@ class Attribution:
             further = speakers.from_token(governing, candidate.start)
             if speakers.is_agent(further, governing):
                 return further
+        if head is not None and head.pos == "NOUN" and head.feature("Number") == "Plur" and speaker.name:
+            return speaker  # « les pompiers ont précisé que »: a plural noun the lexicons lack is a group of people
         previous = self._previous(candidate, same_paragraph=True)
         return previous if previous is not None else speaker
 

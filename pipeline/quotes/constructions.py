@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import Enum
+from itertools import compress, count
 
 from pipeline.quotes.cues import HYPOTHESIS, REFLEXIVE, Cue, find_cues, selon_words
-from pipeline.quotes.document import DocView, Token
+from pipeline.quotes.document import DocView, Mention, Token
 from pipeline.quotes.lexicon import Lexicon
 from pipeline.marks import MarkedSpan, marked_spans
 from pipeline.quotes.speakers import SUBJECT, Speakers, clitic, verb_group_start
@@ -105,7 +106,7 @@ class Finder:
                     break
             elif token.text in HARD_STOPS and position + 1 < len(tokens) and tokens[position + 1].sent_id == sent and not _is_mark(tokens[position + 1], CLOSE_MARKS):
                 break
-            if token.text == "," and self._cue_follows(position):
+            if token.text == "," and (self._cue_follows(position) or self._main_clause_resumes(position, first)):
                 break
             last = position
             position += 1
@@ -120,6 +121,15 @@ class Finder:
         if not rest or _is_mark(rest[0], OPEN_MARKS):
             return False
         return any(_is_mark(t, OPEN_MARKS) for t in rest) and not any(t.index in self.cues for t in rest)
+
+    def _main_clause_resumes(self, comma: int, first: int) -> bool:
+        """« Le patronat, pour qui P, reste prudent »: a finite verb right after a comma whose subject
+        stands before the content (or that has none) is the verb of the clause the content was set in."""
+        tokens = self.view.tokens
+        following = tokens[comma + 1] if comma + 1 < len(tokens) else None
+        if following is None or following.sent_id != tokens[comma].sent_id or following.pos not in ("VERB", "AUX") or following.feature("VerbForm") != "Fin":
+            return False
+        return not any(child.dep in SUBJECT and child.index >= first for child in self.view.children(following.index))
 
     def _cue_follows(self, comma: int) -> bool:
         tokens = self.view.tokens
@@ -276,9 +286,11 @@ class Finder:
         return Candidate(start, end, Kind.MIXED if marks else Kind.INDIRECT, how, cue, source, marks)
 
     def selon(self) -> list[Candidate]:
+        """« selon X, P », « P selon X », « P, d'après X, Q » (two quotations around the incise),
+        « selon lequel P »; and « pour X, P » (``_opinion_holders``)."""
         view, tokens = self.view, self.view.tokens
         found = []
-        for first, last in selon_words(view):
+        for first, last in selon_words(view, self.lexicon):
             if any(span.closed and _inside(span, first.start) for span in self.spans):
                 continue
             nxt = last.index + 1
@@ -291,24 +303,114 @@ class Finder:
                     continue
                 found.append(self._reported((tokens[nxt + 1].start, self._clause_end(nxt + 1)), cue, How.PHRASE, source))
                 continue
-            head = next((t for t in tokens[nxt : nxt + 4] if t.pos in ("NOUN", "PROPN", "PRON")), None)
-            if head is None or head.lemma.lower() in self.lexicon.not_sources:
+            head = self._source_head(nxt)
+            if head is None or (self._named(head) is None and head.lemma.lower() in self.lexicon.not_sources):
                 continue  # « selon la tradition »: a rule, not a source
             phrase = self.speakers.phrase(head)
-            after = phrase[-1].index + 1
-            at_clause_start = first.index == 0 or tokens[first.index - 1].sent_id != first.sent_id or tokens[first.index - 1].text in {",", "–", ":"} or tokens[first.index - 1].pos == "CCONJ"
-            if at_clause_start and after < len(tokens) and tokens[after].text == "," and after + 1 < len(tokens) and tokens[after + 1].sent_id == first.sent_id:
-                bounds = (tokens[after + 1].start, self._clause_end(after + 1))
-            elif first.index > 0 and tokens[first.index - 1].text == "," and (after >= len(tokens) or tokens[after].sent_id != first.sent_id or tokens[after].text in HARD_STOPS):
-                start = self._clause_start(first.index - 1)
-                bounds = (start, self._trim_end(start, tokens[first.index - 2].end))
-            elif after < len(tokens) and tokens[after].sent_id == first.sent_id and tokens[after].pos != "PUNCT":
-                bounds = (tokens[after].start, self._clause_end(after))
-            else:
+            found += [self._reported(bounds, cue, How.PHRASE, head) for bounds in self._around_incise(first.index, phrase[-1].index + 1)]
+        return found + self._opinion_holders()
+
+    def _named(self, token: Token) -> Mention | None:
+        return next((m for m in self.view.mentions if m.start <= token.start < m.end), None)
+
+    def _source_head(self, position: int) -> Token | None:
+        """The head of the source phrase starting at ``position``: a name starting there (whatever
+        the tagger made of its words: « The Hollywood Reporter »), else its first noun or pronoun."""
+        tokens = self.view.tokens
+        window = [t for t in tokens[position : position + 4] if t.sent_id == tokens[position].sent_id]
+        for token in window:
+            named = self._named(token)
+            if named is not None and named.start == token.start:
+                return token
+            if token.pos in ("NOUN", "PROPN", "PRON"):
+                return token
+        return None
+
+    def _around_incise(self, first: int, after: int) -> list[tuple[int, int]]:
+        """Bounds of what a source phrase (tokens ``first`` up to ``after``) attributes: what
+        precedes it in its clause when that is a clause of its own (« P selon X. », « P, selon X,
+        le président de Y. »), and what follows it after a comma (« Selon X, P », « P, d'après X,
+        Q »: two quotations around the incise) or, when it opens its clause, right after it
+        (« Selon lui « … » »)."""
+        tokens = self.view.tokens
+        sent = tokens[first].sent_id
+        following = tokens[after] if after < len(tokens) and tokens[after].sent_id == sent else None
+        found = []
+        if first > 0 and tokens[first - 1].sent_id == sent:
+            start = self._clause_start(first)
+            last_before = first - 2 if tokens[first - 1].text == "," else first - 1
+            before = self.view.tokens_between(start, tokens[last_before].end)
+            # not « il est bon de rappeler que, d'après X, P » nor « Mais, selon X, P »
+            if _has_finite_verb(before) and before[-1].pos not in ("SCONJ", "ADP", "CCONJ", "DET") and before[-1].lower not in QUE:
+                found.append((start, self._trim_end(start, tokens[last_before].end)))
+        rest = after + 1
+        if following is not None and following.text == "," and rest < len(tokens) and tokens[rest].sent_id == sent and (tokens[rest].pos not in ("CCONJ", "SCONJ", "PUNCT") or _is_mark(tokens[rest], OPEN_MARKS)):
+            found.append((tokens[rest].start, self._clause_end(rest)))
+        elif following is not None and following.pos != "PUNCT" and self._opens_clause(first):
+            found.append((following.start, self._clause_end(after)))
+        return self._long_enough(found)
+
+    def _opens_clause(self, index: int) -> bool:
+        """The token opens its sentence, or follows a comma, colon, semicolon, dash or « et »/« mais »."""
+        tokens = self.view.tokens
+        previous = tokens[index - 1] if index > 0 and tokens[index - 1].sent_id == tokens[index].sent_id else None
+        return previous is None or previous.text in {",", ":", ";"} | DASHES or previous.pos == "CCONJ"
+
+    @staticmethod
+    def _long_enough(bounds: list[tuple[int, int]]) -> list[tuple[int, int]]:
+        return [(start, end) for start, end in bounds if end - start >= 10]
+
+    def _opinion_holders(self) -> list[Candidate]:
+        """« Pour X, P » (GUIDELINES §4: like selon): « pour » opening a clause, an agent X set off
+        by a comma or a colon (« Pour la principale association du secteur, l'April : « … » »), and
+        « le Medef, pour qui P »."""
+        view, tokens = self.view, self.view.tokens
+        found = []
+        for index in compress(count(), map("pour".__eq__, view.lowers)):
+            if any(span.closed and _inside(span, tokens[index].start) for span in self.spans):
                 continue
-            if bounds[1] - bounds[0] >= 10:
-                found.append(self._reported(bounds, cue, How.PHRASE, head))
+            sent = tokens[index].sent_id
+            following = [t for t in tokens[index + 1 : index + 16] if t.sent_id == sent]
+            if not following:
+                continue
+            cue = Cue(index, index, "selon", tokens[index].start, tokens[index].end)
+            if following[0].lower == "qui" and len(following) > 1:
+                antecedent = tokens[index - 1] if index and tokens[index - 1].sent_id == sent else None
+                if antecedent is not None and antecedent.pos in ("NOUN", "PROPN") and self.speakers.is_agent(self.speakers.from_token(antecedent, antecedent.start), antecedent):
+                    found.append(self._reported((following[1].start, self._clause_end(following[1].index)), cue, How.PHRASE, antecedent))
+                continue
+            if not self._opens_clause(index):
+                continue
+            holder = self._opinion_holder(following)
+            if holder is None:
+                continue
+            source, content = holder
+            if content < len(tokens) and tokens[content].sent_id == sent:
+                bounds = (tokens[content].start, self._clause_end(content))
+                if bounds[1] - bounds[0] >= 10 and _has_finite_verb(view.tokens_between(*bounds)):
+                    found.append(self._reported(bounds, cue, How.PHRASE, source))
         return found
+
+    def _opinion_holder(self, following: list[Token]) -> tuple[Token, int] | None:
+        """(source, first token of the content) when ``following`` starts with an agent phrase
+        ended by a comma or colon, with maybe a name in apposition before it."""
+        view, speakers = self.view, self.speakers
+        ends = [position for position, token in enumerate(following) if token.text in {",", ":"}]
+        if not ends or ends[0] == 0:
+            return None
+        phrase = following[: ends[0]]
+        named = [m for m in view.mentions_between(phrase[0].start, phrase[-1].end) if m.label in ("PER", "ORG")]
+        head = view.tokens[view.token_at(named[0].start)] if named else next((t for t in phrase if t.pos in ("NOUN", "PROPN", "PRON")), None)
+        if head is None or (head.pos == "PRON" and (len(phrase) > 1 or head.lower not in self.lexicon.pronoun_number)):
+            return None
+        if not named and head.pos != "PRON" and head.lemma.lower() not in self.lexicon.person_roles | self.lexicon.organisation_nouns:
+            return None  # « pour les familles, … » names whom something is for, not whose opinion it is
+        content = ends[0] + 1
+        if following[ends[0]].text == "," and len(ends) > 1 and following[ends[1]].text == ":":
+            apposed = [m for m in view.mentions_between(following[content].start, following[ends[1] - 1].end) if m.label in ("PER", "ORG")]
+            if apposed:  # « pour la principale association du secteur, l'April : »
+                head, content = view.tokens[view.token_at(apposed[0].start)], ends[1] + 1
+        return head, following[content].index if content < len(following) else following[-1].index + 1
 
     # -- direct speech --------------------------------------------------------------------
     def _cue_after(self, span: MarkedSpan) -> Cue | None:
@@ -402,38 +504,6 @@ class Finder:
             return None  # the quotation is all of the clause
         return self._reported((start, self._clause_end(view.token_at(start))), cue, How.SUBJECT)
 
-    def _pour_source(self, span: MarkedSpan) -> Token | None:
-        """« pour Suzuki, Carla Bruni incarne la «femme moderne et dynamique» »: a clause opened by
-        « pour » + a named person or organisation (or lui/elle/eux) + comma gives the quoted words' source."""
-        view, tokens = self.view, self.view.tokens
-        opening = view.token_at(span.open)
-        if not opening:
-            return None
-        sent = tokens[opening].sent_id
-        for index in range(opening - 1, max(opening - 25, -1), -1):
-            token = tokens[index]
-            if token.sent_id != sent or token.text in HARD_STOPS - {":"}:
-                return None
-            if token.lower != "pour":
-                continue
-            previous = tokens[index - 1] if index else None
-            if previous is not None and previous.sent_id == sent and previous.text not in {",", ":", "–", "—"} and previous.pos != "CCONJ":
-                continue
-            words = []
-            for following in tokens[index + 1 : index + 7]:
-                if following.text == ",":
-                    break
-                words.append(following)
-            else:
-                continue
-            stressed = [t for t in words if t.pos == "PRON" and t.lower in self.lexicon.pronoun_number]
-            named = [m for m in view.mentions_between(words[0].start, words[-1].end) if m.label in ("PER", "ORG")] if words else []
-            if named:
-                return tokens[view.token_at(named[0].start)]
-            if stressed and len(words) == 1:
-                return stressed[0]
-        return None
-
     def _headline(self, span: MarkedSpan) -> Candidate | None:
         view, text = self.view, self.view.text
         para_start, para_end = view.paragraph_bounds(0)
@@ -446,6 +516,20 @@ class Finder:
                 return None
             head = next((t for t in after if t.pos in ("NOUN", "PROPN")), None)
             return Candidate(span.start, span.end, Kind.DIRECT, How.PHRASE, source=head)
+        before = text[para_start : span.open].rstrip(" \u00a0")
+        if before.endswith(":"):
+            # « Élisabeth Borne : « … » »: the name the headline gives before its colon
+            named = [m for m in view.mentions_between(para_start, para_start + len(before)) if m.label in ("PER", "ORG")]
+            if named:
+                return Candidate(span.start, span.end, Kind.DIRECT, How.PHRASE, source=view.tokens[view.token_at(named[-1].start)])
+        if rest[:1] == ":":
+            # « « … » : le Premier ministre défend sa réforme »: the person subject of the clause after
+            # the colon (an organisation there, « l'OTAN veut… », speaks through the article's main person)
+            after = view.tokens_between(span.close + (len(text[span.close:para_end]) - len(rest)) + 1, para_end)
+            inside = {token.index for token in after}
+            subject = next((t for t in after if t.dep in ("nsubj", "nsubj:pass") and t.head in inside), None)
+            if subject is not None and self.speakers.from_token(subject, span.start).is_person:
+                return Candidate(span.start, span.end, Kind.DIRECT, How.PHRASE, source=subject)
         if rest[:1] == ":" or not rest:
             return Candidate(span.start, span.end, Kind.DIRECT, How.MAIN)
         return None
@@ -502,10 +586,6 @@ class Finder:
             if cue is not None:
                 found.append(Candidate(span.start, span.end, Kind.DIRECT, How.SUBJECT, cue, marks=[span]))
                 continue
-            opinion_holder = self._pour_source(span)
-            if opinion_holder is not None:
-                found.append(Candidate(span.start, span.end, Kind.DIRECT, How.PHRASE, source=opinion_holder, marks=[span]))
-                continue
             if self.view.paragraph_of(span.open) == 0:
                 headline = self._headline(span)
                 if headline is not None:
@@ -559,11 +639,23 @@ class Finder:
         sentence = self.view.sentences[self.view.sentence_position(max(offset - 1, 0))]
         return not self.view.text[offset : sentence[2]].strip(" \u00a0\u202f.!?…»”\"")
 
+    def _past_attribution(self, candidate: Candidate) -> int:
+        """Where a quotation's sentence goes on after it: past its own attribution when that follows
+        it (« P, selon X, le président de Y. », « P, a-t-il ajouté. »)."""
+        cue = candidate.cue
+        if cue is None or cue.start < candidate.end or self.view.sentence_of(cue.start) != self.view.sentence_of(max(candidate.end - 1, candidate.start)):
+            return candidate.end
+        tokens = self.view.tokens
+        last = cue.last
+        while last + 1 < len(tokens) and tokens[last + 1].sent_id == tokens[cue.last].sent_id and tokens[last + 1].text not in HARD_STOPS:
+            last += 1
+        return tokens[last].end
+
     def reportive_conditionals(self, found: list[Candidate]) -> list[Candidate]:
         """« X a affirmé que P. Q serait… »: a sentence in the reportive conditional right after an
         attributed quotation, in its paragraph, with no cue or marks of its own, carries on its report."""
         view = self.view
-        ends = {view.sentence_position(max(c.end - 1, c.start)) for c in found if c.how is not How.MAIN and self._ends_sentence(c.end)}
+        ends = {view.sentence_position(max(c.end - 1, c.start)) for c in found if c.how is not How.MAIN and self._ends_sentence(self._past_attribution(c))}
         result = []
         for position, (_, start, end) in enumerate(view.sentences):
             if position - 1 not in ends or view.paragraph_of(start) != view.paragraph_of(view.sentences[position - 1][1]):

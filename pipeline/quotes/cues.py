@@ -19,8 +19,9 @@ HYPOTHESIS = frozenset({"si", "s'", "s’"})
 REFLEXIVE = frozenset({"se", "s'", "s’"})
 OBJECT_CLITICS = frozenset({"lui", "leur", "me", "m'", "m’", "te", "t'", "t’", "nous", "vous"})
 MODALS = frozenset({"pouvoir", "devoir", "vouloir", "falloir", "aller"})
-# « selon », and the « après » of « d'après »
-SELON_WORDS = frozenset({"selon", "après"})
+CLOSING_MARKS = frozenset("»”›\"")
+# Subject clitics written after a verb and a hyphen (« dit-il », « a-t-elle »).
+INVERTED_CLITICS = frozenset({"-t", "-t-il", "-t-elle", "-t-on", "-il", "-elle", "-ils", "-elles", "-on"})
 
 
 @dataclass(frozen=True)
@@ -36,6 +37,9 @@ def cue_lemma(view: DocView, token: Token, lexicon: Lexicon) -> str | None:
     """The reporting lemma this token stands for, from the parse or the form fallback tables."""
     if token.pos in VERBAL and token.lemma in lexicon.speech_verbs:
         return token.lemma
+    verb_slot = _before_inverted_subject(view, token) or _after_quotation(view, token)
+    if token.lower in lexicon.inflections and (token.pos in VERBAL or verb_slot):
+        return lexicon.inflections[token.lower]
     fallback = lexicon.form_lemmas.get(token.lower)
     if fallback is None and token.lower in lexicon.noun_forms:
         following = view.tokens[token.index + 1] if token.index + 1 < len(view.tokens) else None
@@ -43,9 +47,27 @@ def cue_lemma(view: DocView, token: Token, lexicon: Lexicon) -> str | None:
         reported = following is not None and following.lower in {"que", "qu'", "qu’"} and following.pos == "SCONJ"
         # « le maire leur reproche de… »: after an object clitic and before « de », a verb
         governed = previous is not None and previous.lower in OBJECT_CLITICS and following is not None and following.lower in {"de", "d'", "d’"}
-        if reported or governed:
+        if reported or governed or verb_slot:
             fallback = lexicon.noun_forms[token.lower]
     return fallback if fallback in lexicon.speech_verbs else None
+
+
+def _before_inverted_subject(view: DocView, token: Token) -> bool:
+    """« raconte-t-elle », « ajoute-il »: only a verb takes a subject clitic after a hyphen, whatever the tagger says."""
+    following = view.tokens[token.index + 1] if token.index + 1 < len(view.tokens) else None
+    return following is not None and following.start == token.end and following.lower in INVERTED_CLITICS
+
+
+def _after_quotation(view: DocView, token: Token) -> bool:
+    """« « Le quai était bondé », raconte Sandrine »: the word right after a closing quote mark
+    (and its comma) is the verb of the incise whatever the tagger says (« raconte », « note »,
+    « réplique » are often read as nouns or adjectives there); a capital starts a name instead."""
+    if token.index < 1 or token.text[:1].isupper():
+        return False
+    previous = view.tokens[token.index - 1]
+    if previous.text == "," and token.index >= 2:
+        previous = view.tokens[token.index - 2]
+    return previous.text in CLOSING_MARKS and previous.sent_id == token.sent_id
 
 
 def _multiword(view: DocView, token: Token, lexicon: Lexicon) -> int | None:
@@ -83,7 +105,11 @@ def is_assertive(view: DocView, token: Token) -> bool:
     if any(child.dep == "mark" and child.lower in HYPOTHESIS for child in children):
         return False
     head = view.head(token)
-    return not (head is not None and head.lemma in MODALS and head.index < token.index and token.dep == "xcomp")
+    if head is None or head.lemma not in MODALS or head.index > token.index or token.dep != "xcomp":
+        return True
+    # « il pourrait déclarer », not « « Nous allons agir », a-t-elle promis »: a modal the parse
+    # reaches across punctuation is in another clause
+    return any(between.pos == "PUNCT" for between in view.tokens[head.index + 1 : token.index])
 
 
 def find_cues(view: DocView, lexicon: Lexicon) -> dict[int, Cue]:
@@ -121,12 +147,13 @@ def _multiword_lemma(view: DocView, token: Token, last: int, lexicon: Lexicon) -
     return next(" ".join(words) for words in lexicon.multiword if words[0] == token.lemma and set(words) <= found)
 
 
-def selon_words(view: DocView) -> list[tuple[Token, Token]]:
-    """(first, last) tokens of every « selon » and « d'après »."""
+def selon_words(view: DocView, lexicon: Lexicon) -> list[tuple[Token, Token]]:
+    """(first, last) tokens of every « selon », « d'après », « de l'avis de »… (the lexicon's
+    source prepositions), found by one regular expression over the text, whatever the tokenizer
+    made of the apostrophes."""
     found = []
-    for index in compress(count(), map(SELON_WORDS.__contains__, view.lowers)):
-        if view.lowers[index] == "selon":
-            found.append((view.tokens[index], view.tokens[index]))
-        elif index > 0 and view.lowers[index - 1] in {"d'", "d’"}:
-            found.append((view.tokens[index - 1], view.tokens[index]))
+    for match in lexicon.source_prepositions.finditer(view.text):
+        first, last = view.token_at(match.start()), view.token_at(match.end()) or len(view.tokens)
+        if first is not None and first < last and view.tokens[first].start == match.start():
+            found.append((view.tokens[first], view.tokens[last - 1]))
     return found

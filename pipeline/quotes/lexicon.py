@@ -1,12 +1,49 @@
 """The quote stage's word lists, read once from configs/lexicons/ (see [quotes] in default.toml)."""
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
 from pipeline.config import Settings
+
+
+# Endings of the first group (-er) on the stem: indicative present, imperfect, simple past and
+# future, the participles. Mute endings (-e, -es, -ent) may turn a stem's last « é » or « e » into
+# « è » (« répète », « relève ») or double an « l » or « t » (« appelle »); « c » is « ç » and « g »
+# is « ge » before « a » and « o » (« lança », « interrogeant »).
+FIRST_GROUP_ENDINGS = (
+    "e", "es", "ent", "ons", "ez", "ais", "ait", "aient", "ions", "iez", "ai", "as", "a", "âmes",
+    "âtes", "èrent", "erai", "eras", "era", "erons", "erez", "eront", "é", "ée", "és", "ées", "ant",
+)
+MUTE_ENDINGS = frozenset({"e", "es", "ent", "erai", "eras", "era", "erons", "erez", "eront"})
+
+
+def first_group_forms(stem: str) -> set[str]:
+    forms = set()
+    for ending in FIRST_GROUP_ENDINGS:
+        base = stem
+        if stem.endswith("c") and ending[0] in "aâo":
+            base = stem[:-1] + "ç"
+        if stem.endswith("g") and ending[0] in "aâo":
+            base = stem + "e"
+        forms.add(base + ending)
+        if ending in MUTE_ENDINGS:
+            accented = re.sub(r"[ée]([^aeiouyéèêâîôû]+)$", r"è\1", base)
+            forms.add(accented + ending)
+            if re.search(r"e[lt]$", base):  # « appelle », « rejette »
+                forms.add(base + base[-1] + ending)
+    return forms
+
+
+def _phrases_pattern(phrases: list[str]) -> re.Pattern[str]:
+    """Any of ``phrases`` as whole words, case folded, with either apostrophe and any spaces."""
+    def pattern(phrase: str) -> str:
+        return r"\s+".join(re.escape(word) for word in phrase.split()).replace("'", r"['’]\s*")
+
+    return re.compile(r"(?<!\w)(?:" + "|".join(map(pattern, phrases)) + r")(?!\w)", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -32,6 +69,7 @@ class Lexicon:
     document_nouns: frozenset[str]
     pronoun_gender: dict[str, str]
     honorific_gender: dict[str, str]
+    source_prepositions: re.Pattern[str]
 
     @cached_property
     def agent_nouns(self) -> frozenset[str]:
@@ -45,8 +83,20 @@ class Lexicon:
 
     @cached_property
     def cue_forms(self) -> frozenset[str]:
-        """Lowercase forms that may stand for a speech verb (the fallback tables)."""
-        return frozenset(self.form_lemmas) | frozenset(self.noun_forms)
+        """Lowercase forms that may stand for a speech verb (the fallback tables, the inflections)."""
+        return frozenset(self.form_lemmas) | frozenset(self.noun_forms) | frozenset(self.inflections)
+
+    @cached_property
+    def inflections(self) -> dict[str, str]:
+        """Form -> lemma of every indicative, participle and present-participle form of the
+        first-group (-er) speech verbs: the lemmatizer leaves some of them as they are
+        (« indique », « invite », « demande »); the tagger still calls them verbs."""
+        forms: dict[str, str] = {}
+        for lemma in sorted(self.speech_verbs):
+            if lemma.endswith("er"):
+                for form in first_group_forms(lemma[:-2]):
+                    forms.setdefault(form, lemma)
+        return forms
 
     @classmethod
     def from_files(cls, speech_verbs: Path, speakers: Path) -> "Lexicon":
@@ -74,6 +124,7 @@ class Lexicon:
             document_nouns=frozenset(people["document_nouns"]),
             pronoun_gender=dict(people["pronoun_gender"]),
             honorific_gender=dict(people["honorific_gender"]),
+            source_prepositions=_phrases_pattern(verbs["source_prepositions"]),
         )
 
     @classmethod

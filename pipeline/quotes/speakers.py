@@ -23,7 +23,7 @@ from collections import Counter
 from dataclasses import dataclass
 from functools import cached_property
 
-from pipeline.quotes.cues import Cue
+from pipeline.quotes.cues import CLOSING_MARKS, Cue
 from pipeline.quotes.first_names import first_name_gender
 from pipeline.quotes.document import DocView, Mention, Token
 from pipeline.quotes.lexicon import Lexicon
@@ -34,6 +34,8 @@ SUBJECT = ("nsubj", "nsubj:pass", "expl:subj")
 MISPARSED_SUBJECT = frozenset({"vocative", "dislocated"})
 # Relations through which a verb shares the subject of the verb it depends on.
 SHARED_SUBJECT = frozenset({"advcl", "conj", "xcomp", "parataxis", "ccomp", "acl"})
+# Relations of a clause hanging on a noun, never part of the noun phrase a speaker is named by.
+CLAUSAL = frozenset({"acl:relcl", "ccomp", "parataxis", "advcl", "csubj"})
 DETERMINER_POS = frozenset({"DET"})
 DEFINITE = frozenset({"le", "la", "l'", "l’", "ce", "cet", "cette", "son", "sa"})
 RELATIVE = frozenset({"qui", "lequel", "laquelle"})
@@ -43,8 +45,15 @@ OF = frozenset({"de", "d'", "d’", "des", "du"})
 SENTENCES_BACK = 1
 # Words a subject noun phrase is made of (« une dizaine de délégués de la FNEC FP Force Ouvrière »).
 PHRASE_POS = frozenset({"DET", "NOUN", "PROPN", "ADJ", "ADP", "NUM"})
+# « ce dernier », « cette dernière »: the latest one named, of that gender.
+LATEST = {"dernier": "Masc", "dernière": "Fem"}
+DEMONSTRATIVES = frozenset({"ce", "cet", "cette"})
+PROXIMAL = {"celui": "Masc", "celle": "Fem"}
+# Determiners with which a noun of people points back to someone the article has named.
+POINTING_BACK = frozenset({"le", "la", "l'", "l’", "ce", "cet", "cette"})
+# The singular subject pronoun of each grammatical gender.
+PRONOUN_OF_GENDER = {"Masc": "il", "Fem": "elle"}
 OPENING_MARKS = frozenset("«“„‹\"")
-CLOSING_MARKS = frozenset("»”›\"")
 
 
 @dataclass(frozen=True)
@@ -101,7 +110,9 @@ class Speakers:
         for child in children:
             if child.dep in SUBJECT and child.index < verb.index and not self._quoted(child):
                 # « a-t-elle »: the euphonic « -t » is sometimes parsed as the subject
-                return view.tokens[child.index + 1] if child.lower == "-t" and child.index + 1 < len(view.tokens) else child
+                if child.lower == "-t" and child.index + 1 < len(view.tokens):
+                    return view.tokens[child.index + 1]
+                return self._repaired_subject(child, verb)
         for child in children:
             # « Bruno Martin, président du groupe, est intervenu »: a subject the parse calls a vocative
             if child.dep in MISPARSED_SUBJECT and child.index < verb.index and child.pos in ("NOUN", "PROPN") and not self._quoted(child):
@@ -130,7 +141,79 @@ class Speakers:
             return head  # « Moscou, quant à elle, considère … et a averti que »: the clause describes its head
         if depth < 3 and head is not None and verb.dep in SHARED_SUBJECT and head.pos in ("VERB", "AUX", "ADJ"):
             return self.subject_of(Cue(head.index, head.index, "", head.start, head.end), inverted=False, depth=depth + 1)
+        return self._auxiliary_subject(verb)
+
+    def passive_agent(self, cue: Cue) -> Token | None:
+        """« Le gouvernement a été accusé par l'opposition de mentir »: a speech verb in the passive
+        is said by its agent (« par X »), not by its subject."""
+        view = self.view
+        children = view.children(cue.token)
+        if not any(child.dep in ("aux:pass", "nsubj:pass") for child in children):
+            return None
+        return next((child for child in children if child.dep == "obl:agent" and child.pos in NOMINAL and not self._quoted(child)), None)
+
+    def qualified_by_participle(self, cue: Cue) -> Token | None:
+        """« une rumeur affirmant que », « un bandeau disant « … » »: a present participle written
+        right after its noun, with no comma, qualifies that noun, which is what says it (set off by a
+        comma, « X a quitté la salle, estimant que », it is the main subject's). Not a document the
+        clause's subject issues (« le parti publie un texte affirmant que »): the subject speaks through it."""
+        view = self.view
+        verb = view.tokens[cue.token]
+        if verb.feature("VerbForm") != "Part" or verb.feature("Tense") != "Pres" or verb.dep != "acl":
+            return None
+        noun = view.head(verb)
+        if noun is None or noun.pos != "NOUN" or noun.index > verb.index or self._quoted(noun):
+            return None
+        if any(token.pos == "PUNCT" for token in view.tokens[noun.index + 1 : verb.index]):
+            return None
+        if not any(child.pos == "DET" for child in view.children(noun.index)):
+            return None  # a noun qualified in a phrase has its determiner (not a misspelt « en » read as « an »)
+        issuer = view.head(noun)
+        if noun.dep == "obj" and issuer is not None and noun.lemma.lower() in self.lexicon.document_nouns:
+            if any(child.dep in SUBJECT for child in view.children(issuer.index)):
+                return None
+        return noun
+
+    def _auxiliary_subject(self, participle: Token) -> Token | None:
+        """« Le gouvernement, impuissant, a de son côté dénoncé… »: when the parse splits the verb
+        group, the subject hangs on the finite auxiliary a few words before the participle."""
+        view = self.view
+        if participle.feature("VerbForm") != "Part":
+            return None
+        for token in reversed(view.tokens[max(participle.index - 6, 0) : participle.index]):
+            if token.sent_id != participle.sent_id or token.pos in ("VERB", "PUNCT") and token.lemma not in ("avoir", "être"):
+                return None
+            if token.lemma in ("avoir", "être") and token.feature("VerbForm") == "Fin":
+                return next((child for child in view.children(token.index) if child.dep in SUBJECT and child.index < token.index and not self._quoted(child)), None)
         return None
+
+    def _repaired_subject(self, subject: Token, verb: Token) -> Token:
+        """Two parse errors a French subject cannot be: a phrase opened by a preposition (« Sur
+        Twitter, Philippe Gosselin a dénoncé »: the subject is the name set off after it), and a
+        phrase followed, past a comma, by a noun with no preposition that ends right before the
+        verb group (« La Syrie n'ayant pas ratifié la convention, l'ONG a demandé »: that noun)."""
+        view = self.view
+        children = view.children(subject.index)
+        if any(child.dep == "case" and child.index < subject.index for child in children):
+            apposed = next((child for child in children if child.dep == "appos" and child.index < verb.index and self._names_agent(child)), None)
+            if apposed is not None:
+                return apposed
+        first = verb_group_start(view, verb)
+        nearest = view.tokens[first - 1] if first > subject.index + 1 else None
+        while nearest is not None and nearest.pos == "ADV" and nearest.index > subject.index + 1:
+            nearest = view.tokens[nearest.index - 1]
+        if nearest is None or nearest.pos not in ("NOUN", "PROPN") or nearest.dep != "nmod":
+            return subject
+        head_of_nearest = nearest
+        while head_of_nearest.dep in ("flat:name", "flat") and view.head(head_of_nearest) is not None:
+            head_of_nearest = view.head(head_of_nearest)
+        phrase_start = min(i for i in view.subtree(head_of_nearest.index) if view.tokens[i].sent_id == verb.sent_id)
+        unmarked = not any(child.dep == "case" for child in view.children(head_of_nearest.index))
+        after_comma = phrase_start > 0 and view.tokens[phrase_start - 1].text == ","
+        return head_of_nearest if unmarked and after_comma else subject
+
+    def _names_agent(self, token: Token) -> bool:
+        return any(m.start <= token.start < m.end and m.label in ("PER", "ORG") for m in self.view.mentions)
 
     def _main_clause_verb(self, verb: Token) -> Token:
         """« le Kremlin a démenti que le chef de l'Etat soit malade, indiquant que… »: a participle
@@ -180,15 +263,27 @@ class Speakers:
 
     # -- noun phrases ---------------------------------------------------------------
     def phrase(self, head: Token) -> list[Token]:
-        """The noun phrase headed by ``head``, cut before a relative clause or a second comma."""
+        """The noun phrase headed by ``head``: its words in the parse without the clauses that hang
+        on it (« …confirmés, les républicains auront… » is not part of « les projections »), cut
+        before a relative clause or a second comma (one comma lets an apposition in: « le chef du
+        bloc, Jens Stoltenberg »)."""
         view = self.view
-        indices = [i for i in view.subtree(head.index) if view.tokens[i].sent_id == head.sent_id and i >= head.index - 8]
-        lo = min(indices)
-        tokens = [t for t in view.tokens[lo : max(indices) + 1]]
+        indices = set(i for i in view.subtree(head.index) if view.tokens[i].sent_id == head.sent_id and i >= head.index - 8)
+        for index in sorted(indices):
+            token = view.tokens[index]
+            if index in indices and index != head.index and self._is_clause(token):
+                indices -= set(view.subtree(index)) - {head.index}
+        lo, hi = min(indices), max(indices)
         kept: list[Token] = []
         commas = 0
-        for token in tokens:
-            if token.index > head.index and (token.lower in RELATIVE or token.text in "();:" or token.pos in ("VERB", "AUX") and token.feature("VerbForm") == "Fin"):
+        for token in view.tokens[lo : hi + 1]:
+            finite = token.pos in ("VERB", "AUX") and token.feature("VerbForm") == "Fin"
+            if token.index > head.index and finite and commas == 1:
+                # « Selon X, la langue est… »: what a comma sets off right before a finite verb is
+                # that verb's subject, not an apposition
+                kept = kept[: next(position for position, word in enumerate(kept) if word.index > head.index and word.text == ",")]
+                break
+            if token.index > head.index and (token.index not in indices or token.lower in RELATIVE or token.text in "();:" or finite):
                 break
             if token.text == ",":
                 commas += 1
@@ -203,6 +298,22 @@ class Speakers:
         while kept and kept[0].index < head.index and (kept[0].pos in ("ADP", "PUNCT") or kept[0].dep == "case"):
             kept.pop(0)
         return kept or [head]
+
+    @staticmethod
+    def _is_clause(token: Token) -> bool:
+        """A clause hanging on a noun: a finite verb, a relative, reported or adverbial clause, a
+        present participle's or an infinitive's (« une rumeur affirmant que… », « accusé par
+        l'opposition de mentir »); a past participle qualifies (« les chiffres publiés par… »)."""
+        if token.dep == "acl" and (token.feature("VerbForm") == "Inf" or token.feature("VerbForm") == "Part" and token.feature("Tense") == "Pres"):
+            return True
+        return token.dep in CLAUSAL or (token.pos in ("VERB", "AUX") and token.feature("VerbForm") == "Fin")
+
+    @staticmethod
+    def without_apposition(tokens: list[Token], head: Token) -> list[Token]:
+        """« nombreux habitants, témoins de la scène » -> « nombreux habitants »: a description is
+        its noun phrase without what a comma sets off after the head."""
+        comma = next((position for position, token in enumerate(tokens) if token.index > head.index and token.text == ","), None)
+        return tokens if comma is None else tokens[:comma]
 
     def _without_determiner(self, tokens: list[Token]) -> list[Token]:
         """Without its determiner, and without a leading noun of quantity (« une dizaine de délégués » -> « délégués »)."""
@@ -238,8 +349,31 @@ class Speakers:
             if word == "on":
                 start = head.start + head.text.lower().rfind("on")
                 return Speaker("on", "OTHER", start, start + 2) if not clitic(head) else NOBODY
+        latest = self._latest_named(head)
+        if latest is not None:
+            start = head.start if head.lower in PROXIMAL else view.tokens[head.index - 1].start
+            end = head.end + 3 if head.lower in PROXIMAL else head.end
+            return self._refer(self._entity_speaker(latest), start, end)
         tokens = self.phrase(head)
         return self.from_phrase(tokens, head, anchor)
+
+    def _latest_named(self, head: Token) -> Mention | None:
+        """« Paul Martin a rencontré Luc Bernard. Ce dernier a affirmé… »: « ce dernier », « cette
+        dernière », « celui-ci », « celle-ci » stand for the latest person or organisation named
+        before them, of their gender."""
+        view = self.view
+        determiner = view.tokens[head.index - 1] if head.index else None
+        if head.lower in LATEST and determiner is not None and determiner.lower in DEMONSTRATIVES and determiner.head == head.index:
+            gender, before = LATEST[head.lower], determiner.start
+        elif head.lower in PROXIMAL and view.text[head.end : head.end + 3].lower() == "-ci":
+            gender, before = PROXIMAL[head.lower], head.start  # « celui-ci », « celle-ci »
+        else:
+            return None
+        return next(
+            (m for m in reversed(view.mentions) if m.end <= before and m.label in ("PER", "ORG") and not any(a <= m.start < b for a, b in self.quoted_spans)
+             and (m.label != "PER" or self._agrees(m.entity_key, gender))),
+            None,
+        )
 
     def from_phrase(self, tokens: list[Token], head: Token, anchor: int, whole: bool = True) -> Speaker:
         """The speaker a noun phrase designates; ``whole`` is False for one member of a coordination."""
@@ -249,7 +383,7 @@ class Speakers:
         if coordinated is not None:
             return coordinated
         mentions = view.mentions_between(start, end)
-        named = self._named_in_phrase(mentions, head)
+        named = self._named_in_phrase(mentions, head) or (self._apposed_to(tokens) if head.dep not in SUBJECT else None)
         if named is not None:
             return self._entity_speaker(named)
         content = self._without_determiner(tokens)
@@ -265,6 +399,7 @@ class Speakers:
             earlier = self._antecedent(head)
             if earlier is not None and earlier.name:
                 return self._refer(earlier, start, end)
+        content = self.without_apposition(content, head)
         if not content:
             return NOBODY
         label = "ORG" if head.pos == "NOUN" and self._is_organisation_description(tokens, head) else "OTHER"
@@ -276,8 +411,8 @@ class Speakers:
         own name, joined by the coordinating word as written."""
         view = self.view
         members = [child for child in view.children(head.index) if child.dep == "conj" and child.pos in ("NOUN", "PROPN") and not self._quoted(child)]
-        if not members:
-            return None
+        if not members or not any(child.dep == "cc" for member in members for child in view.children(member.index)):
+            return None  # « de nombreux riverains, témoins de l'incendie »: no coordinating word, an apposition
         names, labels = [], set()
         for member in [head, *members]:
             speaker = self.from_phrase(self._member_tokens(member), member, anchor, whole=False)
@@ -285,17 +420,22 @@ class Speakers:
                 return None
             names.append(speaker.name)
             labels.add(speaker.label)
+        first = self._member_tokens(head)[0]
+        last = max((token for member in [head, *members] for token in self._member_tokens(member)), key=lambda token: token.end)
+        if labels == {"OTHER"}:
+            # « les projections et résultats déjà confirmés »: descriptions, with nothing to name
+            # them by, are the coordination as written (a modifier may be shared by every member)
+            written = self._without_determiner([t for t in view.tokens[first.index : last.index + 1]])
+            return Speaker(view.text[written[0].start : written[-1].end], "OTHER", first.start, last.end)
         joiner = next((child.text for member in members for child in view.children(member.index) if child.dep == "cc"), "et")
         name = ", ".join(names[:-1]) + f" {joiner} " + names[-1]
         label = labels.pop() if len(labels) == 1 else "OTHER"
-        first = self._member_tokens(head)[0]
-        last = self._member_tokens(members[-1])[-1]
         return Speaker(name, label, first.start, last.end)
 
     def _member_tokens(self, member: Token) -> list[Token]:
         """One member of a coordination: its own phrase, without the members coordinated to it."""
         view = self.view
-        inside = set(view.subtree(member.index))
+        inside = {token.index for token in self.phrase(member)}
         for child in view.children(member.index):
             if child.dep in ("conj", "cc"):
                 inside -= set(view.subtree(child.index))
@@ -413,15 +553,23 @@ class Speakers:
         if mark is None or mark == 0 or tokens[mark - 1].text != ":":
             return None
         colon = mark - 1
+        verbless, first = True, colon
         for index in range(colon - 1, -1, -1):
             token = tokens[index]
             if token.sent_id != tokens[colon].sent_id or token.text in CLOSING_MARKS or token.text in {";", ".", "!", "?"} or self._quoted(token):
-                return None
+                break
+            first = index
             if token.pos in ("VERB", "AUX") and token.dep not in ("aux", "aux:tense", "aux:pass", "cop"):
+                verbless = False
                 subject = self.subject_of(Cue(index, index, token.lemma, token.start, token.end))
                 if subject is not None:
                     return subject
-        return None
+        if not verbless:
+            return None
+        # « Réaction du maire, Jean Tessier : « … » »: a heading with no verb gives the speaker by
+        # the latest person or organisation it names
+        named = [m for m in self.view.mentions_between(tokens[first].start, tokens[colon].start) if m.label in ("PER", "ORG")]
+        return tokens[self.view.token_at(named[-1].start)] if named else None
 
     def governing_clause_subject(self, offset: int, end: int) -> Token | None:
         """« X est intervenu, trouvant le « procédé choquant » »: the subject of the clause the
@@ -452,11 +600,28 @@ class Speakers:
             return None
         previous = tokens[mark - 1]
         if view.paragraph_of(previous.start) != view.paragraph_of(tokens[mark].start):
-            return None
+            return self._narrator_before(mark)
         root = next((t for t in reversed(tokens[: mark]) if t.sent_id == previous.sent_id and t.head == t.index), None)
         if root is None or root.pos not in ("VERB", "AUX") or self._quoted(root):
             return None
         return self.subject_of(Cue(root.index, root.index, root.lemma, root.start, root.end))
+
+    def _narrator_before(self, mark: int) -> Token | None:
+        """« X a répondu à nos questions.¶« … » »: a quotation opening a paragraph, after a paragraph
+        of narration with no quotation in it, is the voice of the person subject of that
+        paragraph's last sentence."""
+        view, tokens = self.view, self.view.tokens
+        paragraph = view.paragraph_of(tokens[mark].start)
+        if paragraph == 0 or view.text[view.paragraph_bounds(paragraph)[0] : tokens[mark].start].strip():
+            return None
+        start, end = view.paragraph_bounds(paragraph - 1)
+        if any(start <= a < end for a, _ in self.quoted_spans):
+            return None
+        root = next((t for t in reversed(tokens[:mark]) if t.head == t.index and t.start >= start), None)
+        if root is None or root.pos not in ("VERB", "AUX"):
+            return None
+        subject = self.subject_of(Cue(root.index, root.index, root.lemma, root.start, root.end))
+        return subject if subject is not None and self.from_token(subject, subject.start).is_person else None
 
     def _antecedent(self, head: Token) -> Speaker | None:
         """« ce même sondage » -> the latest earlier phrase with the same head noun that does not point back itself."""
@@ -501,51 +666,141 @@ class Speakers:
         label = mention.label if mention.label in ("PER", "ORG", "LOC") else "OTHER"
         return Speaker(mention.canonical, label, start, mention.end, mention.entity_key)
 
+    def _apposed_to(self, tokens: list[Token]) -> Mention | None:
+        """« Bernard Bonnet, le successeur de Claude Erignac, qui… »: a description set off by commas
+        right after a name stands for that name (« Selon X, le gouvernement a… » is no apposition:
+        its head is a subject)."""
+        view = self.view
+        if not tokens or tokens[0].index < 2 or tokens[0].pos != "DET" or view.tokens[tokens[0].index - 1].text != ",":
+            return None
+        after = view.tokens[tokens[-1].index + 1] if tokens[-1].index + 1 < len(view.tokens) else None
+        if after is not None and after.sent_id == tokens[-1].sent_id and after.text != "," and after.lower not in RELATIVE:
+            return None  # an apposition closes with a comma, a relative or its sentence: « , l'ONG a demandé » is a subject
+        before = view.tokens[tokens[0].index - 2]
+        return next((m for m in view.mentions if m.end == before.end and m.label in ("PER", "ORG") and not self._quoted(before)), None)
+
     def _is_person_description(self, tokens: list[Token], head: Token) -> bool:
-        if head.lemma.lower() not in self.lexicon.person_roles and head.lower not in self.lexicon.person_roles:
-            return False
+        """A definite singular description headed by a role or a noun of people (« le chercheur »)."""
         if head.feature("Number") == "Plur":
             return False
         first = tokens[0]
-        return first.index == head.index or first.lower in DEFINITE or first.pos != "DET"
+        roles = self.lexicon.person_roles
+        if head.lemma.lower() in roles or head.lower in roles:
+            return first.index == head.index or first.lower in DEFINITE or first.pos != "DET"
+        # « le médecin », « cette mère de famille »: a noun of people with an article or a
+        # demonstrative points back to someone named; « son voisin », « le recteur de son
+        # université » is someone else, related to the one named
+        people = self.lexicon.human_nouns
+        related = any(token.feature("Poss") == "Yes" for token in tokens)
+        return (head.lemma.lower() in people or head.lower in people) and first.lower in POINTING_BACK and not related
 
     # -- pronouns and descriptions --------------------------------------------------------
-    def pronoun(self, word: str, start: int, end: int, anchor: int) -> Speaker:
-        """The person a pronoun refers to, of its gender: the latest named subject of its own
-        sentence or of the two before, else the latest speaker, else the latest named person."""
+    def pronoun(self, word: str, start: int, end: int, anchor: int, depth: int = 0) -> Speaker:
+        """Who a pronoun refers to, agreeing in gender and number, by salience: a person who is the
+        subject of a clause before it in its sentence or in the sentence before (main clauses
+        first; a pronoun there refers on to its own antecedent); else the latest speaker of its
+        paragraph; else an organisation or group subject before it in its own sentence (« l'ONG X
+        publie un rapport dans lequel elle dévoile que… »); else a named person of the sentence
+        before; else the latest speaker, else the latest named person."""
         view = self.view
         plural = self.lexicon.pronoun_number.get(word) == "Plur"
         gender = self.lexicon.pronoun_gender.get(word)
-        if not plural:
-            subject = self._subject_antecedent(start, gender)
-            if subject is not None:
-                return self._refer(self._entity_speaker(subject), start, end)
+        person = self._subject_antecedent(start, word, depth, people=True)
+        if person is not None:
+            return self._refer(person, start, end)
         paragraph = view.paragraph_of(start)
-        for position, speaker in reversed(self.history):
-            if position < start and paragraph - view.paragraph_of(position) <= 3 and speaker.name:
-                if plural or (speaker.is_person and self._agrees(speaker.entity_key, gender)):
-                    return self._refer(speaker, start, end)
-        person = next((m for m in reversed(self._people()) if m.end <= start and self._agrees(m.entity_key, gender)), None)
-        return self._refer(self._entity_speaker(person), start, end) if person is not None else Speaker(None, None, start, end)
+        speakers = [(position, speaker) for position, speaker in reversed(self.history) if position < start and speaker.name and (plural or (speaker.is_person and self._agrees(speaker.entity_key, gender)))]
+        if speakers and view.paragraph_of(speakers[0][0]) == paragraph:
+            return self._refer(speakers[0][1], start, end)
+        agent = self._subject_antecedent(start, word, depth, people=False)
+        if agent is not None:
+            return self._refer(agent, start, end)
+        named = self._named_in_sentence_before(start, gender) if not plural else None
+        if named is not None:
+            return self._refer(self._entity_speaker(named), start, end)
+        if speakers and paragraph - view.paragraph_of(speakers[0][0]) <= 3:
+            return self._refer(speakers[0][1], start, end)
+        latest = next((m for m in reversed(self._people()) if m.end <= start and self._agrees(m.entity_key, gender)), None)
+        if latest is not None:
+            return self._refer(self._entity_speaker(latest), start, end)
+        # no person it can stand for: an agreeing subject of the sentence before that is not a
+        # named person (« Le constructeur Renault a présenté ses résultats. Il affirme… », « Le
+        # préfet a promis une réponse. Selon lui… »)
+        agent = self._subject_antecedent(start, word, depth, people=False, reach=SENTENCES_BACK + 1)
+        return self._refer(agent, start, end) if agent is not None else Speaker(None, None, start, end)
 
-    def _subject_antecedent(self, start: int, gender: str | None) -> Mention | None:
-        """The latest named person, of the pronoun's gender, who is the subject of a clause in the
-        pronoun's sentence (before it) or in one of the two sentences before, in its paragraph or the one before."""
+    def _sentences_back(self, start: int) -> list[list[Token]]:
+        """The tokens before ``start`` in its sentence, then those of the sentence before it when
+        that one is in the same paragraph or the one before."""
         view = self.view
-        sentence = view.sentence_of(start)
-        paragraph = view.paragraph_of(start)
-        sentences_seen: list[int] = []
-        for mention in reversed(self._people()):
-            if mention.end > start or view.text[mention.start] == "-":
-                continue
-            where = view.sentence_of(mention.start)
-            if where != sentence and where not in sentences_seen:
-                sentences_seen.append(where)
-            if len(sentences_seen) > SENTENCES_BACK or paragraph - view.paragraph_of(mention.start) > 1:
-                return None
-            if self._is_subject(mention) and self._agrees(mention.entity_key, gender):
-                return mention
+        position = view.sentence_position(start)
+        found = []
+        for back in range(SENTENCES_BACK + 1):
+            if position - back < 0:
+                break
+            _, first, last = view.sentences[position - back]
+            if view.paragraph_of(start) - view.paragraph_of(first) > 1:
+                break
+            found.append([t for t in view.tokens_between(first, min(last, start)) if not self._quoted(t)])
+        return found
+
+    def _subject_antecedent(self, start: int, word: str, depth: int, people: bool, reach: int | None = None) -> Speaker | None:
+        """The speaker the nearest agreeing subject stands for, a person (``people``: in the
+        pronoun's sentence, then in the sentence before) or not (in its sentence only: further
+        back, an organisation is seldom what « il » or « elle » stands for); in each sentence the
+        subjects of main clauses before the others, the latest first."""
+        view = self.view
+        for tokens in self._sentences_back(start)[: reach or (None if people else 1)]:
+            subjects = [t for t in tokens if t.dep in ("nsubj", "nsubj:pass") and t.end <= start]
+            subjects.sort(key=lambda t: (len(view.ancestors(t)), -t.index))
+            plural = self.lexicon.pronoun_number.get(word) == "Plur"
+            for subject in subjects:
+                speaker = self._agreeing(subject, word, depth)
+                # « Thomas Pesquet et ses coéquipiers… Ils ont raconté »: a group of people is not one person
+                if speaker is not None and ((speaker.label == "PER") == people or plural and people):
+                    return speaker
         return None
+
+    def _agreeing(self, subject: Token, word: str, depth: int) -> Speaker | None:
+        """The speaker ``subject`` designates when it agrees with the pronoun ``word`` and is an agent."""
+        number, gender = self.lexicon.pronoun_number[word], self.lexicon.pronoun_gender.get(word)
+        other = clitic(subject) or subject.lower
+        if subject.pos == "PRON" or clitic(subject):
+            if other not in self.lexicon.pronoun_number or self.lexicon.pronoun_number[other] != number or depth >= 2:
+                return None
+            if self.lexicon.pronoun_gender.get(other, gender) != gender:
+                return None
+            start = subject.start + subject.text.lower().rfind(other)
+            speaker = self.pronoun(other, start, start + len(other), start, depth + 1)
+            return speaker if speaker.name else None
+        named = next((m for m in self.view.mentions if m.start <= subject.start < m.end), None)
+        coordinated = any(child.dep == "conj" for child in self.view.children(subject.index))
+        subject_number = "Plur" if coordinated else ("Sing" if named is not None and subject.pos == "PROPN" else subject.feature("Number"))
+        if subject_number is not None and subject_number != number:
+            return None
+        if named is not None and named.label == "PER":
+            if not self._agrees(named.entity_key, gender):
+                return None
+        elif gender is not None and number == "Sing" and self._noun_gender(subject) not in (None, gender):
+            return None
+        speaker = self.from_token(subject, subject.start)
+        if speaker.is_person and not self._agrees(speaker.entity_key, gender):
+            return None
+        return speaker if speaker.name and self.is_agent(speaker, subject) else None
+
+    def _noun_gender(self, token: Token) -> str | None:
+        """The gender of a noun as its determiner says it (« la ministre »), else as tagged."""
+        determiner = next((child for child in self.view.children(token.index) if child.pos == "DET" and child.feature("Gender")), None)
+        return determiner.feature("Gender") if determiner is not None else token.feature("Gender")
+
+    def _named_in_sentence_before(self, start: int, gender: str | None) -> Mention | None:
+        """The latest named person of the sentence before, of the pronoun's gender, whatever their role
+        in it (« … leur indignation par Christian Jacob, président du groupe. Il a souhaité… »)."""
+        back = self._sentences_back(start)
+        if len(back) < 2 or not back[1]:
+            return None
+        first, last = back[1][0].start, back[1][-1].end
+        return next((m for m in reversed(self._people()) if first <= m.start < last and self._agrees(m.entity_key, gender)), None)
 
     def _is_subject(self, mention: Mention) -> bool:
         return any(token.dep in SUBJECT for token in self.view.tokens_between(mention.start, mention.end))
@@ -594,9 +849,6 @@ class Speakers:
 
     def _refer(self, speaker: Speaker, start: int, end: int) -> Speaker:
         return Speaker(speaker.name, speaker.label, start, end, speaker.entity_key)
-
-    def _latest_person(self, before: int) -> Mention | None:
-        return next((m for m in reversed(self._people()) if m.end <= before), None)
 
     def _people(self, role: frozenset[str] = frozenset()) -> list[Mention]:
         """Named people who may be a speaker: not names inside a quotation, and, for a role
@@ -660,36 +912,57 @@ class Speakers:
         return roles
 
     def description(self, tokens: list[Token], head: Token, anchor: int) -> Mention | None:
+        """The named person a description stands for, of its gender (« l'élu » is not a woman),
+        unless the article writes the very role with its words beside a person of the other
+        (« le Premier ministre » of a woman the article calls « la Première ministre »)."""
         role = head.lemma.lower()
+        gender = self._noun_gender(head)
         modifiers = {t.lemma.lower() for t in tokens if t.index != head.index and t.pos in ("NOUN", "ADJ", "PROPN")}
-        same_role = [(len(modifiers & words), mention) for mention, words in self._roles if role in words or head.lower in words]
-        related = [(len(modifiers & words), mention) for mention, words in self._roles if modifiers & words]
-        for scored in (same_role, related):
-            if scored:
-                best = max(score for score, _ in scored)
-                candidates = [mention for score, mention in scored if score == best]
-                before = [mention for mention in candidates if mention.end <= anchor]
-                return before[-1] if before else candidates[0]
-        return self._nearest_person(head.start, frozenset({role, head.lower}))
+        roles = [(mention, words) for mention, words in self._roles if self._agrees(mention.entity_key, gender)]
+        same_role = [(len(modifiers & words), mention) for mention, words in roles if role in words or head.lower in words]
+        related = [(len(modifiers & words), mention) for mention, words in roles if modifiers & words]
+        written = [(len(modifiers & words), mention) for mention, words in self._roles if (role in words or head.lower in words) and modifiers <= words] if modifiers else []
+        paragraph = self.view.paragraph_of(anchor)
+        for scored in (same_role, related, written):
+            # a description points back, or forward within its paragraph only (« Le président… »
+            # said in one paragraph is not a president the article names three paragraphs on); a
+            # headline's point forward into the article
+            scored = [(score, mention) for score, mention in scored if mention.end <= anchor or self.view.paragraph_of(mention.start) == paragraph or paragraph == 0]
+            if not scored:
+                continue
+            best = max(score for score, _ in scored)
+            if modifiers and not best:
+                continue  # « l'ancien ministre de la Défense » is not the « ministre des Finances » named before
+            candidates = [mention for score, mention in scored if score == best]
+            before = [mention for mention in candidates if mention.end <= anchor]
+            return before[-1] if before else candidates[0]
+        return self._nearest_person(head.start, frozenset({role, head.lower}), gender)
 
-    def _nearest_person(self, offset: int, role: frozenset[str]) -> Mention | None:
-        """A person named earlier in the paragraph, else the latest person quoted, else the
-        article's main person, preferring there one the article gives no other role than ``role``
-        (« l'adjoint » is not « Daniel Lanquetin, maire »)."""
+    def _nearest_person(self, offset: int, role: frozenset[str], gender: str | None = None) -> Mention | None:
+        """A person of ``gender`` named earlier in the paragraph, else the latest person quoted, else
+        the article's main person, preferring there one the article gives no other role than
+        ``role`` (« l'adjoint » is not « Daniel Lanquetin, maire »)."""
         view = self.view
+        if gender is not None:
+            # like a pronoun, a description with nothing to match stands first for the person subject
+            # of a clause before it, in its sentence or the one before (« Barack Obama a félicité Mitt
+            # Romney. Le président a rappelé… »)
+            subject = self._subject_antecedent(offset, PRONOUN_OF_GENDER[gender], 0, people=True)
+            if subject is not None and subject.entity_key:
+                return next((m for m in view.mentions if m.entity_key == subject.entity_key), None)
         paragraph = view.paragraph_of(offset)
-        nearby = self._latest_person(offset)
+        nearby = next((m for m in reversed(self._people()) if m.end <= offset and self._agrees(m.entity_key, gender)), None)
         if nearby is not None and view.paragraph_of(nearby.start) == paragraph:
             return nearby
         for _, speaker in reversed(self.history):
-            if speaker.is_person and speaker.entity_key:
+            if speaker.is_person and speaker.entity_key and self._agrees(speaker.entity_key, gender):
                 return next((m for m in view.mentions if m.entity_key == speaker.entity_key), None)
         if nearby is not None and paragraph - view.paragraph_of(nearby.start) <= 1:
             return nearby
-        return self.main_person(role) or self.main_person()
+        return self.main_person(role, gender) or self.main_person(gender=gender) or self.main_person()
 
-    def main_person(self, role: frozenset[str] = frozenset()) -> Mention | None:
-        people = self._people(role)
+    def main_person(self, role: frozenset[str] = frozenset(), gender: str | None = None) -> Mention | None:
+        people = [m for m in self._people(role) if self._agrees(m.entity_key, gender)]
         if not people:
             return None
         quoted = Counter(speaker.entity_key for _, speaker in self.history if speaker.is_person and speaker.entity_key)
