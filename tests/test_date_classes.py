@@ -110,6 +110,9 @@ def test_compound_relatives(sentence, anchor, tense, expected):
     # street numbers and ranks are not days
     ("Il habite au 12, rue des Lilas.", "2021-03-09", "present", []),
     ("Il a fini le 21e de la course.", "2021-03-09", "past", []),
+    # without "le" or a weekday before it, a number is no day
+    ("Ils étaient 23 à voter contre.", "2021-03-09", "past", []),
+    ("Chez elle 12 au plus dorment.", "2021-03-09", "present", []),
 ])
 def test_a_day_of_the_month_alone(sentence, anchor, tense, expected):
     check(sentence, anchor, tense, expected)
@@ -160,7 +163,7 @@ def test_holidays(sentence, anchor, tense, expected):
     ("Aucun accord n'est signé pour l'instant.", "2021-03-09", "present", [("l'instant", "PRESENT_REF")]),
     ("Rien ne bouge pour le moment.", "2021-03-09", "present", [("le moment", "PRESENT_REF")]),
     ("Les contrôles seront désormais quotidiens.", "2021-03-09", "future", [("désormais", "PRESENT_REF"), ("quotidiens", "P1D")]),
-    ("Il faudra mieux se préparer à l'avenir.", "2021-03-09", "future", [("à l'avenir", "FUTURE_REF")]),
+    ("À l'avenir, il faudra mieux se préparer.", "2021-03-09", "future", [("À l'avenir", "FUTURE_REF")]),
     ("Le chantier sera fini dans un futur proche.", "2021-03-09", "future", [("un futur proche", "FUTURE_REF")]),
     ("Le club avait précédemment refusé.", "2021-03-09", "past", [("précédemment", "PAST_REF")]),
     # "aujourd'hui" of a lasting state is nowadays; of an event, the day
@@ -179,6 +182,10 @@ def test_vague_references(sentence, anchor, tense, expected):
     ("Le marché de la Belle de Mai a rouvert.", "2021-03-09", "past", []),
     ("Lyon a gagné lors de la 28e journée du championnat.", "2021-03-09", "past", []),
     ("Le festival Automne en Normandie a ouvert.", "2021-03-09", "past", []),
+    # a capitalised unit inside its sentence belongs to a name
+    ("Les musées ouvrent leurs portes pour les Journées du patrimoine.", "2021-09-09", "present", []),
+    ("Il a couru les 24 Heures du Mans.", "2021-09-09", "past", []),
+    ("Des jours plus tard, il a couru.", "2021-09-09", "past", [("Des jours plus tard", "PXD")]),
     ("Les feuilles tombent en automne.", "2021-03-09", "present", [("automne", "XXXX-FA")]),
 ])
 def test_not_dates(sentence, anchor, tense, expected):
@@ -213,6 +220,24 @@ def test_more_compound_relatives(sentence, anchor, tense, expected):
 def test_weekday_direction_from_tense(tense, value):
     # 2021-03-09 is a Tuesday: a past Friday is the 5th, a future one the 12th, an untensed one the nearer.
     check("Il parle vendredi.", "2021-03-09", tense, [("vendredi", value)])
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    # after a verb in the present, a preposition says the side: 2021-03-10 is a Wednesday
+    ("Depuis lundi, les écoles sont fermées.", [("lundi", "2021-03-08")]),
+    ("Depuis vendredi, les écoles sont fermées.", [("vendredi", "2021-03-05")]),
+    ("Jusqu'à lundi, les écoles sont fermées.", [("lundi", "2021-03-15")]),
+    ("A partir de lundi, les écoles sont fermées.", [("lundi", "2021-03-15")]),
+    ("Dès lundi, les écoles sont fermées.", [("lundi", "2021-03-15")]),
+    # not a day of the month, nearest in the present
+    ("À partir du 2 mars, les écoles sont fermées.", [("2 mars", "2021-03-02")]),
+])
+def test_weekday_side_from_a_preposition(sentence, expected):
+    check(sentence, "2021-03-10", "present", expected)
+
+
+def test_past_verb_overrides_the_preposition():
+    check("Les écoles ont été fermées jusqu'à lundi.", "2021-03-10", "past", [("lundi", "2021-03-08")])
 
 
 def _clause(text, rows):
@@ -269,6 +294,132 @@ def test_durations_with_their_modifiers(sentence, anchor, tense, expected):
     ("Le chômage a baissé au troisième trimestre.", "2012-11-01", "past", [("troisième trimestre", "2012-Q3")]),
     ("Le standard reçoit 300 appels par demi-heure.", "2012-11-01", "present", [("demi-heure", "PT30M")]),
     ("Les suspects sont âgés d'environ 18 ans.", "2012-11-01", "present", []),
+    # "avoir N ans" is an age; "il y a N ans" a time ago, "avoir N ans pour" a time allowed
+    ("Le conducteur avait 45 ans.", "2012-11-01", "past", []),
+    ("Elle a tout juste 18 ans et déjà deux titres.", "2012-11-01", "present", []),
+    ("Le doyen aurait presque 110 ans.", "2012-11-01", "present", []),
+    ("Il avait plus de 60 ans.", "2012-11-01", "past", []),
+    ("Le traité a été signé il y a 45 ans.", "2012-11-01", "past", [("45 ans", "P45Y")]),
+    ("Les communes ont trois ans pour se mettre aux normes.", "2012-11-01", "present", [("trois ans", "P3Y")]),
+    ("Ils ont 10 ans de retard sur le calendrier.", "2012-11-01", "present", [("10 ans", "P10Y")]),
 ])
 def test_parts_of_years_frequencies_and_ages(sentence, anchor, tense, expected):
+    check(sentence, anchor, tense, expected)
+
+
+# ---------------------------------------------------------------- second round (issue 16)
+
+@pytest.mark.parametrize("sentence, anchor, tense, expected", [
+    # "la journée" is the day itself, a DATE ...
+    ("La journée du 8 mai 1945 resta dans les mémoires.", "2021-03-09", "past", [("La journée du 8 mai 1945", "1945-05-08")]),
+    ("Le 3 mars, la grève a paralysé le pays. La journée fut longue.", "2021-03-09", "past",
+     [("Le 3 mars", "2021-03-03"), ("La journée", "2021-03-03")]),
+    ("Le 3 mars, la grève a paralysé le pays. Cette journée restera un symbole.", "2021-03-09", None,
+     [("Le 3 mars", "2021-03-03"), ("Cette journée", "2021-03-03")]),
+    # a demonstrative points back: never to a date told after it in its sentence
+    ("Le 3 mars, la grève a paralysé le pays. Cette journée a suivi le vote du 12 février.", "2021-03-09", "past",
+     [("Le 3 mars", "2021-03-03"), ("Cette journée", "2021-03-03"), ("12 février", "2021-02-12")]),
+    # ... its daytime after a preposition of inclusion or with a position inside it
+    ("Des averses sont attendues dans la journée.", "2021-03-09", "future", [("la journée", "2021-03-09TDT")]),
+    ("Le magasin reste ouvert toute la journée.", "2021-03-09", "present", [("la journée", "2021-03-09TDT")]),
+    ("Il rentrera en fin de journée.", "2021-03-09", "future", [("fin de journée", "2021-03-09TDT")]),
+    # a ranking of days is no time
+    ("Ce mardi sera la journée la plus chaude.", "2021-03-09", "future", [("Ce mardi", "2021-03-09")]),
+    ("Ce fut la deuxième nuit la plus froide du siècle.", "2021-03-09", "past", []),
+    # a streak of days ends on the day it is told of, not on a day named after it
+    ("Pour la troisième journée consécutive, le marché est fermé ; il rouvrira jeudi.", "2021-03-09", "present",
+     [("la troisième journée consécutive", "2021-03-09"), ("jeudi", "2021-03-11")]),
+])
+def test_the_day_and_its_daytime(sentence, anchor, tense, expected):
+    check(sentence, anchor, tense, expected)
+
+
+@pytest.mark.parametrize("sentence, anchor, tense, expected", [
+    # a night told in the past on the publication day (here its dateline) is the night before
+    ("9 mars 2021. - Le blessé a porté plainte dans la nuit.", "2021-03-09", "past",
+     [("9 mars 2021", "2021-03-09"), ("la nuit", "2021-03-08TNI")]),
+    ("Il a parlé aujourd'hui. Il avait été arrêté dans la nuit.", "2021-03-09", "past",
+     [("aujourd'hui", "2021-03-09"), ("la nuit", "2021-03-08TNI")]),
+    # a night of another day stays that day's
+    ("Le 3 mars, le blessé a porté plainte dans la nuit.", "2021-03-09", "past",
+     [("Le 3 mars", "2021-03-03"), ("la nuit", "2021-03-03TNI")]),
+])
+def test_past_night_of_the_publication_day(sentence, anchor, tense, expected):
+    check(sentence, anchor, tense, expected)
+
+
+@pytest.mark.parametrize("sentence, anchor, tense, expected", [
+    # the rest of a period is that period
+    ("La pluie va continuer pour le reste de la semaine.", "2021-03-09", "future", [("le reste de la semaine", "2021-W10")]),
+    ("Les prix resteront stables le reste de l'année.", "2021-03-09", "future", [("le reste de l'année", "2021")]),
+    # told on the last day of the period, the rest of it is the next one
+    ("La pluie va continuer pour le reste de la semaine.", "2021-03-14", "future", [("le reste de la semaine", "2021-W11")]),
+    ("Le reste du mois sera sec.", "2021-03-31", "future", [("Le reste du mois", "2021-04")]),
+    ("Il a plu le reste de la semaine.", "2021-03-14", "past", [("le reste de la semaine", "2021-W10")]),
+    # the year, the week of a superlative is the current one
+    ("Mardi a été la journée la plus froide de l'année.", "2021-03-10", "past", [("Mardi", "2021-03-09"), ("l'année", "2021")]),
+    ("Le titre a atteint son plus bas niveau de la semaine.", "2021-03-10", "past", [("la semaine", "2021-W10")]),
+    ("Il a été élu entraîneur de l'année.", "2021-03-10", "past", []),
+    ("C'est la meilleure vente de l'année scolaire.", "2021-03-10", "present", []),
+    # an indefinite month is such a month of any year
+    ("Il n'avait jamais fait aussi chaud pour un mois de juin.", "2021-06-10", "past", [("un mois de juin", "XXXX-06")]),
+    ("Le mois de juin a été chaud.", "2021-07-10", "past", [("Le mois de juin", "2021-06")]),
+    # decades after a position or a contracted article; "la nuit dernière"; the time ahead
+    ("L'usine a fermé à la fin des années 1990.", "2021-03-10", "past", [("la fin des années 1990", "199")]),
+    ("Ce style revient aux années 70.", "2021-03-10", "present", [("années 70", "197")]),
+    ("Un magasin a été cambriolé la nuit dernière.", "2021-03-10", "past", [("la nuit dernière", "2021-03-09TNI")]),
+    ("Il gèlera la nuit prochaine.", "2021-03-10", "future", [("la nuit prochaine", "2021-03-10TNI")]),
+    ("La décision tombera dans les jours qui viennent.", "2021-03-10", "future", [("les jours qui viennent", "PXD")]),
+    ("Les semaines à venir seront décisives.", "2021-03-10", "future", [("Les semaines à venir", "PXW")]),
+    # its first units are a length of time
+    ("Les ventes ont doublé sur les 8 premiers mois de l'année.", "2021-09-09", "past", [("les 8 premiers mois de l'année", "P8M")]),
+    ("Les premières semaines ont été difficiles.", "2021-09-09", "past", [("Les premières semaines", "PXW")]),
+    # halves of a month, and a month glued to its elided preposition
+    ("Les orages reviendront dans la seconde quinzaine de juillet.", "2021-06-09", "future", [("la seconde quinzaine de juillet", "2021-07")]),
+    ("Le chantier commence dans la première moitié du mois.", "2021-06-09", "future", [("la première moitié du mois", "2021-06")]),
+    ("Le record d'avril a été battu.", "2021-06-09", "past", [("avril", "2021-04")]),
+])
+def test_periods_and_their_parts(sentence, anchor, tense, expected):
+    check(sentence, anchor, tense, expected)
+
+
+@pytest.mark.parametrize("sentence, anchor, tense, expected", [
+    # vague references of every tense
+    ("Le village vivait de la pêche dans le passé.", "2021-03-09", "past", [("dans le passé", "PAST_REF")]),
+    ("Ces derniers temps, les prix flambent.", "2021-03-09", "present", [("Ces derniers temps", "PAST_REF")]),
+    ("La décision sera connue sous peu.", "2021-03-09", "future", [("sous peu", "FUTURE_REF")]),
+    ("Le site est fermé à l'heure actuelle.", "2021-03-09", "present", [("l'heure actuelle", "PRESENT_REF")]),
+    ("Quelques instants plus tôt, le ministre avait quitté la salle.", "2021-03-09", "past",
+     [("Quelques instants plus tôt", "PAST_REF")]),
+    # an era named by a relational adjective keeps it in its span
+    ("Le théâtre date de l'époque romaine.", "2021-03-09", "present", [("l'époque romaine", "PAST_REF")]),
+    ("À l'époque, le théâtre était plein.", "2021-03-09", "past", [("l'époque", "PAST_REF")]),
+    ("Le théâtre est vide à l'époque actuelle.", "2021-03-09", "present", [("l'époque actuelle", "PRESENT_REF")]),
+    # after a year of a past era in its paragraph, a present "aujourd'hui" is nowadays ...
+    ("L'usine a ouvert en 1950. Aujourd'hui, elle emploie 300 personnes.", "2021-03-09", "present",
+     [("1950", "1950"), ("Aujourd'hui", "PRESENT_REF")]),
+    # ... not after a recent year, nor told in the past, nor in another paragraph
+    ("L'usine a ouvert en 2020. Aujourd'hui, elle emploie 300 personnes.", "2021-03-09", "present",
+     [("2020", "2020"), ("Aujourd'hui", "2021-03-09")]),
+    ("L'usine a ouvert en 1950. Aujourd'hui, elle a fermé.", "2021-03-09", "past",
+     [("1950", "1950"), ("Aujourd'hui", "2021-03-09")]),
+    ("L'usine a ouvert en 1950.\n\nAujourd'hui, le conseil se réunit.", "2021-03-09", "present",
+     [("1950", "1950"), ("Aujourd'hui", "2021-03-09")]),
+    # "à l'avenir" is a time, the future as a topic is not
+    ("Il faut penser à l'avenir.", "2021-03-09", "present", []),
+    ("Les Français s'intéressent à l'avenir de leurs enfants.", "2021-03-09", "present", []),
+    ("L'avenir de la langue est en débat.", "2021-03-09", "present", []),
+    ("Ces règles changeront dans l'avenir.", "2021-03-09", "future", [("dans l'avenir", "FUTURE_REF")]),
+])
+def test_present_and_future_references(sentence, anchor, tense, expected):
+    check(sentence, anchor, tense, expected)
+
+
+@pytest.mark.parametrize("sentence, anchor, tense, expected", [
+    ("Le salaire minimum passe à 9,40 euros brut de l'heure.", "2021-03-09", "present", [("l'heure", "PT1H")]),
+    ("Il était payé 12 € de l'heure.", "2021-03-09", "past", [("l'heure", "PT1H")]),
+    # the hour of a clock is no frequency
+    ("Il ne connaît pas encore l'heure de son départ.", "2021-03-09", "present", []),
+])
+def test_prices_by_the_hour(sentence, anchor, tense, expected):
     check(sentence, anchor, tense, expected)

@@ -113,6 +113,7 @@ def test_durations(expression, value, mod):
 @pytest.mark.parametrize("expression, value", [
     ("chaque jour", "P1D"), ("tous les jeudis", "XXXX-WXX-4"), ("chaque année", "P1Y"), ("tous les mois", "P1M"),
     ("les deuxième et quatrième jeudis", "XXXX-WXX-4"), ("le lot quotidien", "P1D"),
+    ("chaque été", "XXXX-SU"), ("tous les hivers", "XXXX-WI"), ("chaque printemps", "XXXX-SP"),
 ])
 def test_sets(expression, value):
     assert reading(expression)[:2] == ("SET", value)
@@ -447,3 +448,31 @@ def test_guards_accept_every_first_character():
             flags = re.IGNORECASE if ignore_case else 0
             atom = _compiler.compile(_parser.SubPattern(state, [(op, av)]), flags)
             assert set(atom.findall(every_character)) <= accepted, pattern.name
+
+
+# ---------------------------------------------------------------- lexicon alternations
+
+def _plain_alternation(forms):
+    """What words() stands for: the forms one after the other, longest first."""
+    return "(?:" + "|".join(grammar._pieces_of(form) for form in sorted(set(forms), key=len, reverse=True)) + ")"
+
+
+lexicon_forms = st.lists(st.text(alphabet="abA '’é-", min_size=1, max_size=4), min_size=1, max_size=8)
+
+
+@hypothesis_settings(max_examples=400, deadline=None)
+@given(forms=lexicon_forms, text=st.text(alphabet="abéAÉ '’-\n", max_size=40),
+       after=st.sampled_from(["", "b", r"(?![\w-])", r"\s+a", "(?=é)"]))
+def test_words_trie_matches_as_the_plain_alternation(forms, text, after):
+    """words() writes its forms as a trie: it finds what the alternation of the forms,
+    longest first, finds, also where what follows makes re backtrack into it."""
+    for flags in (0, re.IGNORECASE):
+        trie = re.compile(grammar.words(forms) + after, flags)
+        plain = re.compile(_plain_alternation(forms) + after, flags)
+        assert [m.span() for m in trie.finditer(text)] == [m.span() for m in plain.finditer(text)], (forms, text, after)
+
+
+def test_words_shares_the_prefixes_of_its_forms():
+    assert grammar.words(["avril", "août", "a"]) == "(?:a(?:oût|vril|))"
+    pattern = re.compile(grammar.words(["l'an", "l'année", "lundi"]), re.IGNORECASE)
+    assert [m.group() for m in pattern.finditer("L’année, l'an, lundi, l an")] == ["L’année", "l'an", "lundi"]

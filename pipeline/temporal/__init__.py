@@ -13,8 +13,9 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Callable, Union
 
+from pipeline.temporal import atoms
 from pipeline.temporal.grammar import Parse, scan
-from pipeline.temporal.timex import NIGHT, TENSED_KINDS, Anchor, Timex, day_part_of, resolve
+from pipeline.temporal.timex import NIGHT, PRESENT, TENSED_KINDS, Anchor, Timex, day_part_of, resolve
 
 # A tense for the whole text, or a function (start, end) -> tense of the clause there.
 TenseOf = Union[str, None, Callable[[int, int], Union[str, None]]]
@@ -41,6 +42,8 @@ def find_dates(text: str, anchor: "str | date | Anchor | None" = None, tense: Te
     matches = list(scan(text))
     # Asking a clause its tense is the costly part: only for the readings that use it.
     tenses = [(tense(m.start, m.end) if m.parse.kind in TENSED_KINDS else None) if callable(tense) else tense for m in matches]
+    tenses = [_side_of_preposition(text, m.start) or t if _weekday_alone(m.parse) and t in (PRESENT, None) else t
+              for m, t in zip(matches, tenses)]
     found: list[FoundDate] = []
     previous: tuple[int, str] | None = None
     context: tuple[int, str] | None = None  # the last date with a year
@@ -53,8 +56,9 @@ def find_dates(text: str, anchor: "str | date | Anchor | None" = None, tense: Te
         elif reference is not None and not in_sentence and match.parse.part == NIGHT and "\n" in text[matches[reference[0]].end:match.start]:
             # "La nuit" opening a paragraph is the last night, not that of a date read before
             reference = None
+        in_paragraph = context is not None and "\n" not in text[matches[context[0]].end:match.start]
         timex = resolve(match.parse, publication, tenses[index], reference[1] if reference else None, in_sentence,
-                        context[1] if context else None)
+                        context[1] if context else None, context[1] if in_paragraph else None)
         reference_index = reference[0] if reference and timex.anchored == "reference" else None
         found.append(FoundDate(match.start, match.end, text[match.start:match.end], timex, reference_index))
         if timex.type in ("DATE", "TIME") and day_part_of(timex.value):
@@ -64,8 +68,30 @@ def find_dates(text: str, anchor: "str | date | Anchor | None" = None, tense: Te
     return found
 
 
+SIDE_PREPOSITION = re.compile(
+    r"(?<![\w-])(" + "|".join(sorted((form.replace("'", "['’]").replace(" ", r"\s+") for form in atoms.PREPOSITION_SIDES), key=len, reverse=True))
+    + r")\s*$", re.IGNORECASE)
+
+
+def _weekday_alone(parse: Parse) -> bool:
+    return parse.kind == "calendar" and parse.weekday is not None and parse.day is None and parse.month is None
+
+
+def _side_of_preposition(text: str, start: int) -> str | None:
+    """The tense a preposition right before a weekday gives it after a verb in the present
+    (then the nearest such day otherwise): "depuis lundi" is past, "jusqu'à lundi" future.
+    Not for a day of a month: "à partir du 2 novembre, les écoles sont fermées", written on
+    the 7th, is this year's."""
+    found = SIDE_PREPOSITION.search(text, max(0, start - 15), start)
+    if found is None:
+        return None
+    return atoms.PREPOSITION_SIDES[re.sub(r"\s+", " ", found.group(1).lower().replace("’", "'"))]
+
+
 def _takes_day_of_sentence(parse: Parse) -> bool:
-    return parse.kind == "clock" or (parse.kind == "anchored" and parse.offset == 0)
+    """A clock time or a part of a day ("la nuit", "la journée"); not "le jour même",
+    "ce jour-là", "la deuxième journée consécutive", which hang on a day told before."""
+    return parse.kind == "clock" or (parse.kind == "anchored" and parse.offset == 0 and parse.part is not None)
 
 
 SENTENCE_END = re.compile(r"[.!?…]\s|\n")
@@ -74,10 +100,12 @@ YEAR_VALUE = re.compile(r"\d{4}")
 
 def _same_sentence_day(text, matches, tenses, publication, index, previous):
     """The day-level date of the sentence of ``matches[index]``: the one before it, else
-    after it, else the previous one; and whether it is in the sentence."""
+    after it (not for a demonstrative), else the previous one; and whether it is in the sentence."""
     current = matches[index]
     if previous is not None and not SENTENCE_END.search(text, matches[previous[0]].end, current.start):
         return previous, True
+    if current.parse.demonstrative:  # "cette journée" points back, never to a date told after it
+        return previous, False
     for later in range(index + 1, len(matches)):
         candidate = matches[later]
         if SENTENCE_END.search(text, current.end, candidate.start):

@@ -77,11 +77,31 @@ DIRECTIONS: dict[str, int] = {
     "précédent": -1, "précédente": -1, "précédents": -1, "précédentes": -1,
 }
 
-# Parts of the day -> TIMEX3 codes.
+# Parts of the day -> TIMEX3 codes. "journée" is the daytime (TDT) only after a
+# preposition of inclusion ("dans la journée", "en fin de journée"); elsewhere it is the
+# day as a whole ("la journée du 5 juillet fut calme"), the DATE of that day: WHOLE_DAY.
+DAYTIME = "DT"
+WHOLE_DAY = "DAY"
 DAY_PARTS: dict[str, str] = {
     "matin": "MO", "matinée": "MO", "après-midi": "AF", "soir": "EV", "soirée": "EV",
-    "nuit": "NI", "journée": "DT",
+    "nuit": "NI", "journée": DAYTIME,
 }
+# Prepositions that say, after a verb in the present, on which side of publication a date
+# lies: "depuis lundi" is behind, "jusqu'à lundi", "dès lundi" ahead.
+PREPOSITION_SIDES = {
+    "depuis": "past",
+    "jusqu'à": "future", "jusqu'au": "future", "jusqu'en": "future",
+    "à partir de": "future", "à partir du": "future", "à partir d'": "future", "dès": "future",
+    # "A" for "À", as capitals are often written
+    "a partir de": "future", "a partir du": "future", "a partir d'": "future",
+}
+# Parts of the day told with a direction: "la nuit dernière" is last night.
+DIRECTED_DAY_PARTS = ("nuit",)
+# What follows a plural unit to say the time ahead: "les jours à venir", "les semaines qui viennent".
+COMING = ("à venir", "qui viennent")
+# What makes "la journée" its daytime: "dans la journée", "en journée", "toute la journée"
+# (a position inside it does too: "en fin de journée", "au début de la journée").
+WITHIN_PREPOSITIONS = ("dans", "en", "durant", "pendant", "au cours de", "au long de", "toute")
 # Times of day that are a clock time.
 NAMED_TIMES: dict[str, tuple[int, int]] = {"midi": (12, 0), "minuit": (0, 0)}
 
@@ -118,6 +138,9 @@ POSITIONS: dict[str, str] = {
     "début": "START", "debut": "START", "commencement": "START",
     "mi": "MID", "milieu": "MID", "courant": "MID",
     "fin": "END",
+    # halves: "la première quinzaine de juillet", "la seconde moitié du mois"
+    "première quinzaine": "START", "première moitié": "START",
+    "deuxième quinzaine": "END", "seconde quinzaine": "END", "deuxième moitié": "END", "seconde moitié": "END",
 }
 
 # Amount modifiers before a duration or a clock time.
@@ -174,13 +197,34 @@ VAGUE_REFERENCES: dict[str, str] = {
     "auparavant": "PAST_REF", "autrefois": "PAST_REF", "jadis": "PAST_REF", "naguère": "PAST_REF",
     "récemment": "PAST_REF", "dernièrement": "PAST_REF", "nouvellement": "PAST_REF",
     "l'époque": "PAST_REF", "par le passé": "PAST_REF", "jusqu'ici": "PRESENT_REF",
-    "bientôt": "FUTURE_REF", "prochainement": "FUTURE_REF", "l'avenir": "FUTURE_REF",
+    "bientôt": "FUTURE_REF", "prochainement": "FUTURE_REF", "dans l'avenir": "FUTURE_REF",
     "à l'avenir": "FUTURE_REF", "dans le futur": "FUTURE_REF", "ultérieurement": "FUTURE_REF",
     "précédemment": "PAST_REF", "antérieurement": "PAST_REF", "un futur proche": "FUTURE_REF",
-    "un avenir proche": "FUTURE_REF",
+    "un avenir proche": "FUTURE_REF", "dans le passé": "PAST_REF", "ces derniers temps": "PAST_REF",
+    "sous peu": "FUTURE_REF", "l'heure actuelle": "PRESENT_REF", "l'époque actuelle": "PRESENT_REF",
+    "des instants plus tôt": "PAST_REF", "quelques instants plus tôt": "PAST_REF", "quelques instants auparavant": "PAST_REF",
 }
+# Endings of relational adjectives, which name an era after "l'époque" ("soviétique",
+# "coloniale", "romaine", "victorienne", "communiste", "moderne").
+RELATIONAL_ADJECTIVE_ENDINGS = ("ique", "ale", "aine", "ienne", "iste", "erne", "ane", "ine")
+# Verbs whose complement "à l'avenir" is the future as a topic, not a time: "penser à
+# l'avenir", "s'intéresser à l'avenir" (stems: every form of the verb starts with one).
+# "l'avenir" alone is a noun too ("l'avenir de la langue"): only "à l'avenir" and "dans
+# l'avenir" are adverbs of time.
+FUTURE_AS_TOPIC_VERB_STEMS = ("pens", "song", "réfléch", "croi", "cru", "intéress", "prépar", "adapt", "consacr", "travaill")
+
+# Amounts paid by the hour: "9,40 euros brut de l'heure" is a frequency (SET PT1H).
+PRICE_WORDS = ("€", "euro", "euros", "dollar", "dollars", "$", "franc", "francs", "livre", "livres",
+               "brut", "bruts", "net", "nets", "HT", "TTC")
+
 # "pour l'instant", "pour le moment": the present (the preposition stays out).
 FOR_NOW = ("l'instant", "le moment", "l'heure")
+
+# Forms of "avoir" before "N ans": an age ("il avait 45 ans"), not a duration; with the
+# adverbs that may come between ("elle a tout juste 18 ans").
+HAVE_FORMS = ("a", "ai", "as", "avons", "avez", "ont", "avait", "avais", "avions", "aviez", "avaient", "aura", "auras",
+              "aurons", "aurez", "auront", "aurait", "aurais", "aurions", "auriez", "auraient", "ayant", "avoir", "eu")
+AGE_ADVERBS = ("tout juste", "juste", "seulement", "déjà", "bientôt", "presque", "alors", "encore", "désormais", "aujourd'hui")
 
 # Nouns for people: "une fillette de 6 ans" is an age, not a duration.
 PERSON_NOUNS = frozenset({
@@ -215,6 +259,12 @@ STREET_WORDS = ("rue", "avenue", "boulevard", "bd", "place", "chemin", "route", 
 SERIES_NOUNS = ("fois", "match", "matchs", "manche", "manches", "tour", "tours", "round", "set", "étape", "étapes",
                 "épisode", "épisodes", "numéro", "chapitre", "page", "station", "arrêt", "journée", "course",
                 "adversaire", "candidat", "titre", "album", "film", "livre")
+
+# Words of a superlative: "la journée la plus chaude de l'année" is this year's.
+SUPERLATIVE_WORDS = ("plus", "moins", "meilleur", "meilleure", "meilleurs", "meilleures", "pire", "pires")
+# What may follow "l'année" and make it another year than the calendar one of publication.
+OTHER_YEAR_FOLLOWERS = ("dernière", "prochaine", "suivante", "précédente", "passée", "écoulée", "en cours", "scolaire",
+                        "universitaire", "civile", "fiscale", "budgétaire", "même", "où", "de", "d'", "d’", "qui", "que")
 
 # Words of a lasting state before "aujourd'hui": it then means nowadays (PRESENT_REF).
 LASTING_WORDS = ("encore", "toujours", "continue", "continuent", "reste", "restent", "demeure", "demeurent",

@@ -56,6 +56,8 @@ class Parse:
     nth: int | None = None  # "le premier lundi du mois": the nth such weekday of the month (-1: the last)
     week: int | None = None  # a weekday in the week this many weeks from publication's
     year_offset: int | None = None  # a day or month in the year this many years from publication's
+    remainder: bool = False  # "le reste de la semaine": what is left of the period
+    any_year: bool = False  # "un mois d'août": such a month of any year
     # Only a part of an expression: kept if a combination (COMBINATIONS) completes it.
     pending: bool = False
     # Relative to the last date of the text, not to publication ("la semaine suivante",
@@ -80,12 +82,43 @@ AFTER = r"(?![\w-])"          # a word ends here
 
 
 def words(forms) -> str:
-    """Alternation of written forms, longest first, apostrophes and spaces made flexible."""
-    escaped = []
-    for form in sorted(set(forms), key=len, reverse=True):
-        piece = re.sub(r"['’]", lambda _: APOSTROPHE, re.escape(form)).replace(r"\ ", SPACE)
-        escaped.append(piece)
-    return "(?:" + "|".join(escaped) + ")"
+    """Alternation of written forms, longest first, apostrophes and spaces made flexible.
+
+    Written as a trie ("(?:a(?:vril|oût)|...)"): re then tests a character once for all
+    the forms that share it, instead of once per form. It matches what the plain
+    alternation, longest form first, matches: at a place where several forms match, they
+    begin one another (two different pieces never match the same character), and the
+    trie tries each longer continuation before the form that stops there. Under
+    re.IGNORECASE two forms differing in case only would break that: forms with a
+    capital keep the plain alternation."""
+    forms = set(forms)
+    if any(form != form.lower() for form in forms):
+        return "(?:" + "|".join(_pieces_of(form) for form in sorted(forms, key=len, reverse=True)) + ")"
+    trie: dict = {}
+    for form in forms:
+        node = trie
+        for piece in _pieces(form):
+            node = node.setdefault(piece, {})
+        node[""] = {}  # the form ends here
+    return "(?:" + _trie_pattern(trie) + ")"
+
+
+def _pieces(form: str) -> list[str]:
+    """The regex of each character of a form: apostrophes and spaces flexible."""
+    return [APOSTROPHE if character in "'’" else SPACE if character == " " else re.escape(character) for character in form]
+
+
+def _pieces_of(form: str) -> str:
+    return "".join(_pieces(form))
+
+
+def _trie_pattern(node: dict) -> str:
+    branches = [piece + _trie_pattern(child) for piece, child in sorted(node.items()) if piece]
+    if "" in node:
+        branches.append("")  # tried last: longer forms first
+    if len(branches) == 1:
+        return branches[0]
+    return "(?:" + "|".join(branches) + ")"
 
 
 def named(name: str, pattern: str) -> str:
@@ -126,6 +159,9 @@ DAY_PART = named("part", words(atoms.DAY_PARTS)) + AFTER
 UNIT = named("unit", words(atoms.UNITS)) + AFTER
 PERIOD_UNIT = named("unit", words(atoms.PERIOD_UNITS)) + AFTER
 SET_UNIT = named("unit", words(atoms.SET_UNITS)) + AFTER
+# "chaque été", "tous les hivers": every such season.
+SET_SEASON = named("season", words(atoms.SEASONS)) + AFTER
+SET_SEASONS = named("season", words(atoms.SEASONS)) + r"s?" + AFTER
 # "plus de deux heures", "plus d'une heure": an elided modifier is glued to its amount.
 MODIFIER_SPACE = r"(?:(?<=['’])" + OPT_SPACE + "|" + SPACE + ")"
 AMOUNT_MODIFIER = named("modifier", words(atoms.AMOUNT_MODIFIERS)) + r"(?:(?<=['’])|(?![\w-]))"
@@ -694,7 +730,7 @@ def _read_year(groups: dict) -> Parse:
 def _read_decade(groups: dict) -> Parse:
     digits = groups["decade"]
     decade = int(digits) if len(digits) == 4 else 1900 + int(digits)
-    return Parse("calendar", decade=decade // 10)
+    return Parse("calendar", decade=decade // 10, mod=_position(groups))
 
 
 def _read_century(groups: dict) -> Parse:
@@ -750,6 +786,9 @@ def _read_period(groups: dict) -> Parse:
     unit = atoms.PERIOD_UNITS.get(unit_text)
     season = atoms.SEASONS.get(unit_text)
     part = atoms.DAY_PARTS.get(unit_text)
+    if part == atoms.DAYTIME and not groups.get("direction"):
+        # "cette journée" is the day the text speaks of (else the publication day), as "la journée"
+        return Parse("anchored", part=part, mod=_position(groups), demonstrative=bool(groups.get("demonstrative")))
     direction = _direction(groups)
     if groups.get("new_year"):
         direction = 0
@@ -822,6 +861,8 @@ def _read_recent_duration(groups: dict) -> Parse:
 
 
 def _read_set(groups: dict) -> Parse:
+    if groups.get("season"):
+        return Parse("set", value="XXXX-" + _lookup(atoms.SEASONS, groups["season"]))
     if groups.get("weekday"):
         return Parse("set", value=f"XXXX-WXX-{_weekday(groups)}")
     if groups.get("adjective"):
@@ -855,6 +896,8 @@ _PREPOSITION = r"(?:en|de|d" + APOSTROPHE + r"|dès|depuis|pour|jusqu" + APOSTRO
 _TEMPORAL_PREPOSITION = r"(?:en|depuis|dès|jusqu" + APOSTROPHE + r"en|avant|après|vers|saison)"
 NAMED_TIME = "|".join(atoms.NAMED_TIMES)
 ORDINAL_DAY_PARTS = ("nuit", "journée", "soirée", "matinée", "matinee")
+# "la journée la plus chaude", "la deuxième nuit la plus longue": a ranking of days, not a time.
+NO_SUPERLATIVE = r"(?!" + SPACE + r"(?:la|le|les)" + SPACE + r"(?:plus|moins)" + AFTER + ")"
 IN_DAY_PARTS = ("soirée", "matinée", "journée", "nuit")
 TODAY_WORD = r"aujourd" + APOSTROPHE + r"hui" + AFTER
 RECENT = ("derniers", "dernières", "prochains", "prochaines", "suivants", "suivantes", "précédents", "précédentes")
@@ -956,10 +999,13 @@ PATTERNS: tuple[ExpressionPattern, ...] = (
     ExpressionPattern(
         # "le 21", "le 23 à 17 h", "jeudi 5": a day of the month alone.
         "day_alone",
-        _compile(optional(named("article", "le") + SPACE) + optional(weekday() + SPACE) + named("day", LISTED_DAY) + r"(?![\w:/'’°%-]|[,.]\d)(?!,?" + SPACE + words(atoms.STREET_WORDS) + r"\b)"
+        # A day alone is a date only after "le" or a weekday: the match starts with one.
+        _compile(r"(?=(?:le|" + words(atoms.WEEKDAYS) + ")" + SPACE + ")"
+                 + optional(named("article", "le") + SPACE) + optional(weekday() + SPACE) + named("day", LISTED_DAY) + r"(?![\w:/'’°%-]|[,.]\d)(?!,?" + SPACE + words(atoms.STREET_WORDS) + r"\b)"
                  + r"(?=" + OPT_SPACE + r"(?:[.;:)!?]|,(?!\d)|$)|" + SPACE + words(DAY_ALONE_FOLLOWERS) + r"(?![\w-]))"),
-        _whole(lambda g: Parse("calendar", day=_day(g["day"]), weekday=_weekday(g) if g.get("weekday") else None)
-               if g.get("article") or g.get("weekday") else None),
+        _whole(lambda g: Parse("calendar", day=_day(g["day"]), weekday=_weekday(g) if g.get("weekday") else None)),
+        # "le" or a weekday ends a chunk, the day (a digit first) starts the next one.
+        needs=(Then(ends_chunk("le", *atoms.WEEKDAYS, word_start=True), Shape(re.compile(r"(?<!\S)\d"), within_chunks=True)),),
     ),
     ExpressionPattern(
         "iso_date",
@@ -988,9 +1034,17 @@ PATTERNS: tuple[ExpressionPattern, ...] = (
     ),
     ExpressionPattern(
         "month_after_preposition",
-        _compile(_PREPOSITION + SPACE + named("expr", _MONTH_SPECIFIER + month())),
+        # "d'août" is glued to its month, as "plus d'une heure" to its amount
+        _compile(_PREPOSITION + MODIFIER_SPACE + named("expr", _MONTH_SPECIFIER + month())),
         lambda match: _read_month_match(match, "expr"),
         needs=(MONTH_CUE,),
+    ),
+    ExpressionPattern(
+        # "un mois d'août": an indefinite article, any August.
+        "any_month",
+        _compile(r"un" + SPACE + r"mois" + SPACE + r"(?:de" + SPACE + r"|d" + APOSTROPHE + ")" + month()),
+        _whole(lambda g: replace(_read_month(g), any_year=True)),
+        needs=(Then(ends_chunk("un", word_start=True), starts_chunk("mois", word_end=True)), MONTH_CUE),
     ),
     ExpressionPattern(
         "named_month",
@@ -1010,7 +1064,14 @@ PATTERNS: tuple[ExpressionPattern, ...] = (
     ExpressionPattern("year", re.compile(r"(?<![\w.,])(?:(?<=\d{4}-)|(?<!-))(?<!(?<!\d)/)" + year() + r"(?![.,]\d)(?!" + OPT_SPACE + r"[€$%])"),
                       lambda match: _read_bare_year(match),
                       needs=(YEAR_SHAPE,)),
-    ExpressionPattern("decade", _compile(r"les" + SPACE + r"années" + SPACE + named("decade", r"(?:19|20)?\d0") + r"(?!\d)"), _whole(_read_decade), needs=(cue("années", word_start=True, word_end=True),)),
+    ExpressionPattern(
+        # "les années 1980", "la fin des années 90"; "des", "aux" stay out ("dans des années
+        # 1990" is no French: "des" there is "de les")
+        "decade",
+        _compile(optional(POSITION) + optional(r"les" + SPACE) + r"années" + SPACE + named("decade", r"(?:19|20)?\d0") + r"(?![\d,.]\d|\d)"),
+        _whole(_read_decade),
+        needs=(cue("années", word_start=True, word_end=True),),
+    ),
     ExpressionPattern("century", _compile(r"(?:le" + SPACE + r")?" + named("century", r"[IVX]+|\d{1,2}") + r"(?:e|è|ème)" + SPACE + r"siècle"), _whole(_read_century), needs=(cue("siècle", word_start=True),)),
     ExpressionPattern(
         # "aujourd'hui encore", "continue aujourd'hui": nowadays, not the publication day.
@@ -1070,7 +1131,8 @@ PATTERNS: tuple[ExpressionPattern, ...] = (
     ExpressionPattern(
         "directed_period",
         # "le mois dernier", "début du mois dernier", "jusqu'au printemps dernier"
-        _compile(optional(POSITION) + optional(THE) + named("unit", words(list(atoms.PERIOD_UNITS) + list(atoms.SEASONS))) + OPT_SPACE + DIRECTION),
+        _compile(optional(POSITION) + optional(THE) + named("unit", words(list(atoms.PERIOD_UNITS) + list(atoms.SEASONS) + list(atoms.DIRECTED_DAY_PARTS)))
+                 + OPT_SPACE + DIRECTION),
         _whole(_read_period),
         needs=(DIRECTION_CUE,),
     ),
@@ -1120,7 +1182,8 @@ PATTERNS: tuple[ExpressionPattern, ...] = (
     ),
     ExpressionPattern(
         "part_of_reference",
-        _compile(optional(POSITION) + r"(?:(?:(?:la|le)" + SPACE + "|l" + APOSTROPHE + OPT_SPACE + ")" + DAY_PART + optional(SPACE + r"même") + r")(?!" + SPACE + r"(?:d[eu']|d" + APOSTROPHE + "))"),
+        _compile(optional(POSITION) + r"(?:(?:(?:la|le)" + SPACE + "|l" + APOSTROPHE + OPT_SPACE + ")" + DAY_PART + optional(SPACE + r"même") + r")(?!" + SPACE + r"(?:d[eu']|d" + APOSTROPHE + "))"
+                 + NO_SUPERLATIVE),
         _whole(_read_part_of_reference),
         needs=(DAY_PART_CUE,),
     ),
@@ -1146,7 +1209,8 @@ PATTERNS: tuple[ExpressionPattern, ...] = (
     ),
     ExpressionPattern(
         "ordinal_day",
-        _compile(r"la" + SPACE + ORDINAL + SPACE + named("part", "|".join(ORDINAL_DAY_PARTS)) + AFTER),
+        _compile(r"la" + SPACE + ORDINAL + SPACE + named("part", "|".join(ORDINAL_DAY_PARTS)) + AFTER
+                 + optional(SPACE + named("consecutive", r"consécutive") + AFTER) + NO_SUPERLATIVE),
         lambda match: _read_ordinal_day(match),
         needs=(cue(*ORDINAL_DAY_PARTS, word_start=True, word_end=True),),
     ),
@@ -1190,6 +1254,29 @@ PATTERNS: tuple[ExpressionPattern, ...] = (
         needs=(cue(*FOLLOWING, word_start=True, word_end=True),),
     ),
     ExpressionPattern(
+        # "les jours à venir", "les semaines qui viennent": a vague length of time ahead.
+        "coming_units",
+        _compile(r"les" + SPACE + UNIT + SPACE + words(atoms.COMING) + AFTER),
+        _whole(lambda g: Parse("duration", unit=_lookup(atoms.UNITS, g["unit"]), amount="X")),
+        needs=(cue(*atoms.COMING, word_end=True),),
+    ),
+    ExpressionPattern(
+        # "le reste de la semaine", "le reste de l'année": the period itself.
+        "rest_of_period",
+        _compile(r"le" + SPACE + r"reste" + SPACE + r"(?:de" + SPACE + THE + "|du" + SPACE + ")"
+                 + named("unit", words(list(atoms.PERIOD_UNITS) + list(atoms.DAY_PARTS))) + AFTER),
+        _whole(lambda g: replace(_read_period(g), remainder=True)),
+        needs=(cue("reste", word_start=True, word_end=True),),
+    ),
+    ExpressionPattern(
+        # "les 8 premiers mois de l'année", "les premières semaines": a length of time.
+        "first_units",
+        _compile(r"les" + SPACE + optional(NUMBER + SPACE) + r"premi(?:er|ère)s" + SPACE + UNIT
+                 + optional(SPACE + r"(?:de" + SPACE + THE + "|du" + SPACE + ")" + words(atoms.PERIOD_UNITS) + AFTER)),
+        _whole(_read_recent_duration),
+        needs=(cue("premiers", "premières", word_start=True, word_end=True),),
+    ),
+    ExpressionPattern(
         "recent_duration",
         # "ces derniers jours", "les semaines suivantes", "(aux) trois dernières années"
         _compile(r"(?:(?:ces|les)" + SPACE + r"|(?<=\baux\s)|(?<=\bdes\s))" + optional(NUMBER + SPACE) + r"(?:" + "|".join(RECENT) + ")" + SPACE + UNIT),
@@ -1198,13 +1285,13 @@ PATTERNS: tuple[ExpressionPattern, ...] = (
     ),
     ExpressionPattern(
         "each",
-        _compile(r"chaque" + SPACE + r"(?:" + weekday() + AFTER + "|" + SET_UNIT + r")"),
+        _compile(r"chaque" + SPACE + r"(?:" + weekday() + AFTER + "|" + SET_UNIT + "|" + SET_SEASON + r")"),
         _whole(_read_set),
         needs=(cue("chaque", word_start=True, word_end=True),),
     ),
     ExpressionPattern(
         "every",
-        _compile(r"tou(?:s|tes)" + SPACE + r"les" + SPACE + r"(?:" + WEEKDAY_PLURAL + AFTER + "|" + SET_UNIT + r")"),
+        _compile(r"tou(?:s|tes)" + SPACE + r"les" + SPACE + r"(?:" + WEEKDAY_PLURAL + AFTER + "|" + SET_UNIT + "|" + SET_SEASONS + r")"),
         _whole(_read_set),
         needs=(cue("tous", "toutes", word_start=True, word_end=True),),
     ),
@@ -1221,6 +1308,12 @@ PATTERNS: tuple[ExpressionPattern, ...] = (
         needs=(Then(ends_chunk("le", word_start=True), starts_chunk(*atoms.WEEKDAYS, word_end=True)),),
     ),
     ExpressionPattern(
+        "price_per_hour",
+        re.compile(r"(?<![\w-])" + words(atoms.PRICE_WORDS) + SPACE + r"de" + SPACE + named("expr", r"l" + APOSTROPHE + r"heure") + AFTER, re.IGNORECASE),
+        _whole(lambda g: Parse("set", value=atoms.SET_UNITS["heure"]), "expr"),
+        needs=(cue("l'heure", word_end=True),),
+    ),
+    ExpressionPattern(
         "per_unit",
         _compile(r"par" + SPACE + named("expr", SET_UNIT)),
         _whole(_read_set, "expr"),
@@ -1233,7 +1326,8 @@ PATTERNS: tuple[ExpressionPattern, ...] = (
         needs=(cue("toute", word_start=True, word_end=True), cue("année", word_start=True)),
     ),
     ExpressionPattern("frequency_adjective", _compile(named("adjective", words(atoms.SET_ADJECTIVES)) + AFTER), lambda match: _read_frequency_adjective(match), needs=(cue(*atoms.SET_ADJECTIVES, word_start=True, word_end=True),)),
-    ExpressionPattern("vague", _compile(named("ref", words(atoms.VAGUE_REFERENCES)) + AFTER), _whole(_read_ref), needs=(cue(*atoms.VAGUE_REFERENCES, word_start=True, word_end=True),)),
+    ExpressionPattern("vague", _compile(named("ref", words(atoms.VAGUE_REFERENCES)) + AFTER), lambda match: _read_vague(match),
+                      needs=(cue(*atoms.VAGUE_REFERENCES, word_start=True, word_end=True),)),
     ExpressionPattern(
         "upcoming",
         # "le prochain match", "la prochaine étape" are the next of a series, not a time.
@@ -1248,6 +1342,15 @@ PATTERNS: tuple[ExpressionPattern, ...] = (
         _compile(r"d" + APOSTROPHE + named("expr", r"ici") + AFTER),
         _whole(lambda g: Parse("ref", value="PRESENT_REF", pending=True), "expr"),
         needs=(cue("ici", word_start=True, word_end=True),),
+    ),
+    ExpressionPattern(
+        # "la journée la plus chaude de l'année", "le plus bas niveau de la semaine": the
+        # year, the week of publication (read_superlative_period asks for the superlative).
+        "superlative_period",
+        _compile(r"de" + SPACE + named("expr", r"l" + APOSTROPHE + named("year_unit", r"année") + "|la" + SPACE + named("week_unit", r"semaine")) + AFTER
+                 + r"(?!" + OPT_SPACE + r"[\d-]|" + SPACE + words(atoms.OTHER_YEAR_FOLLOWERS) + r"(?![\w-]))"),
+        lambda match: _read_superlative_period(match),
+        needs=(Then(ends_chunk("de", word_start=True), starts_chunk("l'année", "l’année", "la", word_end=True)), cue("année", "semaine", word_start=True, word_end=True)),
     ),
     ExpressionPattern(
         # "ce jour-là": the day of the last date of the text.
@@ -1283,6 +1386,14 @@ AGE_BEFORE = re.compile(
 )
 
 
+# "il avait 45 ans", "elle a tout juste 18 ans"; not "il y a 45 ans".
+AGE_HAVING = re.compile(
+    r"(?<!\by\s)\b(?:" + "|".join(atoms.HAVE_FORMS) + r")\s+(?:(?:" + "|".join(sorted(atoms.AGE_ADVERBS, key=len, reverse=True)).replace(" ", r"\s+").replace("'", "['’]")
+    + r")\s+)?$",
+    re.IGNORECASE,
+)
+
+
 # Nouns whose "de N ans" is a length of time, not an age: "au terme de trois ans".
 DURATION_HEADS = re.compile(
     r"\b(?:terme|durée|période|peine|bout|cours|espace|délai|total|mandat|contrat|prison|réclusion|emprisonnement|"
@@ -1298,9 +1409,11 @@ def _is_age(text: str, start: int, end: int, unit: str, modified: bool) -> bool:
     before = text[max(0, start - 40):start]
     after = text[end:end + 12]
     if modified:  # "les moins de 17 ans", "âgés d'environ 18 ans"
-        return re.search(r"(?:\bles|[aâ]gée?s?\s+d[e'’])\s*$", before, re.IGNORECASE) is not None
+        return re.search(r"(?:\bles|[aâ]gée?s?\s+d[e'’])\s*$", before, re.IGNORECASE) is not None or _has_years(before, after)
     if DURATION_HEADS.search(before) or re.match(r"\s+d[e'’]\s", after):
         return False
+    if _has_years(before, after):
+        return True
     if re.search(r"\b\w+\s+d[e'’]\s*$", before) and not re.search(r"\b(?:depuis|pendant|durant|plus|moins|près|il\s+y\s+a)\s+d[e'’]\s*$", before, re.IGNORECASE):
         return True
     if AGE_BEFORE.search(before) is None:
@@ -1308,6 +1421,11 @@ def _is_age(text: str, start: int, end: int, unit: str, modified: bool) -> bool:
     if before.rstrip().endswith(","):
         return re.match(r"\s*[,)]", after) is not None
     return True
+
+
+def _has_years(before: str, after: str) -> bool:
+    """'il avait 45 ans': an age; 'il a deux ans pour agir' is a time allowed."""
+    return AGE_HAVING.search(before) is not None and re.match(r"\s+pour\b", after) is None
 
 
 DETERMINER_BEFORE = re.compile(r"\b(?:le|la|les|un|une|du|au|aux|des|ce|cet|cette|ces|son|sa|ses|leur|leurs|notre|votre|mon|ma)\s+$", re.IGNORECASE)
@@ -1339,8 +1457,7 @@ def _read_bare_year(match: re.Match) -> list[Match]:
 def _read_ordinal_day(match: re.Match) -> list[Match]:
     """'la troisième nuit' is a day of the story; 'la 28e journée' a round of a league."""
     groups = match.groupdict()
-    if _fold(groups["part"]) == "journée" and re.match(r"la\s+\d", match.group(), re.IGNORECASE) \
-            and not re.match(r"\s+consécutive", match.string[match.end():]):
+    if _fold(groups["part"]) == "journée" and re.match(r"la\s+\d", match.group(), re.IGNORECASE) and not groups.get("consecutive"):
         return []
     return [Match(match.start(), match.end(), Parse("anchored", part=None if _fold(groups["part"]) == "journée" else _part(groups)))]
 
@@ -1368,6 +1485,37 @@ def _read_month_match(match: re.Match, group: str | None = None) -> list[Match]:
     return [Match(start, end, _read_month(groups))]
 
 
+FUTURE_AS_TOPIC_BEFORE = re.compile(r"(?<![\w-])" + words(atoms.FUTURE_AS_TOPIC_VERB_STEMS) + r"[\w-]*" + SPACE + r"$", re.IGNORECASE)
+
+
+# "l'époque gréco-romaine": an era named by a relational adjective, in the span of its
+# reference.
+NAMED_ERA_AFTER = re.compile(r"[^\S\n]+[a-zà-ÿ-]+(?:" + "|".join(atoms.RELATIONAL_ADJECTIVE_ENDINGS) + r")s?(?![\w-])")
+
+
+def _read_vague(match: re.Match) -> list[Match]:
+    """'récemment', 'à l'avenir', 'l'époque romaine'; not 'penser à l'avenir' (the future as a topic)."""
+    if _fold(match.group("ref")).startswith("à ") and FUTURE_AS_TOPIC_BEFORE.search(match.string, max(0, match.start() - 25), match.start()):
+        return []
+    era = NAMED_ERA_AFTER.match(match.string, match.end()) if _fold(match.group("ref")).endswith("époque") else None
+    if era:
+        return [Match(match.start(), era.end(), _read_ref(match.groupdict()))]
+    return [Match(match.start(), match.end(), _read_ref(match.groupdict()))]
+
+
+SUPERLATIVE = re.compile(r"\b(?:" + "|".join(atoms.SUPERLATIVE_WORDS) + r")\b", re.IGNORECASE)
+CLAUSE_BREAK = re.compile(r"[.;:!?«»“”()\n]")
+
+
+def _read_superlative_period(match: re.Match) -> list[Match]:
+    """'la plus chaude de l'année' is this year's; 'la fin de l'année', 'le joueur de l'année' are left to other patterns."""
+    before = match.string[max(0, match.start() - 60):match.start()]
+    clause = CLAUSE_BREAK.split(before)[-1]
+    if SUPERLATIVE.search(clause) is None:
+        return []
+    return [Match(match.start("expr"), match.end("expr"), Parse("period", unit="Y" if match.group("year_unit") else "W"))]
+
+
 def _read_frequency_adjective(match: re.Match) -> list[Match]:
     """'le lot quotidien' is a frequency; 'le quotidien local' is a newspaper."""
     before = match.string[max(0, match.start() - 12):match.start()]
@@ -1391,7 +1539,18 @@ def _read_duration_match(match: re.Match) -> list[Match]:
         return []
     if groups.get("vague") and _fold(groups["vague"]) == "des" and ARTICLE_CONTRACTION_BEFORE.search(match.string[max(0, match.start() - 12):match.start()]):
         return []
+    if _capitalised_inside_its_sentence(match, "unit"):
+        return []  # "les Journées du patrimoine", "les 24 Heures du Mans" are names
     return [Match(match.start(), match.end(), parse)]
+
+
+def _capitalised_inside_its_sentence(match: re.Match, group: str) -> bool:
+    """Whether the word of ``group`` is capitalised but does not begin its sentence: a
+    name's, as French capitalises names, not common nouns."""
+    if not match.group(group) or not match.group(group)[0].isupper():
+        return False
+    before = match.string[:match.start(group)].rstrip(" \t\u00a0«“\"'(")
+    return bool(before) and before[-1] not in ".!?:\n"
 
 
 # Durations and clock times are written alike ("16 heures"): one decision, read in
@@ -1560,7 +1719,20 @@ def scan(text: str) -> Iterator[Match]:
         chosen.extend(matches)
     chosen.sort(key=lambda m: m.start)
     combined = combine(text, chosen)
-    yield from (match for index, match in enumerate(combined) if not match.parse.pending or _date_follows(text, combined, index))
+    yield from (_day_or_daytime(text, match) for index, match in enumerate(combined)
+                if not match.parse.pending or _date_follows(text, combined, index))
+
+
+WITHIN_BEFORE = re.compile(r"(?<![\w-])" + words(atoms.WITHIN_PREPOSITIONS) + SPACE + r"$", re.IGNORECASE)
+
+
+def _day_or_daytime(text: str, match: Match) -> Match:
+    """"la journée" is the day as a whole unless a preposition of inclusion or a position
+    makes it the daytime of that day ("dans la journée de mardi", "en fin de journée")."""
+    parse = match.parse
+    if parse.part != atoms.DAYTIME or parse.mod or WITHIN_BEFORE.search(text, max(0, match.start - 20), match.start):
+        return match
+    return replace(match, parse=replace(parse, part=atoms.WHOLE_DAY))
 
 
 # "d'ici | à | 2030", "d'ici | la fin de l'année": what may stand between "ici" and its date.

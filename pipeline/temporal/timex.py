@@ -23,11 +23,15 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from pipeline.temporal import atoms
 from pipeline.temporal.grammar import Parse
 from pipeline.temporal.holidays import Holiday
 
 PAST, PRESENT, FUTURE = "past", "present", "future"
-NIGHT = "NI"
+NIGHT, EVENING = "NI", "EV"
+# "la journée", "cette journée du 5 juillet": the day as a whole, which news (and the
+# TimeBank and Wikinews annotations) treat as the DATE of that day, not a daytime TDT.
+WHOLE_DAY = atoms.WHOLE_DAY
 UNKNOWN_YEAR = "XXXX"
 
 # Meteorological seasons: first month and the (month, day) bounds of the interval.
@@ -165,7 +169,7 @@ def day_part_of(value: str | None) -> str | None:
 def _with_time(day: str, parse: Parse) -> tuple[str, str]:
     if parse.hour is not None:
         return "TIME", f"{day}T{parse.hour:02d}:{parse.minute or 0:02d}"
-    if parse.part:
+    if parse.part and parse.part != WHOLE_DAY:
         return "TIME", f"{day}T{parse.part}"
     return "DATE", day
 
@@ -228,6 +232,11 @@ def _day_text(day: date) -> str:
     return day.isoformat()
 
 
+def _publication_day(anchor: Anchor, offset: int) -> str:
+    """The day ``offset`` days from publication, as far as publication is known."""
+    return _day_text(anchor.date + timedelta(days=offset)) if anchor.date else _partial_day(anchor)
+
+
 def _partial_day(anchor: Anchor) -> str:
     if anchor.month:
         return f"{anchor.year_text}-{anchor.month:02d}-XX"
@@ -267,7 +276,7 @@ def _calendar(parse: Parse, anchor: Anchor, tense: str | None, reference: str | 
         return "DATE", f"{year:04d}", None
     if parse.month is not None:
         anchored = "publication" if parse.year_offset is not None and year is not None else None
-        if year is None:
+        if year is None and not parse.any_year:
             year = choose_year(parse.month, parse.day, anchor, tense, parse.direction)
             anchored = "publication" if year is not None else None
         year_text = f"{year:04d}" if year is not None else UNKNOWN_YEAR
@@ -358,14 +367,20 @@ def _add_months(year: int, month: int, offset: int) -> tuple[int, int]:
     return index // 12, index % 12 + 1
 
 
+def _last_day_of(unit: str, day: date) -> bool:
+    """Whether ``day`` ends its week, month or year."""
+    following = day + timedelta(days=1)
+    return {"W": following.isoweekday() == 1, "M": following.day == 1, "Y": following.timetuple().tm_yday == 1}.get(unit, False)
+
+
 def _period(parse: Parse, anchor: Anchor, tense: str | None) -> tuple[str, str]:
     """(type, value) of ce/cette/la ... prochaine/dernière + unit, against publication."""
     offset = parse.offset
     if parse.part:
         day = _day_text(anchor.date) if anchor.date else _partial_day(anchor)
-        if parse.part == NIGHT and tense == PAST:
-            day = _shift_day(day, -1)  # a past "cette nuit": the night before publication
-        return "TIME", f"{day}T{parse.part}"
+        if parse.part == NIGHT and (offset < 0 or (offset == 0 and tense == PAST)):
+            day = _shift_day(day, -1)  # "la nuit dernière", a past "cette nuit": the night before publication
+        return _with_time(day, parse)
     if parse.season:
         if anchor.year is None:
             return "DATE", f"XXXX-{parse.season}"
@@ -379,6 +394,8 @@ def _period(parse: Parse, anchor: Anchor, tense: str | None) -> tuple[str, str]:
             year = _this_season_year(start_month, anchor, tense)
         return "DATE", f"{year:04d}-{parse.season}"
     unit = parse.unit
+    if parse.remainder and tense != PAST and anchor.date is not None and _last_day_of(unit, anchor.date):
+        offset += 1  # "le reste de la semaine", told on a Sunday: nothing is left of this one
     if unit in ("W", "WE"):
         suffix = "-WE" if unit == "WE" else ""
         if anchor.date is None:
@@ -431,15 +448,32 @@ def _number(value: float) -> str:
 
 
 # The kinds of Parse whose reading depends on the tense: resolve hands it to them only.
-TENSED_KINDS = frozenset({"calendar", "period", "anchored"})
+TENSED_KINDS = frozenset({"calendar", "period", "anchored", "today"})
+
+# "Fondée en 1920, l'usine emploie aujourd'hui 300 personnes": after a year this many years
+# or more before publication, in its paragraph, a present "aujourd'hui" is nowadays.
+ERA_YEARS = 10
+
+
+def nowadays(parse: Parse, anchor: Anchor, tense: str | None, paragraph_context: str | None) -> bool:
+    """Whether a plain "aujourd'hui" in a present clause contrasts with a past era named
+    before it in its paragraph (``paragraph_context``: the value of the last date with a year)."""
+    if parse.kind != "today" or parse.offset or parse.part or parse.hour is not None or tense != PRESENT:
+        return False
+    if anchor.year is None or not paragraph_context or not re.match(r"\d{4}", paragraph_context):
+        return False
+    return int(paragraph_context[:4]) <= anchor.year - ERA_YEARS
 
 
 def resolve(parse: Parse, anchor: Anchor | None = None, tense: str | None = None, reference: str | None = None,
-            reference_in_sentence: bool = False, context: str | None = None) -> Timex:
+            reference_in_sentence: bool = False, context: str | None = None, paragraph_context: str | None = None) -> Timex:
     """The TIMEX3 reading of ``parse``; ``reference`` is the value of the previous day-level
     date (or of the one in the same sentence, ``reference_in_sentence``), ``context`` that
-    of the last date of the text with a year (for "la semaine suivante", "cette année-là")."""
+    of the last date of the text with a year (for "la semaine suivante", "cette année-là"),
+    ``paragraph_context`` the same if it is in the paragraph of ``parse``."""
     anchor = anchor or Anchor()
+    if nowadays(parse, anchor, tense, paragraph_context):
+        return Timex("TIME", "PRESENT_REF")
     if parse.anaphoric and context and re.match(r"\d{4}", context):
         return _anaphoric(parse, Anchor.parse(context), tense)
     if parse.kind == "ref":
@@ -453,8 +487,7 @@ def resolve(parse: Parse, anchor: Anchor | None = None, tense: str | None = None
         kind, value, anchored = _calendar(parse, anchor, tense, reference)
         anchored = "reference" if anchored == "reference" else anchored
     elif parse.kind == "today":
-        day = _day_text(anchor.date + timedelta(days=parse.offset)) if anchor.date else _partial_day(anchor)
-        kind, value = _with_time(day, parse)
+        kind, value = _with_time(_publication_day(anchor, parse.offset), parse)
         anchored = "publication" if anchor.year else None
     elif parse.kind == "period":
         kind, value = _period(parse, anchor, tense)
@@ -495,13 +528,21 @@ def _reference_day(anchor: Anchor, reference: str | None) -> tuple[str, str | No
     return _partial_day(anchor), "publication" if anchor.year else None
 
 
+# Parts of the day that, told in the past with only the publication day to hang on, are
+# those of the day before: an article is written before its own day's night.
+PARTS_GONE_BY_PUBLICATION = frozenset({NIGHT})
+
+
 def _anchored(parse: Parse, anchor: Anchor, reference: str | None, tense: str | None) -> tuple[str, str, str | None]:
     if parse.same and reference:
         return ("TIME" if "T" in reference[4:] else "DATE"), reference, "reference"
     day, anchored = _reference_day(anchor, reference)
     offset = parse.offset
-    if anchored == "publication" and parse.part == NIGHT and tense == PAST and offset == 0:
-        offset = -1  # "dans la nuit", told in the past with no day: the night before publication
+    on_publication_day = anchored == "publication" or (anchor.date is not None and day == _day_text(anchor.date))
+    if on_publication_day and parse.part in PARTS_GONE_BY_PUBLICATION and tense == PAST and offset == 0:
+        # "dans la nuit", told in the past of the publication day (no day of its own, or the
+        # day of the dateline): the night before publication
+        offset = -1
     kind, value = _with_time(_shift_day(day, offset), parse)
     return kind, value, anchored
 
