@@ -89,10 +89,10 @@ class Clauses:
         last = max(bisect.bisect_left(self._starts, end) - 1, first)
         return [token for token in range(first, last + 1) if not first <= self._heads[token] <= last or self._heads[token] == token]
 
-    def dates_clause(self, start: int, end: int, clause: int) -> bool:
-        """Whether the span start..end is an adverbial of ``clause``: one of its top tokens
-        belongs to the clause without qualifying a noun."""
-        return any(self.clause_of(top) == clause and self._deps[top] not in NOUN_MODIFIERS for top in self.tops(start, end))
+    def clauses_dated_by(self, start: int, end: int) -> set[int]:
+        """The clauses of which the span start..end is an adverbial: those to which one of its
+        top tokens belongs without qualifying a noun."""
+        return {self.clause_of(top) for top in self.tops(start, end) if self._deps[top] not in NOUN_MODIFIERS}
 
     def clause_of(self, token: int) -> int:
         """The token heading ``token``'s clause: climbing the heads, the first that opens a
@@ -142,17 +142,41 @@ def quote_mention_rows(doc_id: str, quote: Quote, entities: list[tuple]) -> list
 
 def unquoted(dates: list[tuple], quotes: list[Quote]) -> list[tuple]:
     """The dates rows (date_id, start, end, ...) lying outside the quoted words of every quote."""
-    return [date for date in dates if not any(_overlaps(date[1], date[2], quote.start, quote.end) for quote in quotes)]
+    quoted: list[list[int]] = []  # the quotes' spans merged, in text order
+    for start, end in sorted((quote.start, quote.end) for quote in quotes):
+        if quoted and start <= quoted[-1][1]:
+            quoted[-1][1] = max(quoted[-1][1], end)
+        else:
+            quoted.append([start, end])
+    starts = [start for start, _ in quoted]
+
+    def inside(start: int, end: int) -> bool:
+        last = bisect.bisect_left(starts, end) - 1  # the last span starting before the date ends
+        return last >= 0 and _overlaps(start, end, *quoted[last])
+
+    return [date for date in dates if not inside(date[1], date[2])]
 
 
-def quote_date_row(doc_id: str, quote: Quote, dates: list[tuple], clauses: Clauses | None, published: str | None) -> tuple:
-    """The QUOTE_DATES row of one quote, from the document's (date_id, start, end, type,
-    value, date_start, date_end) rows outside quoted words (``unquoted``), in text order."""
+def first_date_of_clause(dates: list[tuple], clauses: Clauses) -> dict[int, tuple]:
+    """Clause head -> the first dated expression of the clause, from the document's
+    (date_id, start, end, type, value, date_start, date_end) rows in text order: read once
+    per document rather than once per quote."""
+    first: dict[int, tuple] = {}
+    for date in dates:
+        if _dated(date[3], date[4]):
+            for clause in clauses.clauses_dated_by(date[1], date[2]):
+                first.setdefault(clause, date)
+    return first
+
+
+def quote_date_row(doc_id: str, quote: Quote, clause_dates: dict[int, tuple], clauses: Clauses | None, published: str | None) -> tuple:
+    """The QUOTE_DATES row of one quote, from the first date of each clause of its document
+    (``first_date_of_clause``, dates outside quoted words)."""
     if clauses is not None:
         clause = clauses.clause_of(clauses.token_at(quote.start if quote.cue_start is None else quote.cue_start))
-        for date_id, start, end, kind, value, first_day, last_day in dates:
-            if _dated(kind, value) and clauses.dates_clause(start, end, clause):
-                return (doc_id, quote.quote_id, CLAUSE, date_id, value, first_day, last_day)
+        if clause in clause_dates:
+            date_id, _, _, _, value, first_day, last_day = clause_dates[clause]
+            return (doc_id, quote.quote_id, CLAUSE, date_id, value, first_day, last_day)
     if published:
         first_day, last_day = interval(published)
         return (doc_id, quote.quote_id, PUBLICATION, None, published, first_day, last_day)
@@ -177,9 +201,10 @@ def quote_context(documents: pd.DataFrame, tokens: pd.DataFrame, entities: pd.Da
         quotes_here = [Quote(*(_nullable(value) for value in row)) for row in doc_quotes]
         doc_entities, doc_dates = entities_by_doc.rows(doc_id), unquoted(dates_by_doc.rows(doc_id), quotes_here)
         clauses = _clauses(tokens_by_doc, doc_id)
+        clause_dates = first_date_of_clause(doc_dates, clauses) if clauses is not None else {}
         for quote in quotes_here:
             mentions += quote_mention_rows(doc_id, quote, doc_entities)
-            dated.append(quote_date_row(doc_id, quote, doc_dates, clauses, published if isinstance(published, str) else None))
+            dated.append(quote_date_row(doc_id, quote, clause_dates, clauses, published if isinstance(published, str) else None))
     quote_dates = pd.DataFrame(dated, columns=QUOTE_DATES.column_names)
     quote_dates["date_id"] = quote_dates["date_id"].astype("Int32")
     return {"quote_mentions": pd.DataFrame(mentions, columns=QUOTE_MENTIONS.column_names), "quote_dates": quote_dates}
