@@ -21,7 +21,6 @@ OBJECT_CLITICS = frozenset({"lui", "leur", "me", "m'", "m’", "te", "t'", "t’
 MODALS = frozenset({"pouvoir", "devoir", "vouloir", "falloir", "aller"})
 CLOSING_MARKS = frozenset("»”›\"")
 # Subject clitics written after a verb and a hyphen (« dit-il », « a-t-elle »).
-INVERTED_CLITICS = frozenset({"-t", "-t-il", "-t-elle", "-t-on", "-il", "-elle", "-ils", "-elles", "-on"})
 
 
 @dataclass(frozen=True)
@@ -37,7 +36,7 @@ def cue_lemma(view: DocView, token: Token, lexicon: Lexicon) -> str | None:
     """The reporting lemma this token stands for, from the parse or the form fallback tables."""
     if token.pos in VERBAL and token.lemma in lexicon.speech_verbs:
         return token.lemma
-    verb_slot = _before_inverted_subject(view, token) or _after_quotation(view, token)
+    verb_slot = _before_inverted_subject(view, token, lexicon) or _after_quotation(view, token)
     if token.lower in lexicon.inflections and (token.pos in VERBAL or verb_slot):
         return lexicon.inflections[token.lower]
     fallback = lexicon.form_lemmas.get(token.lower)
@@ -52,10 +51,10 @@ def cue_lemma(view: DocView, token: Token, lexicon: Lexicon) -> str | None:
     return fallback if fallback in lexicon.speech_verbs else None
 
 
-def _before_inverted_subject(view: DocView, token: Token) -> bool:
+def _before_inverted_subject(view: DocView, token: Token, lexicon: Lexicon) -> bool:
     """« raconte-t-elle », « ajoute-il »: only a verb takes a subject clitic after a hyphen, whatever the tagger says."""
     following = view.tokens[token.index + 1] if token.index + 1 < len(view.tokens) else None
-    return following is not None and following.start == token.end and following.lower in INVERTED_CLITICS
+    return following is not None and following.start == token.end and following.lower in lexicon.inverted_subject_clitics
 
 
 def _after_quotation(view: DocView, token: Token) -> bool:

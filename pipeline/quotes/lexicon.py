@@ -70,6 +70,11 @@ class Lexicon:
     pronoun_gender: dict[str, str]
     honorific_gender: dict[str, str]
     source_prepositions: re.Pattern[str]
+    inverted_subject_clitics: frozenset[str]
+    demonstratives: frozenset[str]
+    pointing_back: frozenset[str]
+    latest_named: dict[str, str]
+    proximal_pronouns: dict[str, str]
 
     @cached_property
     def agent_nouns(self) -> frozenset[str]:
@@ -125,6 +130,11 @@ class Lexicon:
             pronoun_gender=dict(people["pronoun_gender"]),
             honorific_gender=dict(people["honorific_gender"]),
             source_prepositions=_phrases_pattern(verbs["source_prepositions"]),
+            inverted_subject_clitics=frozenset(verbs["inverted_subject_clitics"]),
+            demonstratives=frozenset(people["demonstratives"]),
+            pointing_back=frozenset(people["pointing_back"]),
+            latest_named=dict(people["latest_named"]),
+            proximal_pronouns=dict(people["proximal_pronouns"]),
         )
 
     @classmethod

@@ -46,12 +46,6 @@ OF = frozenset({"de", "d'", "d’", "des", "du"})
 SENTENCES_BACK = 1
 # Words a subject noun phrase is made of (« une dizaine de délégués de la FNEC FP Force Ouvrière »).
 PHRASE_POS = frozenset({"DET", "NOUN", "PROPN", "ADJ", "ADP", "NUM"})
-# « ce dernier », « cette dernière »: the latest one named, of that gender.
-LATEST = {"dernier": "Masc", "dernière": "Fem"}
-DEMONSTRATIVES = frozenset({"ce", "cet", "cette"})
-PROXIMAL = {"celui": "Masc", "celle": "Fem"}
-# Determiners with which a noun of people points back to someone the article has named.
-POINTING_BACK = frozenset({"le", "la", "l'", "l’", "ce", "cet", "cette"})
 # The singular subject pronoun of each grammatical gender.
 PRONOUN_OF_GENDER = {"Masc": "il", "Fem": "elle"}
 OPENING_MARKS = frozenset("«“„‹\"")
@@ -367,8 +361,8 @@ class Speakers:
                 return Speaker("on", "OTHER", start, start + 2) if not clitic(head) else NOBODY
         latest = self._latest_named(head)
         if latest is not None:
-            start = head.start if head.lower in PROXIMAL else view.tokens[head.index - 1].start
-            end = head.end + 3 if head.lower in PROXIMAL else head.end
+            start = head.start if head.lower in self.lexicon.proximal_pronouns else view.tokens[head.index - 1].start
+            end = head.end + 3 if head.lower in self.lexicon.proximal_pronouns else head.end
             return self._refer(self._entity_speaker(latest), start, end)
         tokens = self.phrase(head)
         return self.from_phrase(tokens, head, anchor)
@@ -377,12 +371,12 @@ class Speakers:
         """« Paul Martin a rencontré Luc Bernard. Ce dernier a affirmé… »: « ce dernier », « cette
         dernière », « celui-ci », « celle-ci » stand for the latest person or organisation named
         before them, of their gender."""
-        view = self.view
+        view, lexicon = self.view, self.lexicon
         determiner = view.tokens[head.index - 1] if head.index else None
-        if head.lower in LATEST and determiner is not None and determiner.lower in DEMONSTRATIVES and determiner.head == head.index:
-            gender, before = LATEST[head.lower], determiner.start
-        elif head.lower in PROXIMAL and view.text[head.end : head.end + 3].lower() == "-ci":
-            gender, before = PROXIMAL[head.lower], head.start  # « celui-ci », « celle-ci »
+        if head.lower in lexicon.latest_named and determiner is not None and determiner.lower in lexicon.demonstratives and determiner.head == head.index:
+            gender, before = lexicon.latest_named[head.lower], determiner.start
+        elif head.lower in lexicon.proximal_pronouns and view.text[head.end : head.end + 3].lower() == "-ci":
+            gender, before = lexicon.proximal_pronouns[head.lower], head.start
         else:
             return None
         return next(
@@ -708,7 +702,7 @@ class Speakers:
         # université » is someone else, related to the one named
         people = self.lexicon.human_nouns
         related = any(token.feature("Poss") == "Yes" for token in tokens)
-        return (head.lemma.lower() in people or head.lower in people) and first.lower in POINTING_BACK and not related
+        return (head.lemma.lower() in people or head.lower in people) and first.lower in self.lexicon.pointing_back and not related
 
     # -- pronouns and descriptions --------------------------------------------------------
     def pronoun(self, word: str, start: int, end: int, anchor: int, depth: int = 0) -> Speaker:
