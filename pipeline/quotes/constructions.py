@@ -25,9 +25,6 @@ DASHES = frozenset("–—")
 TRAILING = " \u00a0\u202f.,;:…"
 QUE = frozenset({"que", "qu'", "qu’"})
 # « alors que », « parce que »…: conjunctions, not the « que » of reported speech.
-COMPOUND_QUE = frozenset({"alors", "tandis", "parce", "afin", "bien", "sans", "avant", "après", "dès", "pendant", "pour", "ainsi", "lors", "moins", "plus", "si"})
-SELON_RELATIVE = frozenset({"laquelle", "lequel", "lesquelles", "lesquels"})
-FIRST_PERSON = frozenset({"je", "j'", "j’", "nous"})
 # Tokens after a cue within which its infinitive complement starts (« a demandé au Conseil de sécurité de l'ONU d'adopter »).
 INFINITIVE_REACH = 12
 # Clitics and negation that belong to an infinitive complement (« de ne pas s'en prendre »).
@@ -172,7 +169,7 @@ class Finder:
             token = tokens[position]
             if token.sent_id != sent or token.text in HARD_STOPS or _is_mark(token, OPEN_MARKS):
                 return None
-            if token.lower in QUE and token.pos in ("SCONJ", "PRON", "ADV") and tokens[position - 1].lower not in COMPOUND_QUE:
+            if token.lower in QUE and token.pos in ("SCONJ", "PRON", "ADV") and tokens[position - 1].lower not in self.lexicon.compound_que_heads:
                 return position + 1 if position + 1 < len(tokens) and tokens[position + 1].sent_id == sent else None
             if position in self.cues or (token.pos == "VERB" and token.feature("VerbForm") == "Fin"):
                 return None
@@ -297,7 +294,7 @@ class Finder:
             if nxt >= len(tokens) or tokens[nxt].sent_id != first.sent_id:
                 continue
             cue = Cue(first.index, last.index, "selon", first.start, last.end)
-            if tokens[nxt].lower in SELON_RELATIVE:
+            if tokens[nxt].lower in self.lexicon.selon_relatives:
                 source = next((t for t in reversed(tokens[max(first.index - 5, 0) : first.index]) if t.pos == "PROPN"), None)
                 if source is None or nxt + 1 >= len(tokens):
                     continue
@@ -590,7 +587,7 @@ class Finder:
                 headline = self._headline(span)
                 if headline is not None:
                     found.append(headline)
-                if headline is not None or len(self.view._paragraphs) > 1:
+                if headline is not None or self.view.paragraph_count > 1:
                     continue  # a title's marks are a headline quote or a name; a lone paragraph is a body
             if colon or words >= SENTENCE_WORDS or verbal:
                 found.append(Candidate(span.start, span.end, Kind.DIRECT, How.CONTEXT, marks=[span]))
@@ -602,12 +599,12 @@ class Finder:
         result = []
         covered = {view.paragraph_of(c.start) for c in found}
         marked = {view.paragraph_of(s.open) for s in self.spans}
-        for para in range(1, len(view._paragraphs)):
+        for para in range(1, view.paragraph_count):
             if para in covered or para in marked or para - 1 not in covered:
                 continue
             start, end = view.paragraph_bounds(para)
             first = view.token_at(start)
-            if first is not None and view.tokens[first].start < end and view.lowers[first] in FIRST_PERSON:
+            if first is not None and view.tokens[first].start < end and view.lowers[first] in self.lexicon.first_person:
                 result.append(Candidate(start, self._trim_end(start, end) if view.text[end - 1] not in ".!?" else end, Kind.DIRECT, How.CONTEXT))
         return result
 
@@ -616,7 +613,7 @@ class Finder:
         interview, a direct quotation; one whose cue is inside it (« — Non, répond-il. ») is direct too."""
         view, text = self.view, self.view.text
         turns = []
-        for para in range(1, len(view._paragraphs)):
+        for para in range(1, view.paragraph_count):
             start, end = view.paragraph_bounds(para)
             opening = text[start:end].lstrip(" \u00a0")
             if opening[:1] not in DASHES:

@@ -14,11 +14,9 @@ from pipeline.quotes.document import DocView, Token
 from pipeline.quotes.lexicon import Lexicon
 
 VERBAL = frozenset({"VERB", "AUX"})
-NEGATION = frozenset({"ne", "n'", "n’", "pas", "jamais", "guère", "point", "nullement"})
 HYPOTHESIS = frozenset({"si", "s'", "s’"})
 REFLEXIVE = frozenset({"se", "s'", "s’"})
 OBJECT_CLITICS = frozenset({"lui", "leur", "me", "m'", "m’", "te", "t'", "t’", "nous", "vous"})
-MODALS = frozenset({"pouvoir", "devoir", "vouloir", "falloir", "aller"})
 CLOSING_MARKS = frozenset("»”›\"")
 # Subject clitics written after a verb and a hyphen (« dit-il », « a-t-elle »).
 
@@ -91,7 +89,7 @@ def _auxiliaries(view: DocView, token: Token) -> list[Token]:
     return [child for child in view.children(token.index) if child.dep.startswith("aux") or child.pos == "AUX"]
 
 
-def is_assertive(view: DocView, token: Token) -> bool:
+def is_assertive(view: DocView, token: Token, lexicon: Lexicon) -> bool:
     """False for negated, conditional, hypothetical or bare-infinitive uses."""
     if token.feature("VerbForm") == "Inf":
         return False
@@ -99,12 +97,12 @@ def is_assertive(view: DocView, token: Token) -> bool:
     if any(verb.feature("Mood") == "Cnd" for verb in verbs):
         return False
     children = view.children(token.index)
-    if any(child.lower in NEGATION and (child.feature("Polarity") == "Neg" or child.lower.startswith("n")) for child in children):
+    if any(child.lower in lexicon.negation and (child.feature("Polarity") == "Neg" or child.lower.startswith("n")) for child in children):
         return False
     if any(child.dep == "mark" and child.lower in HYPOTHESIS for child in children):
         return False
     head = view.head(token)
-    if head is None or head.lemma not in MODALS or head.index > token.index or token.dep != "xcomp":
+    if head is None or head.lemma not in lexicon.modals or head.index > token.index or token.dep != "xcomp":
         return True
     # « il pourrait déclarer », not « « Nous allons agir », a-t-elle promis »: a modal the parse
     # reaches across punctuation is in another clause
@@ -122,7 +120,7 @@ def find_cues(view: DocView, lexicon: Lexicon) -> dict[int, Cue]:
         else:
             lemma = cue_lemma(view, token, lexicon)
             last = token.index
-        if lemma and is_assertive(view, token) and not _reflexive_other_sense(view, token, lemma, lexicon):
+        if lemma and is_assertive(view, token, lexicon) and not _reflexive_other_sense(view, token, lemma, lexicon):
             cues[token.index] = Cue(token.index, last, lemma, token.start, view.tokens[last].end)
     return cues
 

@@ -138,6 +138,10 @@ class DocView:
     def paragraph_bounds(self, para: int) -> tuple[int, int]:
         return self._paragraphs[para]
 
+    @property
+    def paragraph_count(self) -> int:
+        return len(self._paragraphs)
+
     def mentions_between(self, start: int, end: int) -> list[Mention]:
         return [mention for mention in self.mentions if start <= mention.start and mention.end <= end]
 

@@ -71,6 +71,13 @@ class Lexicon:
     honorific_gender: dict[str, str]
     source_prepositions: re.Pattern[str]
     inverted_subject_clitics: frozenset[str]
+    negation: frozenset[str]
+    modals: frozenset[str]
+    compound_que_heads: frozenset[str]
+    selon_relatives: frozenset[str]
+    first_person: frozenset[str]
+    definite_determiners: frozenset[str]
+    of_words: frozenset[str]
     demonstratives: frozenset[str]
     pointing_back: frozenset[str]
     latest_named: dict[str, str]
@@ -131,6 +138,13 @@ class Lexicon:
             honorific_gender=dict(people["honorific_gender"]),
             source_prepositions=_phrases_pattern(verbs["source_prepositions"]),
             inverted_subject_clitics=frozenset(verbs["inverted_subject_clitics"]),
+            negation=frozenset(verbs["negation"]),
+            modals=frozenset(verbs["modals"]),
+            compound_que_heads=frozenset(verbs["compound_que_heads"]),
+            selon_relatives=frozenset(verbs["selon_relatives"]),
+            first_person=frozenset(people["first_person"]),
+            definite_determiners=frozenset(people["definite_determiners"]),
+            of_words=frozenset(people["of_words"]),
             demonstratives=frozenset(people["demonstratives"]),
             pointing_back=frozenset(people["pointing_back"]),
             latest_named=dict(people["latest_named"]),

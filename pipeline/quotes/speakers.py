@@ -38,10 +38,8 @@ SHARED_SUBJECT = frozenset({"advcl", "conj", "xcomp", "parataxis", "ccomp", "acl
 # Relations of a clause hanging on a noun, never part of the noun phrase a speaker is named by.
 CLAUSAL = frozenset({"acl:relcl", "ccomp", "parataxis", "advcl", "csubj"})
 DETERMINER_POS = frozenset({"DET"})
-DEFINITE = frozenset({"le", "la", "l'", "l’", "ce", "cet", "cette", "son", "sa"})
 RELATIVE = frozenset({"qui", "lequel", "laquelle"})
 ELIDED_ARTICLES = frozenset({"l'", "l’", "d'", "d’"})
-OF = frozenset({"de", "d'", "d’", "des", "du"})
 # Sentences back that a pronoun looks for a named subject in.
 SENTENCES_BACK = 1
 # Words a subject noun phrase is made of (« une dizaine de délégués de la FNEC FP Force Ouvrière »).
@@ -249,7 +247,7 @@ class Speakers:
         if not nouns:
             return None
         first = nouns[0]
-        counted = first.index + 1 < len(self.view.tokens) and self.view.tokens[first.index + 1].lower in OF
+        counted = first.index + 1 < len(self.view.tokens) and self.view.tokens[first.index + 1].lower in self.lexicon.of_words
         if first.lemma.lower() in self.lexicon.quantities and counted and len(nouns) > 1:
             return nouns[1]
         return first
@@ -331,7 +329,7 @@ class Speakers:
         if (
             position < len(tokens) - 2
             and tokens[position].lemma.lower() in self.lexicon.quantities
-            and tokens[position + 1].lower in OF
+            and tokens[position + 1].lower in self.lexicon.of_words
             and any(token.pos in ("NOUN", "PROPN") for token in tokens[position + 2 :])
         ):
             position = self._past_determiners(tokens, position + 2)
@@ -463,7 +461,7 @@ class Speakers:
         if head.feature("Number") == "Plur" and head.lower not in self.lexicon.organisation_nouns:
             return False
         first = tokens[0]
-        return first.index == head.index or first.lower in DEFINITE or first.pos != "DET"
+        return first.index == head.index or first.lower in self.lexicon.definite_determiners or first.pos != "DET"
 
     def organisation(self, tokens: list[Token], head: Token, anchor: int) -> Speaker | None:
         """The organisation a description stands for: a name the article writes after the same
@@ -696,7 +694,7 @@ class Speakers:
         first = tokens[0]
         roles = self.lexicon.person_roles
         if head.lemma.lower() in roles or head.lower in roles:
-            return first.index == head.index or first.lower in DEFINITE or first.pos != "DET"
+            return first.index == head.index or first.lower in self.lexicon.definite_determiners or first.pos != "DET"
         # « le médecin », « cette mère de famille »: a noun of people with an article or a
         # demonstrative points back to someone named; « son voisin », « le recteur de son
         # université » is someone else, related to the one named
