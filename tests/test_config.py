@@ -34,7 +34,7 @@ def problems(text: str, tmp_path, suffix: str = ".toml") -> str:
         ("[clean]\nlanguage_min_share = 1.5\n", "[clean] language_min_share must be <= 1, not 1.5"),
         ('[paths]\ninput = "data/raw"\n', '[paths] input must be a list of strings, not "data/raw"'),
         ("[paths]\ninput = [1]\n", "[paths] input must be a list of strings, not [1]"),
-        ("[dates]\nanchor = 1\n", "[dates] anchor is not a setting; [dates] has holidays"),
+        ("[dates]\nanchor = 1\n", "[dates] anchor is not a setting; [dates] has holidays, tense"),
         ("engine = 2\n", "[engine] must be a table of settings, not 2"),
     ],
 )

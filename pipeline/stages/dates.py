@@ -7,14 +7,17 @@ expression, read from the tokens table written by the entity stage (no parsing h
 from __future__ import annotations
 
 import bisect
+import tomllib
+from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from pipeline.config import Settings
+from pipeline.config import Settings, default_config_dir
 from pipeline.engine import Stage
 from pipeline.stages import declared
 from pipeline.tables import DATES, ColumnsByDoc
@@ -23,10 +26,29 @@ from pipeline.temporal.grammar import use_holidays
 from pipeline.temporal.timex import FUTURE, PAST, PRESENT
 
 VERBAL = ("VERB", "AUX")
-# "la réunion (est) prévue le 16 juillet": a participle of planning points forward.
-SCHEDULING_VERBS = frozenset({"prévoir", "programmer", "planifier", "fixer", "attendre", "convoquer"})
-# Verbs that, in the present and followed by an infinitive, announce what comes next.
-PROSPECTIVE_VERBS = frozenset({"aller", "devoir", "compter", "prévoir", "envisager", "espérer"})
+
+
+@dataclass(frozen=True)
+class TenseWords:
+    """The words a clause's tense is read by (the [dates] tense lexicon)."""
+
+    scheduling_verbs: frozenset[str]
+    prospective_verbs: frozenset[str]
+    conditional_endings: tuple[str, ...]
+    irregular_future_stems: dict[str, str]
+
+    @classmethod
+    def from_file(cls, path: Path) -> "TenseWords":
+        data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+        return cls(
+            scheduling_verbs=frozenset(data["scheduling_verbs"]),
+            prospective_verbs=frozenset(data["prospective_verbs"]),
+            conditional_endings=tuple(data["conditional_endings"]),
+            irregular_future_stems=dict(data["irregular_future_stems"]),
+        )
+
+
+DEFAULT_TENSE_WORDS = TenseWords.from_file(default_config_dir() / "lexicons" / "tense.toml")
 
 
 @lru_cache(maxsize=4096)
@@ -61,7 +83,8 @@ class Tokens:
     for the few tokens a question reaches; a document's tokens are cut only when one of
     its dates asks for its tense (``Clause``)."""
 
-    def __init__(self, tokens: pd.DataFrame | None):
+    def __init__(self, tokens: pd.DataFrame | None, tense_words: TenseWords = DEFAULT_TENSE_WORDS):
+        self.tense_words = tense_words
         self._by_doc = ColumnsByDoc(tokens, (), order_by="token_id")
         if tokens is None or not len(tokens):
             return
@@ -188,20 +211,20 @@ class Clause:
         every = [features] + [self.features(a) for a in auxiliaries]
         if any(f.get("Tense") == "Fut" for f in every):
             return FUTURE
-        if self.lemma(verb) in SCHEDULING_VERBS and features.get("VerbForm") == "Part" and not self._has_avoir(verb):
+        if self.lemma(verb) in self._tokens.tense_words.scheduling_verbs and features.get("VerbForm") == "Part" and not self._has_avoir(verb):
             return FUTURE
         if tense_auxiliaries:
             return PAST
         if features.get("Mood") == "Cnd" or any(f.get("Mood") == "Cnd" for f in every):
             return FUTURE
-        if features.get("Tense") == "Imp" and is_conditional(self.word(verb), self.lemma(verb)):
+        if features.get("Tense") == "Imp" and is_conditional(self.word(verb), self.lemma(verb), self._tokens.tense_words):
             return FUTURE  # the model often tags "partirait" as an imperfect
         if features.get("VerbForm") == "Inf":
             # An infinitive's time is its own, unless a modal or "aller" projects it forward.
             head = self.heads[verb]
             if head != verb and self.verbal[head] and depth < 3:
                 governor = self._verb_tense(head, depth + 1)
-                if governor == FUTURE or self.lemma(head) in PROSPECTIVE_VERBS:
+                if governor == FUTURE or self.lemma(head) in self._tokens.tense_words.prospective_verbs:
                     return FUTURE
             return None
 
@@ -209,28 +232,18 @@ class Clause:
             return PAST
         if any(f.get("Tense") in ("Imp", "Past") for f in every):
             return PAST
-        if self.lemma(verb) in PROSPECTIVE_VERBS and any(self.features(c).get("VerbForm") == "Inf" for c in self.children(verb)):
+        if self.lemma(verb) in self._tokens.tense_words.prospective_verbs and any(self.features(c).get("VerbForm") == "Inf" for c in self.children(verb)):
             return FUTURE
         if features.get("Tense") == "Pres" or any(f.get("Tense") == "Pres" for f in every):
             return PRESENT
         return None
 
 
-# The conditional is the future stem + the imperfect endings: the infinitive ("partir-ait",
-# "déclarer-ait"), less the final e of -re verbs ("prendr-ait"), or an irregular stem.
-CONDITIONAL_ENDINGS = ("ais", "ait", "ions", "iez", "aient")
-IRREGULAR_FUTURE_STEMS = {
-    "être": "ser", "avoir": "aur", "faire": "fer", "aller": "ir", "pouvoir": "pourr", "devoir": "devr",
-    "vouloir": "voudr", "venir": "viendr", "tenir": "tiendr", "savoir": "saur", "voir": "verr", "envoyer": "enverr",
-    "falloir": "faudr", "valoir": "vaudr", "recevoir": "recevr", "mourir": "mourr", "courir": "courr", "obtenir": "obtiendr",
-    "devenir": "deviendr", "revenir": "reviendr", "parvenir": "parviendr", "prévenir": "préviendr", "maintenir": "maintiendr",
-}
-
-
-def is_conditional(word: str, lemma: str) -> bool:
-    """'partirait', 'prendraient', 'serait' are conditionals; 'partait', 'déclarait' imperfects."""
-    stems = {IRREGULAR_FUTURE_STEMS.get(lemma, lemma), lemma[:-1] if lemma.endswith("re") else lemma}
-    return any(word == stem + ending for stem in stems for ending in CONDITIONAL_ENDINGS)
+def is_conditional(word: str, lemma: str, words: TenseWords = DEFAULT_TENSE_WORDS) -> bool:
+    """'partirait', 'prendraient', 'serait' are conditionals; 'partait', 'déclarait' imperfects:
+    the future stem (the infinitive, less the e of -re verbs, or an irregular stem) + an imperfect ending."""
+    stems = {words.irregular_future_stems.get(lemma, lemma), lemma[:-1] if lemma.endswith("re") else lemma}
+    return any(word == stem + ending for stem in stems for ending in words.conditional_endings)
 
 
 def _sentence_of(sentences: list[tuple[int, int]]):
@@ -259,10 +272,10 @@ def document_dates(doc_id: str, text: str, published: str | None, sentences: lis
     return rows
 
 
-def dates(documents: pd.DataFrame, sentences: pd.DataFrame, tokens: pd.DataFrame) -> pd.DataFrame:
+def dates(documents: pd.DataFrame, sentences: pd.DataFrame, tokens: pd.DataFrame, words: TenseWords = DEFAULT_TENSE_WORDS) -> pd.DataFrame:
     """documents + sentences + tokens -> dates (one row per temporal expression)."""
     sentences_by_doc = ColumnsByDoc(sentences, ("sent_id", "start"))
-    tokens_by_doc = Tokens(tokens)
+    tokens_by_doc = Tokens(tokens, words)
     rows = []
     for doc_id, text, published in zip(documents["doc_id"].tolist(), documents["text"].tolist(), documents["published"].tolist()):
         rows += document_dates(
@@ -275,7 +288,8 @@ def dates(documents: pd.DataFrame, sentences: pd.DataFrame, tokens: pd.DataFrame
 def _prepare(settings: Settings):
     if settings.section("dates").get("holidays"):
         use_holidays(settings.lexicon_path("dates", "holidays"))
-    return lambda frames: {"dates": dates(frames["documents"], frames["sentences"], frames["tokens"])}
+    words = TenseWords.from_file(settings.lexicon_path("dates", "tense")) if settings.section("dates").get("tense") else DEFAULT_TENSE_WORDS
+    return lambda frames: {"dates": dates(frames["documents"], frames["sentences"], frames["tokens"], words)}
 
 
 STAGE = Stage(
