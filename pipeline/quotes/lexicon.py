@@ -76,7 +76,7 @@ class Lexicon:
     compound_que_heads: frozenset[str]
     selon_relatives: frozenset[str]
     first_person: frozenset[str]
-    definite_determiners: frozenset[str]
+    possessive_determiners: frozenset[str]
     of_words: frozenset[str]
     demonstratives: frozenset[str]
     pointing_back: frozenset[str]
@@ -87,6 +87,12 @@ class Lexicon:
     def agent_nouns(self) -> frozenset[str]:
         """Common nouns that may head a speaker: people, groups, organisations, documents."""
         return self.person_roles | self.human_nouns | self.organisation_nouns | self.document_nouns
+
+    @cached_property
+    def definite_determiners(self) -> frozenset[str]:
+        """Determiners of a noun phrase that names one known speaker: the definite and
+        demonstrative ones a noun points back with, and the possessives."""
+        return self.pointing_back | self.possessive_determiners
 
     @cached_property
     def cue_lemmas(self) -> frozenset[str]:
@@ -143,7 +149,7 @@ class Lexicon:
             compound_que_heads=frozenset(verbs["compound_que_heads"]),
             selon_relatives=frozenset(verbs["selon_relatives"]),
             first_person=frozenset(people["first_person"]),
-            definite_determiners=frozenset(people["definite_determiners"]),
+            possessive_determiners=frozenset(people["possessive_determiners"]),
             of_words=frozenset(people["of_words"]),
             demonstratives=frozenset(people["demonstratives"]),
             pointing_back=frozenset(people["pointing_back"]),

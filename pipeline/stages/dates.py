@@ -39,7 +39,7 @@ class TenseWords:
 
     @classmethod
     def from_file(cls, path: Path) -> "TenseWords":
-        data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
         return cls(
             scheduling_verbs=frozenset(data["scheduling_verbs"]),
             prospective_verbs=frozenset(data["prospective_verbs"]),
