@@ -162,6 +162,7 @@ def test_holidays(sentence, anchor, tense, expected):
 @pytest.mark.parametrize("sentence, anchor, tense, expected", [
     ("Aucun accord n'est signé pour l'instant.", "2021-03-09", "present", [("l'instant", "PRESENT_REF")]),
     ("Rien ne bouge pour le moment.", "2021-03-09", "present", [("le moment", "PRESENT_REF")]),
+    ("Les prix flambent ces jours-ci.", "2021-03-09", "present", [("ces jours-ci", "PRESENT_REF")]),
     ("Les contrôles seront désormais quotidiens.", "2021-03-09", "future", [("désormais", "PRESENT_REF"), ("quotidiens", "P1D")]),
     ("À l'avenir, il faudra mieux se préparer.", "2021-03-09", "future", [("À l'avenir", "FUTURE_REF")]),
     ("Le chantier sera fini dans un futur proche.", "2021-03-09", "future", [("un futur proche", "FUTURE_REF")]),
@@ -302,6 +303,11 @@ def test_durations_with_their_modifiers(sentence, anchor, tense, expected):
     ("Le traité a été signé il y a 45 ans.", "2012-11-01", "past", [("45 ans", "P45Y")]),
     ("Les communes ont trois ans pour se mettre aux normes.", "2012-11-01", "present", [("trois ans", "P3Y")]),
     ("Ils ont 10 ans de retard sur le calendrier.", "2012-11-01", "present", [("10 ans", "P10Y")]),
+    # frequency adjectives and their adverbs
+    ("Le bilan semestriel sera publié.", "2012-11-01", "future", [("semestriel", "P6M")]),
+    ("Les tarifs sont révisés annuellement.", "2012-11-01", "present", [("annuellement", "P1Y")]),
+    ("Le ministère publie quotidiennement ses chiffres.", "2012-11-01", "present", [("quotidiennement", "P1D")]),
+    ("L'audience a duré trois quarts d'heure.", "2012-11-01", "past", [("trois quarts d'heure", "PT45M")]),
 ])
 def test_parts_of_years_frequencies_and_ages(sentence, anchor, tense, expected):
     check(sentence, anchor, tense, expected)

@@ -61,7 +61,8 @@ UNITS: dict[str, str] = {
 # Units written as one word with their amount built in.
 UNIT_NOUNS: dict[str, str] = {
     "quinquennat": "P5Y", "septennat": "P7Y", "biennale": "P2Y", "décennie": "P10Y",
-    "quart d'heure": "PT15M", "demi-heure": "PT30M", "demi-journée": "PT12H",
+    "quart d'heure": "PT15M", "trois quarts d'heure": "PT45M", "trois-quarts d'heure": "PT45M",
+    "demi-heure": "PT30M", "demi-journée": "PT12H",
     "quart de siècle": "P25Y", "demi-siècle": "P50Y",
 }
 
@@ -178,14 +179,18 @@ SET_UNITS: dict[str, str] = {
     "week-end": "P1WE", "week-ends": "P1WE", "trimestre": "P3M", "semestre": "P6M",
     "décennie": "P10Y", "demi-heure": "PT30M",
 }
-# Frequency adjectives; as nouns after a determiner they are newspapers ("le quotidien").
+# Frequency adjectives (and their adverbs); as nouns after a determiner they are newspapers ("le quotidien").
 SET_ADJECTIVES: dict[str, str] = {
     "quotidien": "P1D", "quotidienne": "P1D", "quotidiens": "P1D", "quotidiennes": "P1D",
     "journalier": "P1D", "journalière": "P1D", "journaliers": "P1D", "journalières": "P1D",
     "hebdomadaire": "P1W", "hebdomadaires": "P1W",
     "mensuel": "P1M", "mensuelle": "P1M", "mensuels": "P1M", "mensuelles": "P1M",
     "trimestriel": "P3M", "trimestrielle": "P3M", "trimestriels": "P3M", "trimestrielles": "P3M",
+    "semestriel": "P6M", "semestrielle": "P6M", "semestriels": "P6M", "semestrielles": "P6M",
     "annuel": "P1Y", "annuelle": "P1Y", "annuels": "P1Y", "annuelles": "P1Y",
+    # and their adverbs
+    "quotidiennement": "P1D", "journellement": "P1D", "hebdomadairement": "P1W", "mensuellement": "P1M",
+    "trimestriellement": "P3M", "semestriellement": "P6M", "annuellement": "P1Y",
 }
 
 # Vague references to the past, present or future (TIMEX3 TIME).
@@ -202,6 +207,7 @@ VAGUE_REFERENCES: dict[str, str] = {
     "précédemment": "PAST_REF", "antérieurement": "PAST_REF", "un futur proche": "FUTURE_REF",
     "un avenir proche": "FUTURE_REF", "dans le passé": "PAST_REF", "ces derniers temps": "PAST_REF",
     "sous peu": "FUTURE_REF", "l'heure actuelle": "PRESENT_REF", "l'époque actuelle": "PRESENT_REF",
+    "ces jours-ci": "PRESENT_REF", "ces temps-ci": "PRESENT_REF",
     "des instants plus tôt": "PAST_REF", "quelques instants plus tôt": "PAST_REF", "quelques instants auparavant": "PAST_REF",
 }
 # Endings of relational adjectives, which name an era after "l'époque" ("soviétique",
