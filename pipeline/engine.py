@@ -892,10 +892,39 @@ def _nothing_changed(doc_ids: list[str], fresh: list[bool], old: Manifest | None
     return old is not None and not any(fresh) and old.doc_ids == doc_ids
 
 
-def run_stage(stage: Stage, settings: Settings, folder: Path, progress: Progress | None = None, *, executor: Executor | None = None, force: bool = False) -> StageReport:
-    """Run one table stage over every document of ``folder``/documents.parquet."""
-    started = time.perf_counter()
-    folder = Path(folder)
+@dataclass
+class KeyedRows:
+    """Per keyed table, the row count and the rows' hash of each document, batch after batch."""
+
+    counts: dict[str, list[np.ndarray]]
+    hashes: dict[str, list[str | None]]
+
+    @classmethod
+    def of(cls, specs: list[TableSpec]) -> "KeyedRows":
+        return cls({spec.name: [] for spec in specs}, {spec.name: [] for spec in specs})
+
+    def add(self, name: str, counts: np.ndarray, hashes: list[str | None]) -> None:
+        self.counts[name].append(counts)
+        self.hashes[name] += hashes
+
+    def rows(self) -> dict[str, np.ndarray]:
+        return {name: _concat(values) for name, values in self.counts.items()}
+
+
+@dataclass
+class StageInputs:
+    """What a table stage is run on: the documents, where each one's upstream rows are,
+    their fingerprints under the stage's key and whether each must be recomputed."""
+
+    doc_ids: list[str]
+    upstream_offsets: dict[str, np.ndarray]
+    key: str
+    fingerprints: list[str | None]
+    old: Any
+    fresh: list[bool]
+
+
+def _stage_inputs(stage: Stage, settings: Settings, folder: Path, force: bool) -> StageInputs:
     documents = check_schema(DOCUMENTS, table_path(DOCUMENTS, folder))
     doc_ids = documents.read(columns=["doc_id"]).column("doc_id").to_pylist()
     upstream_specs = [spec for spec in stage.reads if spec.name != DOCUMENTS.name]
@@ -906,42 +935,30 @@ def run_stage(stage: Stage, settings: Settings, folder: Path, progress: Progress
     key = stage_key(stage, settings)
     fingerprints = upstream_fingerprints(stage, key, doc_ids, manifests)
     old = load_manifest(stage.name, folder)
-    fresh = _decide(doc_ids, fingerprints, old, force)
-    report = StageReport(stage.name, carried=fresh.count(False))
-    if _nothing_changed(doc_ids, fresh, old):
+    offsets = {name: np.concatenate([[0], np.cumsum(counts)]).astype(np.int64) for name, counts in upstream_counts.items()}
+    return StageInputs(doc_ids, offsets, key, fingerprints, old, _decide(doc_ids, fingerprints, old, force))
+
+
+def run_stage(stage: Stage, settings: Settings, folder: Path, progress: Progress | None = None, *, executor: Executor | None = None, force: bool = False) -> StageReport:
+    """Run one table stage over every document of ``folder``/documents.parquet."""
+    started = time.perf_counter()
+    folder = Path(folder)
+    inputs = _stage_inputs(stage, settings, folder, force)
+    report = StageReport(stage.name, carried=inputs.fresh.count(False))
+    if _nothing_changed(inputs.doc_ids, inputs.fresh, inputs.old):
         discard_part_folders(folder, stage.name)
-        report.rows = {spec.name: int(old.rows[spec.name].sum()) for spec in stage.writes if keyed(spec)}
+        report.rows = {spec.name: int(inputs.old.rows[spec.name].sum()) for spec in stage.writes if keyed(spec)}
         report.seconds = time.perf_counter() - started
         return report
 
     executor = executor or InProcess()
-    upstream_offsets = {name: np.concatenate([[0], np.cumsum(counts)]).astype(np.int64) for name, counts in upstream_counts.items()}
     token = uuid.uuid4().hex
-    checkpoint = Checkpoint(folder, stage.name, token, key, partition_size(settings.docs_per_batch, len(doc_ids), executor.workers))
-    keyed_specs = [spec for spec in stage.writes if keyed(spec)]
-    plan = _plan(key, doc_ids, fingerprints, checkpoint.size)
+    checkpoint = Checkpoint(folder, stage.name, token, inputs.key, partition_size(settings.docs_per_batch, len(inputs.doc_ids), executor.workers))
+    plan = _plan(inputs.key, inputs.doc_ids, inputs.fingerprints, checkpoint.size)
     resumed = {index for index, (_, _, partition_key) in enumerate(plan) if partition_key in checkpoint.done}
-
-    def partition(index: int) -> Partition:
-        first, stop, partition_key = plan[index]
-        flags = tuple(fresh[first:stop])
-        return Partition(
-            index=index,
-            stage=stage,
-            settings=settings,
-            folder=str(folder),
-            doc_range=(first, stop),
-            doc_ids=tuple(doc_ids[first:stop]),
-            fresh=flags,
-            upstream={name: (int(offsets[first]), int(offsets[stop])) for name, offsets in upstream_offsets.items()},
-            carried={spec.name: _carried_ranges(spec, old, doc_ids[first:stop], flags) for spec in keyed_specs},
-            known_hashes={spec.name: _known_hashes(spec, old, doc_ids[first:stop], flags) for spec in keyed_specs},
-            key=partition_key,
-            part_folder=str(checkpoint.folder),
-        )
-
+    partition = _partition_maker(stage, settings, folder, inputs, plan, str(checkpoint.folder))
     # Partitions with nothing to recompute are cheap: only count the others.
-    expected = sum(1 for index, (first, stop, _) in enumerate(plan) if index not in resumed and any(fresh[first:stop]))
+    expected = sum(1 for index, (first, stop, _) in enumerate(plan) if index not in resumed and any(inputs.fresh[first:stop]))
     # Waiting for the workers to be prepared (in warm or map) is this stage's load time.
     waited_before = executor.waited
     if expected > 1:
@@ -950,45 +967,76 @@ def run_stage(stage: Stage, settings: Settings, folder: Path, progress: Progress
         executor.warm(settings, [stage])
     computed = executor.map((partition(index) for index in range(len(plan)) if index not in resumed), expected)
     writers = _open_writers(stage, settings, folder, token)
-    counts: dict[str, list[np.ndarray]] = {spec.name: [] for spec in keyed_specs}
-    hashes: dict[str, list[str | None]] = {spec.name: [] for spec in keyed_specs}
-    failed: list[pd.DataFrame] = []
-    # Workers prepare at the same time: the stage waited about as long as the slowest.
-    slowest_load = 0.0
     try:
-        for index, (first, stop, partition_key) in enumerate(plan):
-            if index in resumed:
-                result = _resumed_result(index, checkpoint.done[partition_key])
-                report.resumed += result.documents
-            else:
-                result = next(computed)
-                report.documents += result.processed
-                if None not in fingerprints[first:stop]:  # the same key will mean the same rows
-                    checkpoint.commit(_journal_entry(result, partition_key))
-                    fault_point(stage.name, index, "committed")
-            _write_outputs(writers, _result_tables(result, stage, checkpoint))
-            failed.append(result.failed)
-            slowest_load = max(slowest_load, result.load_seconds)
-            for name, values in result.counts.items():
-                counts[name].append(values)
-                hashes[name] += result.hashes[name]
-            if progress:
-                progress(result.documents)
+        keyed_rows, failed, slowest_load = _write_partitions(stage, plan, resumed, computed, checkpoint, writers, inputs.fingerprints, report, progress)
     except BaseException:
         # The tables stay as they were; the committed partitions stay for the next run.
         _abort(writers)
         raise
-    rows = {name: _concat(values) for name, values in counts.items()}
     report.load_seconds = slowest_load + executor.waited - waited_before
     _commit(writers, report, started)
     report.rows["rejects"] = record_stage_rejects(folder, stage.name, failed)
     # A document the stage failed on is tried again on the next run.
     failed_ids = {doc_id for frame in failed if frame is not None for doc_id in frame["doc_id"]}
-    fingerprints = [None if doc_id in failed_ids else fingerprint for doc_id, fingerprint in zip(doc_ids, fingerprints)]
-    _write_manifest(stage, folder, token, doc_ids, fingerprints, rows, hashes)
+    fingerprints = [None if doc_id in failed_ids else fingerprint for doc_id, fingerprint in zip(inputs.doc_ids, inputs.fingerprints)]
+    _write_manifest(stage, folder, token, inputs.doc_ids, fingerprints, keyed_rows.rows(), keyed_rows.hashes)
     checkpoint.close()
     report.seconds = time.perf_counter() - started - report.load_seconds
     return report
+
+
+def _partition_maker(stage: Stage, settings: Settings, folder: Path, inputs: StageInputs, plan: list[tuple[int, int, str]],
+                     part_folder: str) -> Callable[[int], Partition]:
+    keyed_specs = [spec for spec in stage.writes if keyed(spec)]
+
+    def partition(index: int) -> Partition:
+        first, stop, partition_key = plan[index]
+        ids, flags = inputs.doc_ids[first:stop], tuple(inputs.fresh[first:stop])
+        return Partition(
+            index=index,
+            stage=stage,
+            settings=settings,
+            folder=str(folder),
+            doc_range=(first, stop),
+            doc_ids=tuple(ids),
+            fresh=flags,
+            upstream={name: (int(offsets[first]), int(offsets[stop])) for name, offsets in inputs.upstream_offsets.items()},
+            carried={spec.name: _carried_ranges(spec, inputs.old, ids, flags) for spec in keyed_specs},
+            known_hashes={spec.name: _known_hashes(spec, inputs.old, ids, flags) for spec in keyed_specs},
+            key=partition_key,
+            part_folder=part_folder,
+        )
+
+    return partition
+
+
+def _write_partitions(stage: Stage, plan: list[tuple[int, int, str]], resumed: set[int], computed: Iterator, checkpoint: Checkpoint,
+                      writers: dict, fingerprints: list[str | None], report: StageReport, progress: Progress | None
+                      ) -> tuple[KeyedRows, list[pd.DataFrame], float]:
+    """The partitions' tables written in plan order, each new one committed to the
+    checkpoint; their keyed rows, failures and the longest preparation of a worker."""
+    keyed_rows = KeyedRows.of([spec for spec in stage.writes if keyed(spec)])
+    failed: list[pd.DataFrame] = []
+    # Workers prepare at the same time: the stage waited about as long as the slowest.
+    slowest_load = 0.0
+    for index, (first, stop, partition_key) in enumerate(plan):
+        if index in resumed:
+            result = _resumed_result(index, checkpoint.done[partition_key])
+            report.resumed += result.documents
+        else:
+            result = next(computed)
+            report.documents += result.processed
+            if None not in fingerprints[first:stop]:  # the same key will mean the same rows
+                checkpoint.commit(_journal_entry(result, partition_key))
+                fault_point(stage.name, index, "committed")
+        _write_outputs(writers, _result_tables(result, stage, checkpoint))
+        failed.append(result.failed)
+        slowest_load = max(slowest_load, result.load_seconds)
+        for name, values in result.counts.items():
+            keyed_rows.add(name, values, result.hashes[name])
+        if progress:
+            progress(result.documents)
+    return keyed_rows, failed, slowest_load
 
 
 def _plan(key: str, doc_ids: list[str], fingerprints: list[str | None], size: int) -> list[tuple[int, int, str]]:
@@ -1083,69 +1131,22 @@ def run_source_stage(
     started = time.perf_counter()
     folder = Path(folder)
     report = StageReport(stage.name)
-    key = stage_key(stage, settings)
-    old = load_manifest(stage.name, folder)
-    keyed_specs = [spec for spec in stage.writes if keyed(spec)]
-    old_readers = {spec.name: RangeReader(table_path(spec, folder)) for spec in keyed_specs} if old else {}
     token = uuid.uuid4().hex
+    run = SourceRun(stage, settings, folder, report, force, on_fresh)
     writers = _open_writers(stage, settings, folder, token)
-    doc_ids: list[str] = []
-    fingerprints: list[str | None] = []
-    counts: dict[str, list[np.ndarray]] = {spec.name: [] for spec in keyed_specs}
-    hashes: dict[str, list[str | None]] = {spec.name: [] for spec in keyed_specs}
-    fresh_written = 0
     try:
         for batch, chunk in enumerate(_chunks(items, settings.docs_per_batch)):
-            read = len(chunk)
-            for item in chunk:
-                if _is_skipped(item):
-                    report.skipped[item.what] = report.skipped.get(item.what, 0) + 1
-            chunk = [item for item in chunk if not _is_skipped(item)]
-            records = [item for item in chunk if _is_record(item)]
-            record_ids = [record.doc_id for record in records]
-            chunk_fingerprints = [record_fingerprint(record, key) for record in records]
-            fresh = _decide(record_ids, chunk_fingerprints, old, force)
-            fresh_ids = [doc_id for doc_id, is_fresh in zip(record_ids, fresh) if is_fresh]
-            fresh_items = [item for item in chunk if not _is_record(item)] + [record for record, is_fresh in zip(records, fresh) if is_fresh]
-            outputs = {}
-            if fresh_items:
-                function, load_seconds = timed_prepared(stage, settings)
-                report.load_seconds += load_seconds
-                outputs = function({"records": fresh_items})
-            for spec in stage.writes:
-                table = to_arrow(spec, outputs[spec.name]) if spec.name in outputs else spec.schema.empty_table()
-                if keyed(spec):
-                    carried = _carried_ranges(spec, old, record_ids, fresh)
-                    table, table_counts = merge_rows(spec, fresh, fresh_ids, table, carried, old_readers.get(spec.name), stage.name)
-                    counts[spec.name].append(table_counts)
-                    hashes[spec.name] += _complete_hashes(table, table_counts, _known_hashes(spec, old, record_ids, fresh))
-                writers[spec.name].write(table)
-            fault_point(stage.name, batch, "committed")
-            if fresh_ids and on_fresh is not None:
-                written = int(np.count_nonzero(_with_rows([values[-1] for values in counts.values()], len(records)) & np.asarray(fresh)))
-                if written:
-                    fresh_written += written
-                    on_fresh(fresh_written)
-            doc_ids += record_ids
-            fingerprints += chunk_fingerprints
-            report.documents += len(fresh_ids)
-            report.carried += len(records) - len(fresh_ids)
+            run.batch(batch, chunk, writers)
             if progress:
-                progress(read)
+                progress(len(chunk))
     except BaseException:
         _abort(writers)
         raise
-    rows = {name: _concat(values) for name, values in counts.items()}
-    # Remember only records that left rows: a rejected record is tried again next time.
-    accepted = _with_rows(list(rows.values()), len(doc_ids))
-    doc_ids = [doc_id for doc_id, ok in zip(doc_ids, accepted) if ok]
-    fingerprints = [fingerprint for fingerprint, ok in zip(fingerprints, accepted) if ok]
-    rows = {name: values[accepted] for name, values in rows.items()}
-    hashes = {name: [value for value, ok in zip(values, accepted) if ok] for name, values in hashes.items()}
-    if not force and _same_documents(old, doc_ids, fingerprints):
+    doc_ids, fingerprints, rows, hashes = run.accepted()
+    if not force and _same_documents(run.old, doc_ids, fingerprints):
         # The same documents as last time (records re-tried and rejected again change
         # nothing): the keyed tables and their manifest stay as they are.
-        for spec in keyed_specs:
+        for spec in run.keyed_specs:
             writers.pop(spec.name).abort()
             report.rows[spec.name] = int(rows[spec.name].sum())
         return _commit(writers, report, started)
@@ -1153,6 +1154,68 @@ def run_source_stage(
     _write_manifest(stage, folder, token, doc_ids, fingerprints, rows, hashes)
     report.seconds = time.perf_counter() - started - report.load_seconds
     return report
+
+
+class SourceRun:
+    """The state of a source stage's run: the records seen, their fingerprints and rows."""
+
+    def __init__(self, stage: Stage, settings: Settings, folder: Path, report: StageReport, force: bool,
+                 on_fresh: Callable[[int], None] | None):
+        self.stage, self.settings, self.report, self.force, self.on_fresh = stage, settings, report, force, on_fresh
+        self.key = stage_key(stage, settings)
+        self.old = load_manifest(stage.name, folder)
+        self.keyed_specs = [spec for spec in stage.writes if keyed(spec)]
+        self.old_readers = {spec.name: RangeReader(table_path(spec, folder)) for spec in self.keyed_specs} if self.old else {}
+        self.doc_ids: list[str] = []
+        self.fingerprints: list[str | None] = []
+        self.keyed_rows = KeyedRows.of(self.keyed_specs)
+        self.fresh_written = 0
+
+    def batch(self, batch: int, chunk: list, writers: dict) -> None:
+        """One batch of items: the fresh ones through the stage, the others' rows carried."""
+        report = self.report
+        for item in chunk:
+            if _is_skipped(item):
+                report.skipped[item.what] = report.skipped.get(item.what, 0) + 1
+        chunk = [item for item in chunk if not _is_skipped(item)]
+        records = [item for item in chunk if _is_record(item)]
+        record_ids = [record.doc_id for record in records]
+        fingerprints = [record_fingerprint(record, self.key) for record in records]
+        fresh = _decide(record_ids, fingerprints, self.old, self.force)
+        fresh_ids = [doc_id for doc_id, is_fresh in zip(record_ids, fresh) if is_fresh]
+        fresh_items = [item for item in chunk if not _is_record(item)] + [record for record, is_fresh in zip(records, fresh) if is_fresh]
+        outputs = {}
+        if fresh_items:
+            function, load_seconds = timed_prepared(self.stage, self.settings)
+            report.load_seconds += load_seconds
+            outputs = function({"records": fresh_items})
+        for spec in self.stage.writes:
+            table = to_arrow(spec, outputs[spec.name]) if spec.name in outputs else spec.schema.empty_table()
+            if keyed(spec):
+                carried = _carried_ranges(spec, self.old, record_ids, fresh)
+                table, table_counts = merge_rows(spec, fresh, fresh_ids, table, carried, self.old_readers.get(spec.name), self.stage.name)
+                self.keyed_rows.add(spec.name, table_counts, _complete_hashes(table, table_counts, _known_hashes(spec, self.old, record_ids, fresh)))
+            writers[spec.name].write(table)
+        fault_point(self.stage.name, batch, "committed")
+        if fresh_ids and self.on_fresh is not None:
+            written = int(np.count_nonzero(_with_rows([values[-1] for values in self.keyed_rows.counts.values()], len(records)) & np.asarray(fresh)))
+            if written:
+                self.fresh_written += written
+                self.on_fresh(self.fresh_written)
+        self.doc_ids += record_ids
+        self.fingerprints += fingerprints
+        report.documents += len(fresh_ids)
+        report.carried += len(records) - len(fresh_ids)
+
+    def accepted(self) -> tuple[list[str], list[str | None], dict[str, np.ndarray], dict[str, list[str | None]]]:
+        """Documents, fingerprints, row counts and hashes of the records that left rows:
+        a rejected record is not remembered, so that it is tried again next time."""
+        rows = self.keyed_rows.rows()
+        accepted = _with_rows(list(rows.values()), len(self.doc_ids))
+        doc_ids = [doc_id for doc_id, ok in zip(self.doc_ids, accepted) if ok]
+        fingerprints = [fingerprint for fingerprint, ok in zip(self.fingerprints, accepted) if ok]
+        hashes = {name: [value for value, ok in zip(values, accepted) if ok] for name, values in self.keyed_rows.hashes.items()}
+        return doc_ids, fingerprints, {name: values[accepted] for name, values in rows.items()}, hashes
 
 
 def _with_rows(counts: list[np.ndarray], records: int) -> np.ndarray:

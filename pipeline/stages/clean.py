@@ -11,7 +11,7 @@ import hashlib
 import re
 import tomllib
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
 
@@ -248,71 +248,21 @@ def clean_record(
     if reason := unicode_problem(record):
         raise CleanError(reason)
     dates = dates or default_publication_dates()
-    characters = characters or default_characters()
-    warnings = list(record.warnings)
-    raw_text, raw_title = record.text, record.title
-    if checks is not None:
-        raw_text, text_warnings = checks.repair_encoding(raw_text)
-        raw_title, title_warnings = checks.repair_encoding(raw_title) if raw_title else (raw_title, [])
-        warnings += sorted(set(text_warnings + title_warnings))
-    raw_text, raw_title = characters.apply(raw_text), characters.apply(raw_title) if raw_title else raw_title
-    lines = [normalise_line(line) for line in _paragraph_lines(raw_text)]
-    lines = [line for line in lines if line]
-    if not lines:
-        raise CleanError("no text (empty or whitespace only)")
-
+    lines, raw_title, warnings = _decoded_lines(record, checks, characters or default_characters())
     removed: list[str] = []
     published, date_warnings = _record_date(record.date, dates)
     warnings += date_warnings
     title = normalise_line(" ".join((raw_title or "").splitlines())) or None
-
-    header = _HEADER.match(lines[0])
-    if header:
-        written = dates.record_date(header["date"]) if _ISO_HEADER_DATE.fullmatch(header["date"]) else None
-        if written is None or written.iso is None:
-            raise CleanError(f"malformed date header {lines[0][:40]!r} (expected `date YYYY[-MM[-DD]]`)")
-        published = published or written.iso
-        removed.append(lines[0][: header.start("rest")].strip())
-        lines[0] = header["rest"].strip()
-        if not lines[0]:
-            lines.pop(0)
-
-    bylines: list[WrittenDate] = []
-    update_lines: list[WrittenDate] = []
-    body: list[str] = []
-    for index, line in enumerate(lines):
-        if written := dates.byline(line):
-            bylines.append(written)
-            removed.append(line)
-            continue
-        if written := dates.update_byline(line):
-            update_lines.append(written)
-            removed.append(line)
-            continue
-        at_end = index == len(lines) - 1
-        if boilerplate.matches(line, at_end):
-            removed.append(line)
-            continue
-        body.append(line)
-
-    if title is None and len(body) > 1 and (len(body[0]) <= MAX_TITLE_CHARS or _repeats(body[0], body[1])):
-        title = body[0]
-    if title is not None:
-        if body and body[0] == title:
-            body.pop(0)
-        while body and _repeats(title, body[0]):
-            removed.append(body.pop(0))
-        body.insert(0, title)
-    if not body:
-        raise CleanError("nothing left after removing boilerplate")
-
+    header_date = _date_header(lines, dates, removed)  # taken out of the text even when the record has a date
+    published = published or header_date
+    sorted_lines = _sorted_lines(lines, boilerplate, dates, removed)
+    title, body = _titled_body(title, sorted_lines.body, removed)
     if published is None:
-        candidates = [*bylines, _dateline(body, title is not None, dates), *update_lines]
+        candidates = [*sorted_lines.bylines, _dateline(body, title is not None, dates), *sorted_lines.update_lines]
         written_dates = [written for written in candidates if written is not None]
         published = next((written.iso for written in written_dates if written.iso), None)
         if published is None:
             warnings += [f"{written.text!r} {written.problem}: publication date unknown" for written in written_dates]
-
     text = "\n\n".join(body)
     if checks is not None:
         warnings += checks.language_warnings(text)
@@ -329,6 +279,74 @@ def clean_record(
         "boilerplate": removed,
         "warnings": warnings,
     }
+
+
+def _decoded_lines(record: Record, checks: TextChecks | None, characters: Characters) -> tuple[list[str], str | None, list[str]]:
+    """The record's non-empty normalised lines, its raw title and the warnings of the
+    encoding repair; the character table applied to both."""
+    warnings = list(record.warnings)
+    raw_text, raw_title = record.text, record.title
+    if checks is not None:
+        raw_text, text_warnings = checks.repair_encoding(raw_text)
+        raw_title, title_warnings = checks.repair_encoding(raw_title) if raw_title else (raw_title, [])
+        warnings += sorted(set(text_warnings + title_warnings))
+    raw_text, raw_title = characters.apply(raw_text), characters.apply(raw_title) if raw_title else raw_title
+    lines = [line for line in (normalise_line(line) for line in _paragraph_lines(raw_text)) if line]
+    if not lines:
+        raise CleanError("no text (empty or whitespace only)")
+    return lines, raw_title, warnings
+
+
+def _date_header(lines: list[str], dates: PublicationDates, removed: list[str]) -> str | None:
+    """The date of a ` date YYYY[-MM[-DD]]` header opening ``lines``, taken out of them."""
+    header = _HEADER.match(lines[0])
+    if not header:
+        return None
+    written = dates.record_date(header["date"]) if _ISO_HEADER_DATE.fullmatch(header["date"]) else None
+    if written is None or written.iso is None:
+        raise CleanError(f"malformed date header {lines[0][:40]!r} (expected `date YYYY[-MM[-DD]]`)")
+    removed.append(lines[0][: header.start("rest")].strip())
+    lines[0] = header["rest"].strip()
+    if not lines[0]:
+        lines.pop(0)
+    return written.iso
+
+
+@dataclass
+class SortedLines:
+    bylines: list[WrittenDate] = field(default_factory=list)
+    update_lines: list[WrittenDate] = field(default_factory=list)
+    body: list[str] = field(default_factory=list)
+
+
+def _sorted_lines(lines: list[str], boilerplate: Boilerplate, dates: PublicationDates, removed: list[str]) -> SortedLines:
+    """Bylines, update lines and boilerplate out (into ``removed``), the body kept."""
+    result = SortedLines()
+    for index, line in enumerate(lines):
+        if written := dates.byline(line):
+            result.bylines.append(written)
+        elif written := dates.update_byline(line):
+            result.update_lines.append(written)
+        elif not boilerplate.matches(line, index == len(lines) - 1):
+            result.body.append(line)
+            continue
+        removed.append(line)
+    return result
+
+
+def _titled_body(title: str | None, body: list[str], removed: list[str]) -> tuple[str | None, list[str]]:
+    """The title (the record's, else a short or repeated first line) opening the body once."""
+    if title is None and len(body) > 1 and (len(body[0]) <= MAX_TITLE_CHARS or _repeats(body[0], body[1])):
+        title = body[0]
+    if title is not None:
+        if body and body[0] == title:
+            body.pop(0)
+        while body and _repeats(title, body[0]):
+            removed.append(body.pop(0))
+        body.insert(0, title)
+    if not body:
+        raise CleanError("nothing left after removing boilerplate")
+    return title, body
 
 
 def clean_batch(
