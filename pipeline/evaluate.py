@@ -66,7 +66,7 @@ def _clusters(text: str) -> Iterator[tuple[int, int]]:
             start = index
 
 
-def _fold(chunk: str) -> str:
+def _comparable(chunk: str) -> str:
     return unicodedata.normalize("NFKC", chunk).replace("’", "'").casefold()
 
 
@@ -87,7 +87,7 @@ def normalise_with_offsets(text: str) -> Normalised:
     starts: list[int] = []
     ends: list[int] = []
     for start, end in _clusters(text):
-        for char in _fold(text[start:end]):
+        for char in _comparable(text[start:end]):
             if char.isspace():
                 if chars and chars[-1] == " ":
                     ends[-1] = end

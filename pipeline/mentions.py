@@ -57,7 +57,7 @@ DATELINE_ENDS = (".-", ".–", ".—")
 
 
 @dataclass(frozen=True)
-class Lexicons:
+class EntityLexicon:
     titles: frozenset[str]
     job_domains: frozenset[str]
     not_names: frozenset[str]
@@ -90,7 +90,7 @@ class Lexicons:
     folded_places: dict[str, str]
 
     @classmethod
-    def from_file(cls, path: Path, places: Path | None = None) -> "Lexicons":
+    def from_file(cls, path: Path, places: Path | None = None) -> "EntityLexicon":
         data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
         gazetteer = load_places(places) if places is not None else {}
         lowered = lambda key: frozenset(word.lower() for word in data[key])  # noqa: E731
@@ -159,7 +159,7 @@ def demonym_forms(base: str) -> list[str]:
 
 # -- the entity ruler ------------------------------------------------------------------
 
-def ruler_patterns(lexicons: Lexicons) -> list[dict]:
+def ruler_patterns(lexicons: EntityLexicon) -> list[dict]:
     """Names the lexicons know for sure, as entity_ruler patterns (case-sensitive).
 
     Fixed names are phrase patterns: the phrase matcher looks each token up once, where
@@ -186,7 +186,7 @@ def ruler_patterns(lexicons: Lexicons) -> list[dict]:
     return patterns
 
 
-def add_entity_ruler(nlp: Language, lexicons: Lexicons) -> None:
+def add_entity_ruler(nlp: Language, lexicons: EntityLexicon) -> None:
     """The ruler goes first: its patterns read only the words, and ``ner`` (which keeps
     preset entities) is the first component to look at entities. First in line, its
     phrase patterns are made by the tokenizer alone."""
@@ -203,7 +203,7 @@ COPIED, MODEL, SETTLED = "copied", "model", "settled"
 
 
 @dataclass(frozen=True)
-class Mention:
+class NameMention:
     start: int
     end: int
     label: str
@@ -280,7 +280,7 @@ def with_particle(tokens: list[Token], start: int, label: str) -> int:
     return start - 1 if before in CAPITALISED_ARTICLES or (label == "PER" and before in NAME_PARTICLES) else start
 
 
-def with_generic_head(tokens: list[Token], start: int, end: int, lexicons: Lexicons) -> int:
+def with_generic_head(tokens: list[Token], start: int, end: int, lexicons: EntityLexicon) -> int:
     """`fort Dorsner`, `détroit de Gibraltar`, `stade de la Beaujoire`, `école
     Maurice-Henry`: the model leaves out the generic word of a natural place, a fort or a
     facility, and of an institution named after someone; it belongs to the name
@@ -301,7 +301,7 @@ def with_generic_head(tokens: list[Token], start: int, end: int, lexicons: Lexic
     return start
 
 
-def is_place_name(name: str, lexicons: Lexicons) -> bool:
+def is_place_name(name: str, lexicons: EntityLexicon) -> bool:
     """A place the gazetteer knows, or a word shaped like a French commune's name, with
     or without its article (`La Neuveville-sous-Montfort`)."""
     article, _, rest = name.partition(" ")
@@ -323,7 +323,7 @@ def is_name_particle(tokens: list[Token], index: int, end: int, label: str) -> b
     return label == "PER" or (tokens[index].text in CAPITALISED_ARTICLES and not opens_sentence(tokens, index))
 
 
-def keeps_head(tokens: list[Token], index: int, end: int, lexicons: Lexicons) -> bool:
+def keeps_head(tokens: list[Token], index: int, end: int, lexicons: EntityLexicon) -> bool:
     """Street words and the generic word of an event or a treaty stay in the span; so
     does an institution directly followed by its own name (`école Maurice-Henry`)."""
     lower = tokens[index].lower_
@@ -342,7 +342,7 @@ class Lead:
     person_head: bool
 
 
-def skip_lead(tokens: list[Token], start: int, end: int, label: str, lexicons: Lexicons) -> Lead:
+def skip_lead(tokens: list[Token], start: int, end: int, label: str, lexicons: EntityLexicon) -> Lead:
     titled = complement = person_head = False
     first = start
     while start < end:
@@ -364,7 +364,7 @@ def skip_lead(tokens: list[Token], start: int, end: int, label: str, lexicons: L
     return Lead(start, titled, complement, person_head)
 
 
-def skip_tail(tokens: list[Token], start: int, end: int, lexicons: Lexicons) -> int:
+def skip_tail(tokens: list[Token], start: int, end: int, lexicons: EntityLexicon) -> int:
     end = before_bare_complement(tokens, start, end)
     while end > start and (
         tokens[end - 1].is_punct
@@ -401,12 +401,12 @@ def trimmed_chars(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
-def is_job_title(words: list[Token], lead: Lead, lexicons: Lexicons) -> bool:
+def is_job_title(words: list[Token], lead: Lead, lexicons: EntityLexicon) -> bool:
     """`ministre russe des Affaires étrangères`: what follows the title is its domain, not a name."""
     return lead.titled and words[0].lower_ in lexicons.job_domains
 
 
-def is_demonym(words: list[Token], phrase: str, lexicons: Lexicons) -> bool:
+def is_demonym(words: list[Token], phrase: str, lexicons: EntityLexicon) -> bool:
     """``phrase`` is the text the words span."""
     if phrase in lexicons.demonyms:
         return True
@@ -421,7 +421,7 @@ def is_demonym(words: list[Token], phrase: str, lexicons: Lexicons) -> bool:
     )
 
 
-def is_common_word(words: list[Token], lexicons: Lexicons) -> bool:
+def is_common_word(words: list[Token], lexicons: EntityLexicon) -> bool:
     """A lone capitalised common word (`SUITE`, `Partagez`, a sentence-initial noun), or
     a sentence-initial phrase of common words (`Tournoi de boules annulé`, a headline)
     that is not headed by the generic word of an institution, an event or a place.
@@ -440,7 +440,7 @@ def is_common_word(words: list[Token], lexicons: Lexicons) -> bool:
     return token.pos_ in COMMON_POS and not token.text.isupper() and token.is_sent_start
 
 
-def label_by_lexicon(words: list[Token], phrase: str, label: str, lexicons: Lexicons) -> tuple[str, str]:
+def label_by_lexicon(words: list[Token], phrase: str, label: str, lexicons: EntityLexicon) -> tuple[str, str]:
     """(label, evidence): labels the guidelines settle by what the name is, whatever the
     model said, are SETTLED; otherwise the model's label stands."""
     first, last = words[0].lower_, words[-1].lower_
@@ -472,7 +472,7 @@ def label_by_lexicon(words: list[Token], phrase: str, label: str, lexicons: Lexi
     return label, MODEL
 
 
-def label_by_lead(lead: Lead, words: list[Token], label: str, lexicons: Lexicons) -> str:
+def label_by_lead(lead: Lead, words: list[Token], label: str, lexicons: EntityLexicon) -> str:
     """What the skipped words say about the name that follows them."""
     if lead.titled and lead.complement and label == "PER":
         # `Premier ministre de Norvège`: the complement of a title is a place, not the person.
@@ -485,12 +485,12 @@ def label_by_lead(lead: Lead, words: list[Token], label: str, lexicons: Lexicons
     return label
 
 
-def clean_piece(tokens: list[Token], text: str, start: int, end: int, label: str, lexicons: Lexicons) -> list[Mention]:
+def clean_piece(tokens: list[Token], text: str, start: int, end: int, label: str, lexicons: EntityLexicon) -> list[NameMention]:
     """The mention one line of a model span (tokens[start:end]) stands for, if any: none
     for a job title or a common word."""
     start_char, end_char = chars_of(tokens, start, end)
     if lexicons.is_known_name(text[start_char:end_char]):
-        return [Mention(start_char, end_char, "ORG", text[start_char:end_char], SETTLED)]
+        return [NameMention(start_char, end_char, "ORG", text[start_char:end_char], SETTLED)]
     lead = skip_lead(tokens, start, end, label, lexicons)
     end = skip_tail(tokens, lead.start, end, lexicons)
     if end <= lead.start:
@@ -508,7 +508,7 @@ def clean_piece(tokens: list[Token], text: str, start: int, end: int, label: str
     # A single letter is an abbreviation (`5.000 F`, `phase V`), never a name.
     if len(name) < 2 or not any(char.isupper() for char in name):
         return []
-    return [Mention(start_char, end_char, label, name, evidence)]
+    return [NameMention(start_char, end_char, label, name, evidence)]
 
 
 # A hyphenated run of capitalised words (`Paris-Nantes`, `Lyon-Saint-Étienne`): one
@@ -540,7 +540,7 @@ def word_before(text: str, start: int, skipped: frozenset[str] = LEADING_ARTICLE
     return ""
 
 
-def route_places(text: str, mentions: list[Mention], lexicons: Lexicons) -> list[Mention]:
+def route_places(text: str, mentions: list[NameMention], lexicons: EntityLexicon) -> list[NameMention]:
     """`ligne Paris-Nantes`, `sens Nancy-Écuelle`, `un Nantes-Paris` where both are places
     of the document: a hyphenated pair of places is a route naming each of them, not
     one place. The model tags such pairs whole or cuts them at the hyphen."""
@@ -555,23 +555,23 @@ def route_places(text: str, mentions: list[Mention], lexicons: Lexicons) -> list
         if not (is_route or all(part.group() in places for part in parts)):
             continue
         result = [m for m in result if m not in inside]
-        result += [Mention(match.start() + part.start(), match.start() + part.end(), "LOC", part.group(), SETTLED) for part in parts]
+        result += [NameMention(match.start() + part.start(), match.start() + part.end(), "LOC", part.group(), SETTLED) for part in parts]
         places.update(part.group() for part in parts)
     return result
 
 
-def repeated_mentions(text: str, mentions: list[Mention], lexicons: Lexicons) -> list[Mention]:
+def repeated_mentions(text: str, mentions: list[NameMention], lexicons: EntityLexicon) -> list[NameMention]:
     """Other occurrences of a name the document already marked somewhere: the model
     misses some repeats (`Stoltenberg` in one sentence, not in the next)."""
     taken = [(mention.start, mention.end) for mention in mentions]
-    found: list[Mention] = []
+    found: list[NameMention] = []
     for name, label in {mention.text: mention.label for mention in reversed(mentions)}.items():
         if len(name) < 3 or fold(name) in lexicons.not_names:
             continue
         for start in standalone_occurrences(text, name):
             end = start + len(name)
             if not any(taken_start < end and start < taken_end for taken_start, taken_end in taken):
-                found.append(Mention(start, end, label, name, COPIED))
+                found.append(NameMention(start, end, label, name, COPIED))
                 taken.append((start, end))
     return found
 
@@ -595,7 +595,7 @@ def standalone_occurrences(text: str, name: str, joining: str = "-") -> Iterator
 LOCATED_NAME = re.compile(r"^(?P<name>.*\S)\s+(?:de\s+|du\s+|d['’])(?P<place>[A-ZÀ-ÖØ-Þ][\w'’-]*)$")
 
 
-def located_names(vocab: Vocab, mentions: list[Mention]) -> list[Mention]:
+def located_names(vocab: Vocab, mentions: list[NameMention]) -> list[NameMention]:
     """`centrale Elhamma d'Alger`, `société CSIA de Pont-à-Mousson`, `hôpital Jeanne-d'Arc
     de Toul`: a name of its own followed by where it is, two names. A name of its own
     ends with a word the model's vocabulary does not know lowercased; a common word
@@ -607,8 +607,8 @@ def located_names(vocab: Vocab, mentions: list[Mention]) -> list[Mention]:
         if not (match and starts_upper(last) and not vocab.has_vector(last.lower())):
             result.append(mention)
             continue
-        result.append(Mention(mention.start, mention.start + match.end("name"), mention.label, match["name"], mention.evidence))
-        result.append(Mention(mention.start + match.start("place"), mention.end, "LOC", match["place"], SETTLED))
+        result.append(NameMention(mention.start, mention.start + match.end("name"), mention.label, match["name"], mention.evidence))
+        result.append(NameMention(mention.start + match.start("place"), mention.end, "LOC", match["place"], SETTLED))
     return result
 
 
@@ -617,7 +617,7 @@ INSTITUTION_PLACE = re.compile(r"(?:\s+(?:de|du|des)\s+|\s+d['’])(?P<name>[A-Z
 INSTITUTION_ACRONYM = re.compile(r"(?P<words>(?:\s+[\w'’-]+){1,6}?)\s+\((?P<acronym>[A-Z]{2,8})\)")
 
 
-def completed_institutions(text: str, mentions: list[Mention], lexicons: Lexicons) -> list[Mention]:
+def completed_institutions(text: str, mentions: list[NameMention], lexicons: EntityLexicon) -> list[NameMention]:
     """`Parlement du Pays de Galles`, `Conseil représentatif des institutions juives de
     France`, `Conseil français du culte musulman (CFCM)`: the model stops the name of a
     capitalised institution early. It runs on over `de` and the place that follows it
@@ -639,7 +639,7 @@ def completed_institutions(text: str, mentions: list[Mention], lexicons: Lexicon
             elif following is None or following.start >= place.end("name"):
                 end = place.end("name")
         if end != mention.end:
-            result[index] = Mention(mention.start, end, "ORG", text[mention.start : end], mention.evidence)
+            result[index] = NameMention(mention.start, end, "ORG", text[mention.start : end], mention.evidence)
     merged = [(mention.start, mention.end) for mention in result if mention.label == "ORG"]
     return [m for m in result if m.label == "ORG" or not any(start <= m.start and m.end <= end for start, end in merged)]
 
@@ -650,7 +650,7 @@ BRACKETED_ACRONYM = re.compile(r"\s+\((?P<acronym>[A-Z][A-Z&]{1,7})\)")
 EXPANSION_WORD = re.compile(r"[\w-]+")
 
 
-def acronym_expansions(text: str, mentions: list[Mention], lexicons: Lexicons) -> list[Mention]:
+def acronym_expansions(text: str, mentions: list[NameMention], lexicons: EntityLexicon) -> list[NameMention]:
     """The long form a document gives for an acronym, beside it in brackets, is one name
     (however the model cut it: `Armée` here, `Libération` there), with the acronym's
     entity label: the label its generic word settles (`Accord commercial...` MISC), a
@@ -674,8 +674,8 @@ def acronym_expansions(text: str, mentions: list[Mention], lexicons: Lexicons) -
         label = label_of_long_form(words, lexicons) or (_majority(pieces, "ORG") if pieces else "ORG")
         result = [m for m in result if m.end <= start or end <= m.start]
         result = [m for m in result if not (m.start == acronym_start and m.end == acronym_end)]
-        result.append(Mention(start, end, label, words, SETTLED))
-        result.append(Mention(acronym_start, acronym_end, label, text[acronym_start:acronym_end], SETTLED))
+        result.append(NameMention(start, end, label, words, SETTLED))
+        result.append(NameMention(acronym_start, acronym_end, label, text[acronym_start:acronym_end], SETTLED))
     return result
 
 
@@ -691,7 +691,7 @@ def long_form_before(text: str, end: int, acronym: str) -> int | None:
     return None
 
 
-def label_of_long_form(words: str, lexicons: Lexicons) -> str | None:
+def label_of_long_form(words: str, lexicons: EntityLexicon) -> str | None:
     """The label the words of a long form settle, if they do."""
     first = words.split()[0].lower()
     if lexicons.is_surely_place(words):
@@ -707,7 +707,7 @@ def label_of_long_form(words: str, lexicons: Lexicons) -> str | None:
 MINISTRY_BEFORE = re.compile(r"(?<![\w-])[Mm]inistère\s+(?:de\s+la\s+|de\s+l['’]|des\s+|du\s+|de\s+)$")
 
 
-def job_domains_after_titles(text: str, mentions: list[Mention], lexicons: Lexicons) -> list[Mention]:
+def job_domains_after_titles(text: str, mentions: list[NameMention], lexicons: EntityLexicon) -> list[NameMention]:
     """`la secrétaire à l'Intérieur (Environnement)`: the domain of a title, however the
     model tagged it, is not a name (GUIDELINES: words inside a job title). After
     `ministère`, it names the ministry, which is an organisation with its generic word
@@ -717,7 +717,7 @@ def job_domains_after_titles(text: str, mentions: list[Mention], lexicons: Lexic
     for mention in mentions:
         ministry = MINISTRY_BEFORE.search(text, max(0, mention.start - 20), mention.start)
         if ministry:
-            result.append(Mention(ministry.start(), mention.end, "ORG", text[ministry.start() : mention.end], SETTLED))
+            result.append(NameMention(ministry.start(), mention.end, "ORG", text[ministry.start() : mention.end], SETTLED))
         elif not (
             mention.text.lower() in lexicons.job_domains
             and (word_before(text, mention.start, skipped) in lexicons.titles or word_before(text, mention.start, skipped) in lexicons.job_domains)
@@ -734,16 +734,16 @@ COMPOUND_PLACE = re.compile(r"(?<![\w-])[A-ZÀ-ÖØ-Þ][\w'’]*(?:-[\w'’]+)*"
 HAS_PLACE_LINK = re.compile(PLACE_LINK)
 
 
-def compound_places(text: str, mentions: list[Mention]) -> list[Mention]:
+def compound_places(text: str, mentions: list[NameMention]) -> list[NameMention]:
     """A word shaped like a French commune name is a place: added where the model missed
     it, relabelled where the model took it for something else."""
     result = list(mentions)
     for match in COMPOUND_PLACE.finditer(text) if HAS_PLACE_LINK.search(text) else ():
         inside = [m for m in result if m.start < match.end() and match.start() < m.end]
         if not inside:
-            result.append(Mention(match.start(), match.end(), "LOC", match.group(), SETTLED))
+            result.append(NameMention(match.start(), match.end(), "LOC", match.group(), SETTLED))
         elif len(inside) == 1 and (inside[0].start, inside[0].end) == match.span():
-            result[result.index(inside[0])] = Mention(match.start(), match.end(), "LOC", match.group(), SETTLED)
+            result[result.index(inside[0])] = NameMention(match.start(), match.end(), "LOC", match.group(), SETTLED)
     return result
 
 
@@ -762,7 +762,7 @@ ARTICLE_BEFORE = re.compile(r"(?<![\w'’])(?:(?:Le|La|Les) |L['’])$")
 SENTENCE_OPENING = re.compile(r"(?:^|[.!?:]|\n)[\s«»\"“”'’(_–—-]*$")
 
 
-def capitalised_common_words(text: str, mentions: list[Mention], lexicons: Lexicons) -> list[Mention]:
+def capitalised_common_words(text: str, mentions: list[NameMention], lexicons: EntityLexicon) -> list[NameMention]:
     """`Déchetterie fermée.`, `SONDAGE.`, `Tournoi de boules annulé`: headlines and
     sentence openings the model takes for names. A word the document also writes in
     lowercase is a common word wherever its capital has another reason: the start of a
@@ -771,7 +771,7 @@ def capitalised_common_words(text: str, mentions: list[Mention], lexicons: Lexic
     return [m for m in mentions if not is_capitalised_common_phrase(text, m, lexicons)]
 
 
-def is_capitalised_common_phrase(text: str, mention: Mention, lexicons: Lexicons) -> bool:
+def is_capitalised_common_phrase(text: str, mention: NameMention, lexicons: EntityLexicon) -> bool:
     first, *rest = mention.text.split()
     if len(first) < 4 or lexicons.is_generic_head(first.lower()) or not is_written_in_lowercase(text, first.lower()):
         return False
@@ -786,7 +786,7 @@ def is_capitalised_common_phrase(text: str, mention: Mention, lexicons: Lexicons
 PLACE_PREPOSITION_BEFORE = re.compile(r"(?:(?P<word>[\w-]+)\s+)?(?<![\w'’])(?:à|en|de|d['’])\s*$")
 
 
-def places_taken_for_people(text: str, mentions: list[Mention], lexicons: Lexicons) -> list[Mention]:
+def places_taken_for_people(text: str, mentions: list[NameMention], lexicons: EntityLexicon) -> list[NameMention]:
     """Villages and towns the model takes for people (`née à Cintrey`, `à Lorient`): a
     one-word "person" that is never part of a full name in the document and is no given
     name is a place, in every mention, when it follows a place preposition in each of
@@ -806,10 +806,10 @@ def places_taken_for_people(text: str, mentions: list[Mention], lexicons: Lexico
         if before and (lexicons.place_kind(name) is not None or (before["word"] or "").lower() in lexicons.place_introducers):
             evidence.add(name)
     places = evidence | {name for name, flags in after_preposition.items() if all(flags)}
-    return [Mention(m.start, m.end, "LOC", m.text, SETTLED) if m.text in places and m.label == "PER" else m for m in mentions]
+    return [NameMention(m.start, m.end, "LOC", m.text, SETTLED) if m.text in places and m.label == "PER" else m for m in mentions]
 
 
-def articles_of_names(text: str, mentions: list[Mention]) -> list[Mention]:
+def articles_of_names(text: str, mentions: list[NameMention]) -> list[NameMention]:
     """`La Poste a annoncé...` then `selon La Poste`: at a sentence's start a capital says
     nothing about the article, so the name keeps it when the document writes it
     capitalised inside a sentence too (GUIDELINES §4: `Le Monde`, `La Poste`)."""
@@ -820,33 +820,33 @@ def articles_of_names(text: str, mentions: list[Mention]) -> list[Mention]:
     for m in mentions:
         article = ARTICLE_BEFORE.search(text, max(0, m.start - 4), m.start)
         whole = text[article.start() : m.end] if article else None
-        result.append(Mention(article.start(), m.end, m.label, whole, m.evidence) if whole in with_article else m)
+        result.append(NameMention(article.start(), m.end, m.label, whole, m.evidence) if whole in with_article else m)
     return result
 
 
-def dateline_places(text: str, mentions: list[Mention], lexicons: Lexicons) -> list[Mention]:
+def dateline_places(text: str, mentions: list[NameMention], lexicons: EntityLexicon) -> list[NameMention]:
     """`PARIS.- Jean Dupont...`: a name the gazetteer knows, right before a dateline's `.-`,
     is the place the article was written in, whatever label the model gave the span."""
     return [
-        Mention(m.start, m.end, "LOC", m.text, SETTLED)
+        NameMention(m.start, m.end, "LOC", m.text, SETTLED)
         if text.startswith(DATELINE_ENDS, m.end) and lexicons.place_kind(m.text) is not None
         else m
         for m in mentions
     ]
 
 
-def named_buildings(text: str, mentions: list[Mention], lexicons: Lexicons) -> list[Mention]:
+def named_buildings(text: str, mentions: list[NameMention], lexicons: EntityLexicon) -> list[NameMention]:
     """`bâtiment Les Etourneaux`, `l'ex-hôtel Adriatik`: a name right after a building
     word names the building, a place, even when it is a person's name or a plural."""
     return [
-        Mention(m.start, m.end, "LOC", m.text, SETTLED)
+        NameMention(m.start, m.end, "LOC", m.text, SETTLED)
         if m.label in ("PER", "MISC") and word_before(text, m.start, frozenset()).removeprefix("ex-") in lexicons.buildings
         else m
         for m in mentions
     ]
 
 
-def doc_mentions(doc: Doc, text: str, lexicons: Lexicons) -> list[Mention]:
+def doc_mentions(doc: Doc, text: str, lexicons: EntityLexicon) -> list[NameMention]:
     """Clean mentions of a parsed document of ``text``, in text order. (The caller has the
     text: ``Doc.text`` would rebuild it token by token.)"""
     # Indexing a Doc makes a new Token each time: the rules below read tokens around
@@ -916,7 +916,7 @@ def names_organisation(partial: tuple[str, ...], label: str, full: tuple[str, ..
     return starts_with(full, partial) and label != "LOC"
 
 
-def fullest_names(mentions: list[Mention]) -> list[Mention]:
+def fullest_names(mentions: list[NameMention]) -> list[NameMention]:
     """The fullest mention of the same entity for each mention (the mention → entity step
     of Muzny et al.'s sieve): a full name for a partial one (`names_person`,
     `names_organisation`), a long form for an acronym (its initials). Where the partial
@@ -928,7 +928,7 @@ def fullest_names(mentions: list[Mention]) -> list[Mention]:
     names the same people thousands of times, and comparing every mention with every other
     would take time growing with the square of their number."""
     named = [(other, name_words(other.text)) for other in mentions if other.label in ("PER", "ORG")]
-    choices: dict[tuple[tuple[str, ...], str, str | None], Callable[[Mention], Mention]] = {}
+    choices: dict[tuple[tuple[str, ...], str, str | None], Callable[[NameMention], NameMention]] = {}
     fullest = []
     for mention in mentions:
         acronym = mention.text.replace("&", "")
@@ -940,8 +940,8 @@ def fullest_names(mentions: list[Mention]) -> list[Mention]:
 
 
 def _fullest_choice(
-    words: tuple[str, ...], label: str, acronym: str | None, mentions: list[Mention], named: list[tuple[Mention, tuple[str, ...]]]
-) -> Callable[[Mention], Mention]:
+    words: tuple[str, ...], label: str, acronym: str | None, mentions: list[NameMention], named: list[tuple[NameMention, tuple[str, ...]]]
+) -> Callable[[NameMention], NameMention]:
     """mention -> its fullest mention, for the mentions of these name words, label and
     acronym. No mention is among its own candidates: a name never contains itself (the
     containment is strict), and an acronym is never its own initials (one word, one letter).
@@ -963,7 +963,7 @@ def _fullest_choice(
         ordered = sorted(candidates, key=lambda other: other.start)
         starts = [other.start for other in ordered]
 
-        def nearest(mention: Mention) -> Mention:
+        def nearest(mention: NameMention) -> NameMention:
             after = bisect_right(starts, mention.start)
             return ordered[bisect_left(starts, starts[after - 1])] if after else ordered[0]
 
@@ -972,7 +972,7 @@ def _fullest_choice(
     return lambda mention: longest
 
 
-def resolve(mentions: list[Mention]) -> list[tuple[Mention, str]]:
+def resolve(mentions: list[NameMention]) -> list[tuple[NameMention, str]]:
     """(mention with its entity's label, canonical name) for every mention.
 
     An entity's label is the one a lexicon or the gazetteer settled for one of its
@@ -998,7 +998,7 @@ def resolve(mentions: list[Mention]) -> list[tuple[Mention, str]]:
             label = _majority(entity[SETTLED] or entity[MODEL], full.label)
         else:
             label = full.label
-        resolved.append((Mention(mention.start, mention.end, label, mention.text, mention.evidence), full.text))
+        resolved.append((NameMention(mention.start, mention.end, label, mention.text, mention.evidence), full.text))
     return resolved
 
 

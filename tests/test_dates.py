@@ -9,7 +9,7 @@ from pipeline.stages.dates import Clause, dates
 from pipeline.tables import DATES
 from pipeline.temporal import find_dates, normalise
 from pipeline.temporal import grammar
-from pipeline.temporal.grammar import PATTERNS, Cue, Reading, Shape, Then, case_fold, line_starts, number_value, scan
+from pipeline.temporal.grammar import PATTERNS, LineCue, Reading, Shape, Then, cue_case, line_starts, number_value, scan
 from pipeline.temporal.timex import FUTURE, PAST, PRESENT, TENSED_KINDS, Anchor, interval, resolve
 
 
@@ -343,7 +343,7 @@ def _all_cues():
     for pattern in PATTERNS:
         for needed in pattern.needs:
             parts = (needed.first, needed.second) if isinstance(needed, Then) else (needed,)
-            yield from (part for part in parts if isinstance(part, Cue))
+            yield from (part for part in parts if isinstance(part, LineCue))
 
 
 def test_case_fold_reads_letters_and_word_ends_as_re_does():
@@ -351,14 +351,14 @@ def test_case_fold_reads_letters_and_word_ends_as_re_does():
     letters = {c for cue in _all_cues() for piece in cue.pieces for c in piece}
     for letter in letters:
         matched = re.findall(re.escape(letter), every_character, re.IGNORECASE)
-        assert {case_fold(c) for c in matched} == {letter}, letter
+        assert {cue_case(c) for c in matched} == {letter}, letter
     # Folding keeps every character one character, so the folded text lines up with the text.
-    assert all(len(case_fold(c)) == 1 for c in every_character)
+    assert all(len(cue_case(c)) == 1 for c in every_character)
     # A word_end (word_start) cue reads the character after (before) a piece in the folded text.
-    assert not re.search(r"\w", "".join(case_fold(c) for c in re.findall(r"\W", every_character)))
+    assert not re.search(r"\w", "".join(cue_case(c) for c in re.findall(r"\W", every_character)))
     # Chunks are cut at spaces: no piece holds one, and folding keeps spaces spaces.
     assert not any(c.isspace() for c in letters)
-    assert all(case_fold(c).isspace() == c.isspace() for c in every_character)
+    assert all(cue_case(c).isspace() == c.isspace() for c in every_character)
 
 
 def _cue_regex(needed):
@@ -369,14 +369,14 @@ def _cue_regex(needed):
 
 
 def _holds_in_chunk(needed, chunk):
-    found = needed.regex.search(chunk) if isinstance(needed, Shape) else _cue_regex(needed).search(case_fold(chunk))
+    found = needed.regex.search(chunk) if isinstance(needed, Shape) else _cue_regex(needed).search(cue_case(chunk))
     return found is not None
 
 
 def _cue_lines_read_directly(text, pattern):
     """Lines of ``text`` where every cue of ``pattern`` holds, searched on the whole text:
     each cue and shape as a regex; a Then on each pair of neighbouring words."""
-    folded = case_fold(text)
+    folded = cue_case(text)
     line_of = [line for line, part in enumerate(folded.split("\n")) for _ in range(len(part) + 1)]
     lines = set(range(len(line_starts(text))))
     for needed in pattern.needs:

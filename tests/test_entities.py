@@ -7,7 +7,7 @@ from hypothesis import given, strategies as st
 from spacy.tokens import Span
 
 from pipeline.mentions import (
-    COMPOUND_PLACE, HAS_PLACE_LINK, HYPHEN_BEFORE_CAPITAL, HYPHENATED_NAMES, LEADING_ARTICLES, LOWERCASE_WORD, WORD, Mention, acronym_of, demonym_forms, doc_mentions, is_written_in_lowercase, resolve,
+    COMPOUND_PLACE, HAS_PLACE_LINK, HYPHEN_BEFORE_CAPITAL, HYPHENATED_NAMES, LEADING_ARTICLES, LOWERCASE_WORD, WORD, NameMention, acronym_of, demonym_forms, doc_mentions, is_written_in_lowercase, resolve,
     standalone_occurrences, word_before,
 )
 from pipeline.names import entity_key, fold
@@ -111,13 +111,13 @@ def test_surnames_join_the_full_name(entity_model, splitter, settings):
 
 def test_acronym_joins_its_long_form():
     long_form = "Organisation du traité de l’Atlantique nord"
-    mentions = [Mention(0, len(long_form), "ORG", long_form), Mention(60, 64, "ORG", "OTAN"), Mention(70, 74, "LOC", "Oslo")]
+    mentions = [NameMention(0, len(long_form), "ORG", long_form), NameMention(60, 64, "ORG", "OTAN"), NameMention(70, 74, "LOC", "Oslo")]
     assert [canonical for _, canonical in resolve(mentions)] == [long_form, long_form, "Oslo"]
     assert acronym_of("Organisation des Nations unies") == "ONU"
 
 
 def test_a_surname_takes_the_label_of_the_person():
-    mentions = [Mention(0, 14, "PER", "Karen Demirtchian"), Mention(40, 51, "MISC", "Demirtchian")]
+    mentions = [NameMention(0, 14, "PER", "Karen Demirtchian"), NameMention(40, 51, "MISC", "Demirtchian")]
     assert [(m.label, canonical) for m, canonical in resolve(mentions)] == [("PER", "Karen Demirtchian")] * 2
 
 
@@ -286,7 +286,7 @@ def test_surnames_and_given_names_after_a_preposition_stay_people(entity_model):
 
 
 def test_a_name_the_model_gave_another_label_joins_the_person_it_ends():
-    mentions = [Mention(0, 8, "LOC", "Raffarin"), Mention(20, 40, "PER", "Jean-Pierre Raffarin"), Mention(50, 57, "LOC", "Pierre")]
+    mentions = [NameMention(0, 8, "LOC", "Raffarin"), NameMention(20, 40, "PER", "Jean-Pierre Raffarin"), NameMention(50, 57, "LOC", "Pierre")]
     assert [(m.label, canonical) for m, canonical in resolve(mentions)] == [
         ("PER", "Jean-Pierre Raffarin"), ("PER", "Jean-Pierre Raffarin"), ("LOC", "Pierre")
     ]
@@ -416,9 +416,9 @@ def test_a_character_spoken_to_and_of_stays_a_person(entity_model):
 
 
 def test_copies_of_a_name_have_no_vote_and_a_settled_label_wins():
-    copies = [Mention(0, 6, "PER", "Lebrun"), Mention(20, 26, "LOC", "Lebrun", "copied"), Mention(40, 46, "LOC", "Lebrun", "copied")]
+    copies = [NameMention(0, 6, "PER", "Lebrun"), NameMention(20, 26, "LOC", "Lebrun", "copied"), NameMention(40, 46, "LOC", "Lebrun", "copied")]
     assert [m.label for m, _ in resolve(copies)] == ["PER"] * 3
-    settled = [Mention(0, 4, "ORG", "Mali"), Mention(20, 24, "ORG", "Mali"), Mention(40, 44, "LOC", "Mali", "settled")]
+    settled = [NameMention(0, 4, "ORG", "Mali"), NameMention(20, 24, "ORG", "Mali"), NameMention(40, 44, "LOC", "Mali", "settled")]
     assert [m.label for m, _ in resolve(settled)] == ["LOC"] * 3
 
 
@@ -490,7 +490,7 @@ def canonicals(mentions):
 
 
 def test_a_given_name_alone_is_the_nearest_person_it_opens():
-    mentions = [Mention(0, 12, "PER", "Michel Roche"), Mention(40, 46, "PER", "Michel"), Mention(60, 73, "PER", "Michel Ferrat"), Mention(90, 96, "PER", "Michel")]
+    mentions = [NameMention(0, 12, "PER", "Michel Roche"), NameMention(40, 46, "PER", "Michel"), NameMention(60, 73, "PER", "Michel Ferrat"), NameMention(90, 96, "PER", "Michel")]
     assert [canonical for _, canonical in canonicals(mentions)] == ["Michel Roche", "Michel Roche", "Michel Ferrat", "Michel Ferrat"]
 
 
@@ -498,15 +498,15 @@ def test_a_surname_with_or_without_its_particle_is_the_person(entity_model):
     text = "Anne de Kervennic a parlé à Brest. Mme de Kervennic a ensuite répondu aux élus."
     found = canonical_names(entity_model, text, [(0, 3, "PER"), (6, 7, "LOC"), (8, 11, "PER")])
     assert [canonical for _, _, canonical in found] == ["Anne de Kervennic", "Brest", "Anne de Kervennic"]
-    mentions = [Mention(0, 17, "PER", "Anne de Kervennic"), Mention(30, 43, "LOC", "de Kervennic")]
+    mentions = [NameMention(0, 17, "PER", "Anne de Kervennic"), NameMention(30, 43, "LOC", "de Kervennic")]
     assert canonicals(mentions) == [("PER", "Anne de Kervennic")] * 2
 
 
 def test_an_organisation_said_by_its_leading_words_or_initials_is_that_organisation():
-    mentions = [Mention(0, 13, "ORG", "Fitch Ratings"), Mention(30, 35, "PER", "Fitch"), Mention(50, 67, "ORG", "Standard & Poor's"), Mention(80, 83, "ORG", "S&P")]
+    mentions = [NameMention(0, 13, "ORG", "Fitch Ratings"), NameMention(30, 35, "PER", "Fitch"), NameMention(50, 67, "ORG", "Standard & Poor's"), NameMention(80, 83, "ORG", "S&P")]
     assert canonicals(mentions) == [("ORG", "Fitch Ratings"), ("ORG", "Fitch Ratings"), ("ORG", "Standard & Poor's"), ("ORG", "Standard & Poor's")]
     # A place is no organisation's short name.
-    mentions = [Mention(0, 20, "ORG", "Lyon Métropole Habitat"), Mention(30, 34, "LOC", "Lyon")]
+    mentions = [NameMention(0, 20, "ORG", "Lyon Métropole Habitat"), NameMention(30, 34, "LOC", "Lyon")]
     assert canonicals(mentions) == [("ORG", "Lyon Métropole Habitat"), ("LOC", "Lyon")]
 
 
@@ -574,6 +574,6 @@ def test_fullest_names_agree_with_their_plain_definition(rows):
 
     mentions, start = [], 0
     for text, label, gap in rows:
-        mentions.append(Mention(start, start + len(text), label, text))
+        mentions.append(NameMention(start, start + len(text), label, text))
         start += len(text) + gap  # a gap of 0: two mentions may touch
     assert fullest_names(mentions) == [plain_fullest_name(mention, mentions) for mention in mentions]

@@ -7,7 +7,7 @@ from hypothesis import HealthCheck, given, settings as hypothesis_settings
 from hypothesis import strategies as st
 
 from pipeline.quotes.document import DocView, Token, build_views
-from pipeline.quotes.lexicon import Lexicon
+from pipeline.quotes.lexicon import QuoteLexicon
 from pipeline.marks import marked_spans
 from pipeline.stages import entities as entity_stage
 from pipeline.stages.quotes import document_quotes, quotes
@@ -17,7 +17,7 @@ from pipeline.tables import ENTITIES, QUOTES, TOKENS
 
 @pytest.fixture(scope="session")
 def lexicon(settings):
-    return Lexicon.from_settings(settings)
+    return QuoteLexicon.from_settings(settings)
 
 
 @pytest.fixture(scope="session")
@@ -294,7 +294,7 @@ def _tiny_view(text: str) -> DocView:
 @hypothesis_settings(max_examples=200, suppress_health_check=[HealthCheck.too_slow], deadline=None)
 @given(st.lists(st.one_of(st.sampled_from(["«", "»", "“", "”", '"', " ", "\n\n", ",", ".", ":", "–", "\u00a0", "dit", " a déclaré ", " que ", "selon", "Il", "nous"]), st.text(max_size=5)), max_size=40).map("".join))
 def test_any_text_gives_valid_offsets(text):
-    lexicon = Lexicon.from_files(*_lexicon_paths())
+    lexicon = QuoteLexicon.from_files(*_lexicon_paths())
     view = _tiny_view(text)
     for row in document_quotes(view, lexicon):
         record = dict(zip(QUOTES.column_names, row))

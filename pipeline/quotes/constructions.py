@@ -13,8 +13,8 @@ from enum import Enum
 from itertools import compress, count
 
 from pipeline.quotes.cues import HYPOTHESIS, REFLEXIVE, Cue, find_cues, selon_words
-from pipeline.quotes.document import DocView, Mention, Token
-from pipeline.quotes.lexicon import Lexicon
+from pipeline.quotes.document import DocView, EntityMention, Token
+from pipeline.quotes.lexicon import QuoteLexicon
 from pipeline.marks import MarkedSpan, marked_spans
 from pipeline.quotes.speakers import SUBJECT, Speakers, clitic, verb_group_start
 
@@ -80,7 +80,7 @@ def _inside(span: MarkedSpan, offset: int) -> bool:
 
 
 class Finder:
-    def __init__(self, view: DocView, lexicon: Lexicon):
+    def __init__(self, view: DocView, lexicon: QuoteLexicon):
         self.view = view
         self.lexicon = lexicon
         self.cues = find_cues(view, lexicon)
@@ -307,7 +307,7 @@ class Finder:
             found += [self._reported(bounds, cue, How.PHRASE, head) for bounds in self._around_incise(first.index, phrase[-1].index + 1)]
         return found + self._opinion_holders()
 
-    def _named(self, token: Token) -> Mention | None:
+    def _named(self, token: Token) -> EntityMention | None:
         return next((m for m in self.view.mentions if m.start <= token.start < m.end), None)
 
     def _source_head(self, position: int) -> Token | None:

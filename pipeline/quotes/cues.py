@@ -11,7 +11,7 @@ from itertools import compress, count
 from operator import or_
 
 from pipeline.quotes.document import DocView, Token
-from pipeline.quotes.lexicon import Lexicon
+from pipeline.quotes.lexicon import QuoteLexicon
 
 VERBAL = frozenset({"VERB", "AUX"})
 HYPOTHESIS = frozenset({"si", "s'", "s’"})
@@ -30,7 +30,7 @@ class Cue:
     end: int
 
 
-def cue_lemma(view: DocView, token: Token, lexicon: Lexicon) -> str | None:
+def cue_lemma(view: DocView, token: Token, lexicon: QuoteLexicon) -> str | None:
     """The reporting lemma this token stands for, from the parse or the form fallback tables."""
     if token.pos in VERBAL and token.lemma in lexicon.speech_verbs:
         return token.lemma
@@ -49,7 +49,7 @@ def cue_lemma(view: DocView, token: Token, lexicon: Lexicon) -> str | None:
     return fallback if fallback in lexicon.speech_verbs else None
 
 
-def _before_inverted_subject(view: DocView, token: Token, lexicon: Lexicon) -> bool:
+def _before_inverted_subject(view: DocView, token: Token, lexicon: QuoteLexicon) -> bool:
     """« raconte-t-elle », « ajoute-il »: only a verb takes a subject clitic after a hyphen, whatever the tagger says."""
     following = view.tokens[token.index + 1] if token.index + 1 < len(view.tokens) else None
     return following is not None and following.start == token.end and following.lower in lexicon.inverted_subject_clitics
@@ -67,7 +67,7 @@ def _after_quotation(view: DocView, token: Token) -> bool:
     return previous.text in CLOSING_MARKS and previous.sent_id == token.sent_id
 
 
-def _multiword(view: DocView, token: Token, lexicon: Lexicon) -> int | None:
+def _multiword(view: DocView, token: Token, lexicon: QuoteLexicon) -> int | None:
     """Index of the last token of a multiword cue starting at ``token``, if one does."""
     for words in lexicon.multiword:
         if token.lemma != words[0]:
@@ -89,7 +89,7 @@ def _auxiliaries(view: DocView, token: Token) -> list[Token]:
     return [child for child in view.children(token.index) if child.dep.startswith("aux") or child.pos == "AUX"]
 
 
-def is_assertive(view: DocView, token: Token, lexicon: Lexicon) -> bool:
+def is_assertive(view: DocView, token: Token, lexicon: QuoteLexicon) -> bool:
     """False for negated, conditional, hypothetical or bare-infinitive uses."""
     if token.feature("VerbForm") == "Inf":
         return False
@@ -109,7 +109,7 @@ def is_assertive(view: DocView, token: Token, lexicon: Lexicon) -> bool:
     return any(between.pos == "PUNCT" for between in view.tokens[head.index + 1 : token.index])
 
 
-def find_cues(view: DocView, lexicon: Lexicon) -> dict[int, Cue]:
+def find_cues(view: DocView, lexicon: QuoteLexicon) -> dict[int, Cue]:
     """Every assertive cue of the document, by token index."""
     cues: dict[int, Cue] = {}
     for index in _possible_cues(view, lexicon):
@@ -125,26 +125,26 @@ def find_cues(view: DocView, lexicon: Lexicon) -> dict[int, Cue]:
     return cues
 
 
-def _possible_cues(view: DocView, lexicon: Lexicon) -> list[int]:
+def _possible_cues(view: DocView, lexicon: QuoteLexicon) -> list[int]:
     """Tokens whose lemma or form may start a cue, found in one cheap pass: the rules run on these alone."""
     by_lemma = map(lexicon.cue_lemmas.__contains__, view.lemmas)
     by_form = map(lexicon.cue_forms.__contains__, view.lowers)
     return list(compress(count(), map(or_, by_lemma, by_form)))  # all in C: no Python code per token
 
 
-def _reflexive_other_sense(view: DocView, token: Token, lemma: str, lexicon: Lexicon) -> bool:
+def _reflexive_other_sense(view: DocView, token: Token, lemma: str, lexicon: QuoteLexicon) -> bool:
     """« il s'est lancé dans… », « la tendance se confirme »: not a report."""
     if lemma not in lexicon.reflexive_other_sense:
         return False
     return any(child.lower in REFLEXIVE and child.index < token.index for child in view.children(token.index))
 
 
-def _multiword_lemma(view: DocView, token: Token, last: int, lexicon: Lexicon) -> str:
+def _multiword_lemma(view: DocView, token: Token, last: int, lexicon: QuoteLexicon) -> str:
     found = {view.tokens[i].lemma for i in range(token.index, last + 1)} | {view.tokens[i].lower for i in range(token.index, last + 1)}
     return next(" ".join(words) for words in lexicon.multiword if words[0] == token.lemma and set(words) <= found)
 
 
-def selon_words(view: DocView, lexicon: Lexicon) -> list[tuple[Token, Token]]:
+def selon_words(view: DocView, lexicon: QuoteLexicon) -> list[tuple[Token, Token]]:
     """(first, last) tokens of every « selon », « d'après », « de l'avis de »… (the lexicon's
     source prepositions), found by one regular expression over the text, whatever the tokenizer
     made of the apostrophes."""

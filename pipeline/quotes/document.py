@@ -44,7 +44,7 @@ class Token(NamedTuple):
         return self.text.lower()
 
 
-class Mention(NamedTuple):
+class EntityMention(NamedTuple):
     start: int
     end: int
     label: str
@@ -58,7 +58,7 @@ class DocView:
     text: str
     tokens: list[Token]
     sentences: list[tuple[int, int, int]]  # (sent_id, start, end)
-    mentions: list[Mention]
+    mentions: list[EntityMention]
     # the token columns a caller already has ("start", "text", "lemma", "head" as a position);
     # without them the view takes them from the tokens
     columns: InitVar[dict[str, Sequence] | None] = None
@@ -142,7 +142,7 @@ class DocView:
     def paragraph_count(self) -> int:
         return len(self._paragraphs)
 
-    def mentions_between(self, start: int, end: int) -> list[Mention]:
+    def mentions_between(self, start: int, end: int) -> list[EntityMention]:
         return [mention for mention in self.mentions if start <= mention.start and mention.end <= end]
 
 
@@ -161,11 +161,11 @@ def build_views(documents: pd.DataFrame, sentences: pd.DataFrame, tokens: pd.Dat
     by_doc_sentences = ColumnsByDoc(sentences, SENTENCE_COLUMNS, order_by="start")
     by_doc_mentions = ColumnsByDoc(entities, MENTION_COLUMNS, order_by="start")
     for doc_id, text in zip(documents["doc_id"].tolist(), documents["text"].tolist()):
-        mentions = _named_tuples(Mention, by_doc_mentions.of(doc_id))
+        mentions = _named_tuples(EntityMention, by_doc_mentions.of(doc_id))
         yield _view(doc_id, text, by_doc_tokens.of(doc_id), list(zip(*by_doc_sentences.of(doc_id))), mentions)
 
 
-def _view(doc_id: str, text: str, token_columns: list[list], sentences: list[tuple[int, int, int]], mentions: list[Mention]) -> DocView:
+def _view(doc_id: str, text: str, token_columns: list[list], sentences: list[tuple[int, int, int]], mentions: list[EntityMention]) -> DocView:
     """A document's view, its tokens in text order; ``head`` goes from spaCy's token_id to a position."""
     token_ids, sent_ids, starts, ends, texts, lemmas, pos, morphs, deps, heads = token_columns
     positions = range(len(token_ids))

@@ -47,7 +47,7 @@ def _phrases_pattern(phrases: list[str]) -> re.Pattern[str]:
 
 
 @dataclass(frozen=True)
-class Lexicon:
+class QuoteLexicon:
     speech_verbs: frozenset[str]
     multiword: tuple[tuple[str, ...], ...]
     infinitive_content: frozenset[str]
@@ -117,7 +117,7 @@ class Lexicon:
         return forms
 
     @classmethod
-    def from_files(cls, speech_verbs: Path, speakers: Path) -> "Lexicon":
+    def from_files(cls, speech_verbs: Path, speakers: Path) -> "QuoteLexicon":
         verbs = tomllib.loads(speech_verbs.read_text(encoding="utf-8"))
         people = tomllib.loads(speakers.read_text(encoding="utf-8"))
         return cls(
@@ -158,5 +158,5 @@ class Lexicon:
         )
 
     @classmethod
-    def from_settings(cls, settings: Settings) -> "Lexicon":
+    def from_settings(cls, settings: Settings) -> "QuoteLexicon":
         return cls.from_files(settings.lexicon_path("quotes", "speech_verbs"), settings.lexicon_path("quotes", "speakers"))

@@ -26,8 +26,8 @@ from functools import cached_property
 from pipeline.characters import is_pictograph
 from pipeline.quotes.cues import CLOSING_MARKS, Cue
 from pipeline.quotes.first_names import first_name_gender
-from pipeline.quotes.document import DocView, Mention, Token
-from pipeline.quotes.lexicon import Lexicon
+from pipeline.quotes.document import DocView, EntityMention, Token
+from pipeline.quotes.lexicon import QuoteLexicon
 
 NOMINAL = frozenset({"NOUN", "PROPN", "PRON"})
 SUBJECT = ("nsubj", "nsubj:pass", "expl:subj")
@@ -85,7 +85,7 @@ def verb_group_start(view: DocView, verb: Token) -> int:
 class Speakers:
     """Speaker resolution for one document; remembers the speakers already given."""
 
-    def __init__(self, view: DocView, lexicon: Lexicon, quoted: list[tuple[int, int]] | None = None):
+    def __init__(self, view: DocView, lexicon: QuoteLexicon, quoted: list[tuple[int, int]] | None = None):
         self.view = view
         # (start, end) of the quotations between marks: a speaker is never inside one
         self.quoted_spans = quoted or []
@@ -99,7 +99,7 @@ class Speakers:
         return any(start <= offset < end for start, end in self.quoted_spans)
 
     @cached_property
-    def _unquoted_mentions(self) -> list[Mention]:
+    def _unquoted_mentions(self) -> list[EntityMention]:
         """The mentions outside quotations, in text order: found once per document, since every
         search for a speaker or an antecedent reads them (a long article has thousands)."""
         return [mention for mention in self.view.mentions if not self._inside_quotation(mention.start)]
@@ -365,7 +365,7 @@ class Speakers:
         tokens = self.phrase(head)
         return self.from_phrase(tokens, head, anchor)
 
-    def _latest_named(self, head: Token) -> Mention | None:
+    def _latest_named(self, head: Token) -> EntityMention | None:
         """« Paul Martin a rencontré Luc Bernard. Ce dernier a affirmé… »: « ce dernier », « cette
         dernière », « celui-ci », « celle-ci » stand for the latest person or organisation named
         before them, of their gender."""
@@ -643,7 +643,7 @@ class Speakers:
             return self.from_phrase(phrase, token, token.start)
         return None
 
-    def _named_in_phrase(self, mentions: list[Mention], head: Token) -> Mention | None:
+    def _named_in_phrase(self, mentions: list[EntityMention], head: Token) -> EntityMention | None:
         view = self.view
         covering = next((m for m in mentions if m.start <= head.start < m.end), None)
         if covering is not None and covering.label in ("PER", "ORG", "LOC"):
@@ -664,7 +664,7 @@ class Speakers:
         """A name written right after the head noun, or after an adjective of it, names it."""
         return previous.index == head.index or (previous.pos == "ADJ" and previous.head == head.index and previous.index > head.index)
 
-    def _entity_speaker(self, mention: Mention) -> Speaker:
+    def _entity_speaker(self, mention: EntityMention) -> Speaker:
         start = mention.start
         index = self.view.token_at(mention.start)
         if index:
@@ -674,7 +674,7 @@ class Speakers:
         label = mention.label if mention.label in ("PER", "ORG", "LOC") else "OTHER"
         return Speaker(mention.canonical, label, start, mention.end, mention.entity_key)
 
-    def _apposed_to(self, tokens: list[Token]) -> Mention | None:
+    def _apposed_to(self, tokens: list[Token]) -> EntityMention | None:
         """« Bernard Bonnet, le successeur de Claude Erignac, qui… »: a description set off by commas
         right after a name stands for that name (« Selon X, le gouvernement a… » is no apposition:
         its head is a subject)."""
@@ -801,7 +801,7 @@ class Speakers:
         determiner = next((child for child in self.view.children(token.index) if child.pos == "DET" and child.feature("Gender")), None)
         return determiner.feature("Gender") if determiner is not None else token.feature("Gender")
 
-    def _named_in_sentence_before(self, start: int, gender: str | None) -> Mention | None:
+    def _named_in_sentence_before(self, start: int, gender: str | None) -> EntityMention | None:
         """The latest named person of the sentence before, of the pronoun's gender, whatever their role
         in it (« … leur indignation par Christian Jacob, président du groupe. Il a souhaité… »)."""
         back = self._sentences_back(start)
@@ -810,7 +810,7 @@ class Speakers:
         first, last = back[1][0].start, back[1][-1].end
         return next((m for m in reversed(self._people()) if first <= m.start < last and self._agrees(m.entity_key, gender)), None)
 
-    def _is_subject(self, mention: Mention) -> bool:
+    def _is_subject(self, mention: EntityMention) -> bool:
         return any(token.dep in SUBJECT for token in self.view.tokens_between(mention.start, mention.end))
 
     def _agrees(self, entity_key: str | None, gender: str | None) -> bool:
@@ -839,7 +839,7 @@ class Speakers:
                     found[mention.entity_key] = gender
         return found
 
-    def _written_gender(self, mention: Mention) -> str | None:
+    def _written_gender(self, mention: EntityMention) -> str | None:
         view = self.view
         index = view.token_at(mention.start)
         if not index:
@@ -858,7 +858,7 @@ class Speakers:
     def _refer(self, speaker: Speaker, start: int, end: int) -> Speaker:
         return Speaker(speaker.name, speaker.label, start, end, speaker.entity_key)
 
-    def _people(self, role: frozenset[str] = frozenset()) -> list[Mention]:
+    def _people(self, role: frozenset[str] = frozenset()) -> list[EntityMention]:
         """Named people who may be a speaker: not names inside a quotation, and, for a role
         (« l'adjoint »), not people the article gives another role (« Daniel Lanquetin, maire »)."""
         return [
@@ -880,7 +880,7 @@ class Speakers:
         return by_person
 
     @cached_property
-    def _roles(self) -> list[tuple[Mention, set[str]]]:
+    def _roles(self) -> list[tuple[EntityMention, set[str]]]:
         """Words written around each named person: « le secrétaire général de l'OTAN, Jens Stoltenberg »;
         found when a description or a role first asks for them, which most documents never do."""
         view = self.view
@@ -918,7 +918,7 @@ class Speakers:
             roles.append((mention, words))
         return roles
 
-    def description(self, tokens: list[Token], head: Token, anchor: int) -> Mention | None:
+    def description(self, tokens: list[Token], head: Token, anchor: int) -> EntityMention | None:
         """The named person a description stands for, of its gender (« l'élu » is not a woman),
         unless the article writes the very role with its words beside a person of the other
         (« le Premier ministre » of a woman the article calls « la Première ministre »)."""
@@ -945,7 +945,7 @@ class Speakers:
             return before[-1] if before else candidates[0]
         return self._nearest_person(head.start, frozenset({role, head.lower}), gender)
 
-    def _nearest_person(self, offset: int, role: frozenset[str], gender: str | None = None) -> Mention | None:
+    def _nearest_person(self, offset: int, role: frozenset[str], gender: str | None = None) -> EntityMention | None:
         """A person of ``gender`` named earlier in the paragraph, else the latest person quoted, else
         the article's main person, preferring there one the article gives no other role than
         ``role`` (« l'adjoint » is not « Daniel Lanquetin, maire »)."""
@@ -968,7 +968,7 @@ class Speakers:
             return nearby
         return self.main_person(role, gender) or self.main_person(gender=gender) or self.main_person()
 
-    def main_person(self, role: frozenset[str] = frozenset(), gender: str | None = None) -> Mention | None:
+    def main_person(self, role: frozenset[str] = frozenset(), gender: str | None = None) -> EntityMention | None:
         people = [m for m in self._people(role) if self._agrees(m.entity_key, gender)]
         if not people:
             return None

@@ -21,7 +21,7 @@ from pipeline.allocator import keep_freed_memory
 from pipeline.config import Settings
 from pipeline.engine import Stage
 from pipeline.stages import declared
-from pipeline.mentions import Lexicons, Mention, add_entity_ruler, doc_mentions, resolve
+from pipeline.mentions import EntityLexicon, NameMention, add_entity_ruler, doc_mentions, resolve
 from pipeline.names import entity_key
 from pipeline.segments import parse_documents
 from pipeline.tables import ENTITIES, TOKENS, ColumnsByDoc
@@ -35,12 +35,12 @@ if TYPE_CHECKING:
     from spacy.tokens import Doc
 
 
-def load_model(settings: Settings) -> tuple[Language, Lexicons]:
+def load_model(settings: Settings) -> tuple[Language, EntityLexicon]:
     """The model with the lexicon ruler before its statistical NER; nothing disabled."""
     import spacy
 
     nlp = spacy.load(settings.model_name)
-    lexicons = Lexicons.from_file(settings.lexicon_path("entities", "lexicons"), settings.lexicon_path("entities", "places"))
+    lexicons = EntityLexicon.from_file(settings.lexicon_path("entities", "lexicons"), settings.lexicon_path("entities", "places"))
     add_entity_ruler(nlp, lexicons)
     return nlp, lexicons
 
@@ -143,7 +143,7 @@ def decoded(keys: np.ndarray, store: StringStore) -> pa.Array:
     return pa.array([store[key] if key else "" for key in distinct.tolist()], pa.string()).take(codes)
 
 
-def entity_rows(doc_id: str, mentions: list[Mention], sent_ids: list[int], sent_starts: list[int]) -> list[tuple]:
+def entity_rows(doc_id: str, mentions: list[NameMention], sent_ids: list[int], sent_starts: list[int]) -> list[tuple]:
     """One tuple per mention, in ENTITIES column order, with canonical names and keys."""
     resolved = resolve(mentions)
     # The mentions of an entity share its key: each key is built once.
@@ -168,7 +168,7 @@ def extract(
     documents: pd.DataFrame,
     sentences: pd.DataFrame,
     nlp: Language,
-    lexicons: Lexicons,
+    lexicons: EntityLexicon,
     batch_size: int,
     lasting: LastingWords | None = None,
     batch_chars: int | None = None,

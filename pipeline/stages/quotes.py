@@ -17,7 +17,7 @@ from pipeline.stages import declared
 from pipeline.quotes.attribution import Attribution
 from pipeline.quotes.constructions import Candidate, Finder
 from pipeline.quotes.document import DocView, build_views
-from pipeline.quotes.lexicon import Lexicon
+from pipeline.quotes.lexicon import QuoteLexicon
 from pipeline.quotes.speakers import Speaker
 from pipeline.tables import QUOTES
 
@@ -69,7 +69,7 @@ def _row(view: DocView, number: int, candidate: Candidate, speaker: Speaker) -> 
     )
 
 
-def document_quotes(view: DocView, lexicon: Lexicon) -> list[QuoteRow]:
+def document_quotes(view: DocView, lexicon: QuoteLexicon) -> list[QuoteRow]:
     """Rows of the quotes table for one document, in text order."""
     finder = Finder(view, lexicon)
     candidates = finder.candidates()
@@ -77,7 +77,7 @@ def document_quotes(view: DocView, lexicon: Lexicon) -> list[QuoteRow]:
     return [_row(view, number, candidate, speaker) for number, (candidate, speaker) in enumerate(zip(candidates, speakers))]
 
 
-def quotes(documents: pd.DataFrame, sentences: pd.DataFrame, tokens: pd.DataFrame, entities: pd.DataFrame, lexicon: Lexicon) -> pd.DataFrame:
+def quotes(documents: pd.DataFrame, sentences: pd.DataFrame, tokens: pd.DataFrame, entities: pd.DataFrame, lexicon: QuoteLexicon) -> pd.DataFrame:
     """documents + sentences + tokens + entities -> quotes (one row per quotation)."""
     rows = [row for view in build_views(documents, sentences, tokens, entities) for row in document_quotes(view, lexicon)]
     frame = pd.DataFrame(rows, columns=QUOTES.column_names)
@@ -87,7 +87,7 @@ def quotes(documents: pd.DataFrame, sentences: pd.DataFrame, tokens: pd.DataFram
 
 
 def _prepare(settings: Settings):
-    lexicon = Lexicon.from_settings(settings)
+    lexicon = QuoteLexicon.from_settings(settings)
     return lambda frames: {"quotes": quotes(frames["documents"], frames["sentences"], frames["tokens"], frames["entities"], lexicon)}
 
 

@@ -238,7 +238,7 @@ POSITION = "(?:" + (
 CASE_TWINS = str.maketrans({"İ": "i", "ı": "i", "ſ": "s"})
 
 
-def case_fold(text: str) -> str:
+def cue_case(text: str) -> str:
     """Lower case such that a text matching a written form under re.IGNORECASE contains it."""
     if "İ" in text or "ı" in text or "ſ" in text:
         text = text.translate(CASE_TWINS)
@@ -255,7 +255,7 @@ def line_starts(text: str) -> list[int]:
 
 
 @dataclass(frozen=True)
-class Cue:
+class LineCue:
     """Pieces one of which is in the case-folded line of every match of a pattern (with
     ``word_start``: preceded there by a non-word character or the start of the text;
     with ``word_end``: followed there by a non-word character or the end of the text;
@@ -276,7 +276,7 @@ class Cue:
                     or (self.chunk_start and not before.isspace()) or (self.chunk_end and not following.isspace()))
 
 
-def cue(*forms: str, word_start: bool = False, word_end: bool = False) -> Cue:
+def cue(*forms: str, word_start: bool = False, word_end: bool = False) -> LineCue:
     """The cue of an alternation of written forms, as ``words(forms)`` writes it.
 
     ``words`` lets spaces and apostrophes vary, so a match of a form holds each of its
@@ -294,8 +294,8 @@ def cue(*forms: str, word_start: bool = False, word_end: bool = False) -> Cue:
         pick, holds = (lambda pieces: pieces[0]), str.startswith
     else:
         pick, holds = (lambda pieces: max(pieces, key=len)), str.__contains__
-    kept = {pick(re.split(r"[\s'’]+", case_fold(form))) for form in forms}
-    return Cue(tuple(sorted(p for p in kept if not any(q != p and holds(p, q) for q in kept))), word_end, word_start)
+    kept = {pick(re.split(r"[\s'’]+", cue_case(form))) for form in forms}
+    return LineCue(tuple(sorted(p for p in kept if not any(q != p and holds(p, q) for q in kept))), word_end, word_start)
 
 
 @dataclass(frozen=True)
@@ -318,20 +318,20 @@ class Shape:
         return found
 
 
-def ends_chunk(*endings: str, word_start: bool = False) -> Cue:
+def ends_chunk(*endings: str, word_start: bool = False) -> LineCue:
     """An atom followed by SPACE in its pattern, whose match ends with one of these
     (spaceless) endings: one of them ends its chunk."""
-    return Cue(_spaceless(endings), word_start=word_start, chunk_end=True)
+    return LineCue(_spaceless(endings), word_start=word_start, chunk_end=True)
 
 
-def starts_chunk(*beginnings: str, word_end: bool = False) -> Cue:
+def starts_chunk(*beginnings: str, word_end: bool = False) -> LineCue:
     """An atom following SPACE in its pattern, whose match starts with one of these
     (spaceless) beginnings: one of them starts its chunk."""
-    return Cue(_spaceless(beginnings), word_end=word_end, chunk_start=True)
+    return LineCue(_spaceless(beginnings), word_end=word_end, chunk_start=True)
 
 
 def _spaceless(forms: tuple[str, ...]) -> tuple[str, ...]:
-    pieces = tuple(sorted({case_fold(form) for form in forms}))
+    pieces = tuple(sorted({cue_case(form) for form in forms}))
     if any(not piece or any(c.isspace() for c in piece) for piece in pieces):
         raise ValueError(f"a chunk cue's pieces hold no space: {pieces}")
     return pieces
@@ -343,27 +343,27 @@ class Then:
     ``first`` holds (at its end) is followed by one where ``second`` holds (at its
     start): ``ends_chunk``, ``starts_chunk`` cues, or shapes within chunks saying so."""
 
-    first: Cue | Shape
-    second: Cue | Shape
+    first: LineCue | Shape
+    second: LineCue | Shape
 
 
 # Every cue read on chunks, with its bit in the masks of _CHUNK_CUES.
-_CHUNK_BITS: dict[Cue | Shape, int] = {}
+_CHUNK_BITS: dict[LineCue | Shape, int] = {}
 # (first bit, second bit, bit) of every Then; the bits of all their firsts, seconds.
 _THENS: list[tuple[int, int, int]] = []
 _THEN_FIRSTS = _THEN_SECONDS = 0
 # Piece -> (cue, bit) of every cue holding it; pieces by their first two characters.
-_PIECE_CUES: dict[str, list[tuple[Cue, int]]] = {}
+_PIECE_CUES: dict[str, list[tuple[LineCue, int]]] = {}
 _PIECES_BY_PAIR: dict[str, list[str]] = {}
 # Chunk -> mask of the cues that hold in it; emptied when it grows past _CHUNK_LIMIT.
 _CHUNK_CUES: dict[str, int] = {}
 _CHUNK_LIMIT = 200_000
 
 
-def _chunk_bit(needed: Cue | Shape) -> int:
+def _chunk_bit(needed: LineCue | Shape) -> int:
     if needed not in _CHUNK_BITS:
         bit = _CHUNK_BITS[needed] = 1 << (len(_CHUNK_BITS) + len(_THENS))
-        for piece in needed.pieces if isinstance(needed, Cue) else ():
+        for piece in needed.pieces if isinstance(needed, LineCue) else ():
             if piece not in _PIECE_CUES:
                 _PIECE_CUES[piece] = []
                 _PIECES_BY_PAIR.setdefault(piece[:2], []).append(piece)
@@ -392,7 +392,7 @@ def _learn(chunks: set[str]) -> None:
     somewhere in it are searched (a piece of one character always)."""
     new = list(chunks)
     text = "\n".join(new)
-    folded = case_fold(text)
+    folded = cue_case(text)
     starts = line_starts(text)
     masks = [0] * len(new)
     pairs = set(map(operator.add, folded, folded[1:])) | set(folded)
@@ -602,12 +602,12 @@ def amount_text(value: float) -> str:
     return str(int(value)) if value == int(value) else f"{value:g}"
 
 
-def _fold(text: str) -> str:
+def _table_key(text: str) -> str:
     return text.lower().replace("’", "'").replace("\u00a0", " ")
 
 
 def _lookup(table: dict, text: str):
-    return table[re.sub(r"\s+", " ", _fold(text))]
+    return table[re.sub(r"\s+", " ", _table_key(text))]
 
 
 def _month(groups: dict, name: str = "month") -> int:
@@ -615,7 +615,7 @@ def _month(groups: dict, name: str = "month") -> int:
 
 
 def _day(text: str) -> int:
-    return 1 if _fold(text) in ("1er", "1re", "premier") else int(text)
+    return 1 if _table_key(text) in ("1er", "1re", "premier") else int(text)
 
 
 def _year(groups: dict) -> int | None:
@@ -655,7 +655,7 @@ class ExpressionPattern:
     regex: re.Pattern
     read: Reader
     # Cues of the mandatory atoms of ``regex``: see "cues" above.
-    needs: tuple[Cue | Shape | Then, ...] = ()
+    needs: tuple[LineCue | Shape | Then, ...] = ()
     # The bits of the needs read on chunks, and the shapes read on whole lines.
     chunk_mask: int = field(init=False, repr=False, compare=False, default=0)
     line_shapes: tuple[Shape, ...] = field(init=False, repr=False, compare=False, default=())
@@ -759,7 +759,7 @@ def _read_iso_date(groups: dict) -> Parse | None:
 
 
 def _read_today(groups: dict) -> Parse:
-    named_time = atoms.NAMED_TIMES.get(_fold(groups.get("named_time") or ""))
+    named_time = atoms.NAMED_TIMES.get(_table_key(groups.get("named_time") or ""))
     return Parse(
         "today", offset=_lookup(atoms.RELATIVE_DAYS, groups["relative"]), part=_part(groups),
         hour=named_time[0] if named_time else None, minute=named_time[1] if named_time else None,
@@ -769,7 +769,7 @@ def _read_today(groups: dict) -> Parse:
 def _read_weekday(groups: dict) -> Parse:
     """'vendredi', 'lundi prochain', 'le jeudi suivant' (after the last date of the text),
     'vendredi en huit' (a week after the next Friday), 'mardi soir'."""
-    weeks_on = {"huit": 7, "quinze": 14}.get(_fold(groups.get("weeks_on") or ""), 0)
+    weeks_on = {"huit": 7, "quinze": 14}.get(_table_key(groups.get("weeks_on") or ""), 0)
     return Parse(
         "calendar", weekday=_weekday(groups), direction=1 if weeks_on else _direction(groups), part=_part(groups),
         demonstrative=bool(groups.get("demonstrative")), same=bool(groups.get("same")), offset=weeks_on,
@@ -778,11 +778,11 @@ def _read_weekday(groups: dict) -> Parse:
 
 
 def _anaphoric(groups: dict) -> bool:
-    return bool(groups.get("there")) or (bool(groups.get("direction")) and _fold(groups["direction"]) in atoms.ANAPHORIC_DIRECTIONS)
+    return bool(groups.get("there")) or (bool(groups.get("direction")) and _table_key(groups["direction"]) in atoms.ANAPHORIC_DIRECTIONS)
 
 
 def _read_period(groups: dict) -> Parse:
-    unit_text = _fold(groups["unit"])
+    unit_text = _table_key(groups["unit"])
     unit = atoms.PERIOD_UNITS.get(unit_text)
     season = atoms.SEASONS.get(unit_text)
     part = atoms.DAY_PARTS.get(unit_text)
@@ -811,7 +811,7 @@ def _read_part_of_reference(groups: dict) -> Parse:
 def _clock_fields(groups: dict) -> tuple[int, int] | None:
     """(hour, minute) as written, None if the words name no hour of the day."""
     if groups.get("named_time"):
-        hour, minute = atoms.NAMED_TIMES[_fold(groups["named_time"])]
+        hour, minute = atoms.NAMED_TIMES[_table_key(groups["named_time"])]
     elif groups.get("hour_words"):
         hour, minute = number_value(groups["hour_words"]), 0
         if hour != int(hour) or not 0 <= hour <= 23:
@@ -844,7 +844,7 @@ def _read_duration(groups: dict) -> Parse:
     if groups.get("vague"):
         amount = "X"
     elif groups.get("approximate"):
-        amount = amount_text(atoms.APPROXIMATE_NUMBERS[_fold(groups["approximate"])])
+        amount = amount_text(atoms.APPROXIMATE_NUMBERS[_table_key(groups["approximate"])])
         modifier = modifier or "APPROX"
     else:
         value = number_value(groups["number"])
@@ -1112,9 +1112,9 @@ PATTERNS: tuple[ExpressionPattern, ...] = (
         "part_of_year",
         _compile(optional(r"le" + SPACE) + named("nth", words(atoms.NTH)) + SPACE + named("unit", r"semestre|trimestre") + AFTER
                  + optional(SPACE + r"(?:de" + SPACE + r")?" + year())),
-        _whole(lambda g: Parse("calendar", year=_year(g), season=("H" if _fold(g["unit"]) == "semestre" else "Q")
-                               + str(_lookup(atoms.NTH, g["nth"]) if _lookup(atoms.NTH, g["nth"]) > 0 else (2 if _fold(g["unit"]) == "semestre" else 4)))
-               if _lookup(atoms.NTH, g["nth"]) <= (2 if _fold(g["unit"]) == "semestre" else 4) else None),
+        _whole(lambda g: Parse("calendar", year=_year(g), season=("H" if _table_key(g["unit"]) == "semestre" else "Q")
+                               + str(_lookup(atoms.NTH, g["nth"]) if _lookup(atoms.NTH, g["nth"]) > 0 else (2 if _table_key(g["unit"]) == "semestre" else 4)))
+               if _lookup(atoms.NTH, g["nth"]) <= (2 if _table_key(g["unit"]) == "semestre" else 4) else None),
         needs=(cue("semestre", "trimestre", word_start=True, word_end=True), cue(*atoms.NTH, word_start=True, word_end=True)),
     ),
     ExpressionPattern(
@@ -1372,7 +1372,7 @@ PATTERNS: tuple[ExpressionPattern, ...] = (
         needs=(cue("moment", word_start=True, word_end=True),),
     ),
     ExpressionPattern("nocturnal", _compile(named("ref", r"nocturnes?|diurnes?") + AFTER),
-                      _whole(lambda g: Parse("ref", value="TNI" if _fold(g["ref"]).startswith("noct") else "TDT")),
+                      _whole(lambda g: Parse("ref", value="TNI" if _table_key(g["ref"]).startswith("noct") else "TDT")),
         needs=(cue("nocturne", "diurne", word_start=True),),
     ),
 )
@@ -1457,9 +1457,9 @@ def _read_bare_year(match: re.Match) -> list[Match]:
 def _read_ordinal_day(match: re.Match) -> list[Match]:
     """'la troisième nuit' is a day of the story; 'la 28e journée' a round of a league."""
     groups = match.groupdict()
-    if _fold(groups["part"]) == "journée" and re.match(r"la\s+\d", match.group(), re.IGNORECASE) and not groups.get("consecutive"):
+    if _table_key(groups["part"]) == "journée" and re.match(r"la\s+\d", match.group(), re.IGNORECASE) and not groups.get("consecutive"):
         return []
-    return [Match(match.start(), match.end(), Parse("anchored", part=None if _fold(groups["part"]) == "journée" else _part(groups)))]
+    return [Match(match.start(), match.end(), Parse("anchored", part=None if _table_key(groups["part"]) == "journée" else _part(groups)))]
 
 
 # "le festival Automne en Normandie": a capitalised season inside a sentence is a name.
@@ -1495,9 +1495,9 @@ NAMED_ERA_AFTER = re.compile(r"[^\S\n]+[a-zà-ÿ-]+(?:" + "|".join(atoms.RELATIO
 
 def _read_vague(match: re.Match) -> list[Match]:
     """'récemment', 'à l'avenir', 'l'époque romaine'; not 'penser à l'avenir' (the future as a topic)."""
-    if _fold(match.group("ref")).startswith("à ") and FUTURE_AS_TOPIC_BEFORE.search(match.string, max(0, match.start() - 25), match.start()):
+    if _table_key(match.group("ref")).startswith("à ") and FUTURE_AS_TOPIC_BEFORE.search(match.string, max(0, match.start() - 25), match.start()):
         return []
-    era = NAMED_ERA_AFTER.match(match.string, match.end()) if _fold(match.group("ref")).endswith("époque") else None
+    era = NAMED_ERA_AFTER.match(match.string, match.end()) if _table_key(match.group("ref")).endswith("époque") else None
     if era:
         return [Match(match.start(), era.end(), _read_ref(match.groupdict()))]
     return [Match(match.start(), match.end(), _read_ref(match.groupdict()))]
@@ -1537,7 +1537,7 @@ def _read_duration_match(match: re.Match) -> list[Match]:
         return []  # "par demi-heure" is a frequency (per_unit)
     if parse.unit and _is_age(match.string, match.start(), match.end(), parse.unit, bool(groups.get("modifier"))):
         return []
-    if groups.get("vague") and _fold(groups["vague"]) == "des" and ARTICLE_CONTRACTION_BEFORE.search(match.string[max(0, match.start() - 12):match.start()]):
+    if groups.get("vague") and _table_key(groups["vague"]) == "des" and ARTICLE_CONTRACTION_BEFORE.search(match.string[max(0, match.start() - 12):match.start()]):
         return []
     if _capitalised_inside_its_sentence(match, "unit"):
         return []  # "les Journées du patrimoine", "les 24 Heures du Mans" are names
@@ -1588,7 +1588,7 @@ def clock_or_duration(match: re.Match) -> str:
     text, start, end = match.string, match.start(), match.end()
     before = text[max(0, start - 25):start]
     if groups.get("modifier"):
-        return "clock" if _fold(groups["modifier"]) in APPROXIMATE_TIME else "duration"
+        return "clock" if _table_key(groups["modifier"]) in APPROXIMATE_TIME else "duration"
     if groups.get("clock_part") or groups.get("zone") is not None:
         return "clock"
     if DURATION_AFTER.match(text, end) or DURATION_BEFORE.search(before):
@@ -1597,7 +1597,7 @@ def clock_or_duration(match: re.Match) -> str:
         return "duration"
     if TIME_PREPOSITION_BEFORE.search(before) or groups.get("minute"):
         return "clock"
-    return "duration" if "heure" in _fold(groups["expr"]) else "clock"
+    return "duration" if "heure" in _table_key(groups["expr"]) else "clock"
 
 
 def _hours_duration(groups: dict) -> Parse:
@@ -1635,7 +1635,7 @@ def _read_clock_match(match: re.Match) -> list[Match]:
     if parse is None:
         return []
     # "vers" is a preposition: outside the span, its meaning kept as APPROX.
-    start = match.start("expr") if groups.get("modifier") and _fold(groups["modifier"]) in APPROXIMATE_TIME else match.start()
+    start = match.start("expr") if groups.get("modifier") and _table_key(groups["modifier"]) in APPROXIMATE_TIME else match.start()
     return [Match(start, match.end(), parse)]
 
 
