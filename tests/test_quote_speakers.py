@@ -429,3 +429,11 @@ def test_a_modal_inside_the_quotation_does_not_make_the_cue_after_it_hypothetica
 def test_a_description_goes_to_the_person_the_title_introduced(analyse):
     frame = analyse("Le Premier ministre Jean Castex a annoncé de nouvelles mesures. Le chef du gouvernement a expliqué que le couvre-feu serait avancé.")
     assert only(frame, "le couvre-feu serait avancé").speaker == "Jean Castex"
+
+
+def test_a_source_phrase_runs_to_the_end_of_its_name(analyse):
+    # The parse hangs « The » alone on « Selon »: the source is still the whole name the
+    # entity stage found, never a piece of it.
+    frame = analyse("Selon The Economist Intelligence Unit, la croissance ralentira nettement l'an prochain.")
+    [speaker] = frame["speaker"].tolist()
+    assert speaker.startswith("The ") and len(speaker.split()) >= 2

@@ -305,7 +305,23 @@ class Speakers:
             kept.pop()
         while kept and kept[0].index < head.index and (kept[0].pos in ("ADP", "PUNCT") or kept[0].dep == "case"):
             kept.pop(0)
-        return kept or [head]
+        return self._to_end_of_name(kept) or [head]
+
+    def _to_end_of_name(self, phrase: list[Token]) -> list[Token]:
+        """A noun phrase never ends inside a name: whatever the parse made of its words
+        (« d'après The Hollywood | Reporter, P »), the phrase runs to the name's end."""
+        if not phrase:
+            return phrase
+        last = phrase[-1]
+        named = next((m for m in self.view.mentions if m.start <= last.start < m.end), None)
+        if named is None or named.end <= last.end:
+            return phrase
+        rest = []
+        for token in self.view.tokens[last.index + 1 :]:
+            if token.start >= named.end or token.sent_id != last.sent_id:
+                break
+            rest.append(token)
+        return phrase + rest
 
     @staticmethod
     def _is_clause(token: Token) -> bool:
