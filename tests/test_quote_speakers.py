@@ -437,3 +437,14 @@ def test_a_source_phrase_runs_to_the_end_of_its_name(analyse):
     frame = analyse("Selon The Economist Intelligence Unit, la croissance ralentira nettement l'an prochain.")
     [speaker] = frame["speaker"].tolist()
     assert speaker.startswith("The ") and len(speaker.split()) >= 2
+
+
+@pytest.mark.parametrize("sentence, content, speaker", [
+    # the tagger reads « reproche » as an adjective or a noun: the sentence has no other verb
+    ("L'opposition reproche au gouvernement d'avoir menti sur les chiffres.", "avoir menti sur les chiffres", "opposition"),
+    # the object clitic belongs to the verb group: the subject is the phrase before it
+    ("Le président américain leur reproche de ne pas tenir leurs engagements.", "ne pas tenir leurs engagements", "président américain"),
+])
+def test_a_verb_read_as_a_noun_still_reports_its_subjects_words(analyse, sentence, content, speaker):
+    row = only(analyse(sentence), content)
+    assert (row.kind, row.speaker) == ("indirect", speaker)

@@ -44,9 +44,20 @@ def cue_lemma(view: DocView, token: Token, lexicon: QuoteLexicon) -> str | None:
         reported = following is not None and following.lower in {"que", "qu'", "qu’"} and following.pos == "SCONJ"
         # « le maire leur reproche de… »: after an object clitic and before « de », a verb
         governed = previous is not None and previous.lower in OBJECT_CLITICS and following is not None and following.lower in {"de", "d'", "d’"}
-        if reported or governed or verb_slot:
+        if reported or governed or verb_slot or _verb_of_verbless_clause(view, token):
             fallback = lexicon.noun_forms[token.lower]
     return fallback if fallback in lexicon.speech_verbs else None
+
+
+def _verb_of_verbless_clause(view: DocView, token: Token) -> bool:
+    """« Le syndicat juge la réforme « inacceptable » », « L'opposition reproche au
+    gouvernement d'avoir menti »: right after a noun phrase, in a sentence the tagger left
+    without any finite verb, a verb form that is also a noun is the sentence's verb."""
+    previous = view.tokens[token.index - 1] if token.index else None
+    if previous is None or previous.sent_id != token.sent_id or previous.pos not in ("NOUN", "PROPN", "ADJ"):
+        return False
+    return not any(other.sent_id == token.sent_id and other.pos in VERBAL and other.feature("VerbForm") == "Fin"
+                   for other in view.tokens[max(0, token.index - 40) : token.index + 40])
 
 
 def _before_inverted_subject(view: DocView, token: Token, lexicon: QuoteLexicon) -> bool:
