@@ -448,3 +448,10 @@ def test_a_source_phrase_runs_to_the_end_of_its_name(analyse):
 def test_a_verb_read_as_a_noun_still_reports_its_subjects_words(analyse, sentence, content, speaker):
     row = only(analyse(sentence), content)
     assert (row.kind, row.speaker) == ("indirect", speaker)
+
+
+def test_a_reflexive_incise_after_a_direct_quote_leaves_it_direct(analyse):
+    # « s' » belongs to the verb group of the incise, not to what the incise attributes
+    frame = analyse("« C'est une victoire pour tous les salariés », s'est félicitée Marie Lenoir.")
+    row = only(frame, "C'est une victoire pour tous les salariés")
+    assert (row.kind, row.speaker) == ("direct", "Marie Lenoir")

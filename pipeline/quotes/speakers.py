@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from pipeline.characters import is_pictograph
-from pipeline.quotes.cues import CLOSING_MARKS, OBJECT_CLITICS, Cue
+from pipeline.quotes.cues import CLOSING_MARKS, OBJECT_CLITICS, REFLEXIVE, Cue
 from pipeline.quotes.first_names import first_name_gender
 from pipeline.quotes.document import DocView, EntityMention, Token
 from pipeline.quotes.lexicon import QuoteLexicon
@@ -74,11 +74,12 @@ def clitic(token: Token) -> str | None:
 
 
 def verb_group_start(view: DocView, verb: Token) -> int:
-    """First token of « a-t-il déclaré », « ont-ils souligné », « a déclaré », « leur a dit »."""
+    """First token of « a-t-il déclaré », « ont-ils souligné », « a déclaré », « leur a dit »,
+    « s'est réjoui »."""
     tokens = view.tokens
     first = verb.index
     while first > 0 and tokens[first - 1].sent_id == verb.sent_id and (tokens[first - 1].pos == "AUX" or clitic(tokens[first - 1]) or tokens[first - 1].lower == "-t"
-                                                                       or tokens[first - 1].lower in OBJECT_CLITICS):
+                                                                       or tokens[first - 1].lower in OBJECT_CLITICS or tokens[first - 1].lower in REFLEXIVE):
         first -= 1
     return first
 
