@@ -455,3 +455,9 @@ def test_a_reflexive_incise_after_a_direct_quote_leaves_it_direct(analyse):
     frame = analyse("« C'est une victoire pour tous les salariés », s'est félicitée Marie Lenoir.")
     row = only(frame, "C'est une victoire pour tous les salariés")
     assert (row.kind, row.speaker) == ("direct", "Marie Lenoir")
+
+
+def test_a_name_after_a_document_noun_leaves_the_document_as_source(analyse):
+    # GUIDELINES §4: a document named by selon is the source; the name after it is its issuer
+    row = only(analyse("Selon un sondage Ipsos, la majorité des électeurs rejette le projet."), "la majorité des électeurs rejette le projet")
+    assert row.speaker == "sondage Ipsos"

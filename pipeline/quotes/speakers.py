@@ -666,6 +666,8 @@ class Speakers:
         covering = next((m for m in mentions if m.start <= head.start < m.end), None)
         if covering is not None and covering.label in ("PER", "ORG", "LOC"):
             return covering
+        if head.lemma.lower() in self.lexicon.document_nouns:
+            return None  # « un sondage Ifop », « le rapport Gallois »: a name after a document is its issuer or author, the source is the document
         for mention in mentions:
             before = view.token_at(mention.start)
             previous = view.tokens[before - 1] if before else None
