@@ -67,6 +67,7 @@ class QuoteLexicon:
     organisation_anaphors: frozenset[str]
     speaks_for_owner: frozenset[str]
     document_nouns: frozenset[str]
+    media_nouns: frozenset[str]
     pronoun_gender: dict[str, str]
     honorific_gender: dict[str, str]
     source_prepositions: re.Pattern[str]
@@ -85,8 +86,13 @@ class QuoteLexicon:
 
     @cached_property
     def agent_nouns(self) -> frozenset[str]:
-        """Common nouns that may head a speaker: people, groups, organisations, documents."""
-        return self.person_roles | self.human_nouns | self.organisation_nouns | self.document_nouns
+        """Common nouns that may head a speaker: people, groups, organisations, documents, media."""
+        return self.person_roles | self.human_nouns | self.organisation_nouns | self.publications
+
+    @cached_property
+    def publications(self) -> frozenset[str]:
+        """Documents and media: what people and organisations speak through."""
+        return self.document_nouns | self.media_nouns
 
     @cached_property
     def definite_determiners(self) -> frozenset[str]:
@@ -140,6 +146,7 @@ class QuoteLexicon:
             organisation_anaphors=frozenset(people["organisation_anaphors"]),
             speaks_for_owner=frozenset(people["speaks_for_owner"]),
             document_nouns=frozenset(people["document_nouns"]),
+            media_nouns=frozenset(people["media_nouns"]),
             pronoun_gender=dict(people["pronoun_gender"]),
             honorific_gender=dict(people["honorific_gender"]),
             source_prepositions=_phrases_pattern(verbs["source_prepositions"]),

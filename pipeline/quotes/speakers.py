@@ -173,7 +173,7 @@ class Speakers:
         if not any(child.pos == "DET" for child in view.children(noun.index)):
             return None  # a noun qualified in a phrase has its determiner (not a misspelt « en » read as « an »)
         issuer = view.head(noun)
-        if noun.dep == "obj" and issuer is not None and noun.lemma.lower() in self.lexicon.document_nouns:
+        if noun.dep == "obj" and issuer is not None and noun.lemma.lower() in self.lexicon.publications:
             if any(child.dep in SUBJECT for child in view.children(issuer.index)):
                 return None
         return noun
