@@ -461,3 +461,15 @@ def test_a_name_after_a_document_noun_leaves_the_document_as_source(analyse):
     # GUIDELINES §4: a document named by selon is the source; the name after it is its issuer
     row = only(analyse("Selon un sondage Ipsos, la majorité des électeurs rejette le projet."), "la majorité des électeurs rejette le projet")
     assert row.speaker == "sondage Ipsos"
+
+
+@pytest.mark.parametrize("pronoun", ["Il", "Elle"])
+def test_a_first_name_worn_by_both_genders_does_not_rule_its_person_out(analyse, pronoun):
+    # « Camille » is mostly a woman's name in the dictionary, but nobody else is there for « il »
+    frame = analyse(f"Camille Roux, porte-parole des grévistes, a pris la parole. {pronoun} a affirmé que la grève continuerait.")
+    assert only(frame, "la grève continuerait").speaker == "Camille Roux"
+
+
+def test_a_mostly_male_first_name_still_yields_to_an_agreeing_woman(analyse):
+    frame = analyse("Maxime Petit a rencontré Julie Faure lundi. Elle a déclaré que l'accord était proche.")
+    assert only(frame, "l'accord était proche").speaker == "Julie Faure"

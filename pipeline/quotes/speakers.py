@@ -93,6 +93,8 @@ class Speakers:
         self.quoted_spans = quoted or []
         self.lexicon = lexicon
         self.history: list[tuple[int, Speaker]] = []
+        # the first-name genders a pronoun must agree with: all of them, then the certain ones
+        self._gender_of: dict[str, str] | None = None
 
     def _quoted(self, token: Token) -> bool:
         return self._inside_quotation(token.start)
@@ -724,6 +726,18 @@ class Speakers:
 
     # -- pronouns and descriptions --------------------------------------------------------
     def pronoun(self, word: str, start: int, end: int, anchor: int, depth: int = 0) -> Speaker:
+        """Who a pronoun refers to (``_salient_referent``); when nobody agrees with it, a first
+        name worn by both genders does not rule a person out (« Camille Roux… Il a affirmé »)."""
+        found = self._salient_referent(word, start, end, anchor, depth)
+        if found.name is not None or self._gender_of is not None:
+            return found
+        self._gender_of = self._certain_genders
+        try:
+            return self._salient_referent(word, start, end, anchor, depth)
+        finally:
+            self._gender_of = None
+
+    def _salient_referent(self, word: str, start: int, end: int, anchor: int, depth: int = 0) -> Speaker:
         """Who a pronoun refers to, agreeing in gender and number, by salience: a person who is the
         subject of a clause before it in its sentence or in the sentence before (main clauses
         first; a pronoun there refers on to its own antecedent); else the latest speaker of its
@@ -836,7 +850,7 @@ class Speakers:
     def _agrees(self, entity_key: str | None, gender: str | None) -> bool:
         if gender is None or entity_key is None:
             return True
-        known = self._genders.get(entity_key)
+        known = (self._genders if self._gender_of is None else self._gender_of).get(entity_key)
         return known is None or known == gender
 
     @cached_property
@@ -844,7 +858,14 @@ class Speakers:
         """The grammatical gender the text gives each named person: an honorific (« Mme »), a
         gendered noun or determiner just before a mention (« la ministre X »), else the first
         name's gender in a dictionary of first names."""
-        view = self.view
+        return self._people_genders(certain=False)
+
+    @cached_property
+    def _certain_genders(self) -> dict[str, str]:
+        """The same without the genders of first names worn by both (« Camille », « Claude »)."""
+        return self._people_genders(certain=True)
+
+    def _people_genders(self, certain: bool) -> dict[str, str]:
         found: dict[str, str] = {}
         for mention in self._people():
             if mention.entity_key in found:
@@ -854,7 +875,7 @@ class Speakers:
                 found[mention.entity_key] = gender
         for mention in self._people():
             if mention.entity_key not in found:
-                gender = first_name_gender(mention.canonical)
+                gender = first_name_gender(mention.canonical, certain)
                 if gender is not None:
                     found[mention.entity_key] = gender
         return found
