@@ -473,3 +473,9 @@ def test_a_first_name_worn_by_both_genders_does_not_rule_its_person_out(analyse,
 def test_a_mostly_male_first_name_still_yields_to_an_agreeing_woman(analyse):
     frame = analyse("Maxime Petit a rencontré Julie Faure lundi. Elle a déclaré que l'accord était proche.")
     assert only(frame, "l'accord était proche").speaker == "Julie Faure"
+
+
+def test_a_description_never_falls_back_on_a_person_of_another_role(analyse):
+    # the only person named is « député », not « ministre »: the minister stays unnamed
+    frame = analyse("Le ministre a répondu à Jean Martin, député de l'opposition, que la loi serait votée.")
+    assert only(frame, "la loi serait votée").speaker == "ministre"

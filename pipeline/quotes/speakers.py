@@ -1007,7 +1007,7 @@ class Speakers:
                 return next((m for m in view.mentions if m.entity_key == speaker.entity_key), None)
         if nearby is not None and paragraph - view.paragraph_of(nearby.start) <= 1:
             return nearby
-        return self.main_person(role, gender) or self.main_person(gender=gender) or self.main_person()
+        return self.main_person(role, gender) or self.main_person(role)
 
     def main_person(self, role: frozenset[str] = frozenset(), gender: str | None = None) -> EntityMention | None:
         people = [m for m in self._people(role) if self._agrees(m.entity_key, gender)]
