@@ -479,3 +479,13 @@ def test_a_description_never_falls_back_on_a_person_of_another_role(analyse):
     # the only person named is « député », not « ministre »: the minister stays unnamed
     frame = analyse("Le ministre a répondu à Jean Martin, député de l'opposition, que la loi serait votée.")
     assert only(frame, "la loi serait votée").speaker == "ministre"
+
+
+def test_an_interview_opened_by_a_copular_sentence_carries_its_subject(analyse):
+    frame = analyse(
+        "L'entraîneur, Michel Blanc, était satisfait après le match.",
+        "« On a bien joué. Les joueurs ont montré du caractère. »",
+        "« Il faudra confirmer samedi. »",
+    )
+    assert speakers_by_text(frame) == {"On a bien joué. Les joueurs ont montré du caractère.": "Michel Blanc",
+                                       "Il faudra confirmer samedi.": "Michel Blanc"}

@@ -630,7 +630,7 @@ class Speakers:
         if view.paragraph_of(previous.start) != view.paragraph_of(tokens[mark].start):
             return self._narrator_before(mark)
         root = next((t for t in reversed(tokens[: mark]) if t.sent_id == previous.sent_id and t.head == t.index), None)
-        if root is None or root.pos not in ("VERB", "AUX") or self._quoted(root):
+        if root is None or not self._is_predicate(root) or self._quoted(root):
             return None
         return self.subject_of(Cue(root.index, root.index, root.lemma, root.start, root.end))
 
@@ -646,10 +646,14 @@ class Speakers:
         if any(start <= a < end for a, _ in self.quoted_spans):
             return None
         root = next((t for t in reversed(tokens[:mark]) if t.head == t.index and t.start >= start), None)
-        if root is None or root.pos not in ("VERB", "AUX"):
+        if root is None or not self._is_predicate(root):
             return None
         subject = self.subject_of(Cue(root.index, root.index, root.lemma, root.start, root.end))
         return subject if subject is not None and self.from_token(subject, subject.start).is_person else None
+
+    def _is_predicate(self, root: Token) -> bool:
+        """A verb, or a word a copula makes the predicate (« X était satisfait »)."""
+        return root.pos in ("VERB", "AUX") or any(child.dep == "cop" for child in self.view.children(root.index))
 
     def _antecedent(self, head: Token) -> Speaker | None:
         """« ce même sondage » -> the latest earlier phrase with the same head noun that does not point back itself."""
