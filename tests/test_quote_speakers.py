@@ -489,3 +489,13 @@ def test_an_interview_opened_by_a_copular_sentence_carries_its_subject(analyse):
     )
     assert speakers_by_text(frame) == {"On a bien joué. Les joueurs ont montré du caractère.": "Michel Blanc",
                                        "Il faudra confirmer samedi.": "Michel Blanc"}
+
+
+def test_coordinated_names_each_with_an_apposition_stay_whole(analyse):
+    frame = analyse("Jean Moulin, maire de Brest, et Paul Kerbrat, président du conseil départemental, ont affirmé que le projet était abandonné.")
+    assert only(frame, "le projet était abandonné").speaker == "Jean Moulin et Paul Kerbrat"
+
+
+def test_a_coordination_inside_an_apposition_is_not_two_sources(analyse):
+    frame = analyse("Selon Louis Garnier, sociologue et professeur à l'université de Lille, les inégalités scolaires se creusent.")
+    assert only(frame, "les inégalités scolaires se creusent").speaker == "Louis Garnier"

@@ -439,6 +439,10 @@ class Speakers:
         own name, joined by the coordinating word as written."""
         view = self.view
         members = [child for child in view.children(head.index) if child.dep == "conj" and child.pos in ("NOUN", "PROPN") and not self._quoted(child)]
+        # « Jean Moulin, maire de Brest, et Paul Kerbrat »: a name coordinated to the apposition
+        # is a member too; a noun there is the apposition's own (« sociologue et professeur »)
+        members += [child for holder in self._with_appositions(head)[1:] for child in view.children(holder.index)
+                    if child.dep == "conj" and child.pos == "PROPN" and not self._quoted(child)]
         if not members or not any(child.dep == "cc" for member in members for child in view.children(member.index)):
             return None  # « de nombreux riverains, témoins de l'incendie »: no coordinating word, an apposition
         names, labels = [], set()
@@ -460,13 +464,19 @@ class Speakers:
         label = labels.pop() if len(labels) == 1 else "OTHER"
         return Speaker(name, label, first.start, last.end)
 
+    def _with_appositions(self, head: Token) -> list[Token]:
+        """The head and its appositions: « Jean Moulin, maire de Brest, et Paul Kerbrat » is parsed
+        with the second member coordinated to the apposition."""
+        return [head, *(child for child in self.view.children(head.index) if child.dep == "appos")]
+
     def _member_tokens(self, member: Token) -> list[Token]:
         """One member of a coordination: its own phrase, without the members coordinated to it."""
         view = self.view
         inside = {token.index for token in self.phrase(member)}
-        for child in view.children(member.index):
-            if child.dep in ("conj", "cc"):
-                inside -= set(view.subtree(child.index))
+        for holder in self._with_appositions(member):
+            for child in view.children(holder.index):
+                if child.dep in ("conj", "cc"):
+                    inside -= set(view.subtree(child.index))
         kept = [view.tokens[i] for i in sorted(inside) if view.tokens[i].sent_id == member.sent_id]
         while kept and kept[0].index < member.index and (kept[0].pos in ("ADP", "PUNCT", "CCONJ") or kept[0].dep == "case"):
             kept.pop(0)
