@@ -499,3 +499,16 @@ def test_coordinated_names_each_with_an_apposition_stay_whole(analyse):
 def test_a_coordination_inside_an_apposition_is_not_two_sources(analyse):
     frame = analyse("Selon Louis Garnier, sociologue et professeur à l'université de Lille, les inégalités scolaires se creusent.")
     assert only(frame, "les inégalités scolaires se creusent").speaker == "Louis Garnier"
+
+
+@pytest.mark.parametrize("sentence, content, speaker", [
+    ("La CGT a qualifié la réforme de « provocation ».", "provocation", "CGT"),
+    ("Le maire qualifie le projet d'« absurde ».", "absurde", "maire"),
+])
+def test_the_term_a_source_qualifies_something_with_is_its_quote(analyse, sentence, content, speaker):
+    row = only(analyse(sentence), content)
+    assert (row.kind, row.speaker) == ("direct", speaker)
+
+
+def test_qualifying_for_a_final_reports_nothing(analyse):
+    assert analyse("Lyon s'est qualifié pour la finale de la Coupe de France.").empty
