@@ -512,3 +512,9 @@ def test_the_term_a_source_qualifies_something_with_is_its_quote(analyse, senten
 
 def test_qualifying_for_a_final_reports_nothing(analyse):
     assert analyse("Lyon s'est qualifié pour la finale de la Coupe de France.").empty
+
+
+def test_an_acronym_in_brackets_after_a_selon_source_belongs_to_it(analyse):
+    frame = analyse("Selon l'Agence nationale de sécurité du médicament (ANSM), trois lots ont été rappelés.")
+    row = only(frame, "trois lots ont été rappelés")
+    assert row.speaker == "Agence nationale de sécurité du médicament"

@@ -331,6 +331,7 @@ class Finder:
         (« Selon lui « … » »)."""
         tokens = self.view.tokens
         sent = tokens[first].sent_id
+        after = self._past_parenthesis(after)
         following = tokens[after] if after < len(tokens) and tokens[after].sent_id == sent else None
         found = []
         if first > 0 and tokens[first - 1].sent_id == sent:
@@ -346,6 +347,19 @@ class Finder:
         elif following is not None and following.pos != "PUNCT" and self._opens_clause(first):
             found.append((following.start, self._clause_end(after)))
         return self._long_enough(found)
+
+    def _past_parenthesis(self, index: int) -> int:
+        """The token after a parenthesis opening at ``index`` (« selon la Direction générale de
+        l'aviation civile (DGAC), P »: the acronym belongs to the source), else ``index``."""
+        tokens = self.view.tokens
+        if index >= len(tokens) or tokens[index].text != "(":
+            return index
+        for position in range(index + 1, min(index + 15, len(tokens))):
+            if tokens[position].sent_id != tokens[index].sent_id:
+                break
+            if tokens[position].text == ")":
+                return position + 1
+        return index
 
     def _opens_clause(self, index: int) -> bool:
         """The token opens its sentence, or follows a comma, colon, semicolon, dash or « et »/« mais »."""
