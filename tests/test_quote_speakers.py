@@ -518,3 +518,8 @@ def test_an_acronym_in_brackets_after_a_selon_source_belongs_to_it(analyse):
     frame = analyse("Selon l'Agence nationale de sécurité du médicament (ANSM), trois lots ont été rappelés.")
     row = only(frame, "trois lots ont été rappelés")
     assert row.speaker == "Agence nationale de sécurité du médicament"
+
+
+def test_a_coordinated_cue_ends_the_content_of_the_first(analyse):
+    frame = analyse("La ministre Anne Roche a estimé que la grève était injustifiée et a rappelé que le plan ne prévoyait aucun licenciement.")
+    assert speakers_by_text(frame) == {"la grève était injustifiée": "Anne Roche", "le plan ne prévoyait aucun licenciement": "Anne Roche"}

@@ -90,7 +90,7 @@ class Finder:
     # -- where reported content ends ---------------------------------------------------
     def _clause_end(self, first: int) -> int:
         """End offset of reported content starting at token ``first``: the end of the
-        sentence, or just before a colon or « , <cue> » that starts another attribution."""
+        sentence, or just before a colon, « , <cue> » or « et <cue> » that starts another attribution."""
         view = self.view
         tokens = view.tokens
         sent = tokens[first].sent_id
@@ -105,6 +105,8 @@ class Finder:
                 break
             if token.text == "," and (self._cue_follows(position) or self._main_clause_resumes(position, first)):
                 break
+            if token.pos == "CCONJ" and position > first and self._cue_follows(position):
+                break  # « a estimé que P et a rappelé que Q »: the second verb reports Q
             last = position
             position += 1
         return self._trim_end(tokens[first].start, tokens[last].end)
@@ -129,6 +131,7 @@ class Finder:
         return not any(child.dep in SUBJECT and child.index >= first for child in self.view.children(following.index))
 
     def _cue_follows(self, comma: int) -> bool:
+        """A cue's verb group starts right after the comma (or « et », « mais »)."""
         tokens = self.view.tokens
         for position in range(comma + 1, min(comma + 4, len(tokens))):
             if position in self.cues:
