@@ -523,3 +523,12 @@ def test_an_acronym_in_brackets_after_a_selon_source_belongs_to_it(analyse):
 def test_a_coordinated_cue_ends_the_content_of_the_first(analyse):
     frame = analyse("La ministre Anne Roche a estimé que la grève était injustifiée et a rappelé que le plan ne prévoyait aucun licenciement.")
     assert speakers_by_text(frame) == {"la grève était injustifiée": "Anne Roche", "le plan ne prévoyait aucun licenciement": "Anne Roche"}
+
+
+def test_a_noun_pointing_back_takes_the_organisation_subject_before_it(analyse):
+    # the DGAC is named more often, but Air France is the subject of the sentence before
+    frame = analyse(
+        "Selon la Direction générale de l'aviation civile (DGAC), la moitié des vols seront annulés. Un porte-parole de la DGAC a appelé au calme.",
+        "Air France assure que ses vols long-courriers seront maintenus. La compagnie estime toutefois que la grève lui coûtera cher.",
+    )
+    assert only(frame, "la grève lui coûtera cher").speaker == "Air France"

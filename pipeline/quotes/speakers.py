@@ -518,10 +518,26 @@ class Speakers:
         if modified and word not in self.lexicon.organisation_anaphors:
             return None
         if word in self.lexicon.organisation_anaphors or word in self.lexicon.speaks_for_owner:
+            subject = self._organisation_subject_before(head)
+            if subject is not None:
+                return self._entity_speaker(subject)
             counts = Counter(m.entity_key for m in organisations)
             if counts:
                 best = max(counts, key=lambda key: (counts[key], max(i for i, m in enumerate(organisations) if m.entity_key == key)))
                 return self._entity_speaker(next(m for m in reversed(organisations) if m.entity_key == best))
+        return None
+
+    def _organisation_subject_before(self, head: Token) -> EntityMention | None:
+        """« Air France assure que P. La compagnie estime… »: like a pronoun, a noun pointing back
+        stands first for a named organisation subject of its sentence or of the one before."""
+        view = self.view
+        for tokens in self._sentences_back(head.start)[:2]:
+            subjects = [t for t in tokens if t.dep in ("nsubj", "nsubj:pass") and t.end <= head.start and not self._quoted(t)]
+            subjects.sort(key=lambda t: (len(view.ancestors(t)), -t.index))
+            for subject in subjects:
+                named = next((m for m in view.mentions if m.start <= subject.start < m.end), None)
+                if named is not None and named.label == "ORG":
+                    return named
         return None
 
     def _fuller_phrase(self, head: Token) -> Speaker | None:
