@@ -532,3 +532,9 @@ def test_a_noun_pointing_back_takes_the_organisation_subject_before_it(analyse):
         "Air France assure que ses vols long-courriers seront maintenus. La compagnie estime toutefois que la grève lui coûtera cher.",
     )
     assert only(frame, "la grève lui coûtera cher").speaker == "Air France"
+
+
+def test_pour_a_person_and_an_apposition_reports_what_follows_both(analyse):
+    frame = analyse("Pour Lucie Marchand, directrice de l'observatoire, les loyers « ne baisseront pas avant longtemps ».")
+    row = only(frame, "les loyers « ne baisseront pas avant longtemps »")
+    assert (row.kind, row.speaker) == ("mixed", "Lucie Marchand")

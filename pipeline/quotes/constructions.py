@@ -420,6 +420,12 @@ class Finder:
         if not named and head.pos != "PRON" and head.lemma.lower() not in self.lexicon.person_roles | self.lexicon.organisation_nouns:
             return None  # « pour les familles, … » names whom something is for, not whose opinion it is
         content = ends[0] + 1
+        if named and following[ends[0]].text == "," and len(ends) > 1 and following[ends[1]].text == ",":
+            # « Pour Jean Dupont, secrétaire général du syndicat, P »: the apposition is the source's
+            apposition = following[ends[0] + 1 : ends[1]]
+            role = next((t for t in apposition if t.pos == "NOUN"), None)
+            if role is not None and role.lemma.lower() in self.lexicon.agent_nouns and not _has_finite_verb(apposition):
+                content = ends[1] + 1
         if following[ends[0]].text == "," and len(ends) > 1 and following[ends[1]].text == ":":
             apposed = [m for m in view.mentions_between(following[content].start, following[ends[1] - 1].end) if m.label in ("PER", "ORG")]
             if apposed:  # « pour la principale association du secteur, l'April : »
