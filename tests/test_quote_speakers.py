@@ -538,3 +538,13 @@ def test_pour_a_person_and_an_apposition_reports_what_follows_both(analyse):
     frame = analyse("Pour Lucie Marchand, directrice de l'observatoire, les loyers « ne baisseront pas avant longtemps ».")
     row = only(frame, "les loyers « ne baisseront pas avant longtemps »")
     assert (row.kind, row.speaker) == ("mixed", "Lucie Marchand")
+
+
+@pytest.mark.parametrize("sentence, content, speaker", [
+    ("« Les urgences sont au bord de la rupture », alerte le docteur Antoine Mercier.", "Les urgences sont au bord de la rupture", "Antoine Mercier"),
+    ("« Ce budget est une farce », a lâché le député Hugo Vasseur.", "Ce budget est une farce", "Hugo Vasseur"),
+    ("« Rien n'est joué », tempère l'entraîneur Paul Lagarde.", "Rien n'est joué", "Paul Lagarde"),
+])
+def test_more_verbs_of_saying_in_the_incise(analyse, sentence, content, speaker):
+    row = only(analyse(sentence), content)
+    assert (row.kind, row.speaker) == ("direct", speaker)
