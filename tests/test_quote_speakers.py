@@ -548,3 +548,10 @@ def test_pour_a_person_and_an_apposition_reports_what_follows_both(analyse):
 def test_more_verbs_of_saying_in_the_incise(analyse, sentence, content, speaker):
     row = only(analyse(sentence), content)
     assert (row.kind, row.speaker) == ("direct", speaker)
+
+
+def test_the_medium_that_asked_is_not_the_speaker(analyse):
+    # the parse makes « un infirmier » an apposition to « l'AFP »: a person noun never stands for an organisation
+    frame = analyse("Interrogé par l'AFP, un infirmier de l'hôpital Saint-Antoine, qui a souhaité garder l'anonymat, confie être « épuisé ».")
+    [speaker] = frame["speaker"].tolist()
+    assert speaker == "infirmier de l'hôpital Saint-Antoine"

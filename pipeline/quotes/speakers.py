@@ -737,7 +737,11 @@ class Speakers:
         if after is not None and after.sent_id == tokens[-1].sent_id and after.text != "," and after.lower not in RELATIVE:
             return None  # an apposition closes with a comma, a relative or its sentence: « , l'ONG a demandé » is a subject
         before = view.tokens[tokens[0].index - 2]
-        return next((m for m in view.mentions if m.end == before.end and m.label in ("PER", "ORG") and not self._quoted(before)), None)
+        # a description of a person (« un infirmier de l'hôpital ») is never apposed to an organisation
+        noun = next((t for t in tokens if t.pos == "NOUN"), None)
+        person = noun is not None and (noun.lemma.lower() in self.lexicon.person_roles or noun.lemma.lower() in self.lexicon.human_nouns)
+        labels = ("PER",) if person else ("PER", "ORG")
+        return next((m for m in view.mentions if m.end == before.end and m.label in labels and not self._quoted(before)), None)
 
     def _is_person_description(self, tokens: list[Token], head: Token) -> bool:
         """A definite singular description headed by a role or a noun of people (« le chercheur »)."""
