@@ -555,3 +555,11 @@ def test_the_medium_that_asked_is_not_the_speaker(analyse):
     frame = analyse("Interrogé par l'AFP, un infirmier de l'hôpital Saint-Antoine, qui a souhaité garder l'anonymat, confie être « épuisé ».")
     [speaker] = frame["speaker"].tolist()
     assert speaker == "infirmier de l'hôpital Saint-Antoine"
+
+
+def test_a_pronoun_may_stand_for_an_unnamed_person_subject_before_it(analyse):
+    frame = analyse(
+        "Le docteur Antoine Mercier a présenté le rapport.",
+        "Un infirmier de l'hôpital Saint-Antoine confie être épuisé. Il dit travailler « souvent plus de cinquante heures par semaine ».",
+    )
+    assert only(frame, "travailler « souvent plus de cinquante heures par semaine »").speaker == "infirmier de l'hôpital Saint-Antoine"

@@ -739,8 +739,7 @@ class Speakers:
         before = view.tokens[tokens[0].index - 2]
         # a description of a person (« un infirmier de l'hôpital ») is never apposed to an organisation
         noun = next((t for t in tokens if t.pos == "NOUN"), None)
-        person = noun is not None and (noun.lemma.lower() in self.lexicon.person_roles or noun.lemma.lower() in self.lexicon.human_nouns)
-        labels = ("PER",) if person else ("PER", "ORG")
+        labels = ("PER",) if noun is not None and self._is_person_noun(noun) else ("PER", "ORG")
         return next((m for m in view.mentions if m.end == before.end and m.label in labels and not self._quoted(before)), None)
 
     def _is_person_description(self, tokens: list[Token], head: Token) -> bool:
@@ -832,10 +831,16 @@ class Speakers:
             plural = self.lexicon.pronoun_number.get(word) == "Plur"
             for subject in subjects:
                 speaker = self._agreeing(subject, word, depth)
-                # « Thomas Pesquet et ses coéquipiers… Ils ont raconté »: a group of people is not one person
-                if speaker is not None and ((speaker.label == "PER") == people or plural and people):
+                # « Thomas Pesquet et ses coéquipiers… Ils ont raconté »: a group of people is not one
+                # person; « un infirmier… Il dit » is one, unnamed
+                person = speaker is not None and (speaker.label == "PER" or (speaker.label == "OTHER" and self._is_person_noun(subject)))
+                if speaker is not None and (person == people or plural and people):
                     return speaker
         return None
+
+    def _is_person_noun(self, token: Token) -> bool:
+        lemma = token.lemma.lower()
+        return token.pos == "NOUN" and (lemma in self.lexicon.person_roles or lemma in self.lexicon.human_nouns)
 
     def _agreeing(self, subject: Token, word: str, depth: int) -> Speaker | None:
         """The speaker ``subject`` designates when it agrees with the pronoun ``word`` and is an agent."""
