@@ -563,3 +563,10 @@ def test_a_pronoun_may_stand_for_an_unnamed_person_subject_before_it(analyse):
         "Un infirmier de l'hôpital Saint-Antoine confie être épuisé. Il dit travailler « souvent plus de cinquante heures par semaine ».",
     )
     assert only(frame, "travailler « souvent plus de cinquante heures par semaine »").speaker == "infirmier de l'hôpital Saint-Antoine"
+
+
+def test_nouns_of_people_any_dictionary_lists_are_sources(analyse):
+    frame = analyse(
+        "Selon la préfecture, la route restera fermée. Son entourage assure que la ministre est « consciente des difficultés ».",
+    )
+    assert only(frame, "la ministre est « consciente des difficultés »").speaker == "entourage"
