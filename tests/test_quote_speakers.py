@@ -570,3 +570,14 @@ def test_nouns_of_people_any_dictionary_lists_are_sources(analyse):
         "Selon la préfecture, la route restera fermée. Son entourage assure que la ministre est « consciente des difficultés ».",
     )
     assert only(frame, "la ministre est « consciente des difficultés »").speaker == "entourage"
+
+
+@pytest.mark.parametrize("sentence, content, speaker", [
+    # the tagger reads « juge » as a noun; the parse hangs the attribute on the subject
+    ("Le syndicat juge la réforme « inacceptable ».", "la réforme « inacceptable »", "syndicat"),
+    ("Dans un communiqué publié samedi, le ministère des Affaires étrangères juge la position iranienne « décevante ».",
+     "la position iranienne « décevante »", "ministère des Affaires étrangères"),
+])
+def test_a_judgement_over_a_quoted_attribute_whatever_the_parse(analyse, sentence, content, speaker):
+    row = only(analyse(sentence), content)
+    assert (row.kind, row.speaker) == ("mixed", speaker)

@@ -516,13 +516,40 @@ class Finder:
             return None
         view = self.view
         complements = [child for child in view.children(cue.token) if child.index > cue.last and child.pos in ("NOUN", "PROPN", "PRON") and child.start < span.open]
-        if not complements:
-            return None
-        indices = [i for i in view.subtree(complements[0].index) if view.tokens[i].sent_id == view.tokens[cue.token].sent_id]
-        start = view.tokens[min(indices)].start
+        if complements:
+            indices = [i for i in view.subtree(complements[0].index) if view.tokens[i].sent_id == view.tokens[cue.token].sent_id]
+            start = view.tokens[min(indices)].start
+        else:
+            start = self._object_before_mark(cue, span)
+            if start is None:
+                return None
         if not start < span.open:
             return None  # the quotation is all of the clause
         return self._reported((start, self._clause_end(view.token_at(start))), cue, How.SUBJECT)
+
+    def _judgement_before(self, span: MarkedSpan) -> Cue | None:
+        """A verb of judgement whose object phrase runs up to the quote mark, when the parse hangs
+        the quoted attribute elsewhere (« le ministère juge la position iranienne « décevante » »)."""
+        view = self.view
+        opening = view.token_at(span.open)
+        if not opening:
+            return None
+        for index in range(opening - 1, max(opening - 10, -1), -1):
+            cue = self.cues.get(index)
+            if cue is not None:
+                return cue if cue.lemma in self.lexicon.small_clause_verbs and self._object_before_mark(cue, span) is not None else None
+        return None
+
+    def _object_before_mark(self, cue: Cue, span: MarkedSpan) -> int | None:
+        """Where the object of a judgement verb starts when the parse hangs it elsewhere: a noun
+        phrase written between the verb and the quote mark (« juge la position iranienne « … » »)."""
+        view = self.view
+        between = [t for t in view.tokens[cue.last + 1 :] if t.start < span.open]
+        if not between or between[0].pos not in ("DET", "NOUN", "PROPN") or not any(t.pos in ("NOUN", "PROPN") for t in between):
+            return None
+        if any(t.pos in ("VERB", "AUX", "PUNCT", "SCONJ", "CCONJ") or t.sent_id != between[0].sent_id for t in between):
+            return None
+        return between[0].start
 
     def _headline(self, span: MarkedSpan) -> Candidate | None:
         view, text = self.view, self.view.text
@@ -595,6 +622,8 @@ class Finder:
                 colon, cue = self._cue_before_colon(span)
             if cue is None and not colon:
                 cue = self._governing_cue(span)
+            if cue is None and term_like:
+                cue = self._judgement_before(span)
             if cue is None and not term_like:
                 cue = self._cue_closing_sentence_before(span)
             if cue is not None and self._has_other_content(cue, span):
