@@ -581,3 +581,15 @@ def test_nouns_of_people_any_dictionary_lists_are_sources(analyse):
 def test_a_judgement_over_a_quoted_attribute_whatever_the_parse(analyse, sentence, content, speaker):
     row = only(analyse(sentence), content)
     assert (row.kind, row.speaker) == ("mixed", speaker)
+
+
+def test_a_masculine_title_does_not_make_a_woman_a_man(analyse):
+    frame = analyse("L'avocat de l'accusé, Me Sylvie Moreau, a plaidé la relaxe. Elle estime que le dossier ne contient aucune preuve sérieuse.")
+    assert only(frame, "le dossier ne contient aucune preuve sérieuse").speaker == "Sylvie Moreau"
+
+
+def test_the_participle_after_an_inverted_auxiliary_is_the_cue(analyse):
+    # « martelé » is tagged as an adjective
+    frame = analyse("La juge Claire Petit a ouvert l'audience. « Mon client n'a jamais touché un centime », a-t-elle martelé.")
+    row = only(frame, "Mon client n'a jamais touché un centime")
+    assert (row.cue, row.speaker) == ("marteler", "Claire Petit")

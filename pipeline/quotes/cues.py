@@ -34,7 +34,7 @@ def cue_lemma(view: DocView, token: Token, lexicon: QuoteLexicon) -> str | None:
     """The reporting lemma this token stands for, from the parse or the form fallback tables."""
     if token.pos in VERBAL and token.lemma in lexicon.speech_verbs:
         return token.lemma
-    verb_slot = _before_inverted_subject(view, token, lexicon) or _after_quotation(view, token)
+    verb_slot = _before_inverted_subject(view, token, lexicon) or _after_quotation(view, token) or _after_inverted_auxiliary(view, token, lexicon)
     if token.lower in lexicon.inflections and (token.pos in VERBAL or verb_slot):
         return lexicon.inflections[token.lower]
     fallback = lexicon.form_lemmas.get(token.lower)
@@ -64,6 +64,20 @@ def _before_inverted_subject(view: DocView, token: Token, lexicon: QuoteLexicon)
     """« raconte-t-elle », « ajoute-il »: only a verb takes a subject clitic after a hyphen, whatever the tagger says."""
     following = view.tokens[token.index + 1] if token.index + 1 < len(view.tokens) else None
     return following is not None and following.start == token.end and following.lower in lexicon.inverted_subject_clitics
+
+
+def _after_inverted_auxiliary(view: DocView, token: Token, lexicon: QuoteLexicon) -> bool:
+    """« a-t-elle martelé », « ont-ils expliqué »: the word after an auxiliary and its subject
+    clitic is its participle, whatever the tagger says (« martelé » is often read as an adjective)."""
+    if token.index < 2:
+        return False
+    clitic_token = view.tokens[token.index - 1]
+    if clitic_token.lower not in lexicon.inverted_subject_clitics or clitic_token.sent_id != token.sent_id:
+        return False
+    before = view.tokens[token.index - 2]
+    if before.lower == "-t" and token.index >= 3:
+        before = view.tokens[token.index - 3]
+    return before.pos == "AUX"
 
 
 def _after_quotation(view: DocView, token: Token) -> bool:

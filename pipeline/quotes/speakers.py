@@ -930,9 +930,12 @@ class Speakers:
             if token.text in self.lexicon.honorific_gender:
                 return self.lexicon.honorific_gender[token.text]
             if token.pos == "NOUN" and (token.lemma.lower() in self.lexicon.person_roles or token.lemma.lower() in self.lexicon.human_nouns):
-                # « la ministre », « le juge »: the determiner says the gender of a noun of both genders
+                # « la ministre », « la juge »: the determiner says the gender of a noun of both
+                # genders; a masculine title is also worn by women (« l'avocat de l'accusé, Me
+                # Sylvie Moreau »), so only a feminine one says anything
                 determiner = next((child for child in view.children(token.index) if child.pos == "DET" and child.feature("Gender")), None)
-                return determiner.feature("Gender") if determiner is not None else token.feature("Gender")
+                gender = determiner.feature("Gender") if determiner is not None else token.feature("Gender")
+                return gender if gender == "Fem" else None
         return None
 
     def _refer(self, speaker: Speaker, start: int, end: int) -> Speaker:
