@@ -593,3 +593,9 @@ def test_the_participle_after_an_inverted_auxiliary_is_the_cue(analyse):
     frame = analyse("La juge Claire Petit a ouvert l'audience. « Mon client n'a jamais touché un centime », a-t-elle martelé.")
     row = only(frame, "Mon client n'a jamais touché un centime")
     assert (row.cue, row.speaker) == ("marteler", "Claire Petit")
+
+
+def test_pour_x_over_a_clause_whose_verb_is_read_as_a_participle(analyse):
+    frame = analyse("Pour le politologue Pascal Perrineau, le vote traduit « une sanction du gouvernement ».")
+    row = only(frame, "le vote traduit « une sanction du gouvernement »")
+    assert (row.kind, row.speaker) == ("mixed", "Pascal Perrineau")

@@ -75,6 +75,16 @@ def _has_finite_verb(tokens: list[Token]) -> bool:
     return any(t.pos in ("VERB", "AUX") and t.feature("VerbForm") == "Fin" for t in tokens)
 
 
+def _has_clause_verb(tokens: list[Token]) -> bool:
+    """A finite verb, or a form the tagger reads as a participle right after a noun phrase
+    with no auxiliary (« le vote traduit « … » »: « traduit », « dit », « écrit » are both)."""
+    if _has_finite_verb(tokens):
+        return True
+    return any(token.pos == "VERB" and token.feature("VerbForm") == "Part" and position > 0
+               and tokens[position - 1].pos in ("NOUN", "PROPN", "ADJ") and not any(t.pos == "AUX" for t in tokens[:position])
+               for position, token in enumerate(tokens))
+
+
 def _inside(span: MarkedSpan, offset: int) -> bool:
     return span.start <= offset < span.end
 
@@ -401,7 +411,7 @@ class Finder:
             source, content = holder
             if content < len(tokens) and tokens[content].sent_id == sent:
                 bounds = (tokens[content].start, self._clause_end(content))
-                if bounds[1] - bounds[0] >= 10 and _has_finite_verb(view.tokens_between(*bounds)):
+                if bounds[1] - bounds[0] >= 10 and _has_clause_verb(view.tokens_between(*bounds)):
                     found.append(self._reported(bounds, cue, How.PHRASE, source))
         return found
 
