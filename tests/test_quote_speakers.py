@@ -599,3 +599,8 @@ def test_pour_x_over_a_clause_whose_verb_is_read_as_a_participle(analyse):
     frame = analyse("Pour le politologue Pascal Perrineau, le vote traduit « une sanction du gouvernement ».")
     row = only(frame, "le vote traduit « une sanction du gouvernement »")
     assert (row.kind, row.speaker) == ("mixed", "Pascal Perrineau")
+
+
+def test_an_institution_described_points_back_to_the_organisation_subject_before(analyse):
+    frame = analyse("Le Fonds monétaire international (FMI) prévoit une récession. L'institution de Washington juge que les réformes doivent continuer.")
+    assert only(frame, "les réformes doivent continuer").speaker == "Fonds monétaire international"
