@@ -604,3 +604,11 @@ def test_pour_x_over_a_clause_whose_verb_is_read_as_a_participle(analyse):
 def test_an_institution_described_points_back_to_the_organisation_subject_before(analyse):
     frame = analyse("Le Fonds monétaire international (FMI) prévoit une récession. L'institution de Washington juge que les réformes doivent continuer.")
     assert only(frame, "les réformes doivent continuer").speaker == "Fonds monétaire international"
+
+
+def test_a_description_with_its_own_complement_is_not_the_organisation_named_most(analyse):
+    frame = analyse(
+        "Des milliers de personnes se sont rassemblées devant le Congrès des députés. Le Congrès des députés siégeait ce soir-là.",
+        "Le mouvement des « Indignés », à l'origine du rassemblement, affirme que « le Parlement ne représente plus le peuple ».",
+    )
+    assert only(frame, "le Parlement ne représente plus le peuple").speaker == "mouvement des « Indignés »"

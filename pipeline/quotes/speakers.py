@@ -518,6 +518,8 @@ class Speakers:
         if modified and word not in self.lexicon.organisation_anaphors:
             return None
         if word in self.lexicon.organisation_anaphors or word in self.lexicon.speaks_for_owner:
+            if self._has_complement(tokens, head):
+                return None  # « le mouvement des Indignés »: a description of its own, not an organisation named before
             subject = self._organisation_subject_before(head)
             if subject is not None:
                 return self._entity_speaker(subject)
@@ -526,6 +528,19 @@ class Speakers:
                 best = max(counts, key=lambda key: (counts[key], max(i for i, m in enumerate(organisations) if m.entity_key == key)))
                 return self._entity_speaker(next(m for m in reversed(organisations) if m.entity_key == best))
         return None
+
+    def _has_complement(self, tokens: list[Token], head: Token) -> bool:
+        """« le syndicat (national) des pilotes », « le mouvement des « Indignés » »: a « de » phrase
+        right after the head and its adjectives (not one inside a participle's phrase: « l'organisation
+        militant pour les droits de l'Homme »), naming something else than a place."""
+        following = [token for token in tokens if token.index > head.index]
+        while following and following[0].pos == "ADJ":
+            following.pop(0)
+        if not following or following[0].lower not in self.lexicon.of_words:
+            return False
+        # « l'institution de Washington », « le groupe de Boulogne-Billancourt »: a place locates it, still pointing back
+        named = next((m for m in self.view.mentions if m.start >= following[0].end and m.start <= following[0].end + 4), None)
+        return named is None or named.label != "LOC"
 
     def _organisation_subject_before(self, head: Token) -> EntityMention | None:
         """« Air France assure que P. La compagnie estime… »: like a pronoun, a noun pointing back
