@@ -612,3 +612,10 @@ def test_a_description_with_its_own_complement_is_not_the_organisation_named_mos
         "Le mouvement des « Indignés », à l'origine du rassemblement, affirme que « le Parlement ne représente plus le peuple ».",
     )
     assert only(frame, "le Parlement ne représente plus le peuple").speaker == "mouvement des « Indignés »"
+
+
+def test_a_conditional_verb_heading_the_que_clause_does_not_make_the_cue_conditional(analyse):
+    # « aurait » is tagged AUX and is a child of « ajouté »: it is the clause's verb, not an auxiliary
+    frame = analyse("Le président Paul Morel a ajouté que la France n'aurait « aucune hausse d'impôts ».")
+    row = only(frame, "la France n'aurait « aucune hausse d'impôts »")
+    assert (row.kind, row.speaker) == ("mixed", "Paul Morel")

@@ -111,7 +111,9 @@ def _multiword(view: DocView, token: Token, lexicon: QuoteLexicon) -> int | None
 
 
 def _auxiliaries(view: DocView, token: Token) -> list[Token]:
-    return [child for child in view.children(token.index) if child.dep.startswith("aux") or child.pos == "AUX"]
+    """The verb's auxiliaries: written before it (« a déclaré », « aurait-il dit »); an AUX after
+    it heads a clause of its own (« a ajouté que la France n'aurait… »)."""
+    return [child for child in view.children(token.index) if child.dep.startswith("aux") or (child.pos == "AUX" and child.index < token.index)]
 
 
 def is_assertive(view: DocView, token: Token, lexicon: QuoteLexicon) -> bool:
