@@ -77,6 +77,7 @@ class EntityLexicon:
     named_facilities: frozenset[str]
     road_prefixes: frozenset[str]
     misc_heads: frozenset[str]
+    eponym_heads: frozenset[str]
     # Generic words of events: MISC like misc_heads, but no sign of a name at a
     # sentence's start (`Tournoi de boules annulé` is a headline).
     event_heads: frozenset[str]
@@ -114,6 +115,7 @@ class EntityLexicon:
             buildings=lowered("buildings"),
             road_prefixes=frozenset(data["road_prefixes"]),
             misc_heads=lowered("misc_heads"),
+            eponym_heads=lowered("eponym_heads"),
             event_heads=lowered("event_heads"),
             person_heads=lowered("person_heads"),
             route_words=lowered("route_words"),
@@ -280,15 +282,23 @@ def with_particle(tokens: list[Token], start: int, label: str) -> int:
     return start - 1 if before in CAPITALISED_ARTICLES or (label == "PER" and before in NAME_PARTICLES) else start
 
 
-def with_generic_head(tokens: list[Token], start: int, end: int, lexicons: EntityLexicon) -> int:
+def with_generic_head(tokens: list[Token], start: int, end: int, lexicons: EntityLexicon, label: str) -> int:
     """`fort Dorsner`, `détroit de Gibraltar`, `stade de la Beaujoire`, `école
-    Maurice-Henry`: the model leaves out the generic word of a natural place, a fort or a
-    facility, and of an institution named after someone; it belongs to the name
+    Maurice-Henry`, `prix Goncourt`: the model leaves out the generic word of a natural place,
+    a fort or a facility, of an institution or a thing named after someone; it belongs to the name
     (GUIDELINES §4). A facility of a place is that place (`aéroport de Nantes` ->
     `Nantes`, as `université de Lille` -> `Lille`): a known place, or any name after a
     bare `de` (`église de Vrécourt`); `de la`, `du`, `des` name the facility itself."""
-    if start > 1 and is_noun_head(tokens, start - 1) and (tokens[start - 1].lower_ in lexicons.place_heads or tokens[start - 1].lower_ in lexicons.named_facilities):
+    before = tokens[start - 1].lower_ if start > 1 else None
+    if before is not None and is_noun_head(tokens, start - 1) and (before in lexicons.place_heads or before in lexicons.named_facilities):
         return start - 1
+    # a thing named after someone (`prix Goncourt`, `théorème de Fermat`, `maladie de Parkinson`),
+    # whatever label the model gave the name; not an organisation (`les prix Renault`: its maker)
+    if label != "ORG" and is_eponym(tokens, start, end):
+        if before in lexicons.eponym_heads and is_noun_head(tokens, start - 1):
+            return start - 1
+        if start > 2 and before in ("de", "d'", "d’") and tokens[start - 2].lower_ in lexicons.eponym_heads and is_noun_head(tokens, start - 2):
+            return start - 2
     for head in (start - 2, start - 3):
         between = [token.lower_ for token in tokens[head + 1 : start]] if head > 0 else []
         if not (between and between[0] in PREPOSITIONS and all(word in PREPOSITIONS or word in LEADING_ARTICLES for word in between)):
@@ -299,6 +309,17 @@ def with_generic_head(tokens: list[Token], start: int, end: int, lexicons: Entit
                 return start
             return head
     return start
+
+
+def is_eponym(tokens: list[Token], start: int, end: int) -> bool:
+    """One name, maybe after its particle and with a « de » complement (`Goncourt`, `de
+    Fermat`, `Nobel de la paix`), not a person's full name (`Nobel Joseph Stiglitz`)."""
+    names = 0
+    for token in tokens[start:end]:
+        if token.lower_ in PREPOSITIONS and names:
+            break
+        names += starts_upper(token.text)
+    return names == 1
 
 
 def is_place_name(name: str, lexicons: EntityLexicon) -> bool:
@@ -323,11 +344,15 @@ def is_name_particle(tokens: list[Token], index: int, end: int, label: str) -> b
     return label == "PER" or (tokens[index].text in CAPITALISED_ARTICLES and not opens_sentence(tokens, index))
 
 
-def keeps_head(tokens: list[Token], index: int, end: int, lexicons: EntityLexicon) -> bool:
+def keeps_head(tokens: list[Token], index: int, end: int, lexicons: EntityLexicon, label: str) -> bool:
     """Street words and the generic word of an event or a treaty stay in the span; so
-    does an institution directly followed by its own name (`école Maurice-Henry`)."""
+    does an institution directly followed by its own name (`école Maurice-Henry`), and the
+    generic word of a thing the model names after someone (`prix Goncourt`, not the
+    laureate of `le prix Nobel Joseph Stiglitz` nor the maker of `les prix Renault`)."""
     lower = tokens[index].lower_
     if lower in lexicons.street_words or ((lower in lexicons.misc_heads or lower in lexicons.place_heads) and index + 1 < end):
+        return True
+    if lower in lexicons.eponym_heads and label != "ORG" and index + 1 < end and is_eponym(tokens, index + 1, end):
         return True
     return lower in lexicons.named_facilities and index + 1 < end and starts_upper(tokens[index + 1].text)
 
@@ -348,7 +373,7 @@ def skip_lead(tokens: list[Token], start: int, end: int, label: str, lexicons: E
     while start < end:
         token = tokens[start]
         lower = token.lower_
-        if keeps_head(tokens, start, end, lexicons):
+        if keeps_head(tokens, start, end, lexicons, label):
             break
         if lower in lexicons.titles:
             titled = True
@@ -455,7 +480,7 @@ def label_by_lexicon(words: list[Token], phrase: str, label: str, lexicons: Enti
         return "MISC", SETTLED
     if first in lexicons.street_words or (first in lexicons.place_heads and len(words) > 1):
         return "LOC", SETTLED
-    if first in lexicons.misc_heads or first in lexicons.event_heads:
+    if first in lexicons.misc_heads or first in lexicons.event_heads or (first in lexicons.eponym_heads and len(words) > 1):
         return "MISC", SETTLED
     if len(words) == 1 and lexicons.is_given_name(phrase):
         return "PER", SETTLED
@@ -857,7 +882,7 @@ def doc_mentions(doc: Doc, text: str, lexicons: EntityLexicon) -> list[NameMenti
         for ent in doc.ents
         if ent.label_ in LABELS
         for start, end in name_pieces(tokens, ent.start, with_surname_particle(tokens, with_name_joiners(tokens, ent.end), ent.label_))
-        for mention in clean_piece(tokens, text, with_generic_head(tokens, with_particle(tokens, start, ent.label_), end, lexicons), end, ent.label_, lexicons)
+        for mention in clean_piece(tokens, text, with_generic_head(tokens, with_particle(tokens, start, ent.label_), end, lexicons, ent.label_), end, ent.label_, lexicons)
     ]
     mentions = acronym_expansions(text, completed_institutions(text, located_names(doc.vocab, mentions), lexicons), lexicons)
     mentions = route_places(text, job_domains_after_titles(text, compound_places(text, mentions), lexicons), lexicons)

@@ -577,3 +577,15 @@ def test_fullest_names_agree_with_their_plain_definition(rows):
         mentions.append(NameMention(start, start + len(text), label, text))
         start += len(text) + gap  # a gap of 0: two mentions may touch
     assert fullest_names(mentions) == [plain_fullest_name(mention, mentions) for mention in mentions]
+
+
+@pytest.mark.parametrize("text, spans, expected", [
+    # GUIDELINES §4: a thing named after someone is one MISC span with its generic word
+    ("Le prix Goncourt a été décerné jeudi.", [(1, 3, "MISC")], [("prix Goncourt", "MISC")]),
+    ("Le prix Goncourt a été décerné jeudi.", [(2, 3, "MISC")], [("prix Goncourt", "MISC")]),
+    ("Le théorème de Fermat a été démontré.", [(3, 4, "PER")], [("théorème de Fermat", "MISC")]),
+    # a laureate after « prix Nobel » and a maker after « prix » are themselves
+    ("Les prix Renault sont en baisse.", [(1, 3, "ORG")], [("Renault", "ORG")]),
+])
+def test_a_thing_named_after_someone_keeps_its_generic_word(entity_model, text, spans, expected):
+    assert spans_of(entity_model, text, spans) == expected
