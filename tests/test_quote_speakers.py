@@ -619,3 +619,15 @@ def test_a_conditional_verb_heading_the_que_clause_does_not_make_the_cue_conditi
     frame = analyse("Le président Paul Morel a ajouté que la France n'aurait « aucune hausse d'impôts ».")
     row = only(frame, "la France n'aurait « aucune hausse d'impôts »")
     assert (row.kind, row.speaker) == ("mixed", "Paul Morel")
+
+
+def test_a_role_with_a_prefix_is_a_role(analyse):
+    frame = analyse("Pour Stéphane Udry, co-auteur de l'étude, cette découverte ouvre « une nouvelle ère ».")
+    row = only(frame, "cette découverte ouvre « une nouvelle ère »")
+    assert (row.kind, row.speaker) == ("mixed", "Stéphane Udry")
+
+
+def test_a_noun_form_cue_before_an_elided_que_tagged_as_a_pronoun(analyse):
+    frame = analyse("Son directeur scientifique, Alvaro Giménez, juge qu'il « confirme l'excellence de la recherche ».")
+    row = only(frame, "il « confirme l'excellence de la recherche »")
+    assert (row.kind, row.speaker, row.cue) == ("mixed", "Alvaro Giménez", "juger")

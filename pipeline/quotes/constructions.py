@@ -434,7 +434,7 @@ class Finder:
             # « Pour Jean Dupont, secrétaire général du syndicat, P »: the apposition is the source's
             apposition = following[ends[0] + 1 : ends[1]]
             role = next((t for t in apposition if t.pos == "NOUN"), None)
-            if role is not None and role.lemma.lower() in self.lexicon.agent_nouns and not _has_finite_verb(apposition):
+            if role is not None and self.lexicon.is_agent_noun(role.lemma.lower()) and not _has_finite_verb(apposition):
                 content = ends[1] + 1
         if following[ends[0]].text == "," and len(ends) > 1 and following[ends[1]].text == ":":
             apposed = [m for m in view.mentions_between(following[content].start, following[ends[1] - 1].end) if m.label in ("PER", "ORG")]

@@ -41,7 +41,7 @@ def cue_lemma(view: DocView, token: Token, lexicon: QuoteLexicon) -> str | None:
     if fallback is None and token.lower in lexicon.noun_forms:
         following = view.tokens[token.index + 1] if token.index + 1 < len(view.tokens) else None
         previous = view.tokens[token.index - 1] if token.index else None
-        reported = following is not None and following.lower in {"que", "qu'", "qu’"} and following.pos == "SCONJ"
+        reported = following is not None and following.lower in {"que", "qu'", "qu’"} and (following.pos == "SCONJ" or following.dep == "mark")
         # « le maire leur reproche de… »: after an object clitic and before « de », a verb
         governed = previous is not None and previous.lower in OBJECT_CLITICS and following is not None and following.lower in {"de", "d'", "d’"}
         if reported or governed or verb_slot or _verb_of_verbless_clause(view, token):

@@ -68,6 +68,7 @@ class QuoteLexicon:
     speaks_for_owner: frozenset[str]
     document_nouns: frozenset[str]
     media_nouns: frozenset[str]
+    role_prefixes: tuple[str, ...]
     pronoun_gender: dict[str, str]
     honorific_gender: dict[str, str]
     source_prepositions: re.Pattern[str]
@@ -88,6 +89,13 @@ class QuoteLexicon:
     def agent_nouns(self) -> frozenset[str]:
         """Common nouns that may head a speaker: people, groups, organisations, documents, media."""
         return self.person_roles | self.human_nouns | self.organisation_nouns | self.publications
+
+    def is_agent_noun(self, word: str) -> bool:
+        """A noun of the agent lexicons, maybe with a role prefix (« co-auteur », « ex-ministre »)."""
+        if word in self.agent_nouns:
+            return True
+        prefix = next((prefix for prefix in self.role_prefixes if word.startswith(prefix)), None)
+        return prefix is not None and word[len(prefix) :] in self.agent_nouns
 
     @cached_property
     def publications(self) -> frozenset[str]:
@@ -147,6 +155,7 @@ class QuoteLexicon:
             speaks_for_owner=frozenset(people["speaks_for_owner"]),
             document_nouns=frozenset(people["document_nouns"]),
             media_nouns=frozenset(people["media_nouns"]),
+            role_prefixes=tuple(people["role_prefixes"]),
             pronoun_gender=dict(people["pronoun_gender"]),
             honorific_gender=dict(people["honorific_gender"]),
             source_prepositions=_phrases_pattern(verbs["source_prepositions"]),

@@ -578,7 +578,7 @@ class Speakers:
         if head.pos in ("PRON", "PROPN", "NUM") or clitic(head):
             return True
         lemma = head.lemma.lower()
-        if lemma in self.lexicon.agent_nouns or head.lower in self.lexicon.agent_nouns or lemma in self.lexicon.quantities:
+        if self.lexicon.is_agent_noun(lemma) or self.lexicon.is_agent_noun(head.lower) or lemma in self.lexicon.quantities:
             return True
         covering = next((m for m in self.view.mentions if m.start <= head.start < m.end), None)
         return covering is not None and head.feature("Number") == "Plur"  # « les Ukrainiens »: a people
