@@ -631,3 +631,15 @@ def test_a_noun_form_cue_before_an_elided_que_tagged_as_a_pronoun(analyse):
     frame = analyse("Son directeur scientifique, Alvaro Giménez, juge qu'il « confirme l'excellence de la recherche ».")
     row = only(frame, "il « confirme l'excellence de la recherche »")
     assert (row.kind, row.speaker, row.cue) == ("mixed", "Alvaro Giménez", "juger")
+
+
+def test_an_incise_whose_auxiliary_and_verb_the_tagger_calls_foreign(analyse):
+    # « a tweeté » is tagged X X
+    frame = analyse("« La France est de retour », a tweeté le président Louis Garnier.")
+    assert only(frame, "La France est de retour").speaker == "Louis Garnier"
+
+
+def test_a_name_right_after_an_inverted_subject_noun_names_it(analyse):
+    # the parse hangs « Oxfam » on the verb, not on « ONG »
+    frame = analyse("« Il faut agir vite », écrit l'ONG Oxfam dans un communiqué.")
+    assert only(frame, "Il faut agir vite").speaker == "Oxfam"

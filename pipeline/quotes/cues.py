@@ -82,13 +82,16 @@ def _after_inverted_auxiliary(view: DocView, token: Token, lexicon: QuoteLexicon
 
 def _after_quotation(view: DocView, token: Token) -> bool:
     """« « Le quai était bondé », raconte Sandrine »: the word right after a closing quote mark
-    (and its comma) is the verb of the incise whatever the tagger says (« raconte », « note »,
+    (and its comma, and the auxiliary of « a tweeté ») is the verb of the incise whatever the tagger says (« raconte », « note »,
     « réplique » are often read as nouns or adjectives there); a capital starts a name instead."""
     if token.index < 1 or token.text[:1].isupper():
         return False
-    previous = view.tokens[token.index - 1]
-    if previous.text == "," and token.index >= 2:
-        previous = view.tokens[token.index - 2]
+    position = token.index - 1
+    while position > 0 and (view.tokens[position].pos == "AUX" or view.tokens[position].lemma in ("avoir", "être")) and view.tokens[position].sent_id == token.sent_id:
+        position -= 1  # « « … », a tweeté X », « ont scandé »
+    previous = view.tokens[position]
+    if previous.text == "," and position >= 1:
+        previous = view.tokens[position - 1]
     return previous.text in CLOSING_MARKS and previous.sent_id == token.sent_id
 
 

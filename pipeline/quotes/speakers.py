@@ -318,6 +318,10 @@ class Speakers:
             return phrase
         last = phrase[-1]
         named = next((m for m in self.view.mentions if m.start <= last.start < m.end), None)
+        following = self.view.tokens[last.index + 1] if last.index + 1 < len(self.view.tokens) else None
+        if named is None and last.pos == "NOUN" and following is not None and following.sent_id == last.sent_id:
+            # « écrit l'ONG Oxfam »: a name written right after the head noun names it, whatever the parse
+            named = next((m for m in self.view.mentions if m.start == following.start), None)
         if named is None or named.end <= last.end:
             return phrase
         rest = []
