@@ -308,6 +308,14 @@ def test_durations_with_their_modifiers(sentence, anchor, tense, expected):
     ("Les tarifs sont révisés annuellement.", "2012-11-01", "present", [("annuellement", "P1Y")]),
     ("Le ministère publie quotidiennement ses chiffres.", "2012-11-01", "present", [("quotidiennement", "P1D")]),
     ("L'audience a duré trois quarts d'heure.", "2012-11-01", "past", [("trois quarts d'heure", "PT45M")]),
+    # a unit left out after « au lieu de », « et non »; not before a noun of its own
+    ("La formation dure deux ans au lieu de trois depuis la réforme.", "2012-11-01", "present", [("deux ans", "P2Y"), ("trois", "P3Y")]),
+    ("Le mandat dure cinq ans et non sept.", "2012-11-01", "present", [("cinq ans", "P5Y"), ("sept", "P7Y")]),
+    ("Il a siégé trois ans contre quatre députés.", "2012-11-01", "past", [("trois ans", "P3Y")]),
+    # « à N ans » after a verb setting a length is no age, unless the clause is about an age
+    ("Il a été condamné à cinq ans.", "2012-11-01", "past", [("cinq ans", "P5Y")]),
+    ("Le mandat a été réduit à cinq ans.", "2012-11-01", "past", [("cinq ans", "P5Y")]),
+    ("L'âge de départ a été porté à 62 ans.", "2012-11-01", "past", []),
 ])
 def test_parts_of_years_frequencies_and_ages(sentence, anchor, tense, expected):
     check(sentence, anchor, tense, expected)

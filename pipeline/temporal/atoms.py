@@ -232,6 +232,11 @@ HAVE_FORMS = ("a", "ai", "as", "avons", "avez", "ont", "avait", "avais", "avions
               "aurons", "aurez", "auront", "aurait", "aurais", "aurions", "auriez", "auraient", "ayant", "avoir", "eu")
 AGE_ADVERBS = ("tout juste", "juste", "seulement", "déjà", "bientôt", "presque", "alors", "encore", "désormais", "aujourd'hui")
 
+# Participles that set a length (stems: every form starts with one): "condamné à cinq ans",
+# "le mandat réduit à cinq ans" is a length of time, not an age, unless the clause is about
+# an age ("l'âge de départ porté à 62 ans").
+LENGTH_SETTING_STEMS = ("condamn", "rédui", "ramen", "port", "fix", "limit", "plafonn", "allong", "prolong", "relev", "abaiss", "pass")
+
 # Nouns for people: "une fillette de 6 ans" is an age, not a duration.
 PERSON_NOUNS = frozenset({
     "enfant", "enfants", "fille", "filles", "fillette", "fillettes", "garçon", "garçons", "garçonnet",
@@ -275,6 +280,10 @@ OTHER_YEAR_FOLLOWERS = ("dernière", "prochaine", "suivante", "précédente", "p
 # Words of a lasting state before "aujourd'hui": it then means nowadays (PRESENT_REF).
 LASTING_WORDS = ("encore", "toujours", "continue", "continuent", "reste", "restent", "demeure", "demeurent",
                  "perdure", "perdurent", "subsiste", "subsistent")
+
+# Words after a length of time that introduce another amount of the same unit, the unit
+# left out: "en trois ans au lieu de quatre", "cinq ans contre sept".
+ELIDED_UNIT_JOINERS = ("au lieu de", "au lieu d'", "contre", "et non", "et non pas", "plutôt que")
 
 # Directions relative to the last date of the text, not to publication.
 ANAPHORIC_DIRECTIONS = frozenset({"suivant", "suivante", "suivants", "suivantes", "précédent", "précédente",

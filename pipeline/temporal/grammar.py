@@ -1402,6 +1402,10 @@ DURATION_HEADS = re.compile(
 )
 
 
+LENGTH_SET_BEFORE = re.compile(r"(?<![\w-])" + words(atoms.LENGTH_SETTING_STEMS) + r"[\w]*" + SPACE + r"(?:de" + SPACE + r"\S+" + SPACE + r")?à" + OPT_SPACE + r"$", re.IGNORECASE)
+AGE_WORD = re.compile(r"(?<![\w-])âges?(?![\w-])", re.IGNORECASE)
+
+
 def _is_age(text: str, start: int, end: int, unit: str, modified: bool) -> bool:
     """'une fillette de 6 ans', 'un chauffeur de 38 ans', 'Jean, 45 ans,', 'les moins de 17 ans': ages."""
     if unit != "Y":
@@ -1412,6 +1416,8 @@ def _is_age(text: str, start: int, end: int, unit: str, modified: bool) -> bool:
         return re.search(r"(?:\bles|[aâ]gée?s?\s+d[e'’])\s*$", before, re.IGNORECASE) is not None or _has_years(before, after)
     if DURATION_HEADS.search(before) or re.match(r"\s+d[e'’]\s", after):
         return False
+    if LENGTH_SET_BEFORE.search(before) and not AGE_WORD.search(text, max(0, start - 80), start):
+        return False  # « condamné à cinq ans », « le mandat réduit à cinq ans »
     if _has_years(before, after):
         return True
     if re.search(r"\b\w+\s+d[e'’]\s*$", before) and not re.search(r"\b(?:depuis|pendant|durant|plus|moins|près|il\s+y\s+a)\s+d[e'’]\s*$", before, re.IGNORECASE):
@@ -1718,9 +1724,32 @@ def scan(text: str) -> Iterator[Match]:
         taken.append((start, end))
         chosen.extend(matches)
     chosen.sort(key=lambda m: m.start)
-    combined = combine(text, chosen)
+    combined = combine(text, _with_elided_units(text, chosen))
     yield from (_day_or_daytime(text, match) for index, match in enumerate(combined)
                 if not match.parse.pending or _date_follows(text, combined, index))
+
+
+# The amount is followed by no noun of its own: punctuation, or a function word ("au lieu de
+# quatre depuis la réforme"), not "contre quatre députés".
+ELIDED_UNIT_AFTER = re.compile(SPACE + words(atoms.ELIDED_UNIT_JOINERS) + OPT_SPACE + named("number", f"{NUMBER_IN_DIGITS}|{NUMBER_IN_WORDS}") + AFTER
+                               + r"(?!" + OPT_SPACE + r"[%€$]|" + SPACE + r"(?!" + words(atoms.YEAR_FOLLOWERS) + AFTER + r")[a-zà-ÿ])", re.IGNORECASE)
+
+
+def _with_elided_units(text: str, matches: list[Match]) -> list[Match]:
+    """« en trois ans au lieu de quatre »: the amount after the joiner is a length of time of
+    the same unit, the unit left out (not « contre quatre députés », where a noun follows)."""
+    found = []
+    for position, match in enumerate(matches):
+        found.append(match)
+        parse = match.parse
+        if parse.kind != "duration" or parse.unit is None or parse.amount in (None, "X"):
+            continue
+        elided = ELIDED_UNIT_AFTER.match(text, match.end)
+        if elided is None or (position + 1 < len(matches) and matches[position + 1].start < elided.end()):
+            continue
+        amount = amount_text(number_value(elided.group("number")))
+        found.append(Match(elided.start("number"), elided.end("number"), Parse("duration", unit=parse.unit, amount=amount)))
+    return found
 
 
 WITHIN_BEFORE = re.compile(r"(?<![\w-])" + words(atoms.WITHIN_PREPOSITIONS) + SPACE + r"$", re.IGNORECASE)
