@@ -14,6 +14,7 @@ from pipeline.quotes.document import DocView, Token
 from pipeline.quotes.lexicon import QuoteLexicon
 
 VERBAL = frozenset({"VERB", "AUX"})
+AUXILIARY_LEMMAS = frozenset({"avoir", "être"})
 HYPOTHESIS = frozenset({"si", "s'", "s’"})
 REFLEXIVE = frozenset({"se", "s'", "s’"})
 OBJECT_CLITICS = frozenset({"lui", "leur", "me", "m'", "m’", "te", "t'", "t’", "nous", "vous"})
@@ -87,7 +88,7 @@ def _after_quotation(view: DocView, token: Token) -> bool:
     if token.index < 1 or token.text[:1].isupper():
         return False
     position = token.index - 1
-    while position > 0 and (view.tokens[position].pos == "AUX" or view.tokens[position].lemma in ("avoir", "être")) and view.tokens[position].sent_id == token.sent_id:
+    while position > 0 and (view.tokens[position].pos == "AUX" or view.tokens[position].lemma in AUXILIARY_LEMMAS) and view.tokens[position].sent_id == token.sent_id:
         position -= 1  # « « … », a tweeté X », « ont scandé »
     previous = view.tokens[position]
     if previous.text == "," and position >= 1:

@@ -948,7 +948,7 @@ class Speakers:
                 return None
             if token.text in self.lexicon.honorific_gender:
                 return self.lexicon.honorific_gender[token.text]
-            if token.pos == "NOUN" and (token.lemma.lower() in self.lexicon.person_roles or token.lemma.lower() in self.lexicon.human_nouns):
+            if self._is_person_noun(token):
                 # « la ministre », « la juge »: the determiner says the gender of a noun of both
                 # genders; a masculine title is also worn by women (« l'avocat de l'accusé, Me
                 # Sylvie Moreau »), so only a feminine one says anything
