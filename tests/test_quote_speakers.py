@@ -643,3 +643,15 @@ def test_a_name_right_after_an_inverted_subject_noun_names_it(analyse):
     # the parse hangs « Oxfam » on the verb, not on « ONG »
     frame = analyse("« Il faut agir vite », écrit l'ONG Oxfam dans un communiqué.")
     assert only(frame, "Il faut agir vite").speaker == "Oxfam"
+
+
+def test_a_short_capitalised_quotation_before_its_incise_is_a_quote(analyse):
+    # « Quatre ans de plus » looks like a title, but the incise attributes it
+    frame = analyse("« Quatre ans de plus », a écrit le président Paul Durand sur Twitter.")
+    assert only(frame, "Quatre ans de plus").speaker == "Paul Durand"
+
+
+def test_words_between_the_auxiliary_and_the_participle_of_an_incise(analyse):
+    frame = analyse("« Je viens d'appeler le président pour le féliciter », a pour sa part déclaré le candidat Marc Dalbret.")
+    row = only(frame, "Je viens d'appeler le président pour le féliciter")
+    assert (row.kind, row.speaker) == ("direct", "Marc Dalbret")

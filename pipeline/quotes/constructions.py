@@ -537,6 +537,10 @@ class Finder:
             return None  # the quotation is all of the clause
         return self._reported((start, self._clause_end(view.token_at(start))), cue, How.SUBJECT)
 
+    def _incise_follows(self, span: MarkedSpan) -> bool:
+        """A comma right after the closing mark: what follows is the quotation's incise."""
+        return span.closed and self.view.text[span.close : span.close + 3].lstrip(" \u00a0\u202f").startswith(",")
+
     def _judgement_before(self, span: MarkedSpan) -> Cue | None:
         """A verb of judgement whose object phrase runs up to the quote mark, when the parse hangs
         the quoted attribute elsewhere (« le ministère juge la position iranienne « décevante » »)."""
@@ -625,9 +629,9 @@ class Finder:
                     continue
             words, verbal = _words(inside), _has_finite_verb(inside)
             term_like = words <= TERM_WORDS and not verbal
-            if term_like and inside and self.view.text[span.start].isupper():
-                continue  # a name or a title
             colon, cue = False, self._cue_after(span)
+            if term_like and inside and self.view.text[span.start].isupper() and not (cue is not None and self._incise_follows(span)):
+                continue  # a name or a title; not « « Quatre ans de plus », a écrit X »
             if cue is None:
                 colon, cue = self._cue_before_colon(span)
             if cue is None and not colon:

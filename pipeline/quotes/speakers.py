@@ -77,7 +77,8 @@ def verb_group_start(view: DocView, verb: Token) -> int:
     """First token of « a-t-il déclaré », « ont-ils souligné », « a déclaré », « leur a dit »,
     « s'est réjoui »."""
     tokens = view.tokens
-    first = verb.index
+    # « a pour sa part déclaré », « a, elle, salué »: words may stand between the auxiliary and the participle
+    first = min([verb.index, *(child.index for child in view.children(verb.index) if child.dep.startswith("aux") and child.index < verb.index)])
     while first > 0 and tokens[first - 1].sent_id == verb.sent_id and (tokens[first - 1].pos == "AUX" or clitic(tokens[first - 1]) or tokens[first - 1].lower == "-t"
                                                                        or tokens[first - 1].lower in OBJECT_CLITICS or tokens[first - 1].lower in REFLEXIVE):
         first -= 1
