@@ -651,7 +651,13 @@ def test_a_short_capitalised_quotation_before_its_incise_is_a_quote(analyse):
     assert only(frame, "Quatre ans de plus").speaker == "Paul Durand"
 
 
-def test_words_between_the_auxiliary_and_the_participle_of_an_incise(analyse):
-    frame = analyse("« Je viens d'appeler le président pour le féliciter », a pour sa part déclaré le candidat Marc Dalbret.")
-    row = only(frame, "Je viens d'appeler le président pour le féliciter")
-    assert (row.kind, row.speaker) == ("direct", "Marc Dalbret")
+@pytest.mark.parametrize("sentence, content, speaker", [
+    ("« Je viens d'appeler le président pour le féliciter », a pour sa part déclaré Marc Dalbret à Lyon, reconnaissant sa défaite.",
+     "Je viens d'appeler le président pour le féliciter", "Marc Dalbret"),
+    # and « côté » there is no subject
+    ("« Nous continuerons le combat », a de son côté affirmé le syndicaliste Luc Garnier à Paris, reconnaissant sa défaite.",
+     "Nous continuerons le combat", "Luc Garnier"),
+])
+def test_words_between_the_auxiliary_and_the_participle_of_an_incise(analyse, sentence, content, speaker):
+    row = only(analyse(sentence), content)
+    assert (row.kind, row.speaker) == ("direct", speaker)

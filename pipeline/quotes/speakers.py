@@ -114,8 +114,10 @@ class Speakers:
         view = self.view
         verb = view.tokens[cue.token]
         children = view.children(verb.index)
+        group = verb_group_start(view, verb)
         for child in children:
-            if child.dep in SUBJECT and child.index < verb.index and not self._quoted(child):
+            # nothing between the auxiliary and its participle is the subject (« a de son côté affirmé »)
+            if child.dep in SUBJECT and child.index < verb.index and not self._quoted(child) and not group < child.index:
                 # « a-t-elle »: the euphonic « -t » is sometimes parsed as the subject
                 if child.lower == "-t" and child.index + 1 < len(view.tokens):
                     return view.tokens[child.index + 1]
