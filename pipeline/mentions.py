@@ -34,6 +34,8 @@ if TYPE_CHECKING:  # only the model's users import spaCy (see stages/entities.py
 LABELS = ("PER", "ORG", "LOC", "MISC")
 LEADING_ARTICLES = frozenset({"l'", "l’", "le", "la", "les", "un", "une"})
 PREPOSITIONS = frozenset({"de", "du", "des", "d'", "d’", "à", "au", "aux"})
+# « de » alone, with no article: `aéroport de Nantes`, `théorème de Fermat`.
+BARE_DE = frozenset({"de", "d'", "d’"})
 NOUN_OPENERS = LEADING_ARTICLES | PREPOSITIONS | {"en", "ce", "cet", "cette", "son", "sa", "leur"}
 TRAILING_WORDS = LEADING_ARTICLES | PREPOSITIONS | {"et", "ou"}
 # An elided function word glued to the next word (`l'atlantique`, `d'energie`), folded.
@@ -297,7 +299,7 @@ def with_generic_head(tokens: list[Token], start: int, end: int, lexicons: Entit
     if label != "ORG" and is_eponym(tokens, start, end):
         if before in lexicons.eponym_heads and is_noun_head(tokens, start - 1):
             return start - 1
-        if start > 2 and before in ("de", "d'", "d’") and tokens[start - 2].lower_ in lexicons.eponym_heads and is_noun_head(tokens, start - 2):
+        if start > 2 and before in BARE_DE and tokens[start - 2].lower_ in lexicons.eponym_heads and is_noun_head(tokens, start - 2):
             return start - 2
     for head in (start - 2, start - 3):
         between = [token.lower_ for token in tokens[head + 1 : start]] if head > 0 else []
@@ -305,7 +307,7 @@ def with_generic_head(tokens: list[Token], start: int, end: int, lexicons: Entit
             continue
         word = tokens[head].lower_
         if is_noun_head(tokens, head) and word in lexicons.place_heads:
-            if word in lexicons.facilities and (between in (["de"], ["d'"], ["d’"]) or is_place_name("".join(token.text_with_ws for token in tokens[start:end]).strip(), lexicons)):
+            if word in lexicons.facilities and ((len(between) == 1 and between[0] in BARE_DE) or is_place_name("".join(token.text_with_ws for token in tokens[start:end]).strip(), lexicons)):
                 return start
             return head
     return start

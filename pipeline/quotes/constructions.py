@@ -321,7 +321,7 @@ class Finder:
         return found + self._opinion_holders()
 
     def _named(self, token: Token) -> EntityMention | None:
-        return next((m for m in self.view.mentions if m.start <= token.start < m.end), None)
+        return self.view.mention_at(token.start)
 
     def _source_head(self, position: int) -> Token | None:
         """The head of the source phrase starting at ``position``: a name starting there (whatever

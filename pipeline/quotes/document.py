@@ -85,6 +85,7 @@ class DocView:
         self._child_bounds = np.searchsorted(heads[children], np.arange(len(heads) + 1)).tolist()
         self.lowers = list(map(str.lower, columns["text"]))
         self._sentence_starts = [start for _, start, _ in self.sentences]
+        self._mention_starts = [mention.start for mention in self.mentions]
         self._paragraphs = list(paragraphs(self.text))
         self._paragraph_starts = [start for start, _ in self._paragraphs]
 
@@ -141,6 +142,11 @@ class DocView:
     @property
     def paragraph_count(self) -> int:
         return len(self._paragraphs)
+
+    def mention_at(self, offset: int) -> EntityMention | None:
+        """The mention whose span holds ``offset`` (mentions are in text order and do not overlap)."""
+        position = bisect.bisect_right(self._mention_starts, offset) - 1
+        return self.mentions[position] if position >= 0 and offset < self.mentions[position].end else None
 
     def mentions_between(self, start: int, end: int) -> list[EntityMention]:
         return [mention for mention in self.mentions if start <= mention.start and mention.end <= end]

@@ -222,7 +222,8 @@ class Speakers:
         return head_of_nearest if unmarked and after_comma else subject
 
     def _names_agent(self, token: Token) -> bool:
-        return any(m.start <= token.start < m.end and m.label in ("PER", "ORG") for m in self.view.mentions)
+        named = self.view.mention_at(token.start)
+        return named is not None and named.label in ("PER", "ORG")
 
     def _main_clause_verb(self, verb: Token) -> Token:
         """« le Kremlin a démenti que le chef de l'Etat soit malade, indiquant que… »: a participle
@@ -320,7 +321,7 @@ class Speakers:
         if not phrase:
             return phrase
         last = phrase[-1]
-        named = next((m for m in self.view.mentions if m.start <= last.start < m.end), None)
+        named = self.view.mention_at(last.start)
         following = self.view.tokens[last.index + 1] if last.index + 1 < len(self.view.tokens) else None
         if named is None and last.pos == "NOUN" and following is not None and following.sent_id == last.sent_id:
             # « écrit l'ONG Oxfam »: a name written right after the head noun names it, whatever the parse
@@ -546,19 +547,17 @@ class Speakers:
         if not following or following[0].lower not in self.lexicon.of_words:
             return False
         # « l'institution de Washington », « le groupe de Boulogne-Billancourt »: a place locates it, still pointing back
-        named = next((m for m in self.view.mentions if m.start >= following[0].end and m.start <= following[0].end + 4), None)
+        complement = next((token for token in following[1:] if token.pos != "DET"), None)
+        named = self.view.mention_at(complement.start) if complement is not None else None
         return named is None or named.label != "LOC"
 
     def _organisation_subject_before(self, head: Token) -> EntityMention | None:
         """« Air France assure que P. La compagnie estime… »: like a pronoun, a noun pointing back
         stands first for a named organisation subject of its sentence or of the one before."""
-        view = self.view
         for tokens in self._sentences_back(head.start)[:2]:
-            subjects = [t for t in tokens if t.dep in ("nsubj", "nsubj:pass") and t.end <= head.start and not self._quoted(t)]
-            subjects.sort(key=lambda t: (len(view.ancestors(t)), -t.index))
-            for subject in subjects:
-                named = next((m for m in view.mentions if m.start <= subject.start < m.end), None)
-                if named is not None and named.label == "ORG":
+            for subject in self._subjects_by_salience(tokens, head.start):
+                named = self.view.mention_at(subject.start)
+                if named is not None and named.label == "ORG" and not self._quoted(subject):
                     return named
         return None
 
@@ -587,7 +586,7 @@ class Speakers:
         lemma = head.lemma.lower()
         if self.lexicon.is_agent_noun(lemma) or self.lexicon.is_agent_noun(head.lower) or lemma in self.lexicon.quantities:
             return True
-        covering = next((m for m in self.view.mentions if m.start <= head.start < m.end), None)
+        covering = self.view.mention_at(head.start)
         return covering is not None and head.feature("Number") == "Plur"  # « les Ukrainiens »: a people
 
     def agent_in_phrase(self, head: Token, anchor: int) -> Speaker | None:
@@ -846,10 +845,8 @@ class Speakers:
         pronoun's sentence, then in the sentence before) or not (in its sentence only: further
         back, an organisation is seldom what « il » or « elle » stands for); in each sentence the
         subjects of main clauses before the others, the latest first."""
-        view = self.view
         for tokens in self._sentences_back(start)[: reach or (None if people else 1)]:
-            subjects = [t for t in tokens if t.dep in ("nsubj", "nsubj:pass") and t.end <= start]
-            subjects.sort(key=lambda t: (len(view.ancestors(t)), -t.index))
+            subjects = self._subjects_by_salience(tokens, start)
             plural = self.lexicon.pronoun_number.get(word) == "Plur"
             for subject in subjects:
                 speaker = self._agreeing(subject, word, depth)
@@ -864,6 +861,11 @@ class Speakers:
         lemma = token.lemma.lower()
         return token.pos == "NOUN" and (lemma in self.lexicon.person_roles or lemma in self.lexicon.human_nouns)
 
+    def _subjects_by_salience(self, tokens: list[Token], before: int) -> list[Token]:
+        """The subjects among ``tokens`` that end before ``before``: main clauses first, the latest first."""
+        subjects = [t for t in tokens if t.dep in ("nsubj", "nsubj:pass") and t.end <= before]
+        return sorted(subjects, key=lambda t: (len(self.view.ancestors(t)), -t.index))
+
     def _agreeing(self, subject: Token, word: str, depth: int) -> Speaker | None:
         """The speaker ``subject`` designates when it agrees with the pronoun ``word`` and is an agent."""
         number, gender = self.lexicon.pronoun_number[word], self.lexicon.pronoun_gender.get(word)
@@ -876,7 +878,7 @@ class Speakers:
             start = subject.start + subject.text.lower().rfind(other)
             speaker = self.pronoun(other, start, start + len(other), start, depth + 1)
             return speaker if speaker.name else None
-        named = next((m for m in self.view.mentions if m.start <= subject.start < m.end), None)
+        named = self.view.mention_at(subject.start)
         coordinated = any(child.dep == "conj" for child in self.view.children(subject.index))
         subject_number = "Plur" if coordinated else ("Sing" if named is not None and subject.pos == "PROPN" else subject.feature("Number"))
         if subject_number is not None and subject_number != number:
