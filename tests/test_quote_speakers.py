@@ -661,3 +661,22 @@ def test_a_short_capitalised_quotation_before_its_incise_is_a_quote(analyse):
 def test_words_between_the_auxiliary_and_the_participle_of_an_incise(analyse, sentence, content, speaker):
     row = only(analyse(sentence), content)
     assert (row.kind, row.speaker) == ("direct", speaker)
+
+
+def test_the_subject_hangs_where_the_parse_hung_the_auxiliary(analyse):
+    # the parse makes « contraire » the root, with the subject and « ont » under it
+    frame = analyse("La réforme a été adoptée mardi. Les syndicats ont au contraire dénoncé « un recul social sans précédent ».")
+    assert only(frame, "un recul social sans précédent").speaker == "syndicats"
+
+
+def test_a_passive_agent_hung_on_the_quoted_attribute(analyse):
+    frame = analyse("La réforme des retraites a été qualifiée d'« historique » par le gouvernement.")
+    assert only(frame, "historique").speaker == "gouvernement"
+
+
+def test_a_relative_clause_after_a_quotation_does_not_attribute_it(analyse):
+    frame = analyse("Le texte est jugé « inacceptable » par la CGT, qui appelle à manifester jeudi.")
+    assert only(frame, "inacceptable").cue == "juger"
+    assert only(frame, "inacceptable").speaker == "CGT"
+    # the relative pronoun stands for the noun written before it, whatever the parse hangs it on
+    assert only(frame, "manifester jeudi").speaker == "CGT"

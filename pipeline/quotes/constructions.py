@@ -453,6 +453,8 @@ class Finder:
             token = tokens[index]
             if token.sent_id != sent or _is_mark(token, OPEN_MARKS) or token.text in HARD_STOPS | DASHES or token.pos == "CCONJ":
                 return None  # a dash opens an aside, « et » another clause: their verb does not attribute the quote
+            if token.feature("PronType") == "Rel":
+                return None  # « … » par la CGT, qui appelle à…: a relative clause tells of the noun before it
             if index in self.cues:
                 return self.cues[index]
             if token.pos in ("VERB",) and token.feature("VerbForm") == "Fin":

@@ -154,12 +154,18 @@ class Speakers:
 
     def passive_agent(self, cue: Cue) -> Token | None:
         """« Le gouvernement a été accusé par l'opposition de mentir »: a speech verb in the passive
-        is said by its agent (« par X »), not by its subject."""
+        is said by its agent (« par X »), not by its subject; the parse sometimes hangs the agent on
+        the quoted attribute (« qualifiée d'« historique » par le gouvernement »)."""
         view = self.view
         children = view.children(cue.token)
         if not any(child.dep in ("aux:pass", "nsubj:pass") for child in children):
             return None
-        return next((child for child in children if child.dep == "obl:agent" and child.pos in NOMINAL and not self._quoted(child)), None)
+        agent = next((child for child in children if child.dep == "obl:agent" and child.pos in NOMINAL and not self._quoted(child)), None)
+        if agent is not None:
+            return agent
+        attributes = [child for child in children if child.dep == "xcomp" and child.index > cue.last]
+        return next((noun for attribute in attributes for noun in view.children(attribute.index)
+                     if noun.pos in NOMINAL and not self._quoted(noun) and any(case.dep == "case" and case.lower == "par" for case in view.children(noun.index))), None)
 
     def qualified_by_participle(self, cue: Cue) -> Token | None:
         """« une rumeur affirmant que », « un bandeau disant « … » »: a present participle written
@@ -185,7 +191,8 @@ class Speakers:
 
     def _auxiliary_subject(self, participle: Token) -> Token | None:
         """« Le gouvernement, impuissant, a de son côté dénoncé… »: when the parse splits the verb
-        group, the subject hangs on the finite auxiliary a few words before the participle."""
+        group, the subject hangs on the finite auxiliary a few words before the participle, or on
+        the word the parse hung that auxiliary on (« ont au contraire dénoncé »: on « contraire »)."""
         view = self.view
         if participle.feature("VerbForm") != "Part":
             return None
@@ -193,7 +200,9 @@ class Speakers:
             if token.sent_id != participle.sent_id or token.pos in ("VERB", "PUNCT") and token.lemma not in ("avoir", "être"):
                 return None
             if token.lemma in ("avoir", "être") and token.feature("VerbForm") == "Fin":
-                return next((child for child in view.children(token.index) if child.dep in SUBJECT and child.index < token.index and not self._quoted(child)), None)
+                holders = [token] if view.head(token) is None else [token, view.head(token)]
+                return next((child for holder in holders for child in view.children(holder.index)
+                             if child.dep in SUBJECT and child.index < token.index and not self._quoted(child)), None)
         return None
 
     def _repaired_subject(self, subject: Token, verb: Token) -> Token:
@@ -378,7 +387,9 @@ class Speakers:
         if head.pos == "PRON" or clitic(head):  # clitics are sometimes tagged PROPN
             if word in RELATIVE:
                 antecedent = view.head(view.head(head) or head)
-                return self.from_token(antecedent, anchor) if antecedent is not None and antecedent.pos in ("NOUN", "PROPN") else NOBODY
+                if antecedent is None or antecedent.pos not in ("NOUN", "PROPN"):
+                    antecedent = self._written_antecedent(head)
+                return self.from_token(antecedent, anchor) if antecedent is not None else NOBODY
             if word in self.lexicon.pronoun_number:
                 start = head.start + head.text.lower().rfind(word)
                 return self.pronoun(word, start, start + len(word), anchor)
@@ -392,6 +403,20 @@ class Speakers:
             return self._refer(self._entity_speaker(latest), start, end)
         tokens = self.phrase(head)
         return self.from_phrase(tokens, head, anchor)
+
+    def _written_antecedent(self, relative: Token) -> Token | None:
+        """« … par la CGT, qui appelle à… »: when the parse hangs the relative clause elsewhere, its
+        antecedent is still the noun written right before the pronoun (past a comma)."""
+        tokens = self.view.tokens
+        before = relative.index - 1
+        if before >= 0 and tokens[before].text == ",":
+            before -= 1
+        if before < 0 or tokens[before].sent_id != relative.sent_id or tokens[before].pos not in ("NOUN", "PROPN"):
+            return None
+        noun = tokens[before]
+        while noun.dep in ("flat:name", "flat") and self.view.head(noun) is not None:
+            noun = self.view.head(noun)
+        return noun
 
     def _latest_named(self, head: Token) -> EntityMention | None:
         """« Paul Martin a rencontré Luc Bernard. Ce dernier a affirmé… »: « ce dernier », « cette
