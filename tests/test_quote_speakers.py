@@ -183,6 +183,22 @@ def test_dialogue_dashes_are_turns(analyse):
     assert "Êtes-vous déçu par ce résultat ?" in set(frame["text"])
 
 
+def test_interview_answers_are_the_voice_the_narration_introduces(analyse):
+    frame = analyse(
+        "La romancière Claire Dupuis a reçu mardi le prix de la ville. Elle a répondu à nos questions.",
+        "— Comment avez-vous accueilli cette distinction ?",
+        "— Avec beaucoup de surprise. Je ne m'y attendais pas.",
+        "— Votre prochain livre est-il écrit ?",
+        "— Non, j'y travaille encore.",
+    )
+    speakers = speakers_by_text(frame)
+    # the questions are the interviewer's, whom the text does not name
+    assert speakers["Comment avez-vous accueilli cette distinction ?"] is None
+    assert speakers["Votre prochain livre est-il écrit ?"] is None
+    assert speakers["Avec beaucoup de surprise. Je ne m'y attendais pas."] == "Claire Dupuis"
+    assert speakers["Non, j'y travaille encore."] == "Claire Dupuis"
+
+
 def test_reportive_conditional_continues_the_report(analyse):
     frame = analyse("La ministre Anne Perrot a déclaré que la réforme serait votée en mars. Elle concernerait près de deux millions de salariés.")
     row = only(frame, "Elle concernerait près de deux millions de salariés")

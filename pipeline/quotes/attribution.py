@@ -79,18 +79,33 @@ class Attribution:
         return NOBODY
 
     def _turn_speaker(self, candidate: Candidate) -> Speaker:
-        """A dialogue turn with no cue: turns alternate, so the speaker of the turn before the
-        previous one when both were turns, else the context's speaker."""
-        turns = [(position, speaker) for position, speaker in self.turns if speaker.name]
-        if len(self.turns) >= 2 and len(turns) == len(self.turns) and self._follows_turns(candidate):
-            return turns[-2][1]
+        """A dialogue turn with no cue. Turns alternate, so the speaker of the turn before the
+        previous one when both were turns. In an interview the questions are the interviewer's,
+        whom the text does not name, and the answers the voice of the person the narration just
+        before the dialogue introduces (« Elle a répondu à nos questions. »). Else the context's speaker."""
+        if self._is_question(candidate.start, candidate.end):
+            return NOBODY
+        paragraph = self.view.paragraph_of(candidate.start)
+        latest = [(self.view.paragraph_of(position), position, speaker) for position, speaker in self.turns[-2:]]
+        if latest and latest[-1][0] == paragraph - 1:
+            if len(latest) == 2 and latest[0][0] == paragraph - 2 and latest[0][2].name:
+                return latest[0][2]
+            if self._is_question(*self.view.paragraph_bounds(paragraph - 1)):
+                interviewee = self.speakers.narrator_of(self._dialogue_start(paragraph))
+                if interviewee is not None:
+                    return self.speakers.from_token(interviewee, candidate.start)
         previous = self._previous(candidate, same_paragraph=False)
         return previous if previous is not None else NOBODY
 
-    def _follows_turns(self, candidate: Candidate) -> bool:
-        """The two paragraphs before are the two latest turns."""
-        paragraph = self.view.paragraph_of(candidate.start)
-        return [self.view.paragraph_of(position) for position, _ in self.turns[-2:]] == [paragraph - 2, paragraph - 1]
+    def _is_question(self, start: int, end: int) -> bool:
+        return self.view.text[start:end].rstrip(" \u00a0\u202f»”\"").endswith("?")
+
+    def _dialogue_start(self, paragraph: int) -> int:
+        """The paragraph of the first turn of the dialogue ``paragraph`` belongs to."""
+        paragraphs = {self.view.paragraph_of(position) for position, _ in self.turns}
+        while paragraph - 1 in paragraphs:
+            paragraph -= 1
+        return paragraph
 
     def _cue_speaker(self, cue: Cue, candidate: Candidate) -> Speaker:
         speakers = self.speakers

@@ -714,10 +714,19 @@ class Speakers:
         paragraph = view.paragraph_of(tokens[mark].start)
         if paragraph == 0 or view.text[view.paragraph_bounds(paragraph)[0] : tokens[mark].start].strip():
             return None
+        return self.narrator_of(paragraph)
+
+    def narrator_of(self, paragraph: int) -> Token | None:
+        """The person subject of the last sentence of the paragraph before ``paragraph``, when that
+        paragraph is narration with no quotation in it: who the quotation or interview opening
+        ``paragraph`` is introduced as the voice of."""
+        view = self.view
+        if paragraph == 0:
+            return None
         start, end = view.paragraph_bounds(paragraph - 1)
         if any(start <= a < end for a, _ in self.quoted_spans):
             return None
-        root = next((t for t in reversed(tokens[:mark]) if t.head == t.index and t.start >= start), None)
+        root = next((t for t in reversed(view.tokens_between(start, end)) if t.head == t.index), None)
         if root is None or not self._is_predicate(root):
             return None
         subject = self.subject_of(Cue(root.index, root.index, root.lemma, root.start, root.end))
