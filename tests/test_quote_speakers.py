@@ -696,3 +696,13 @@ def test_a_relative_clause_after_a_quotation_does_not_attribute_it(analyse):
     assert only(frame, "inacceptable").speaker == "CGT"
     # the relative pronoun stands for the noun written before it, whatever the parse hangs it on
     assert only(frame, "manifester jeudi").speaker == "CGT"
+
+
+def test_an_office_description_stands_for_the_person_given_its_title(analyse):
+    frame = analyse(
+        "Le président brésilien Paulo Mendes a été réélu dimanche. Son rival, Carlos Lima, a reconnu sa défaite.",
+        "« Je félicite le candidat élu », a déclaré M. Lima.",
+        "Le chef de l'État a promis de « poursuivre les réformes ».",
+    )
+    assert only(frame, "Je félicite le candidat élu").speaker == "Carlos Lima"
+    assert only(frame, "poursuivre les réformes").speaker == "Paulo Mendes"

@@ -46,6 +46,16 @@ def _phrases_pattern(phrases: list[str]) -> re.Pattern[str]:
     return re.compile(r"(?<!\w)(?:" + "|".join(map(pattern, phrases)) + r")(?!\w)", re.IGNORECASE)
 
 
+def _office_titles(table: dict[str, list[str]], function_words: set[str]) -> dict[frozenset[str], tuple[frozenset[str], ...]]:
+    """« chef de l'État » -> ({président}, {roi}, …): each phrase as the set of its content words, lowercase."""
+    dropped = {word.rstrip("'’") for word in function_words}
+
+    def content(phrase: str) -> frozenset[str]:
+        return frozenset(word for word in re.split(r"[\s'’]+", phrase.lower()) if word and word not in dropped)
+
+    return {content(office): tuple(content(title) for title in titles) for office, titles in table.items()}
+
+
 @dataclass(frozen=True)
 class QuoteLexicon:
     speech_verbs: frozenset[str]
@@ -84,6 +94,8 @@ class QuoteLexicon:
     pointing_back: frozenset[str]
     latest_named: dict[str, str]
     proximal_pronouns: dict[str, str]
+    # the content words of an office's description -> the content words of each of its titles
+    office_titles: dict[frozenset[str], tuple[frozenset[str], ...]]
 
     @cached_property
     def agent_nouns(self) -> frozenset[str]:
@@ -171,6 +183,7 @@ class QuoteLexicon:
             pointing_back=frozenset(people["pointing_back"]),
             latest_named=dict(people["latest_named"]),
             proximal_pronouns=dict(people["proximal_pronouns"]),
+            office_titles=_office_titles(people["office_titles"], {*people["of_words"], *people["pointing_back"]}),
         )
 
     @classmethod

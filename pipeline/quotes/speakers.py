@@ -1067,7 +1067,11 @@ class Speakers:
         gender = self._noun_gender(head)
         modifiers = {t.lemma.lower() for t in tokens if t.index != head.index and t.pos in ("NOUN", "ADJ", "PROPN")}
         roles = [(mention, words) for mention, words in self._roles if self._agrees(mention.entity_key, gender)]
-        same_role = [(len(modifiers & words), mention) for mention, words in roles if role in words or head.lower in words]
+        office = self.lexicon.office_titles.get(frozenset({role} | modifiers), ())
+        if office:
+            modifiers = set()  # « le chef de l'État »: the person given one of the office's titles
+        same_role = [(len(modifiers & words), mention) for mention, words in roles
+                     if any(title <= words for title in office) or not office and (role in words or head.lower in words)]
         related = [(len(modifiers & words), mention) for mention, words in roles if modifiers & words]
         written = [(len(modifiers & words), mention) for mention, words in self._roles if (role in words or head.lower in words) and modifiers <= words] if modifiers else []
         paragraph = self.view.paragraph_of(anchor)
