@@ -706,3 +706,15 @@ def test_an_office_description_stands_for_the_person_given_its_title(analyse):
     )
     assert only(frame, "Je félicite le candidat élu").speaker == "Carlos Lima"
     assert only(frame, "poursuivre les réformes").speaker == "Paulo Mendes"
+
+
+@pytest.mark.parametrize("sentence, content, speaker", [
+    # the parse makes « enquêteurs » the subject of « a indiqué » and « privilégient » a modifier of it
+    ("Les enquêteurs privilégient la piste criminelle, a indiqué une source proche du dossier.",
+     "Les enquêteurs privilégient la piste criminelle", "source proche du dossier"),
+    # a relative clause's verb does not make the subject the report's
+    ("Le préfet, qui était arrivé mardi, a déclaré que la situation restait tendue.", "la situation restait tendue", "préfet"),
+])
+def test_an_incise_after_a_clause_whose_subject_the_parse_gave_the_cue(analyse, sentence, content, speaker):
+    row = only(analyse(sentence), content)
+    assert row.speaker == speaker

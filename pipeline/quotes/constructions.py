@@ -72,7 +72,7 @@ def _words(tokens: list[Token]) -> int:
 
 
 def _has_finite_verb(tokens: list[Token]) -> bool:
-    return any(t.pos in ("VERB", "AUX") and t.feature("VerbForm") == "Fin" for t in tokens)
+    return any(t.is_finite_verb for t in tokens)
 
 
 def _has_clause_verb(tokens: list[Token]) -> bool:
@@ -244,11 +244,12 @@ class Finder:
         """(start, end) of P in « P, a déclaré X » / « P confirme André Kaufmann »."""
         view, tokens = self.view, self.view.tokens
         verb = tokens[cue.token]
-        if any(child.dep in SUBJECT and child.index < verb.index and not clitic(child) for child in view.children(verb.index)):
+        first = verb_group_start(self.view, verb)
+        if any(child.dep in SUBJECT and child.index < verb.index and not clitic(child) and not self.speakers.subject_of_report(child, first)
+               for child in view.children(verb.index)):
             return None
         if verb.feature("VerbForm") != "Fin" and not any(child.pos == "AUX" for child in view.children(verb.index)):
             return None  # « …, réitérant les affirmations » is not an inversion
-        first = verb_group_start(self.view, verb)
         if first == 0 or tokens[first - 1].sent_id != verb.sent_id:
             return None
         before = tokens[first - 1]

@@ -43,6 +43,10 @@ class Token(NamedTuple):
     def lower(self) -> str:
         return self.text.lower()
 
+    @property
+    def is_finite_verb(self) -> bool:
+        return self.pos in ("VERB", "AUX") and self.feature("VerbForm") == "Fin"
+
 
 class EntityMention(NamedTuple):
     start: int

@@ -117,7 +117,8 @@ class Speakers:
         group = verb_group_start(view, verb)
         for child in children:
             # nothing between the auxiliary and its participle is the subject (« a de son côté affirmé »)
-            if child.dep in SUBJECT and child.index < verb.index and not self._quoted(child) and not group < child.index:
+            if (child.dep in SUBJECT and child.index < verb.index and not self._quoted(child) and not group < child.index
+                    and not (inverted and self.subject_of_report(child, group))):
                 # « a-t-elle »: the euphonic « -t » is sometimes parsed as the subject
                 if child.lower == "-t" and child.index + 1 < len(view.tokens):
                     return view.tokens[child.index + 1]
@@ -151,6 +152,17 @@ class Speakers:
         if depth < 3 and head is not None and verb.dep in SHARED_SUBJECT and head.pos in ("VERB", "AUX", "ADJ"):
             return self.subject_of(Cue(head.index, head.index, "", head.start, head.end), inverted=False, depth=depth + 1)
         return self._auxiliary_subject(verb)
+
+    def subject_of_report(self, subject: Token, group_start: int) -> bool:
+        """« Les enquêteurs privilégient la piste, a indiqué une source »: a subject the parse gives
+        the cue, but which a finite verb of its own follows before the comma that opens the incise,
+        is the report's (not « Le préfet, qui était à Lyon, a déclaré »: a relative clause's verb)."""
+        tokens = self.view.tokens
+        if group_start == 0 or tokens[group_start - 1].text != "," or subject.index >= group_start:
+            return False
+        between = tokens[subject.index + 1 : group_start - 1]
+        relative = next((position for position, token in enumerate(between) if token.feature("PronType") == "Rel"), len(between))
+        return any(token.is_finite_verb for token in between[:relative])
 
     def passive_agent(self, cue: Cue) -> Token | None:
         """« Le gouvernement a été accusé par l'opposition de mentir »: a speech verb in the passive
@@ -302,7 +314,7 @@ class Speakers:
                     break
                 kept = []
                 continue
-            finite = token.pos in ("VERB", "AUX") and token.feature("VerbForm") == "Fin"
+            finite = token.is_finite_verb
             if token.index > head.index and finite and commas == 1:
                 # « Selon X, la langue est… »: what a comma sets off right before a finite verb is
                 # that verb's subject, not an apposition
@@ -351,7 +363,7 @@ class Speakers:
         l'opposition de mentir »); a past participle qualifies (« les chiffres publiés par… »)."""
         if token.dep == "acl" and (token.feature("VerbForm") == "Inf" or token.feature("VerbForm") == "Part" and token.feature("Tense") == "Pres"):
             return True
-        return token.dep in CLAUSAL or (token.pos in ("VERB", "AUX") and token.feature("VerbForm") == "Fin")
+        return token.dep in CLAUSAL or token.is_finite_verb
 
     @staticmethod
     def without_apposition(tokens: list[Token], head: Token) -> list[Token]:
