@@ -593,6 +593,10 @@ def test_nouns_of_people_any_dictionary_lists_are_sources(analyse):
     ("Le syndicat juge la réforme « inacceptable ».", "la réforme « inacceptable »", "syndicat"),
     ("Dans un communiqué publié samedi, le ministère des Affaires étrangères juge la position iranienne « décevante ».",
      "la position iranienne « décevante »", "ministère des Affaires étrangères"),
+    # the attribute before its object, and a day between the verb and the attribute
+    ("La ministre de la Santé, Marisol Touraine, a jugé mardi « inacceptable » le comportement des laboratoires.",
+     "« inacceptable » le comportement des laboratoires", "Marisol Touraine"),
+    ("Le syndicat a jugé lundi la réforme « inacceptable ».", "la réforme « inacceptable »", "syndicat"),
 ])
 def test_a_judgement_over_a_quoted_attribute_whatever_the_parse(analyse, sentence, content, speaker):
     row = only(analyse(sentence), content)

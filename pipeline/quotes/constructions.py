@@ -16,7 +16,7 @@ from pipeline.quotes.cues import HYPOTHESIS, REFLEXIVE, Cue, find_cues, selon_wo
 from pipeline.quotes.document import DocView, EntityMention, Token
 from pipeline.quotes.lexicon import QuoteLexicon
 from pipeline.marks import MarkedSpan, marked_spans
-from pipeline.quotes.speakers import SUBJECT, Speakers, clitic, verb_group_start
+from pipeline.quotes.speakers import NOMINAL, SUBJECT, Speakers, clitic, verb_group_start
 
 OPEN_MARKS = frozenset("«“„‹\"")
 CLOSE_MARKS = frozenset("»”›\"")
@@ -466,6 +466,8 @@ class Finder:
         """« l'Otan « qui considère … », a lancé des avions »: a verb whose subject stands before
         the quotation and whose object follows it says something else than the quotation."""
         children = self.view.children(cue.token)
+        if cue.lemma in self.lexicon.small_clause_verbs and any(child.dep == "xcomp" and span.start <= child.start < span.end for child in children):
+            return False  # « juge « inacceptable » le comportement »: the object is the quoted attribute's
         subject_before = any(child.dep in SUBJECT and child.end <= span.open for child in children)
         object_after = any(child.dep == "obj" and child.pos in ("NOUN", "PROPN") and child.start >= span.end for child in children)
         return subject_before and object_after
@@ -528,15 +530,18 @@ class Finder:
         if cue.lemma not in self.lexicon.small_clause_verbs or cue.start > span.open:
             return None
         view = self.view
-        complements = [child for child in view.children(cue.token) if child.index > cue.last and child.pos in ("NOUN", "PROPN", "PRON") and child.start < span.open]
+        children = [child for child in view.children(cue.token) if child.index > cue.last and not child.dep.startswith("obl")]
+        # the object first: the parse may call a day written before it a complement (« a jugé lundi la réforme « … » »)
+        complements = sorted((child for child in children if child.pos in NOMINAL and child.start < span.open), key=lambda child: child.dep != "obj")
         if complements:
             indices = [i for i in view.subtree(complements[0].index) if view.tokens[i].sent_id == view.tokens[cue.token].sent_id]
             start = view.tokens[min(indices)].start
         else:
             start = self._object_before_mark(cue, span)
-            if start is None:
-                return None
-        if not start < span.open:
+        if start is None and any(child.dep == "obj" and child.start >= span.end for child in children):
+            # « juge « inacceptable » le comportement des laboratoires »: the attribute before its object
+            return self._reported((span.open, self._clause_end(view.token_at(span.open))), cue, How.SUBJECT)
+        if start is None or not start < span.open:
             return None  # the quotation is all of the clause
         return self._reported((start, self._clause_end(view.token_at(start))), cue, How.SUBJECT)
 
@@ -561,7 +566,9 @@ class Finder:
         """Where the object of a judgement verb starts when the parse hangs it elsewhere: a noun
         phrase written between the verb and the quote mark (« juge la position iranienne « … » »)."""
         view = self.view
-        between = [t for t in view.tokens[cue.last + 1 :] if t.start < span.open]
+        # not the verb's adjuncts (« juge mardi « … » »)
+        adjuncts = {i for child in view.children(cue.token) if child.dep.startswith("obl") for i in view.subtree(child.index)}
+        between = [t for t in view.tokens_between(view.tokens[cue.last].end, span.open) if t.index not in adjuncts]
         if not between or between[0].pos not in ("DET", "NOUN", "PROPN") or not any(t.pos in ("NOUN", "PROPN") for t in between):
             return None
         if any(t.pos in ("VERB", "AUX", "PUNCT", "SCONJ", "CCONJ") or t.sent_id != between[0].sent_id for t in between):
