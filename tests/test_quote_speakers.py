@@ -722,3 +722,17 @@ def test_an_office_description_stands_for_the_person_given_its_title(analyse):
 def test_an_incise_after_a_clause_whose_subject_the_parse_gave_the_cue(analyse, sentence, content, speaker):
     row = only(analyse(sentence), content)
     assert row.speaker == speaker
+
+
+@pytest.mark.parametrize("text, content, speaker", [
+    # the parse makes the first name the object and hangs the surname on it
+    ("Le Kremlin a démenti ces informations. « Ce sont des rumeurs sans fondement », a déclaré Dmitri Peskov, porte-parole de Vladimir Poutine.",
+     "Ce sont des rumeurs sans fondement", "Dmitri Peskov"),
+    # the name right after the cue is the speaker, not its apposition
+    ("« On ne peut pas continuer comme ça », lance Pierre, un agriculteur de la Beauce.", "On ne peut pas continuer comme ça", "Pierre"),
+    # a proper noun set off after a noun of people names that person, whatever its label
+    ("L'opposant russe Alexeï Navalny a été condamné à cinq ans de prison. Sa femme, Ioulia, a affirmé qu'il ferait appel.",
+     "il ferait appel", "Ioulia"),
+])
+def test_the_name_written_with_the_source_is_the_speaker(analyse, text, content, speaker):
+    assert only(analyse(text), content).speaker == speaker

@@ -132,6 +132,9 @@ class Speakers:
             if token.index > verb.index - 3 and clitic(token) in self.lexicon.pronoun_number | {"on": "Sing"}:
                 return token
         if inverted:
+            named = self._name_right_after(cue)
+            if named is not None:
+                return named  # « lance Pierre, un agriculteur »: the parse may hang the name on the cue or on its apposition
             following = [c for c in children if c.index > cue.last and c.pos in NOMINAL and c.dep in (*SUBJECT, "obj", "dep", "appos", "iobj") and not self._quoted(c)]
             if following:
                 return following[0]
@@ -163,6 +166,15 @@ class Speakers:
         between = tokens[subject.index + 1 : group_start - 1]
         relative = next((position for position, token in enumerate(between) if token.feature("PronType") == "Rel"), len(between))
         return any(token.is_finite_verb for token in between[:relative])
+
+    def _name_right_after(self, cue: Cue) -> Token | None:
+        """The first word of a person's or organisation's name written right after the cue."""
+        tokens = self.view.tokens
+        if cue.last + 1 >= len(tokens):
+            return None
+        following = tokens[cue.last + 1]
+        named = self.view.mention_at(following.start)
+        return following if named is not None and named.start == following.start and named.label in ("PER", "ORG") else None
 
     def passive_agent(self, cue: Cue) -> Token | None:
         """« Le gouvernement a été accusé par l'opposition de mentir »: a speech verb in the passive
@@ -762,7 +774,9 @@ class Speakers:
 
     def _named_in_phrase(self, mentions: list[EntityMention], head: Token) -> EntityMention | None:
         view = self.view
-        covering = next((m for m in mentions if m.start <= head.start < m.end), None)
+        # the name holding the head, even when it starts before the phrase (the parse may hang a
+        # first name elsewhere: « a déclaré Dmitri Peskov » with « Dmitri » as the object)
+        covering = view.mention_at(head.start)
         if covering is not None and covering.label in ("PER", "ORG", "LOC"):
             return covering
         if head.lemma.lower() in self.lexicon.document_nouns:
@@ -773,11 +787,23 @@ class Speakers:
             if mention.label in ("ORG", "LOC") and previous is not None and self._names_head(previous, head):
                 return mention  # « la chaîne BFM TV », « l'agence Fitch »
             if mention.label != "PER":
-                continue
+                if not self._apposed_name_of_person(mention, head):
+                    continue
+                mention = mention._replace(label="PER")
             # a name in apposition or right after a title, not « l'avocate de Bernard »
             if previous is not None and (previous.text == "," or previous.pos in ("NOUN", "ADJ") or previous.text in self.lexicon.honorifics):
                 return mention
         return None
+
+    def _apposed_name_of_person(self, mention: EntityMention, head: Token) -> bool:
+        """« Sa femme, Ioulia, a affirmé »: a proper noun in apposition to a noun of people names
+        that person, whatever label the model gave the name."""
+        view = self.view
+        first = view.token_at(mention.start)
+        if not first or not self._is_person_noun(head) or view.tokens[first - 1].text != "," or first - 1 != head.index + 1:
+            return False
+        name = view.tokens[first]
+        return name.pos == "PROPN" and name.head == head.index and not any(child.dep == "case" for child in view.children(name.index))
 
     def _names_head(self, previous: Token, head: Token) -> bool:
         """A name written right after the head noun, or after an adjective of it, names it."""
