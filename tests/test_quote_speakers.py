@@ -736,3 +736,8 @@ def test_an_incise_after_a_clause_whose_subject_the_parse_gave_the_cue(analyse, 
 ])
 def test_the_name_written_with_the_source_is_the_speaker(analyse, text, content, speaker):
     assert only(analyse(text), content).speaker == speaker
+
+
+def test_the_direction_of_an_organisation_pointed_back_to_is_that_organisation(analyse):
+    frame = analyse("Le constructeur automobile Dumont Motors a confirmé mardi la fermeture de son usine. La direction du groupe a expliqué que le site n'était plus rentable.")
+    assert only(frame, "le site n'était plus rentable").speaker == "Dumont Motors"

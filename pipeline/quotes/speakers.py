@@ -561,6 +561,9 @@ class Speakers:
         inner = [m for m in view.mentions_between(tokens[0].start, tokens[-1].end) if m.label != "PER" and m.start > head.start]
         if inner and word in self.lexicon.speaks_for_owner:
             return self._entity_speaker(inner[0])
+        owner = self._owner_pointing_back(tokens, head) if word in self.lexicon.speaks_for_owner else None
+        if owner is not None:
+            return self.organisation(self.phrase(owner), owner, anchor)  # « la direction du groupe »: the group named before
         modified = any(t.index > head.index and t.pos in ("ADJ", "NOUN", "PROPN") for t in tokens)
         organisations = [m for m in self._unquoted_mentions if m.label == "ORG" and m.end <= anchor]
         for mention in reversed(organisations):
@@ -585,6 +588,17 @@ class Speakers:
                 best = max(counts, key=lambda key: (counts[key], max(i for i, m in enumerate(organisations) if m.entity_key == key)))
                 return self._entity_speaker(next(m for m in reversed(organisations) if m.entity_key == best))
         return None
+
+    def _owner_pointing_back(self, tokens: list[Token], head: Token) -> Token | None:
+        """« la direction du groupe », « la présidence de l'entreprise »: the organisation noun
+        of the « de » phrase right after the head, when it points back to an organisation."""
+        following = [token for token in tokens if token.index > head.index and token.pos != "ADJ"]
+        if len(following) < 2 or following[0].lower not in self.lexicon.of_words:
+            return None
+        owner = next((token for token in following[1:] if token.pos != "DET"), None)
+        if owner is None or owner.pos != "NOUN" or owner.lemma.lower() not in self.lexicon.organisation_anaphors:
+            return None
+        return owner if not any(token.index > owner.index and token.pos in ("NOUN", "PROPN", "ADJ") for token in tokens) else None
 
     def _has_complement(self, tokens: list[Token], head: Token) -> bool:
         """« le syndicat (national) des pilotes », « le mouvement des « Indignés » »: a « de » phrase
