@@ -741,3 +741,12 @@ def test_the_name_written_with_the_source_is_the_speaker(analyse, text, content,
 def test_the_direction_of_an_organisation_pointed_back_to_is_that_organisation(analyse):
     frame = analyse("Le constructeur automobile Dumont Motors a confirmé mardi la fermeture de son usine. La direction du groupe a expliqué que le site n'était plus rentable.")
     assert only(frame, "le site n'était plus rentable").speaker == "Dumont Motors"
+
+
+@pytest.mark.parametrize("sentence, content, speaker", [
+    ("L'agence de presse officielle Xinhua a confirmé que trois personnes étaient mortes.", "trois personnes étaient mortes", "Xinhua"),
+    # a place the phrase is « of » does not name its head
+    ("Le gouvernement du Mali a affirmé que les rebelles avaient reculé.", "les rebelles avaient reculé", "gouvernement du Mali"),
+])
+def test_a_name_after_the_head_and_its_bare_complements_names_it(analyse, sentence, content, speaker):
+    assert only(analyse(sentence), content).speaker == speaker

@@ -820,8 +820,13 @@ class Speakers:
         return name.pos == "PROPN" and name.head == head.index and not any(child.dep == "case" for child in view.children(name.index))
 
     def _names_head(self, previous: Token, head: Token) -> bool:
-        """A name written right after the head noun, or after an adjective of it, names it."""
-        return previous.index == head.index or (previous.pos == "ADJ" and previous.head == head.index and previous.index > head.index)
+        """A name written right after the head noun, or after its adjectives and bare « de » complements
+        (« l'agence de presse officielle Xinhua », « la télévision d'État CCTV »), names it."""
+        if previous.index < head.index or previous.index > head.index and previous.pos not in ("ADJ", "NOUN"):
+            return False  # not « le gouvernement du Mali »: a place it is of
+        between = self.view.tokens[head.index + 1 : previous.index + 1]
+        return all(token.pos == "ADJ" or token.lower in self.lexicon.of_words or token.pos == "NOUN" and index > 0 and between[index - 1].lower in self.lexicon.of_words
+                   for index, token in enumerate(between))
 
     def _entity_speaker(self, mention: EntityMention) -> Speaker:
         start = mention.start
