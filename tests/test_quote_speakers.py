@@ -750,3 +750,12 @@ def test_the_direction_of_an_organisation_pointed_back_to_is_that_organisation(a
 ])
 def test_a_name_after_the_head_and_its_bare_complements_names_it(analyse, sentence, content, speaker):
     assert only(analyse(sentence), content).speaker == speaker
+
+
+@pytest.mark.parametrize("sentence, content, speaker", [
+    ("Trois personnes ont été interpellées, a-t-on appris auprès de la préfecture.", "Trois personnes ont été interpellées", "préfecture"),
+    ("Le suspect a été relâché, a-t-on appris de source policière.", "Le suspect a été relâché", "source policière"),
+])
+def test_the_press_phrase_a_t_on_appris_names_its_source(analyse, sentence, content, speaker):
+    row = only(analyse(sentence), content)
+    assert (row.kind, row.speaker, row.cue) == ("indirect", speaker, "apprendre")

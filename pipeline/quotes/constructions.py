@@ -301,13 +301,13 @@ class Finder:
         « selon lequel P »; and « pour X, P » (``_opinion_holders``)."""
         view, tokens = self.view, self.view.tokens
         found = []
-        for first, last in selon_words(view, self.lexicon):
+        for first, last, lemma in selon_words(view, self.lexicon):
             if any(span.closed and _inside(span, first.start) for span in self.spans):
                 continue
             nxt = last.index + 1
             if nxt >= len(tokens) or tokens[nxt].sent_id != first.sent_id:
                 continue
-            cue = Cue(first.index, last.index, "selon", first.start, last.end)
+            cue = Cue(first.index, last.index, lemma, first.start, last.end)
             if tokens[nxt].lower in self.lexicon.selon_relatives:
                 source = next((t for t in reversed(tokens[max(first.index - 5, 0) : first.index]) if t.pos == "PROPN"), None)
                 if source is None or nxt + 1 >= len(tokens):

@@ -175,13 +175,13 @@ def _multiword_lemma(view: DocView, token: Token, last: int, lexicon: QuoteLexic
     return next(" ".join(words) for words in lexicon.multiword if words[0] == token.lemma and set(words) <= found)
 
 
-def selon_words(view: DocView, lexicon: QuoteLexicon) -> list[tuple[Token, Token]]:
-    """(first, last) tokens of every « selon », « d'après », « de l'avis de »… (the lexicon's
-    source prepositions), found by one regular expression over the text, whatever the tokenizer
-    made of the apostrophes."""
+def selon_words(view: DocView, lexicon: QuoteLexicon) -> list[tuple[Token, Token, str]]:
+    """(first, last, cue lemma) of every « selon », « d'après », « de l'avis de »… (the lexicon's
+    source prepositions and phrases), found by one regular expression over the text, whatever
+    the tokenizer made of the apostrophes and hyphens."""
     found = []
     for match in lexicon.source_prepositions.finditer(view.text):
         first, last = view.token_at(match.start()), view.token_at(match.end()) or len(view.tokens)
         if first is not None and first < last and view.tokens[first].start == match.start():
-            found.append((view.tokens[first], view.tokens[last - 1]))
+            found.append((view.tokens[first], view.tokens[last - 1], lexicon.source_lemma(match.group())))
     return found

@@ -81,7 +81,9 @@ class QuoteLexicon:
     role_prefixes: tuple[str, ...]
     pronoun_gender: dict[str, str]
     honorific_gender: dict[str, str]
+    # « selon », « d'après »…, and the press's phrases that work like them (« a-t-on appris auprès »)
     source_prepositions: re.Pattern[str]
+    source_phrases: dict[str, str]
     inverted_subject_clitics: frozenset[str]
     negation: frozenset[str]
     modals: frozenset[str]
@@ -119,6 +121,11 @@ class QuoteLexicon:
         """Determiners of a noun phrase that names one known speaker: the definite and
         demonstrative ones a noun points back with, and the possessives."""
         return self.pointing_back | self.possessive_determiners
+
+    def source_lemma(self, phrase: str) -> str:
+        """The cue lemma of a matched source phrase: « selon » for the prepositions, the verb of the press's phrases."""
+        written = " ".join(phrase.lower().replace("’", "'").split())
+        return self.source_phrases.get(written, "selon")
 
     @cached_property
     def cue_lemmas(self) -> frozenset[str]:
@@ -170,7 +177,8 @@ class QuoteLexicon:
             role_prefixes=tuple(people["role_prefixes"]),
             pronoun_gender=dict(people["pronoun_gender"]),
             honorific_gender=dict(people["honorific_gender"]),
-            source_prepositions=_phrases_pattern(verbs["source_prepositions"]),
+            source_prepositions=_phrases_pattern([*verbs["source_prepositions"], *verbs["source_phrases"]]),
+            source_phrases={phrase.lower(): lemma for phrase, lemma in verbs["source_phrases"].items()},
             inverted_subject_clitics=frozenset(verbs["inverted_subject_clitics"]),
             negation=frozenset(verbs["negation"]),
             modals=frozenset(verbs["modals"]),
