@@ -759,3 +759,9 @@ def test_a_name_after_the_head_and_its_bare_complements_names_it(analyse, senten
 def test_the_press_phrase_a_t_on_appris_names_its_source(analyse, sentence, content, speaker):
     row = only(analyse(sentence), content)
     assert (row.kind, row.speaker, row.cue) == ("indirect", speaker, "apprendre")
+
+
+def test_a_person_noun_in_a_complement_does_not_give_the_name_its_gender(analyse):
+    # « la famille » is what the lawyer is of, not the title of « Jean Dupont »
+    frame = analyse("L'avocat de la famille, Me Jean Dupont, a annoncé son intention de porter plainte. « Cette mort aurait pu être évitée », a-t-il dénoncé.")
+    assert only(frame, "Cette mort aurait pu être évitée").speaker == "Jean Dupont"

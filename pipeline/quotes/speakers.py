@@ -1045,6 +1045,8 @@ class Speakers:
             if token.text in self.lexicon.honorific_gender:
                 return self.lexicon.honorific_gender[token.text]
             if self._is_person_noun(token):
+                if any(child.dep == "case" for child in view.children(token.index)):
+                    return None  # « l'avocat de la famille, Me Jean Dupont »: a complement is not the name's title
                 # « la ministre », « la juge »: the determiner says the gender of a noun of both
                 # genders; a masculine title is also worn by women (« l'avocat de l'accusé, Me
                 # Sylvie Moreau »), so only a feminine one says anything
