@@ -733,6 +733,9 @@ def test_an_incise_after_a_clause_whose_subject_the_parse_gave_the_cue(analyse, 
     # a proper noun set off after a noun of people names that person, whatever its label
     ("L'opposant russe Alexeï Navalny a été condamné à cinq ans de prison. Sa femme, Ioulia, a affirmé qu'il ferait appel.",
      "il ferait appel", "Ioulia"),
+    # the model calls the name a place; it is set off after the whole phrase of its title
+    ("« Nous sommes inquiets », a déclaré la porte-parole du département d'État, Victoria Nuland, citée par l'agence Reuters.",
+     "Nous sommes inquiets", "Victoria Nuland"),
 ])
 def test_the_name_written_with_the_source_is_the_speaker(analyse, text, content, speaker):
     assert only(analyse(text), content).speaker == speaker

@@ -814,7 +814,7 @@ class Speakers:
         that person, whatever label the model gave the name."""
         view = self.view
         first = view.token_at(mention.start)
-        if not first or not self._is_person_noun(head) or view.tokens[first - 1].text != "," or first - 1 != head.index + 1:
+        if not first or not self._is_person_noun(head) or view.tokens[first - 1].text != ",":
             return False
         name = view.tokens[first]
         return name.pos == "PROPN" and name.head == head.index and not any(child.dep == "case" for child in view.children(name.index))
