@@ -22,7 +22,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from pipeline.quotes.constructions import DASHES, Candidate, Finder, How
-from pipeline.quotes.cues import Cue
+from pipeline.quotes.cues import CLOSING_MARKS, Cue
 from pipeline.quotes.document import DocView, Token
 from pipeline.quotes.speakers import NOBODY, Speaker, Speakers
 
@@ -98,7 +98,7 @@ class Attribution:
         return previous if previous is not None else NOBODY
 
     def _is_question(self, start: int, end: int) -> bool:
-        return self.view.text[start:end].rstrip(" \u00a0\u202f»”\"").endswith("?")
+        return self.view.text[start:end].rstrip(" \u00a0\u202f" + "".join(CLOSING_MARKS)).endswith("?")
 
     def _dialogue_start(self, paragraph: int) -> int:
         """The paragraph of the first turn of the dialogue ``paragraph`` belongs to."""

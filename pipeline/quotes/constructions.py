@@ -12,14 +12,13 @@ from dataclasses import dataclass, field
 from enum import Enum
 from itertools import compress, count
 
-from pipeline.quotes.cues import HYPOTHESIS, REFLEXIVE, Cue, find_cues, selon_words
+from pipeline.quotes.cues import CLOSING_MARKS, HYPOTHESIS, REFLEXIVE, Cue, find_cues, selon_words
 from pipeline.quotes.document import DocView, EntityMention, Token
 from pipeline.quotes.lexicon import QuoteLexicon
 from pipeline.marks import MarkedSpan, marked_spans
 from pipeline.quotes.speakers import NOMINAL, SUBJECT, Speakers, clitic, verb_group_start
 
 OPEN_MARKS = frozenset("«“„‹\"")
-CLOSE_MARKS = frozenset("»”›\"")
 HARD_STOPS = frozenset({".", "!", "?", ";", ":"})
 DASHES = frozenset("–—")
 TRAILING = " \u00a0\u202f.,;:…"
@@ -111,7 +110,7 @@ class Finder:
             if token.text == ":":
                 if not self._elaborates(position):
                     break
-            elif token.text in HARD_STOPS and position + 1 < len(tokens) and tokens[position + 1].sent_id == sent and not _is_mark(tokens[position + 1], CLOSE_MARKS):
+            elif token.text in HARD_STOPS and position + 1 < len(tokens) and tokens[position + 1].sent_id == sent and not _is_mark(tokens[position + 1], CLOSING_MARKS):
                 break
             if token.text == "," and (self._cue_follows(position) or self._main_clause_resumes(position, first)):
                 break
@@ -155,11 +154,11 @@ class Finder:
         opened = sum(text.count(m, start, end) for m in "«“")
         while end > start and text[end - 1] in TRAILING:
             end -= 1
-        if opened and end > start and text[end - 1] not in CLOSE_MARKS:
+        if opened and end > start and text[end - 1] not in CLOSING_MARKS:
             closing = end
             while closing < len(text) and text[closing] in TRAILING:
                 closing += 1
-            if closing < len(text) and text[closing] in CLOSE_MARKS:
+            if closing < len(text) and text[closing] in CLOSING_MARKS:
                 end = closing + 1
         return end
 
@@ -495,7 +494,7 @@ class Finder:
             return False, None
         sent = tokens[position].sent_id
         for index in range(position - 2, -1, -1):
-            if tokens[index].sent_id != sent or _is_mark(tokens[index], CLOSE_MARKS):
+            if tokens[index].sent_id != sent or _is_mark(tokens[index], CLOSING_MARKS):
                 break
             if index in self.cues:
                 return True, self.cues[index]

@@ -102,6 +102,12 @@ class DocView:
     def head(self, token: Token) -> Token | None:
         return None if token.head == token.index else self.tokens[token.head]
 
+    def name_head(self, token: Token) -> Token:
+        """The first word of the name ``token`` is a later word of (« Peskov » -> « Dmitri »), else ``token``."""
+        while token.dep in ("flat:name", "flat") and self.head(token) is not None:
+            token = self.head(token)
+        return token
+
     def ancestors(self, token: Token) -> list[Token]:
         chain: list[Token] = []
         seen = {token.index}

@@ -246,9 +246,7 @@ class Speakers:
             nearest = view.tokens[nearest.index - 1]
         if nearest is None or nearest.pos not in ("NOUN", "PROPN") or nearest.dep != "nmod":
             return subject
-        head_of_nearest = nearest
-        while head_of_nearest.dep in ("flat:name", "flat") and view.head(head_of_nearest) is not None:
-            head_of_nearest = view.head(head_of_nearest)
+        head_of_nearest = view.name_head(nearest)
         phrase_start = min(i for i in view.subtree(head_of_nearest.index) if view.tokens[i].sent_id == verb.sent_id)
         unmarked = not any(child.dep == "case" for child in view.children(head_of_nearest.index))
         after_comma = phrase_start > 0 and view.tokens[phrase_start - 1].text == ","
@@ -437,10 +435,7 @@ class Speakers:
             before -= 1
         if before < 0 or tokens[before].sent_id != relative.sent_id or tokens[before].pos not in ("NOUN", "PROPN"):
             return None
-        noun = tokens[before]
-        while noun.dep in ("flat:name", "flat") and self.view.head(noun) is not None:
-            noun = self.view.head(noun)
-        return noun
+        return self.view.name_head(tokens[before])
 
     def _latest_named(self, head: Token) -> EntityMention | None:
         """« Paul Martin a rencontré Luc Bernard. Ce dernier a affirmé… »: « ce dernier », « cette
@@ -824,9 +819,10 @@ class Speakers:
         (« l'agence de presse officielle Xinhua », « la télévision d'État CCTV »), names it."""
         if previous.index < head.index or previous.index > head.index and previous.pos not in ("ADJ", "NOUN"):
             return False  # not « le gouvernement du Mali »: a place it is of
+        of_words = self.lexicon.of_words
         between = self.view.tokens[head.index + 1 : previous.index + 1]
-        return all(token.pos == "ADJ" or token.lower in self.lexicon.of_words or token.pos == "NOUN" and index > 0 and between[index - 1].lower in self.lexicon.of_words
-                   for index, token in enumerate(between))
+        bare_complement = [token.pos == "NOUN" and index > 0 and between[index - 1].lower in of_words for index, token in enumerate(between)]
+        return all(token.pos == "ADJ" or token.lower in of_words or bare for token, bare in zip(between, bare_complement))
 
     def _entity_speaker(self, mention: EntityMention) -> Speaker:
         start = mention.start
