@@ -768,3 +768,17 @@ def test_a_person_noun_in_a_complement_does_not_give_the_name_its_gender(analyse
     # « la famille » is what the lawyer is of, not the title of « Jean Dupont »
     frame = analyse("L'avocat de la famille, Me Jean Dupont, a annoncé son intention de porter plainte. « Cette mort aurait pu être évitée », a-t-il dénoncé.")
     assert only(frame, "Cette mort aurait pu être évitée").speaker == "Jean Dupont"
+
+
+@pytest.mark.parametrize("sentence, content, speaker", [
+    # « capitaine » is a role: the description is the person named beside it, not the team it is of
+    ("« Nous avons fait un grand match », a confié le capitaine des Bleus, Hugo Lloris, au micro de TF1.",
+     "Nous avons fait un grand match", "Hugo Lloris"),
+    # the name set off after the phrase, which the parse makes a second subject
+    ("Une porte-parole de l'ONU, Marie Okabe, a indiqué que l'aide humanitaire arriverait vendredi.",
+     "l'aide humanitaire arriverait vendredi", "Marie Okabe"),
+    # a name that opens the reported clause is not set off: it is that clause's subject
+    ("Selon un porte-parole du club, Jean Martin a démissionné mardi.", "Jean Martin a démissionné mardi", "porte-parole du club"),
+])
+def test_a_name_set_off_after_a_description_of_a_person_is_that_person(analyse, sentence, content, speaker):
+    assert only(analyse(sentence), content).speaker == speaker

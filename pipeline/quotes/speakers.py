@@ -464,6 +464,8 @@ class Speakers:
             return coordinated
         mentions = view.mentions_between(start, end)
         named = self._named_in_phrase(mentions, head) or (self._apposed_to(tokens) if head.dep not in SUBJECT else None)
+        if named is None and self._is_person_noun(head):
+            named = self._name_set_off_after(tokens)
         if named is not None:
             return self._entity_speaker(named)
         content = self._without_determiner(tokens)
@@ -803,6 +805,19 @@ class Speakers:
             if previous is not None and (previous.text == "," or previous.pos in ("NOUN", "ADJ") or previous.text in self.lexicon.honorifics):
                 return mention
         return None
+
+    def _name_set_off_after(self, tokens: list[Token]) -> EntityMention | None:
+        """« Une porte-parole de l'ONU, Marie Okabe, a indiqué »: a person's name between commas
+        right after a phrase headed by a noun of people, which the parse did not make its apposition."""
+        view = self.view
+        comma = tokens[-1].index + 1
+        if comma + 1 >= len(view.tokens) or view.tokens[comma].text != "," or view.tokens[comma + 1].sent_id != tokens[-1].sent_id:
+            return None
+        named = view.mention_at(view.tokens[comma + 1].start)
+        if named is None or named.label != "PER" or named.start != view.tokens[comma + 1].start or self._inside_quotation(named.start):
+            return None
+        after = view.token_at(named.end)
+        return named if after is not None and view.tokens[after].text == "," else None
 
     def _apposed_name_of_person(self, mention: EntityMention, head: Token) -> bool:
         """« Sa femme, Ioulia, a affirmé »: a proper noun in apposition to a noun of people names
