@@ -782,3 +782,16 @@ def test_a_person_noun_in_a_complement_does_not_give_the_name_its_gender(analyse
 ])
 def test_a_name_set_off_after_a_description_of_a_person_is_that_person(analyse, sentence, content, speaker):
     assert only(analyse(sentence), content).speaker == speaker
+
+
+@pytest.mark.parametrize("sentence, content, speaker", [
+    ("Le président de la Fédération, Noël Le Graët, a tenu à préciser que le sélectionneur restait en place.",
+     "le sélectionneur restait en place", "Noël Le Graët"),
+    ("Le ministre s'est empressé de démentir que le projet était abandonné.", "le projet était abandonné", "ministre"),
+])
+def test_a_speech_verb_under_a_verb_of_undertaking_reports(analyse, sentence, content, speaker):
+    assert only(analyse(sentence), content).speaker == speaker
+
+
+def test_a_speech_verb_under_a_negated_verb_of_undertaking_does_not(analyse):
+    assert analyse("Il n'a pas tenu à préciser que le projet était abandonné.").empty

@@ -121,9 +121,12 @@ def _auxiliaries(view: DocView, token: Token) -> list[Token]:
 
 
 def is_assertive(view: DocView, token: Token, lexicon: QuoteLexicon) -> bool:
-    """False for negated, conditional, hypothetical or bare-infinitive uses."""
+    """False for negated, conditional, hypothetical or bare-infinitive uses; an infinitive under
+    an assertive verb of undertaking reports (« a tenu à préciser que »)."""
     if token.feature("VerbForm") == "Inf":
-        return False
+        head = view.head(token)
+        return (head is not None and token.dep == "xcomp" and head.index < token.index and head.lemma in lexicon.undertaking_verbs
+                and head.feature("VerbForm") != "Inf" and is_assertive(view, head, lexicon))
     verbs = [token, *_auxiliaries(view, token)]
     if any(verb.feature("Mood") == "Cnd" for verb in verbs):
         return False

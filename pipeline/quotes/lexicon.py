@@ -87,6 +87,7 @@ class QuoteLexicon:
     inverted_subject_clitics: frozenset[str]
     negation: frozenset[str]
     modals: frozenset[str]
+    undertaking_verbs: frozenset[str]
     compound_que_heads: frozenset[str]
     selon_relatives: frozenset[str]
     first_person: frozenset[str]
@@ -182,6 +183,7 @@ class QuoteLexicon:
             inverted_subject_clitics=frozenset(verbs["inverted_subject_clitics"]),
             negation=frozenset(verbs["negation"]),
             modals=frozenset(verbs["modals"]),
+            undertaking_verbs=frozenset(verbs["undertaking_verbs"]),
             compound_que_heads=frozenset(verbs["compound_que_heads"]),
             selon_relatives=frozenset(verbs["selon_relatives"]),
             first_person=frozenset(people["first_person"]),
