@@ -788,10 +788,16 @@ def test_a_name_set_off_after_a_description_of_a_person_is_that_person(analyse, 
     ("Le président de la Fédération, Noël Le Graët, a tenu à préciser que le sélectionneur restait en place.",
      "le sélectionneur restait en place", "Noël Le Graët"),
     ("Le ministre s'est empressé de démentir que le projet était abandonné.", "le projet était abandonné", "ministre"),
+    ("Le maire de Marseille, Jean-Claude Gaudin, n'a pas hésité à affirmer que la ville était « en guerre ».",
+     "la ville était « en guerre »", "Jean-Claude Gaudin"),
 ])
 def test_a_speech_verb_under_a_verb_of_undertaking_reports(analyse, sentence, content, speaker):
     assert only(analyse(sentence), content).speaker == speaker
 
 
-def test_a_speech_verb_under_a_negated_verb_of_undertaking_does_not(analyse):
-    assert analyse("Il n'a pas tenu à préciser que le projet était abandonné.").empty
+@pytest.mark.parametrize("sentence", [
+    "Il n'a pas tenu à préciser que le projet était abandonné.",
+    "Le maire a hésité à affirmer que la ville était en guerre.",  # « hésiter » reports only when negated
+])
+def test_a_speech_verb_under_an_undertaking_not_done_does_not(analyse, sentence):
+    assert analyse(sentence).empty

@@ -120,20 +120,35 @@ def _auxiliaries(view: DocView, token: Token) -> list[Token]:
     return [child for child in view.children(token.index) if child.dep.startswith("aux") or (child.pos == "AUX" and child.index < token.index)]
 
 
+def _conditional(view: DocView, token: Token) -> bool:
+    return any(verb.feature("Mood") == "Cnd" for verb in [token, *_auxiliaries(view, token)])
+
+
+def _negated(view: DocView, token: Token, lexicon: QuoteLexicon) -> bool:
+    return any(child.lower in lexicon.negation and (child.feature("Polarity") == "Neg" or child.lower.startswith("n")) for child in view.children(token.index))
+
+
+def _under_undertaking(view: DocView, infinitive: Token, lexicon: QuoteLexicon) -> bool:
+    """« a tenu à préciser que », « n'a pas hésité à affirmer que »: an infinitive under a verb of
+    undertaking said as done."""
+    head = view.head(infinitive)
+    if head is None or infinitive.dep != "xcomp" or head.index > infinitive.index or head.feature("VerbForm") == "Inf":
+        return False
+    if head.lemma in lexicon.undertaking_verbs:
+        return is_assertive(view, head, lexicon)
+    if head.lemma in lexicon.undertaking_when_negated and _negated(view, head, lexicon):
+        return not _conditional(view, head)
+    return False
+
+
 def is_assertive(view: DocView, token: Token, lexicon: QuoteLexicon) -> bool:
     """False for negated, conditional, hypothetical or bare-infinitive uses; an infinitive under
     an assertive verb of undertaking reports (« a tenu à préciser que »)."""
     if token.feature("VerbForm") == "Inf":
-        head = view.head(token)
-        return (head is not None and token.dep == "xcomp" and head.index < token.index and head.lemma in lexicon.undertaking_verbs
-                and head.feature("VerbForm") != "Inf" and is_assertive(view, head, lexicon))
-    verbs = [token, *_auxiliaries(view, token)]
-    if any(verb.feature("Mood") == "Cnd" for verb in verbs):
+        return _under_undertaking(view, token, lexicon)
+    if _conditional(view, token) or _negated(view, token, lexicon):
         return False
-    children = view.children(token.index)
-    if any(child.lower in lexicon.negation and (child.feature("Polarity") == "Neg" or child.lower.startswith("n")) for child in children):
-        return False
-    if any(child.dep == "mark" and child.lower in HYPOTHESIS for child in children):
+    if any(child.dep == "mark" and child.lower in HYPOTHESIS for child in view.children(token.index)):
         return False
     head = view.head(token)
     if head is None or head.lemma not in lexicon.modals or head.index > token.index or token.dep != "xcomp":

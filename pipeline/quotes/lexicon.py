@@ -88,6 +88,7 @@ class QuoteLexicon:
     negation: frozenset[str]
     modals: frozenset[str]
     undertaking_verbs: frozenset[str]
+    undertaking_when_negated: frozenset[str]
     compound_que_heads: frozenset[str]
     selon_relatives: frozenset[str]
     first_person: frozenset[str]
@@ -184,6 +185,7 @@ class QuoteLexicon:
             negation=frozenset(verbs["negation"]),
             modals=frozenset(verbs["modals"]),
             undertaking_verbs=frozenset(verbs["undertaking_verbs"]),
+            undertaking_when_negated=frozenset(verbs["undertaking_when_negated"]),
             compound_que_heads=frozenset(verbs["compound_que_heads"]),
             selon_relatives=frozenset(verbs["selon_relatives"]),
             first_person=frozenset(people["first_person"]),
