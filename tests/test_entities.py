@@ -71,6 +71,16 @@ def test_demonym_nouns_are_misc(entity_model, entities_of):
     assert ("Norvégien", "MISC") in entities_of("L’honnête Norvégien a parlé de la Russie.")
 
 
+@pytest.mark.parametrize("text, expected, place", [
+    ("Les Touaregs et les Peuls vivent au nord du Mali.", [("Touaregs", "MISC"), ("Peuls", "MISC")], ("Mali", "LOC")),
+    ("Les Philippins ont fui la côte. Le typhon a frappé les Philippines.", [("Philippins", "MISC")], ("Philippines", "LOC")),
+    ("Il est parti en Mongolie avec des Mongols.", [("Mongols", "MISC")], ("Mongolie", "LOC")),
+])
+def test_peoples_and_nationalities_no_suffix_gives_are_misc_and_their_countries_stay_places(entities_of, text, expected, place):
+    found = entities_of(text)
+    assert all(item in found for item in expected) and place in found
+
+
 def test_job_title_is_not_an_entity(entity_model, entities_of):
     text = "Le ministre russe des Affaires étrangères a parlé."
     assert spans_of(entity_model, text, [(1, 6, "ORG")]) == []
