@@ -480,6 +480,8 @@ def label_by_lexicon(words: list[Token], phrase: str, label: str, lexicons: Enti
         return "LOC", SETTLED
     if is_demonym(words, phrase, lexicons):
         return "MISC", SETTLED
+    if len(words) > 1 and first in lexicons.institutions and words[0].text[:1].isupper() and not words[0].is_sent_start:
+        return "ORG", SETTLED
     if first in lexicons.street_words or (first in lexicons.place_heads and len(words) > 1):
         return "LOC", SETTLED
     if first in lexicons.misc_heads or first in lexicons.event_heads or (first in lexicons.eponym_heads and len(words) > 1):
@@ -642,6 +644,25 @@ def located_names(vocab: Vocab, mentions: list[NameMention]) -> list[NameMention
 # After an institution: `de` and a capitalised name, or its own words up to its acronym.
 INSTITUTION_PLACE = re.compile(r"(?:\s+(?:de|du|des)\s+|\s+d['’])(?P<name>[A-ZÀ-ÖØ-Þ][\w'’-]*)")
 INSTITUTION_ACRONYM = re.compile(r"(?P<words>(?:\s+[\w'’-]+){1,6}?)\s+\((?P<acronym>[A-Z]{2,8})\)")
+
+
+def institutions_with_adjectives(tokens: list[Token], text: str, mentions: list[NameMention], lexicons: EntityLexicon) -> list[NameMention]:
+    """`Conseil constitutionnel`, `Église catholique`: the model may stop the name at a capitalised
+    institution word written alone, before the lowercase adjectives that belong to it. Not a
+    nationality (`le Sénat américain` is the Sénat: GUIDELINES §1 keeps lowercase adjectives out)."""
+    starts = [token.idx for token in tokens]
+    result = []
+    for mention in mentions:
+        position = bisect_left(starts, mention.start)
+        if mention.label == "ORG" and mention.text.lower() in lexicons.institutions and position < len(tokens) and tokens[position].idx == mention.start:
+            end = position + 1
+            while end < len(tokens) and tokens[end].pos_ == "ADJ" and tokens[end].text.islower() and tokens[end].head.i == position and not is_demonym([tokens[end]], tokens[end].text.capitalize(), lexicons):
+                end += 1
+            if end > position + 1:
+                last = tokens[end - 1]
+                mention = NameMention(mention.start, last.idx + len(last.text), "ORG", text[mention.start : last.idx + len(last.text)], mention.evidence)
+        result.append(mention)
+    return result
 
 
 def completed_institutions(text: str, mentions: list[NameMention], lexicons: EntityLexicon) -> list[NameMention]:
@@ -886,7 +907,8 @@ def doc_mentions(doc: Doc, text: str, lexicons: EntityLexicon) -> list[NameMenti
         for start, end in name_pieces(tokens, ent.start, with_surname_particle(tokens, with_name_joiners(tokens, ent.end), ent.label_))
         for mention in clean_piece(tokens, text, with_generic_head(tokens, with_particle(tokens, start, ent.label_), end, lexicons, ent.label_), end, ent.label_, lexicons)
     ]
-    mentions = acronym_expansions(text, completed_institutions(text, located_names(doc.vocab, mentions), lexicons), lexicons)
+    mentions = institutions_with_adjectives(tokens, text, located_names(doc.vocab, mentions), lexicons)
+    mentions = acronym_expansions(text, completed_institutions(text, mentions, lexicons), lexicons)
     mentions = route_places(text, job_domains_after_titles(text, compound_places(text, mentions), lexicons), lexicons)
     mentions += repeated_mentions(text, mentions, lexicons)
     mentions = places_taken_for_people(text, capitalised_common_words(text, mentions, lexicons), lexicons)

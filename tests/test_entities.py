@@ -81,6 +81,18 @@ def test_peoples_and_nationalities_no_suffix_gives_are_misc_and_their_countries_
     assert all(item in found for item in expected) and place in found
 
 
+@pytest.mark.parametrize("text, expected", [
+    # the model stops at the capitalised word; the adjectives belong to the name
+    ("Le Conseil constitutionnel a validé la loi.", ("Conseil constitutionnel", "ORG")),
+    # capitalised, the Church is an institution; lowercase, a church is a building
+    ("Le pape est le chef de l'Église catholique.", ("Église catholique", "ORG")),
+    ("Selon l'Église, le nombre de baptêmes baisse.", ("Église", "ORG")),
+    ("Ils se sont mariés à l'église Saint-Pierre de Lyon.", ("église Saint-Pierre", "LOC")),
+])
+def test_capitalised_institution_words_name_the_institution(entities_of, text, expected):
+    assert expected in entities_of(text)
+
+
 def test_job_title_is_not_an_entity(entity_model, entities_of):
     text = "Le ministre russe des Affaires étrangères a parlé."
     assert spans_of(entity_model, text, [(1, 6, "ORG")]) == []
