@@ -76,6 +76,7 @@ class EntityLexicon:
     place_heads: frozenset[str]
     facilities: frozenset[str]
     buildings: frozenset[str]
+    storm_words: frozenset[str]
     named_facilities: frozenset[str]
     road_prefixes: frozenset[str]
     misc_heads: frozenset[str]
@@ -115,6 +116,7 @@ class EntityLexicon:
             place_heads=lowered("place_heads") | lowered("facilities"),
             facilities=lowered("facilities"),
             buildings=lowered("buildings"),
+            storm_words=lowered("storm_words"),
             road_prefixes=frozenset(data["road_prefixes"]),
             misc_heads=lowered("misc_heads"),
             eponym_heads=lowered("eponym_heads"),
@@ -894,6 +896,14 @@ def named_buildings(text: str, mentions: list[NameMention], lexicons: EntityLexi
     ]
 
 
+def named_storms(text: str, mentions: list[NameMention], lexicons: EntityLexicon) -> list[NameMention]:
+    """`l'ouragan Sandy`, `la tempête tropicale Isaac`: a name right after a storm noun is the storm's (MISC)."""
+    return [
+        NameMention(m.start, m.end, "MISC", m.text, SETTLED) if m.label != "MISC" and word_before(text, m.start, frozenset()) in lexicons.storm_words else m
+        for m in mentions
+    ]
+
+
 def doc_mentions(doc: Doc, text: str, lexicons: EntityLexicon) -> list[NameMention]:
     """Clean mentions of a parsed document of ``text``, in text order. (The caller has the
     text: ``Doc.text`` would rebuild it token by token.)"""
@@ -912,7 +922,7 @@ def doc_mentions(doc: Doc, text: str, lexicons: EntityLexicon) -> list[NameMenti
     mentions = route_places(text, job_domains_after_titles(text, compound_places(text, mentions), lexicons), lexicons)
     mentions += repeated_mentions(text, mentions, lexicons)
     mentions = places_taken_for_people(text, capitalised_common_words(text, mentions, lexicons), lexicons)
-    mentions = articles_of_names(text, dateline_places(text, named_buildings(text, mentions, lexicons), lexicons))
+    mentions = articles_of_names(text, dateline_places(text, named_storms(text, named_buildings(text, mentions, lexicons), lexicons), lexicons))
     return sorted(mentions, key=lambda mention: (mention.start, mention.end))
 
 

@@ -93,6 +93,14 @@ def test_capitalised_institution_words_name_the_institution(entities_of, text, e
     assert expected in entities_of(text)
 
 
+@pytest.mark.parametrize("text, expected", [
+    ("La tempête tropicale Isaac menace la Louisiane.", ("Isaac", "MISC")),
+    ("Le typhon Damrey a touché la Chine.", ("Damrey", "MISC")),
+])
+def test_a_name_after_a_storm_noun_is_the_storm(entities_of, text, expected):
+    assert expected in entities_of(text)
+
+
 def test_job_title_is_not_an_entity(entity_model, entities_of):
     text = "Le ministre russe des Affaires étrangères a parlé."
     assert spans_of(entity_model, text, [(1, 6, "ORG")]) == []
