@@ -18,7 +18,7 @@ from collections import Counter, defaultdict
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -130,7 +130,12 @@ class EntityLexicon:
         )
 
     def is_known_name(self, text: str) -> bool:
-        return text in self.seats_of_power or text in self.media
+        """A seat of power or a medium, also written without its accents (`El Pais`, `Elysee`)."""
+        return text in self.seats_of_power or text in self.media or (text[:1].isupper() and fold(text) in self._folded_known_names)
+
+    @cached_property
+    def _folded_known_names(self) -> frozenset[str]:
+        return frozenset(fold(name) for name in self.seats_of_power | self.media)
 
     def is_generic_head(self, word: str) -> bool:
         """The generic word of an institution, an event, a street or a natural place."""
@@ -473,7 +478,7 @@ def label_by_lexicon(words: list[Token], phrase: str, label: str, lexicons: Enti
     """(label, evidence): labels the guidelines settle by what the name is, whatever the
     model said, are SETTLED; otherwise the model's label stands."""
     first, last = words[0].lower_, words[-1].lower_
-    if phrase in lexicons.seats_of_power or phrase in lexicons.media:
+    if lexicons.is_known_name(phrase):
         return "ORG", SETTLED
     # Countries, continents, blocs, regions: a place, also where it stands for its
     # government or its team (GUIDELINES §1), and before a demonym of the same spelling
