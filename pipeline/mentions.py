@@ -69,6 +69,7 @@ class EntityLexicon:
     media: frozenset[str]
     team_words: frozenset[str]
     institutions: frozenset[str]
+    institution_adjectives: frozenset[str]
     not_name_tails: frozenset[str]
     media_tails: frozenset[str]
     org_heads: frozenset[str]
@@ -108,6 +109,7 @@ class EntityLexicon:
             media=frozenset(data["media"]) | frozenset(data["platforms"]),
             team_words=frozenset(data["team_words"]),
             institutions=lowered("institutions"),
+            institution_adjectives=lowered("institution_adjectives"),
             not_name_tails=lowered("not_name_tails"),
             media_tails=lowered("media_tails"),
             org_heads=lowered("org_heads") | lowered("named_facilities"),
@@ -655,21 +657,33 @@ INSTITUTION_ACRONYM = re.compile(r"(?P<words>(?:\s+[\w'’-]+){1,6}?)\s+\((?P<ac
 
 def institutions_with_adjectives(tokens: list[Token], text: str, mentions: list[NameMention], lexicons: EntityLexicon) -> list[NameMention]:
     """`Conseil constitutionnel`, `Église catholique`: the model may stop the name at a capitalised
-    institution word written alone, before the lowercase adjectives that belong to it. Not a
-    nationality (`le Sénat américain` is the Sénat: GUIDELINES §1 keeps lowercase adjectives out)."""
+    institution word written alone, before the lowercase adjectives that belong to it. A
+    nationality is none of them, and leaves a span the model ran over it (`le Sénat américain` is
+    the Sénat: GUIDELINES §1 keeps lowercase adjectives out)."""
     starts = [token.idx for token in tokens]
     result = []
     for mention in mentions:
         position = bisect_left(starts, mention.start)
-        if mention.label == "ORG" and mention.text.lower() in lexicons.institutions and position < len(tokens) and tokens[position].idx == mention.start:
-            end = position + 1
-            while end < len(tokens) and tokens[end].pos_ == "ADJ" and tokens[end].text.islower() and tokens[end].head.i == position and not is_demonym([tokens[end]], tokens[end].text.capitalize(), lexicons):
+        words = mention.text.split()
+        if mention.label != "ORG" or words[0].lower() not in lexicons.institutions or position >= len(tokens) or tokens[position].idx != mention.start:
+            result.append(mention)
+            continue
+        end = bisect_left(starts, mention.end)
+        if len(words) == 1:
+            while end < len(tokens) and tokens[end].pos_ == "ADJ" and tokens[end].text.islower() and tokens[end].head.i == position and not is_nationality(tokens[end].text, lexicons):
                 end += 1
-            if end > position + 1:
-                last = tokens[end - 1]
-                mention = NameMention(mention.start, last.idx + len(last.text), "ORG", text[mention.start : last.idx + len(last.text)], mention.evidence)
-        result.append(mention)
+        else:
+            while end > position + 1 and tokens[end - 1].text.islower() and is_nationality(tokens[end - 1].text, lexicons):
+                end -= 1  # `Sénat américain`, `Parlement russe`: the Sénat, the Parlement
+        last = tokens[end - 1]
+        stop = last.idx + len(last.text)
+        result.append(mention if stop == mention.end else NameMention(mention.start, stop, "ORG", text[mention.start : stop], mention.evidence))
     return result
+
+
+def is_nationality(word: str, lexicons: EntityLexicon) -> bool:
+    """A lowercase adjective of nationality (`américain`, `russe`): a demonym's spelling."""
+    return word.capitalize() in lexicons.demonyms and word not in lexicons.institution_adjectives
 
 
 def completed_institutions(text: str, mentions: list[NameMention], lexicons: EntityLexicon) -> list[NameMention]:

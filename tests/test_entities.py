@@ -88,6 +88,10 @@ def test_peoples_and_nationalities_no_suffix_gives_are_misc_and_their_countries_
     ("Le pape est le chef de l'Église catholique.", ("Église catholique", "ORG")),
     ("Selon l'Église, le nombre de baptêmes baisse.", ("Église", "ORG")),
     ("Ils se sont mariés à l'église Saint-Pierre de Lyon.", ("église Saint-Pierre", "LOC")),
+    # a nationality is not part of the name (GUIDELINES §1), the Union's adjective is
+    ("Le Sénat américain a voté le budget.", ("Sénat", "ORG")),
+    ("Le Parlement russe a adopté la loi.", ("Parlement", "ORG")),
+    ("Le Parlement européen a adopté la directive.", ("Parlement européen", "ORG")),
 ])
 def test_capitalised_institution_words_name_the_institution(entities_of, text, expected):
     assert expected in entities_of(text)
