@@ -308,6 +308,11 @@ def test_durations_with_their_modifiers(sentence, anchor, tense, expected):
     ("Les tarifs sont révisés annuellement.", "2012-11-01", "present", [("annuellement", "P1Y")]),
     ("Le ministère publie quotidiennement ses chiffres.", "2012-11-01", "present", [("quotidiennement", "P1D")]),
     ("L'audience a duré trois quarts d'heure.", "2012-11-01", "past", [("trois quarts d'heure", "PT45M")]),
+    # every so many units: a set whose value is the stretch between two times
+    ("Les élections ont lieu tous les cinq ans.", "2012-11-01", "present", [("tous les cinq ans", "P5Y")]),
+    ("Le bus passe toutes les dix minutes.", "2012-11-01", "present", [("toutes les dix minutes", "PT10M")]),
+    ("Il vient tous les 15 jours.", "2012-11-01", "present", [("tous les 15 jours", "P15D")]),
+    ("Tous les trois ont été arrêtés.", "2012-11-01", "past", []),
     # a unit left out after « au lieu de », « et non »; not before a noun of its own
     ("La formation dure deux ans au lieu de trois depuis la réforme.", "2012-11-01", "present", [("deux ans", "P2Y"), ("trois", "P3Y")]),
     ("Le mandat dure cinq ans et non sept.", "2012-11-01", "present", [("cinq ans", "P5Y"), ("sept", "P7Y")]),

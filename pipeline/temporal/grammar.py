@@ -870,6 +870,11 @@ def _read_set(groups: dict) -> Parse:
     return Parse("set", value=_lookup(atoms.SET_UNITS, groups["unit"]))
 
 
+def _read_every(groups: dict) -> Parse:
+    """'tous les cinq ans' -> P5Y, a set whose value is the stretch between two times."""
+    return Parse("set", unit=_lookup(atoms.UNITS, groups["unit"]), amount=amount_text(number_value(groups["number"])))
+
+
 def _read_ref(groups: dict) -> Parse:
     return Parse("ref", value=_lookup(atoms.VAGUE_REFERENCES, groups["ref"]))
 
@@ -1288,6 +1293,13 @@ PATTERNS: tuple[ExpressionPattern, ...] = (
         _compile(r"chaque" + SPACE + r"(?:" + weekday() + AFTER + "|" + SET_UNIT + "|" + SET_SEASON + r")"),
         _whole(_read_set),
         needs=(cue("chaque", word_start=True, word_end=True),),
+    ),
+    ExpressionPattern(
+        "every_n",
+        # "tous les cinq ans", "toutes les dix minutes": every such stretch
+        _compile(r"tou(?:s|tes)" + SPACE + r"les" + SPACE + NUMBER + SPACE + UNIT),
+        _whole(_read_every),
+        needs=(cue("tous", "toutes", word_start=True, word_end=True),),
     ),
     ExpressionPattern(
         "every",

@@ -479,7 +479,7 @@ def resolve(parse: Parse, anchor: Anchor | None = None, tense: str | None = None
     if parse.kind == "ref":
         return Timex("TIME", parse.value)
     if parse.kind == "set":
-        return Timex("SET", parse.value)
+        return Timex("SET", parse.value or duration_value(parse.amount, parse.unit))
     if parse.kind == "duration":
         value = parse.value or duration_value(parse.amount, parse.unit)
         return Timex("DURATION", value, parse.mod)
