@@ -750,6 +750,8 @@ def test_the_direction_of_an_organisation_pointed_back_to_is_that_organisation(a
     ("L'agence de presse officielle Xinhua a confirmé que trois personnes étaient mortes.", "trois personnes étaient mortes", "Xinhua"),
     # a place the phrase is « of » does not name its head
     ("Le gouvernement du Mali a affirmé que les rebelles avaient reculé.", "les rebelles avaient reculé", "gouvernement du Mali"),
+    # a complement with its article names another thing: the name is the group's, not the president's
+    ("Le président du groupe UMP au conseil municipal, Thierry Pauchet, dénonce un projet « pharaonique ».", "pharaonique", "Thierry Pauchet"),
 ])
 def test_a_name_after_the_head_and_its_bare_complements_names_it(analyse, sentence, content, speaker):
     assert only(analyse(sentence), content).speaker == speaker

@@ -94,6 +94,7 @@ class QuoteLexicon:
     first_person: frozenset[str]
     possessive_determiners: frozenset[str]
     of_words: frozenset[str]
+    bare_of_words: frozenset[str]
     demonstratives: frozenset[str]
     pointing_back: frozenset[str]
     latest_named: dict[str, str]
@@ -191,6 +192,7 @@ class QuoteLexicon:
             first_person=frozenset(people["first_person"]),
             possessive_determiners=frozenset(people["possessive_determiners"]),
             of_words=frozenset(people["of_words"]),
+            bare_of_words=frozenset(people["bare_of_words"]),
             demonstratives=frozenset(people["demonstratives"]),
             pointing_back=frozenset(people["pointing_back"]),
             latest_named=dict(people["latest_named"]),

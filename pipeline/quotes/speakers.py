@@ -834,10 +834,10 @@ class Speakers:
         (« l'agence de presse officielle Xinhua », « la télévision d'État CCTV »), names it."""
         if previous.index < head.index or previous.index > head.index and previous.pos not in ("ADJ", "NOUN"):
             return False  # not « le gouvernement du Mali »: a place it is of
-        of_words = self.lexicon.of_words
+        bare_of = self.lexicon.bare_of_words
         between = self.view.tokens[head.index + 1 : previous.index + 1]
-        bare_complement = [token.pos == "NOUN" and index > 0 and between[index - 1].lower in of_words for index, token in enumerate(between)]
-        return all(token.pos == "ADJ" or token.lower in of_words or bare for token, bare in zip(between, bare_complement))
+        bare_complement = [token.pos == "NOUN" and index > 0 and between[index - 1].lower in bare_of for index, token in enumerate(between)]
+        return all(token.pos == "ADJ" or token.lower in bare_of or bare for token, bare in zip(between, bare_complement))
 
     def _entity_speaker(self, mention: EntityMention) -> Speaker:
         start = mention.start
