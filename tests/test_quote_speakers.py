@@ -803,3 +803,12 @@ def test_a_speech_verb_under_a_verb_of_undertaking_reports(analyse, sentence, co
 ])
 def test_a_speech_verb_under_an_undertaking_not_done_does_not(analyse, sentence):
     assert analyse(sentence).empty
+
+
+@pytest.mark.parametrize("text, content, speaker", [
+    ("Plusieurs députés de la majorité ont exprimé leurs doutes. Plusieurs d'entre eux estiment que le calendrier est trop serré.",
+     "le calendrier est trop serré", "députés de la majorité"),
+    ("Les syndicats ont été reçus à Matignon. L'un d'eux a affirmé que la réunion avait été inutile.", "la réunion avait été inutile", "syndicats"),
+])
+def test_some_of_a_group_a_pronoun_refers_to_speak_for_the_group(analyse, text, content, speaker):
+    assert only(analyse(text), content).speaker == speaker

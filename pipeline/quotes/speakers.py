@@ -418,6 +418,9 @@ class Speakers:
             if word == "on":
                 start = head.start + head.text.lower().rfind("on")
                 return Speaker("on", "OTHER", start, start + 2) if not clitic(head) else NOBODY
+        group = self._partitive_pronoun(head)
+        if group is not None:
+            return self.pronoun(group.lower, head.start, group.end, anchor)  # its antecedent stands before the whole phrase
         latest = self._latest_named(head)
         if latest is not None:
             start = head.start if head.lower in self.lexicon.proximal_pronouns else view.tokens[head.index - 1].start
@@ -425,6 +428,15 @@ class Speakers:
             return self._refer(self._entity_speaker(latest), start, end)
         tokens = self.phrase(head)
         return self.from_phrase(tokens, head, anchor)
+
+    def _partitive_pronoun(self, head: Token) -> Token | None:
+        """« Plusieurs d'entre eux », « l'un d'elles »: some of a group a pronoun refers to, who
+        speak for it; the pronoun, whose group is the speaker."""
+        for child in self.view.children(head.index):
+            if child.index > head.index and child.pos == "PRON" and self.lexicon.pronoun_number.get(child.lower) == "Plur":
+                if any(grandchild.dep == "case" and grandchild.lower in self.lexicon.of_words for grandchild in self.view.children(child.index)):
+                    return child
+        return None
 
     def _written_antecedent(self, relative: Token) -> Token | None:
         """« … par la CGT, qui appelle à… »: when the parse hangs the relative clause elsewhere, its
