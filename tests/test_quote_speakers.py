@@ -812,3 +812,18 @@ def test_a_speech_verb_under_an_undertaking_not_done_does_not(analyse, sentence)
 ])
 def test_some_of_a_group_a_pronoun_refers_to_speak_for_the_group(analyse, text, content, speaker):
     assert only(analyse(text), content).speaker == speaker
+
+
+@pytest.mark.parametrize("text, content, speaker", [
+    ("Le maire Paul Lemoine a rejeté toute idée de démission. Et le maire de conclure que la réforme serait menée à son terme.",
+     "la réforme serait menée à son terme", "Paul Lemoine"),
+    # with no noun phrase, the subject of the sentence before goes on
+    ("La ministre Anne Perrot a défendu son budget. Et d'ajouter que les impôts n'augmenteraient pas.",
+     "les impôts n'augmenteraient pas", "Anne Perrot"),
+])
+def test_the_narrative_infinitive_reports(analyse, text, content, speaker):
+    assert only(analyse(text), content).speaker == speaker
+
+
+def test_an_infinitive_after_de_elsewhere_is_no_narrative_one(analyse):
+    assert analyse("Il est venu pour tenter de dire que tout allait bien.").empty

@@ -141,11 +141,26 @@ def _under_undertaking(view: DocView, infinitive: Token, lexicon: QuoteLexicon) 
     return False
 
 
+def narrative_opening(view: DocView, infinitive: Token, lexicon: QuoteLexicon) -> int | None:
+    """« Et d'ajouter : « … » », « Et le ministre de conclure que… »: the narrative infinitive,
+    a sentence opened by « Et », a noun phrase or none, then « de » and the infinitive, tells
+    what was said. The index of that « Et », None for any other infinitive."""
+    tokens = view.tokens
+    de = infinitive.index - 1
+    if de < 1 or tokens[de].lower not in lexicon.bare_of_words:
+        return None
+    position = de - 1
+    while position > 0 and tokens[position].sent_id == infinitive.sent_id and tokens[position].pos in ("DET", "NOUN", "PROPN", "ADJ", "ADP") and de - position < 8:
+        position -= 1
+    opens_sentence = position == 0 or tokens[position - 1].sent_id != infinitive.sent_id
+    return position if tokens[position].lower == "et" and opens_sentence else None
+
+
 def is_assertive(view: DocView, token: Token, lexicon: QuoteLexicon) -> bool:
     """False for negated, conditional, hypothetical or bare-infinitive uses; an infinitive under
     an assertive verb of undertaking reports (« a tenu à préciser que »)."""
     if token.feature("VerbForm") == "Inf":
-        return _under_undertaking(view, token, lexicon)
+        return _under_undertaking(view, token, lexicon) or narrative_opening(view, token, lexicon) is not None
     if _conditional(view, token) or _negated(view, token, lexicon):
         return False
     if any(child.dep == "mark" and child.lower in HYPOTHESIS for child in view.children(token.index)):

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from pipeline.characters import is_pictograph
-from pipeline.quotes.cues import CLOSING_MARKS, OBJECT_CLITICS, REFLEXIVE, Cue
+from pipeline.quotes.cues import CLOSING_MARKS, OBJECT_CLITICS, REFLEXIVE, Cue, narrative_opening
 from pipeline.quotes.first_names import first_name_gender
 from pipeline.quotes.document import DocView, EntityMention, Token
 from pipeline.quotes.lexicon import QuoteLexicon
@@ -113,6 +113,10 @@ class Speakers:
     def subject_of(self, cue: Cue, inverted: bool = False, depth: int = 0) -> Token | None:
         view = self.view
         verb = view.tokens[cue.token]
+        if verb.feature("VerbForm") == "Inf":
+            opening = narrative_opening(view, verb, self.lexicon)
+            if opening is not None:
+                return self._narrative_subject(opening, verb)
         children = view.children(verb.index)
         group = verb_group_start(view, verb)
         for child in children:
@@ -155,6 +159,17 @@ class Speakers:
         if depth < 3 and head is not None and verb.dep in SHARED_SUBJECT and head.pos in ("VERB", "AUX", "ADJ"):
             return self.subject_of(Cue(head.index, head.index, "", head.start, head.end), inverted=False, depth=depth + 1)
         return self._auxiliary_subject(verb)
+
+    def _narrative_subject(self, opening: int, infinitive: Token) -> Token | None:
+        """« Et le ministre de conclure »: the noun phrase between « Et » and « de »; with none
+        (« Et d'ajouter »), the subject of the sentence before, whose story goes on."""
+        view = self.view
+        named = next((token for token in view.tokens[opening + 1 : infinitive.index - 1] if token.pos in ("NOUN", "PROPN")), None)
+        if named is not None or opening == 0:
+            return named
+        before = view.tokens[opening - 1]
+        root = next((token for token in reversed(view.tokens[:opening]) if token.sent_id == before.sent_id and token.head == token.index), None)
+        return self.subject_of(Cue(root.index, root.index, root.lemma, root.start, root.end)) if root is not None and root.pos in ("VERB", "AUX") else None
 
     def subject_of_report(self, subject: Token, group_start: int) -> bool:
         """« Les enquêteurs privilégient la piste, a indiqué une source »: a subject the parse gives
