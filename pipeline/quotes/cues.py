@@ -157,8 +157,9 @@ def narrative_opening(view: DocView, infinitive: Token, lexicon: QuoteLexicon) -
 
 
 def is_assertive(view: DocView, token: Token, lexicon: QuoteLexicon) -> bool:
-    """False for negated, conditional, hypothetical or bare-infinitive uses; an infinitive under
-    an assertive verb of undertaking reports (« a tenu à préciser que »)."""
+    """False for negated, conditional, hypothetical or bare-infinitive uses; an infinitive reports
+    under an assertive verb of undertaking (« a tenu à préciser que ») or as a narrative
+    infinitive (« Et d'ajouter »)."""
     if token.feature("VerbForm") == "Inf":
         return _under_undertaking(view, token, lexicon) or narrative_opening(view, token, lexicon) is not None
     if _conditional(view, token) or _negated(view, token, lexicon):

@@ -167,9 +167,7 @@ class Speakers:
         named = next((token for token in view.tokens[opening + 1 : infinitive.index - 1] if token.pos in ("NOUN", "PROPN")), None)
         if named is not None or opening == 0:
             return named
-        before = view.tokens[opening - 1]
-        root = next((token for token in reversed(view.tokens[:opening]) if token.sent_id == before.sent_id and token.head == token.index), None)
-        return self.subject_of(Cue(root.index, root.index, root.lemma, root.start, root.end)) if root is not None and root.pos in ("VERB", "AUX") else None
+        return self._root_subject(self._sentence_tokens(view.tokens[opening - 1].start))
 
     def subject_of_report(self, subject: Token, group_start: int) -> bool:
         """« Les enquêteurs privilégient la piste, a indiqué une source »: a subject the parse gives
@@ -763,10 +761,7 @@ class Speakers:
         previous = tokens[mark - 1]
         if view.paragraph_of(previous.start) != view.paragraph_of(tokens[mark].start):
             return self._narrator_before(mark)
-        root = next((t for t in reversed(tokens[: mark]) if t.sent_id == previous.sent_id and t.head == t.index), None)
-        if root is None or not self._is_predicate(root) or self._quoted(root):
-            return None
-        return self.subject_of(Cue(root.index, root.index, root.lemma, root.start, root.end))
+        return self._root_subject(self._sentence_tokens(previous.start))
 
     def _narrator_before(self, mark: int) -> Token | None:
         """« X a répondu à nos questions.¶« … » »: a quotation opening a paragraph, after a paragraph
@@ -788,11 +783,19 @@ class Speakers:
         start, end = view.paragraph_bounds(paragraph - 1)
         if any(start <= a < end for a, _ in self.quoted_spans):
             return None
-        root = next((t for t in reversed(view.tokens_between(start, end)) if t.head == t.index), None)
-        if root is None or not self._is_predicate(root):
-            return None
-        subject = self.subject_of(Cue(root.index, root.index, root.lemma, root.start, root.end))
+        subject = self._root_subject(view.tokens_between(start, end))
         return subject if subject is not None and self.from_token(subject, subject.start).is_person else None
+
+    def _sentence_tokens(self, offset: int) -> list[Token]:
+        _, first, last = self.view.sentences[self.view.sentence_position(offset)]
+        return self.view.tokens_between(first, last)
+
+    def _root_subject(self, tokens: list[Token]) -> Token | None:
+        """The subject of the last root among ``tokens`` (a sentence, a paragraph) when it is a predicate."""
+        root = next((token for token in reversed(tokens) if token.head == token.index), None)
+        if root is None or not self._is_predicate(root) or self._quoted(root):
+            return None
+        return self.subject_of(Cue(root.index, root.index, root.lemma, root.start, root.end))
 
     def _is_predicate(self, root: Token) -> bool:
         """A verb, or a word a copula makes the predicate (« X était satisfait »)."""
