@@ -78,6 +78,7 @@ class EntityLexicon:
     facilities: frozenset[str]
     buildings: frozenset[str]
     storm_words: frozenset[str]
+    honorifics: frozenset[str]
     named_facilities: frozenset[str]
     road_prefixes: frozenset[str]
     misc_heads: frozenset[str]
@@ -119,6 +120,7 @@ class EntityLexicon:
             facilities=lowered("facilities"),
             buildings=lowered("buildings"),
             storm_words=lowered("storm_words"),
+            honorifics=lowered("honorifics"),
             road_prefixes=frozenset(data["road_prefixes"]),
             misc_heads=lowered("misc_heads"),
             eponym_heads=lowered("eponym_heads"),
@@ -391,7 +393,8 @@ def skip_lead(tokens: list[Token], start: int, end: int, label: str, lexicons: E
         elif lower in lexicons.person_heads:
             person_head = True
         elif lower in LEADING_ARTICLES or lower in PREPOSITIONS:
-            if start == first and is_name_particle(tokens, start, end, label):
+            # `Le Pen`, and `M. Le Pen` past a title
+            if (start == first or titled) and is_name_particle(tokens, start, end, label):
                 break
             complement |= lower in PREPOSITIONS
         elif starts_upper(token.text) and not token.is_punct:
@@ -915,6 +918,14 @@ def named_buildings(text: str, mentions: list[NameMention], lexicons: EntityLexi
     ]
 
 
+def honoured_people(text: str, mentions: list[NameMention], lexicons: EntityLexicon) -> list[NameMention]:
+    """`M. de Villepin`, `Mme Aubry`: a name right after an honorific (past a particle) is a person's."""
+    return [
+        NameMention(m.start, m.end, "PER", m.text, SETTLED) if m.label != "PER" and word_before(text, m.start, PREPOSITIONS) in lexicons.honorifics else m
+        for m in mentions
+    ]
+
+
 def named_storms(text: str, mentions: list[NameMention], lexicons: EntityLexicon) -> list[NameMention]:
     """`l'ouragan Sandy`, `la tempête tropicale Isaac`: a name right after a storm noun is the storm's (MISC)."""
     return [
@@ -941,7 +952,7 @@ def doc_mentions(doc: Doc, text: str, lexicons: EntityLexicon) -> list[NameMenti
     mentions = route_places(text, job_domains_after_titles(text, compound_places(text, mentions), lexicons), lexicons)
     mentions += repeated_mentions(text, mentions, lexicons)
     mentions = places_taken_for_people(text, capitalised_common_words(text, mentions, lexicons), lexicons)
-    mentions = articles_of_names(text, dateline_places(text, named_storms(text, named_buildings(text, mentions, lexicons), lexicons), lexicons))
+    mentions = articles_of_names(text, dateline_places(text, named_storms(text, honoured_people(text, named_buildings(text, mentions, lexicons), lexicons), lexicons), lexicons))
     return sorted(mentions, key=lambda mention: (mention.start, mention.end))
 
 

@@ -105,6 +105,16 @@ def test_a_name_after_a_storm_noun_is_the_storm(entities_of, text, expected):
     assert expected in entities_of(text)
 
 
+@pytest.mark.parametrize("text, expected", [
+    # a capitalised article past the honorific belongs to the surname
+    ("Marine Le Pen a répondu à M. Le Pen père.", ("Le Pen", "PER")),
+    # after an honorific (past a particle) a name is a person's, though the model says a place
+    ("Le Premier ministre, M. de Villepin, a démissionné.", ("Villepin", "PER")),
+])
+def test_a_name_after_an_honorific_is_a_person(entities_of, text, expected):
+    assert expected in entities_of(text)
+
+
 def test_a_medium_written_without_its_accents_is_still_the_medium(entities_of):
     assert ("El Pais", "ORG") in entities_of("Selon El Pais, le gouvernement prépare un plan.")
 
