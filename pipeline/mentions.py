@@ -907,31 +907,34 @@ def dateline_places(text: str, mentions: list[NameMention], lexicons: EntityLexi
     ]
 
 
-def named_buildings(text: str, mentions: list[NameMention], lexicons: EntityLexicon) -> list[NameMention]:
-    """`bâtiment Les Etourneaux`, `l'ex-hôtel Adriatik`: a name right after a building
-    word names the building, a place, even when it is a person's name or a plural."""
-    return [
-        NameMention(m.start, m.end, "LOC", m.text, SETTLED)
-        if m.label in ("PER", "MISC") and word_before(text, m.start, frozenset()).removeprefix("ex-") in lexicons.buildings
-        else m
-        for m in mentions
-    ]
+@dataclass(frozen=True)
+class WordBefore:
+    """A name right after one of ``words`` (read past ``skipped`` ones) is labelled ``label``
+    when the model gave it one of ``relabelled``."""
+
+    words: frozenset[str]
+    skipped: frozenset[str]
+    relabelled: frozenset[str]
+    label: str
 
 
-def honoured_people(text: str, mentions: list[NameMention], lexicons: EntityLexicon) -> list[NameMention]:
-    """`M. de Villepin`, `Mme Aubry`: a name right after an honorific (past a particle) is a person's."""
-    return [
-        NameMention(m.start, m.end, "PER", m.text, SETTLED) if m.label != "PER" and word_before(text, m.start, PREPOSITIONS) in lexicons.honorifics else m
-        for m in mentions
-    ]
-
-
-def named_storms(text: str, mentions: list[NameMention], lexicons: EntityLexicon) -> list[NameMention]:
-    """`l'ouragan Sandy`, `la tempête tropicale Isaac`: a name right after a storm noun is the storm's (MISC)."""
-    return [
-        NameMention(m.start, m.end, "MISC", m.text, SETTLED) if m.label != "MISC" and word_before(text, m.start, frozenset()) in lexicons.storm_words else m
-        for m in mentions
-    ]
+def labels_from_word_before(text: str, mentions: list[NameMention], lexicons: EntityLexicon) -> list[NameMention]:
+    """The word right before a name says what it names, even when the model says otherwise: a
+    building word a building, a place (`bâtiment Les Etourneaux`, `l'ex-hôtel Adriatik`); an
+    honorific, past a particle, a person (`M. de Villepin`, `Mme Aubry`); a storm noun a storm
+    (`l'ouragan Sandy`, `la tempête tropicale Isaac`)."""
+    rules = (
+        WordBefore(lexicons.buildings, frozenset(), frozenset({"PER", "MISC"}), "LOC"),
+        WordBefore(lexicons.honorifics, PREPOSITIONS, frozenset(LABELS) - {"PER"}, "PER"),
+        WordBefore(lexicons.storm_words, frozenset(), frozenset(LABELS) - {"MISC"}, "MISC"),
+    )
+    result = []
+    for mention in mentions:
+        for rule in rules:
+            if mention.label in rule.relabelled and word_before(text, mention.start, rule.skipped).removeprefix("ex-") in rule.words:
+                mention = NameMention(mention.start, mention.end, rule.label, mention.text, SETTLED)
+        result.append(mention)
+    return result
 
 
 def doc_mentions(doc: Doc, text: str, lexicons: EntityLexicon) -> list[NameMention]:
@@ -952,7 +955,7 @@ def doc_mentions(doc: Doc, text: str, lexicons: EntityLexicon) -> list[NameMenti
     mentions = route_places(text, job_domains_after_titles(text, compound_places(text, mentions), lexicons), lexicons)
     mentions += repeated_mentions(text, mentions, lexicons)
     mentions = places_taken_for_people(text, capitalised_common_words(text, mentions, lexicons), lexicons)
-    mentions = articles_of_names(text, dateline_places(text, named_storms(text, honoured_people(text, named_buildings(text, mentions, lexicons), lexicons), lexicons), lexicons))
+    mentions = articles_of_names(text, dateline_places(text, labels_from_word_before(text, mentions, lexicons), lexicons))
     return sorted(mentions, key=lambda mention: (mention.start, mention.end))
 
 
