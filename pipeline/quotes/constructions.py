@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 from itertools import compress, count
 
-from pipeline.quotes.cues import CLOSING_MARKS, HYPOTHESIS, REFLEXIVE, Cue, find_cues, selon_words
+from pipeline.quotes.cues import CLOSING_MARKS, HYPOTHESIS, QUE, REFLEXIVE, Cue, find_cues, selon_words
 from pipeline.quotes.document import DocView, EntityMention, Token
 from pipeline.quotes.lexicon import QuoteLexicon
 from pipeline.marks import MarkedSpan, marked_spans
@@ -22,7 +22,6 @@ OPEN_MARKS = frozenset("«“„‹\"")
 HARD_STOPS = frozenset({".", "!", "?", ";", ":"})
 DASHES = frozenset("–—")
 TRAILING = " \u00a0\u202f.,;:…"
-QUE = frozenset({"que", "qu'", "qu’"})
 # « alors que », « parce que »…: conjunctions, not the « que » of reported speech.
 # Tokens after a cue within which its infinitive complement starts (« a demandé au Conseil de sécurité de l'ONU d'adopter »).
 INFINITIVE_REACH = 12

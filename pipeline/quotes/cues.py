@@ -17,6 +17,7 @@ VERBAL = frozenset({"VERB", "AUX"})
 AUXILIARY_LEMMAS = frozenset({"avoir", "être"})
 HYPOTHESIS = frozenset({"si", "s'", "s’"})
 REFLEXIVE = frozenset({"se", "s'", "s’"})
+QUE = frozenset({"que", "qu'", "qu’"})
 OBJECT_CLITICS = frozenset({"lui", "leur", "me", "m'", "m’", "te", "t'", "t’", "nous", "vous"})
 CLOSING_MARKS = frozenset("»”›\"")
 # Subject clitics written after a verb and a hyphen (« dit-il », « a-t-elle »).
@@ -42,9 +43,9 @@ def cue_lemma(view: DocView, token: Token, lexicon: QuoteLexicon) -> str | None:
     if fallback is None and token.lower in lexicon.noun_forms:
         following = view.tokens[token.index + 1] if token.index + 1 < len(view.tokens) else None
         previous = view.tokens[token.index - 1] if token.index else None
-        reported = following is not None and following.lower in {"que", "qu'", "qu’"} and (following.pos == "SCONJ" or following.dep == "mark")
+        reported = following is not None and following.lower in QUE and (following.pos == "SCONJ" or following.dep == "mark")
         # « le maire leur reproche de… »: after an object clitic and before « de », a verb
-        governed = previous is not None and previous.lower in OBJECT_CLITICS and following is not None and following.lower in {"de", "d'", "d’"}
+        governed = previous is not None and previous.lower in OBJECT_CLITICS and following is not None and following.lower in lexicon.bare_of_words
         if reported or governed or verb_slot or _verb_of_verbless_clause(view, token):
             fallback = lexicon.noun_forms[token.lower]
     return fallback if fallback in lexicon.speech_verbs else None
